@@ -1,0 +1,354 @@
+//! The one write path. Every user edit goes through a [`Writer`]: in one transaction it
+//! checks the values, and for each field that changes appends a change to the log (stamped by
+//! the hybrid logical clock, numbered by this node's sequence) and updates the row.
+
+use std::collections::BTreeMap;
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior};
+use serde_json::Value as Json;
+
+use crate::clock;
+use crate::error::{Error, Problem, Result};
+use crate::merge::{self, Change, Stamp};
+use crate::schema::{self, Entity, FieldDef, Kind};
+use crate::store::{self, Store};
+use crate::value::normalize;
+
+/// Field name → value, as typed by a person (JSON from the UI, text from the CLI).
+pub type Fields = BTreeMap<String, Json>;
+
+pub struct Writer<'a> {
+    tx: Transaction<'a>,
+    node_id: String,
+    seq: i64,
+    hlc: i64,
+    clock_offset_ms: i64,
+    node_cache: BTreeMap<String, i64>,
+}
+
+impl Store {
+    /// Runs `f` in one immediate transaction: all its writes land together or not at all.
+    pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        let node_id = self.node_id().to_string();
+        let node_idx = self.node_idx();
+        let clock_offset_ms = self.clock_offset_ms;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let seq: i64 = tx
+            .query_row(
+                "SELECT max_seq FROM version_vector WHERE node = ?1",
+                [node_idx],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(0);
+        let hlc = store::get_meta(&tx, "hlc")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let mut writer = Writer {
+            tx,
+            node_id: node_id.clone(),
+            seq,
+            hlc,
+            clock_offset_ms,
+            node_cache: BTreeMap::from([(node_id, node_idx)]),
+        };
+        let out = f(&mut writer)?;
+        writer.commit()?;
+        Ok(out)
+    }
+
+    pub fn create(&mut self, entity: Entity, fields: &Fields) -> Result<String> {
+        self.write(|w| w.create(entity, fields))
+    }
+
+    pub fn update(&mut self, entity: Entity, id: &str, fields: &Fields) -> Result<usize> {
+        self.write(|w| w.update(entity, id, fields))
+    }
+
+    pub fn delete(&mut self, entity: Entity, id: &str) -> Result<()> {
+        self.write(|w| w.delete(entity, id))
+    }
+
+    pub fn restore(&mut self, entity: Entity, id: &str) -> Result<()> {
+        self.write(|w| w.restore(entity, id))
+    }
+}
+
+impl Writer<'_> {
+    pub fn conn(&self) -> &rusqlite::Connection {
+        &self.tx
+    }
+
+    fn commit(self) -> Result<()> {
+        store::set_meta(&self.tx, "hlc", &self.hlc.to_string())?;
+        self.tx.commit()?;
+        Ok(())
+    }
+
+    /// The local handle of a node id, cached for the transaction.
+    pub(crate) fn node_handle(&mut self, node_id: &str) -> Result<i64> {
+        if let Some(idx) = self.node_cache.get(node_id) {
+            return Ok(*idx);
+        }
+        let idx = store::node_idx(&self.tx, node_id)?;
+        self.node_cache.insert(node_id.to_string(), idx);
+        Ok(idx)
+    }
+
+    /// Moves our clock after seeing a received stamp (bounded: see `clock::observe`).
+    pub(crate) fn observe(&mut self, remote_hlc: i64) {
+        self.hlc = clock::observe(self.hlc, remote_hlc, clock::wall_millis(self.clock_offset_ms));
+    }
+
+    /// Applies a received change (sync). Checks nothing about the value: the caller did.
+    pub(crate) fn apply_received(&mut self, change: &Change) -> Result<merge::Applied> {
+        let mut cache = std::mem::take(&mut self.node_cache);
+        let result = merge::apply(&self.tx, change, &mut |id: &str| {
+            if let Some(i) = cache.get(id) {
+                return Ok(*i);
+            }
+            let i = store::node_idx(&self.tx, id)?;
+            cache.insert(id.to_string(), i);
+            Ok(i)
+        });
+        self.node_cache = cache;
+        result
+    }
+
+    /// Creates a record with a new UUIDv7 id and returns the id.
+    pub fn create(&mut self, entity: Entity, fields: &Fields) -> Result<String> {
+        let id = uuid::Uuid::now_v7().to_string();
+        self.create_with_id(entity, &id, fields)?;
+        Ok(id)
+    }
+
+    /// Creates a record with a given id (ids are made by the caller for linked records).
+    pub fn create_with_id(&mut self, entity: Entity, id: &str, fields: &Fields) -> Result<()> {
+        let mut values = self.check(entity, fields)?;
+        self.fill_defaults(entity, id, &mut values)?;
+        for def in entity.fields() {
+            if def.required && values.get(def.name).is_none_or(|v| *v == SqlValue::Null) {
+                return Err(Error::invalid(entity, def.name, Problem::Required));
+            }
+        }
+        check_dates(entity, &values)?;
+        for (name, value) in values {
+            if value != SqlValue::Null {
+                self.put(entity, id, name, value)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Changes the given fields of a live record; returns how many fields actually changed.
+    pub fn update(&mut self, entity: Entity, id: &str, fields: &Fields) -> Result<usize> {
+        let current = self.current_row(entity, id)?;
+        if current.get(schema::DELETED) == Some(&SqlValue::Integer(1)) {
+            return Err(Error::NotFound {
+                entity,
+                id: id.to_string(),
+            });
+        }
+        let mut values = self.check(entity, fields)?;
+        if entity == Entity::Participant {
+            if let (Some(SqlValue::Integer(age)), false) =
+                (values.get("age"), values.contains_key("age_band"))
+            {
+                values.insert("age_band", SqlValue::Text(schema::age_band_of(*age).into()));
+            }
+        }
+        for (name, value) in &values {
+            let def = entity.field(name).ok_or_else(|| Error::invalid(entity, name, Problem::UnknownField))?;
+            if def.required && *value == SqlValue::Null {
+                return Err(Error::invalid(entity, name, Problem::Required));
+            }
+        }
+        let mut merged = current.clone();
+        merged.extend(values.iter().map(|(k, v)| (*k, v.clone())));
+        check_dates(entity, &merged)?;
+        let mut changed = 0;
+        for (name, value) in values {
+            if current.get(name) != Some(&value) {
+                self.put(entity, id, name, value)?;
+                changed += 1;
+            }
+        }
+        Ok(changed)
+    }
+
+    pub fn delete(&mut self, entity: Entity, id: &str) -> Result<()> {
+        self.set_deleted(entity, id, true)
+    }
+
+    pub fn restore(&mut self, entity: Entity, id: &str) -> Result<()> {
+        self.set_deleted(entity, id, false)
+    }
+
+    fn set_deleted(&mut self, entity: Entity, id: &str, deleted: bool) -> Result<()> {
+        let current = self.current_row(entity, id)?;
+        let now = current.get(schema::DELETED) == Some(&SqlValue::Integer(1));
+        if now != deleted {
+            self.put(entity, id, schema::DELETED, SqlValue::Integer(deleted as i64))?;
+        }
+        Ok(())
+    }
+
+    /// Appends one local change and applies it. Its stamp is above the value it replaces even
+    /// when that value came from a laptop whose clock runs ahead: an edit made after seeing a
+    /// value must win over it.
+    fn put(&mut self, entity: Entity, id: &str, field: &str, value: SqlValue) -> Result<()> {
+        let prev = merge::winner(&self.tx, id, field)?.map(|(stamp, _)| stamp);
+        self.hlc = clock::tick(self.hlc, clock::wall_millis(self.clock_offset_ms));
+        let hlc = match &prev {
+            Some(p) if p.hlc >= self.hlc => p.hlc + 1,
+            _ => self.hlc,
+        };
+        self.seq += 1;
+        let change = Change {
+            node: self.node_id.clone(),
+            seq: self.seq,
+            entity,
+            row_id: id.to_string(),
+            field: field.to_string(),
+            value,
+            hlc,
+            prev,
+        };
+        self.apply_received(&change)?;
+        Ok(())
+    }
+
+    /// Normalises every given field; refuses unknown ones and the tombstone.
+    fn check(&self, entity: Entity, fields: &Fields) -> Result<BTreeMap<&'static str, SqlValue>> {
+        let mut out = BTreeMap::new();
+        for (name, input) in fields {
+            let def: &'static FieldDef = entity
+                .fields()
+                .iter()
+                .find(|f| f.name == name)
+                .ok_or_else(|| Error::invalid(entity, name, Problem::UnknownField))?;
+            let value = normalize(entity, def, input)?;
+            if let (Kind::Ref(target), SqlValue::Text(ref_id)) = (def.kind, &value) {
+                if !self.is_live(target, ref_id)? {
+                    return Err(Error::invalid(entity, name, Problem::MissingReference));
+                }
+            }
+            out.insert(def.name, value);
+        }
+        Ok(out)
+    }
+
+    /// Values a new record gets when the person left them out.
+    fn fill_defaults(
+        &self,
+        entity: Entity,
+        id: &str,
+        values: &mut BTreeMap<&'static str, SqlValue>,
+    ) -> Result<()> {
+        let missing = |v: &BTreeMap<&str, SqlValue>, k: &str| v.get(k).is_none_or(|x| *x == SqlValue::Null);
+        match entity {
+            Entity::Participant => {
+                if let (Some(SqlValue::Integer(age)), true) = (values.get("age"), missing(values, "age_band")) {
+                    values.insert("age_band", SqlValue::Text(schema::age_band_of(*age).into()));
+                }
+                if missing(values, "code") {
+                    if let Some(SqlValue::Text(session)) = values.get("session_id") {
+                        let n: i64 = self.tx.query_row(
+                            "SELECT count(*) FROM participant WHERE session_id = ?1",
+                            [session],
+                            |r| r.get(0),
+                        )?;
+                        values.insert("code", SqlValue::Text(participant_code(id, n + 1)));
+                    }
+                }
+            }
+            Entity::Recommendation if missing(values, "status") => {
+                values.insert("status", SqlValue::Text("proposed".into()));
+            }
+            Entity::Study if missing(values, "status") => {
+                values.insert("status", SqlValue::Text("ongoing".into()));
+            }
+            Entity::Place if missing(values, "map_version") => {
+                values.insert("map_version", SqlValue::Text("user".into()));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn is_live(&self, entity: Entity, id: &str) -> Result<bool> {
+        let table = entity.as_str();
+        Ok(self
+            .tx
+            .prepare_cached(&format!("SELECT deleted FROM {table} WHERE id = ?1"))?
+            .query_row([id], |r| r.get::<_, i64>(0))
+            .optional()?
+            == Some(0))
+    }
+
+    /// The stored row as field → value, or NotFound.
+    fn current_row(&self, entity: Entity, id: &str) -> Result<BTreeMap<&'static str, SqlValue>> {
+        read_row(&self.tx, entity, id)?.ok_or_else(|| Error::NotFound {
+            entity,
+            id: id.to_string(),
+        })
+    }
+}
+
+/// A record's stored fields (tombstone included), or None.
+pub fn read_row(
+    conn: &rusqlite::Connection,
+    entity: Entity,
+    id: &str,
+) -> Result<Option<BTreeMap<&'static str, SqlValue>>> {
+    let names: Vec<&'static str> = entity
+        .fields()
+        .iter()
+        .map(|f| f.name)
+        .chain([schema::DELETED])
+        .collect();
+    let columns = names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ");
+    let sql = format!("SELECT {columns} FROM {} WHERE id = ?1", entity.as_str());
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], |r| {
+            let mut row = BTreeMap::new();
+            for (i, name) in names.iter().enumerate() {
+                row.insert(*name, r.get::<_, SqlValue>(i)?);
+            }
+            Ok(row)
+        })
+        .optional()?)
+}
+
+/// A pseudonymous code: a running number in the session and a few characters of the id, so
+/// two laptops adding people to the same session do not hand out the same code.
+fn participant_code(id: &str, n: i64) -> String {
+    let tail: String = id.chars().rev().filter(|c| c.is_ascii_hexdigit()).take(4).collect();
+    format!("P{n:03}-{}", tail.to_uppercase())
+}
+
+fn check_dates(entity: Entity, values: &BTreeMap<&'static str, SqlValue>) -> Result<()> {
+    if let (Some(SqlValue::Text(start)), Some(SqlValue::Text(end))) =
+        (values.get("start_date"), values.get("end_date"))
+    {
+        if end < start {
+            return Err(Error::invalid(
+                entity,
+                "end_date",
+                Problem::BeforeStart {
+                    start_field: "start_date",
+                },
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The stamp of a change as people read it: time and device.
+pub fn describe_stamp(stamp: &Stamp) -> String {
+    format!("{} ({})", clock::to_rfc3339(stamp.hlc), stamp.node)
+}
