@@ -18,6 +18,8 @@ CREATE TABLE changes (
     id        INTEGER PRIMARY KEY,
     node      INTEGER NOT NULL,
     seq       INTEGER NOT NULL,
+    -- The study whose sync carries this change (NULL: every study's, e.g. a user-added place).
+    study     TEXT,
     entity    TEXT NOT NULL,
     row_id    TEXT NOT NULL,
     field     TEXT NOT NULL,

@@ -39,6 +39,8 @@ impl PartialOrd for Stamp {
 pub struct Change {
     pub node: String,
     pub seq: i64,
+    /// The study whose sync carries it; None for shared records (user-added places).
+    pub study: Option<String>,
     pub entity: Entity,
     pub row_id: String,
     pub field: String,
@@ -100,12 +102,13 @@ pub(crate) fn apply(
     };
     let inserted = conn
         .prepare_cached(
-            "INSERT OR IGNORE INTO changes(node, seq, entity, row_id, field, value, hlc, prev_hlc, prev_node)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT OR IGNORE INTO changes(node, seq, study, entity, row_id, field, value, hlc, prev_hlc, prev_node)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?
         .execute((
             origin,
             change.seq,
+            &change.study,
             change.entity.as_str(),
             &change.row_id,
             &change.field,

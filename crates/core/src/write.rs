@@ -25,6 +25,8 @@ pub struct Writer<'a> {
     hlc: i64,
     clock_offset_ms: i64,
     node_cache: BTreeMap<String, i64>,
+    /// The study a resolution being written belongs to (set by the conflicts module).
+    pub(crate) resolution_study: Option<String>,
 }
 
 impl Store {
@@ -54,6 +56,7 @@ impl Store {
             hlc,
             clock_offset_ms,
             node_cache: BTreeMap::from([(node_id, node_idx)]),
+            resolution_study: None,
         };
         let out = f(&mut writer)?;
         writer.commit()?;
@@ -135,9 +138,16 @@ impl Writer<'_> {
             }
         }
         check_dates(entity, &values)?;
+        let parent = ["study_id", "session_id"]
+            .into_iter()
+            .find_map(|k| values.get(k).map(|v| (k, v.clone())));
+        let study = match parent {
+            Some((k, v)) => self.study_of(entity, id, k, &v)?,
+            None => self.study_of(entity, id, "", &SqlValue::Null)?,
+        };
         for (name, value) in values {
             if value != SqlValue::Null {
-                self.put(entity, id, name, value)?;
+                self.put(entity, id, name, value, study.clone())?;
             }
         }
         Ok(())
@@ -170,9 +180,10 @@ impl Writer<'_> {
         merged.extend(values.iter().map(|(k, v)| (*k, v.clone())));
         check_dates(entity, &merged)?;
         let mut changed = 0;
+        let study = self.study_of(entity, id, "", &SqlValue::Null)?;
         for (name, value) in values {
             if current.get(name) != Some(&value) {
-                self.put(entity, id, name, value)?;
+                self.put(entity, id, name, value, study.clone())?;
                 changed += 1;
             }
         }
@@ -191,7 +202,8 @@ impl Writer<'_> {
         let current = self.current_row(entity, id)?;
         let now = current.get(schema::DELETED) == Some(&SqlValue::Integer(1));
         if now != deleted {
-            self.put(entity, id, schema::DELETED, SqlValue::Integer(deleted as i64))?;
+            let study = self.study_of(entity, id, "", &SqlValue::Null)?;
+            self.put(entity, id, schema::DELETED, SqlValue::Integer(deleted as i64), study)?;
         }
         Ok(())
     }
@@ -199,7 +211,14 @@ impl Writer<'_> {
     /// Appends one local change and applies it. Its stamp is above the value it replaces even
     /// when that value came from a laptop whose clock runs ahead: an edit made after seeing a
     /// value must win over it.
-    fn put(&mut self, entity: Entity, id: &str, field: &str, value: SqlValue) -> Result<()> {
+    pub(crate) fn put(
+        &mut self,
+        entity: Entity,
+        id: &str,
+        field: &str,
+        value: SqlValue,
+        study: Option<String>,
+    ) -> Result<()> {
         let prev = merge::winner(&self.tx, id, field)?.map(|(stamp, _)| stamp);
         self.hlc = clock::tick(self.hlc, clock::wall_millis(self.clock_offset_ms));
         let hlc = match &prev {
@@ -210,6 +229,7 @@ impl Writer<'_> {
         let change = Change {
             node: self.node_id.clone(),
             seq: self.seq,
+            study,
             entity,
             row_id: id.to_string(),
             field: field.to_string(),
@@ -219,6 +239,44 @@ impl Writer<'_> {
         };
         self.apply_received(&change)?;
         Ok(())
+    }
+
+    /// The study whose sync carries a change to this record. For a new record the row does
+    /// not exist yet, so the reference being written (study_id, session_id) is used.
+    pub(crate) fn study_of(&self, entity: Entity, id: &str, field: &str, value: &SqlValue) -> Result<Option<String>> {
+        let text = |v: &SqlValue| match v {
+            SqlValue::Text(t) => Some(t.clone()),
+            _ => None,
+        };
+        let one = |sql: &str, key: &str| -> Result<Option<String>> {
+            Ok(self
+                .tx
+                .prepare_cached(sql)?
+                .query_row([key], |r| r.get::<_, Option<String>>(0))
+                .optional()?
+                .flatten())
+        };
+        let via_session = |session: &str| one("SELECT study_id FROM session WHERE id = ?1", session);
+        Ok(match entity {
+            Entity::Study => Some(id.to_string()),
+            Entity::Place => None,
+            Entity::Session | Entity::Recommendation => match field {
+                "study_id" => text(value),
+                _ => one(&format!("SELECT study_id FROM {entity} WHERE id = ?1"), id)?,
+            },
+            Entity::Participant | Entity::Tally | Entity::Finding => match field {
+                "session_id" => match text(value) {
+                    Some(s) => via_session(&s)?,
+                    None => None,
+                },
+                _ => match one(&format!("SELECT session_id FROM {entity} WHERE id = ?1"), id)? {
+                    Some(s) => via_session(&s)?,
+                    None => None,
+                },
+            },
+            // A resolution travels with the record in conflict: its study is set by the caller.
+            Entity::Resolution => self.resolution_study.clone(),
+        })
     }
 
     /// Normalises every given field; refuses unknown ones and the tombstone.
