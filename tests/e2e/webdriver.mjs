@@ -37,6 +37,9 @@
 //                else <repo>/target/debug/terrain-app
 //   ARTIFACTS    <repo>/tests/e2e/artifacts (gitignored: screenshots, driver logs)
 //
+// The binary must serve the built UI (ui/dist) itself: a plain `cargo build` of a Tauri 2 app runs in
+// "dev" mode and loads build.devUrl unless tauri's `custom-protocol` feature is on.
+//
 // Linux needs a display: run tests under `xvfb-run -a -s '-screen 0 1280x800x24' node --test tests/e2e/`.
 
 import { spawn } from 'node:child_process';
