@@ -1,0 +1,113 @@
+// The issue's end-to-end scenario on the real desktop binary: start on an empty data
+// directory, switch to English, create a study, record a focus group in Ségou with five
+// participants (3 women, 2 men) typed from the keyboard, read the live totals, quit,
+// relaunch on the same data, and find the session with its five participants.
+//
+// Run: xvfb-run -a -s '-screen 0 1280x800x24' node --test tests/e2e/
+// TERRAIN_UPDATE_SCREENSHOT=1 also copies the session screenshot to docs/screenshot.png.
+
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { ARTIFACTS, Driver, Keys, REPO } from './webdriver.mjs';
+
+let driver;
+
+after(async () => {
+  await driver?.stop();
+});
+
+const people = [
+  { sex: 'female', age: '27', actor: 'womens_association' },
+  { sex: 'female', age: '34', actor: 'womens_association' },
+  { sex: 'female', age: '19', actor: 'youth' },
+  { sex: 'male', age: '22', actor: 'youth' },
+  { sex: 'male', age: '45', actor: 'traditional_authority' },
+];
+
+test('record a focus group in Ségou, quit, relaunch, find it again', { timeout: 240000 }, async () => {
+  driver = await Driver.start();
+  const t0 = performance.now();
+  let s = await driver.newSession();
+  const id = (x) => s.byTestId(x);
+  await s.waitFor(id('nav-studies'), { timeout: 30000 });
+  console.log(`cold start to navigation: ${Math.round(performance.now() - t0)} ms`);
+  assert.match(await s.text(id('nav-studies')), /Études/, 'French first');
+
+  // Settings: English, remembered in the store.
+  await s.click(id('nav-settings'));
+  await s.selectOption(id('lang-select'), 'en');
+  await s.waitForText(id('nav-studies'), 'Studies');
+
+  // A study; an empty title is refused with a message naming the field.
+  await s.click(id('nav-studies'));
+  await s.click(id('new-study'));
+  await s.click(id('save-study'));
+  await s.waitForText(id('error-message'), /title/i);
+  await s.type(id('study-title'), 'Consultations Ségou 2026');
+  await s.click(id('save-study'));
+
+  // A focus group in the region of Ségou.
+  await s.click(id('new-session'));
+  await s.selectOption(id('session-type'), 'focus_group');
+  await s.clear(id('session-date'));
+  await s.type(id('session-date'), '2026-03-02');
+  await s.type(id('place-search'), 'Ségou');
+  const region = await s.waitFor(`${id('place-option')}[data-kind="region"]`);
+  assert.match(await s.text(region), /Ségou/);
+  await s.click(region);
+  await s.waitForText(id('place-chosen'), 'Ségou');
+  await s.click(id('save-session'));
+
+  // Five attendance lines: the first with the button, the others with Enter in the age box,
+  // which must leave the cursor on the next line's first box.
+  for (const [i, p] of people.entries()) {
+    await s.selectOption(id('att-sex'), p.sex);
+    await s.selectOption(id('att-actor'), p.actor);
+    await s.clear(id('att-age'));
+    if (i === 0) {
+      await s.type(id('att-age'), p.age);
+      await s.click(id('att-add'));
+    } else {
+      await s.type(id('att-age'), p.age + Keys.ENTER);
+    }
+    await s.waitUntil(async () => (await s.findAll(id('att-row'))).length === i + 1, {
+      message: `${i + 1} attendance lines`,
+    });
+    if (i > 0) {
+      await s.waitUntil(async () => (await s.attr(await s.active(), 'data-testid')) === 'att-sex', {
+        message: 'focus back on the sex box after Enter',
+      });
+    }
+  }
+  assert.equal(await s.text(id('session-totals')), '3 women, 2 men');
+  const byActor = await s.text(id('totals-by-actor'));
+  assert.match(byActor, /Women’s association\s+2 W\s+0 M/);
+  assert.match(byActor, /Youth\s+1 W\s+1 M/);
+  const codes = await Promise.all((await s.findAll(id('att-row'))).map((r) => s.text(r)));
+  assert.ok(codes.every((c) => /^P\d{3}-/.test(c)), `generated codes: ${codes.join(' | ')}`);
+
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const shot = await s.screenshot(join(ARTIFACTS, 'session.png'));
+  if (process.env.TERRAIN_UPDATE_SCREENSHOT === '1') {
+    copyFileSync(shot, join(REPO, 'docs', 'screenshot.png'));
+  }
+
+  // Quit, relaunch on the same data directory.
+  await s.deleteSession();
+  s = await driver.newSession();
+  await s.waitFor(id('nav-studies'), { timeout: 30000 });
+  await s.waitForText(id('nav-studies'), 'Studies');
+  await s.click(id('nav-sessions'));
+  const row = await s.waitFor(id('session-row'));
+  assert.match(await s.text(row), /Focus group/);
+  assert.match(await s.text(row), /Ségou/);
+  await s.click(row);
+  await s.waitUntil(async () => (await s.findAll(id('att-row'))).length === 5, {
+    message: '5 attendance lines after relaunch',
+  });
+  await s.waitForText(id('session-totals'), '3 women, 2 men');
+  assert.match(await s.text(id('session-place')), /Ségou/);
+  await s.screenshot(join(ARTIFACTS, 'relaunch.png'));
+});

@@ -1,0 +1,103 @@
+// Typed calls to the app's Tauri commands (src-tauri/src/commands.rs). The types come from
+// Rust through ts-rs (./bindings, generated and committed); the command names and arguments
+// are spelled once here.
+import { invoke } from '@tauri-apps/api/core';
+import type { AppError } from './bindings/AppError';
+import type { AppInfo } from './bindings/AppInfo';
+import type { Entity } from './bindings/Entity';
+import type { HistoryEntry } from './bindings/HistoryEntry';
+import type { Lang } from './bindings/Lang';
+import type { ListOptions } from './bindings/ListOptions';
+import type { Overview } from './bindings/Overview';
+import type { PlaceHit } from './bindings/PlaceHit';
+import type { Record as Rec } from './bindings/Record';
+import type { SessionFilter } from './bindings/SessionFilter';
+import type { SessionRow } from './bindings/SessionRow';
+import type { Settings } from './bindings/Settings';
+import type { StudyRow } from './bindings/StudyRow';
+import type { Totals } from './bindings/Totals';
+import type { WriteOp } from './bindings/WriteOp';
+import type { DemoSummary } from './bindings/DemoSummary';
+
+export type { Rec, Entity, PlaceHit, SessionRow, StudyRow, Totals, Overview, HistoryEntry, WriteOp };
+
+/** Field name → value, as a form sends it (the core checks and normalises). */
+export type Fields = { [field: string]: unknown };
+
+/** A failed command: `code` is stable, `message` is in the person's language. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function isAppError(e: unknown): e is AppError {
+  return typeof e === 'object' && e !== null && 'code' in e && 'message' in e;
+}
+
+async function call<T>(command: string, args: { [name: string]: unknown } = {}): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    if (isAppError(e)) throw new ApiError(e.code, e.message);
+    throw new ApiError('ipc', (e as Error)?.message ?? String(e));
+  }
+}
+
+const noList: ListOptions = { field: null, value: null, include_deleted: false, only_deleted: false };
+
+export const api = {
+  getSettings: () => call<Settings>('get_settings'),
+  setLanguage: (lang: Lang) => call<null>('set_language', { lang }),
+  appInfo: () => call<AppInfo>('app_info'),
+  listStudies: () => call<StudyRow[]>('list_studies'),
+  get: (entity: Entity, id: string) => call<Rec>('get_record', { entity, id }),
+  list: (entity: Entity, options: Partial<ListOptions> = {}) =>
+    call<Rec[]>('list_records', { entity, options: { ...noList, ...options } }),
+  /** Live records of `entity` whose `field` is `value` (e.g. a session's participants). */
+  listBy: (entity: Entity, field: string, value: string) =>
+    call<Rec[]>('list_records', { entity, options: { ...noList, field, value } }),
+  create: (entity: Entity, fields: Fields) => call<string>('create_record', { entity, fields }),
+  update: (entity: Entity, id: string, fields: Fields) =>
+    call<number>('update_record', { entity, id, fields }),
+  remove: (entity: Entity, id: string) => call<null>('delete_record', { entity, id }),
+  restore: (entity: Entity, id: string) => call<null>('restore_record', { entity, id }),
+  /** Several writes in one transaction: all land or none. */
+  writeBatch: (ops: WriteOp[]) => call<string[]>('write_batch', { ops }),
+  sessions: (filter: Partial<SessionFilter>) =>
+    call<SessionRow[]>('list_sessions', {
+      filter: {
+        study_id: null,
+        region_id: null,
+        session_type: null,
+        date_from: null,
+        date_to: null,
+        text: null,
+        sort: 'date_desc',
+        ...filter,
+      },
+    }),
+  sessionTotals: (session_id: string) => call<Totals>('session_totals', { session_id }),
+  studyOverview: (study_id: string) => call<Overview>('study_overview', { study_id }),
+  history: (entity: Entity, id: string) => call<HistoryEntry[]>('record_history', { entity, id }),
+  deleted: () => call<Rec[]>('deleted_records'),
+  searchPlaces: (text: string, limit = 30) => call<PlaceHit[]>('search_places', { text, limit }),
+  placePath: (id: string) => call<PlaceHit | null>('place_path', { id }),
+  loadDemo: () => call<DemoSummary>('load_demo'),
+};
+
+/** The message to show for any failure. */
+export function errorText(e: unknown): string {
+  if (e instanceof ApiError) return e.message;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+/** A text field of a record, or ''. */
+export function text(r: Rec | null | undefined, field: string): string {
+  const v = r?.fields[field];
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
+}

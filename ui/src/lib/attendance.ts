@@ -1,0 +1,148 @@
+// The arithmetic of a session's attendance: live totals from attendance lines and tally
+// cells, the words "3 women, 2 men", and the writes a tally grid needs. Plain functions so
+// Vitest can check them without a window.
+import { format, type Lang } from './format';
+
+export interface Line {
+  sex: string | null;
+  age_band?: string | null;
+  actor_group?: string | null;
+}
+
+export interface TallyCell {
+  sex: string | null;
+  age_band?: string | null;
+  actor_group?: string | null;
+  count: number;
+}
+
+export interface SexCount {
+  women: number;
+  men: number;
+}
+
+export interface Totals extends SexCount {
+  total: number;
+  /** Keyed by actor group ("unknown" when not given), in first-seen order. */
+  byActor: Map<string, SexCount>;
+  byAge: Map<string, SexCount>;
+}
+
+function bump(map: Map<string, SexCount>, key: string | null | undefined, sex: string | null, n: number) {
+  const k = key || 'unknown';
+  const c = map.get(k) ?? { women: 0, men: 0 };
+  if (sex === 'female') c.women += n;
+  else if (sex === 'male') c.men += n;
+  map.set(k, c);
+}
+
+/** Totals of lines (one person each) plus tally cells (counts), as the core computes them. */
+export function computeTotals(lines: Line[], tallies: TallyCell[] = []): Totals {
+  const t: Totals = { women: 0, men: 0, total: 0, byActor: new Map(), byAge: new Map() };
+  const add = (sex: string | null, age: string | null | undefined, actor: string | null | undefined, n: number) => {
+    if (!Number.isFinite(n) || n <= 0) return;
+    if (sex === 'female') t.women += n;
+    else if (sex === 'male') t.men += n;
+    else return;
+    bump(t.byActor, actor, sex, n);
+    bump(t.byAge, age, sex, n);
+  };
+  for (const l of lines) add(l.sex, l.age_band, l.actor_group, 1);
+  for (const c of tallies) add(c.sex, c.age_band, c.actor_group, c.count);
+  t.total = t.women + t.men;
+  return t;
+}
+
+const words: Record<Lang, { woman: string; women: string; man: string; men: string }> = {
+  fr: { woman: '{n} femme', women: '{n} femmes', man: '{n} homme', men: '{n} hommes' },
+  en: { woman: '{n} woman', women: '{n} women', man: '{n} man', men: '{n} men' },
+};
+
+/** "3 women, 2 men" / "3 femmes, 2 hommes" (singular for 0 and 1 in French, 1 in English). */
+export function sexTotalsText(c: SexCount, lang: Lang): string {
+  const w = words[lang];
+  const one = (n: number) => (lang === 'fr' ? n <= 1 : n === 1);
+  const women = format(one(c.women) ? w.woman : w.women, { n: c.women });
+  const men = format(one(c.men) ? w.man : w.men, { n: c.men });
+  return `${women}, ${men}`;
+}
+
+/** The age band of an exact age, as the core files it (schema::age_band_of). */
+export function ageBandOf(age: number): string {
+  if (age <= 17) return 'under_18';
+  if (age <= 24) return '18_24';
+  if (age <= 35) return '25_35';
+  if (age <= 59) return '36_59';
+  return '60_plus';
+}
+
+/**
+ * What was typed in the age box: a whole number of years, nothing, or something the core
+ * would refuse (it says why, in the person's language, when the line is saved).
+ */
+export function parseAge(text: string): { kind: 'empty' } | { kind: 'age'; age: number } | { kind: 'invalid' } {
+  const s = text.trim();
+  if (s === '') return { kind: 'empty' };
+  if (!/^\d{1,3}$/.test(s)) return { kind: 'invalid' };
+  return { kind: 'age', age: Number(s) };
+}
+
+/** The key of a tally grid cell. */
+export function cellKey(sex: string, ageBand: string, actor: string): string {
+  return `${sex}|${ageBand}|${actor}`;
+}
+
+export interface StoredTally {
+  id: string;
+  sex: string | null;
+  age_band: string | null;
+  actor_group: string | null;
+  count: number;
+}
+
+export type TallyOp =
+  | { op: 'create'; fields: { sex: string; age_band: string; actor_group: string; count: number } }
+  | { op: 'update'; id: string; fields: { count: number } }
+  | { op: 'delete'; id: string };
+
+/**
+ * The writes that turn the stored tally rows into the grid as typed: new non-zero cells are
+ * created, changed ones updated, cleared ones deleted. Several stored rows for one cell
+ * (two laptops filled the same cell) are folded into the first.
+ */
+export function tallyOps(stored: StoredTally[], grid: Map<string, number>): TallyOp[] {
+  const ops: TallyOp[] = [];
+  const byCell = new Map<string, StoredTally[]>();
+  for (const s of stored) {
+    const k = cellKey(s.sex ?? '', s.age_band ?? '', s.actor_group ?? '');
+    byCell.set(k, [...(byCell.get(k) ?? []), s]);
+  }
+  for (const [k, count] of grid) {
+    const want = Number.isFinite(count) && count > 0 ? Math.floor(count) : 0;
+    const rows = byCell.get(k) ?? [];
+    byCell.delete(k);
+    const have = rows.reduce((n, r) => n + r.count, 0);
+    if (want === have && rows.length <= 1) continue;
+    const [first, ...rest] = rows;
+    for (const r of rest) ops.push({ op: 'delete', id: r.id });
+    if (want === 0) {
+      if (first) ops.push({ op: 'delete', id: first.id });
+    } else if (first) {
+      ops.push({ op: 'update', id: first.id, fields: { count: want } });
+    } else {
+      const [sex, age_band, actor_group] = k.split('|');
+      ops.push({ op: 'create', fields: { sex, age_band, actor_group, count: want } });
+    }
+  }
+  return ops;
+}
+
+/** The grid as stored: cell key → count. */
+export function tallyGrid(stored: StoredTally[]): Map<string, number> {
+  const grid = new Map<string, number>();
+  for (const s of stored) {
+    const k = cellKey(s.sex ?? '', s.age_band ?? '', s.actor_group ?? '');
+    grid.set(k, (grid.get(k) ?? 0) + s.count);
+  }
+  return grid;
+}

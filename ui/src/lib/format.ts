@@ -1,0 +1,36 @@
+// Plain helpers shared by the screens and the tests: no Svelte, no IPC.
+export type Lang = 'fr' | 'en';
+
+export function format(text: string, params: Record<string, string | number>): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
+}
+
+/** A list typed as "a, b, c" → ["a", "b", "c"] (empty items dropped). */
+export function splitList(text: string): string[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+/** A stored list (JSON array from the core) shown for editing as "a, b, c". */
+export function joinList(value: unknown): string {
+  return Array.isArray(value) ? value.map(String).join(', ') : '';
+}
+
+/** An RFC 3339 time shown as "2026-03-02 14:05" (local time). */
+export function shortTime(rfc3339: string): string {
+  const d = new Date(rfc3339);
+  if (Number.isNaN(d.getTime())) return rfc3339;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/** Today as YYYY-MM-DD in local time (a session recorded at 23:30 in Bamako is today's). */
+export function today(): string {
+  const d = new Date();
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
