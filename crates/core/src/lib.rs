@@ -7,6 +7,8 @@ pub mod schema;
 pub mod merge;
 pub mod places;
 pub mod query;
+pub mod stats;
+pub mod export;
 pub mod store;
 pub mod value;
 pub mod write;

@@ -17,6 +17,8 @@ pub enum Entity {
     Recommendation,
     /// A supervisor's pick on a conflict; synced, not shown as a record of its own.
     Resolution,
+    /// The record of one export: who, when, what and which filters (synced for accountability).
+    Export,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -210,11 +212,26 @@ const RECOMMENDATION: &[FieldDef] = &[
 
 const RESOLUTION: &[FieldDef] = &[f("picked", SHORT, true, "valeur retenue", "picked value")];
 
+pub const EXPORT_FORMATS: &[&str] = &["csv", "xlsx", "json"];
+
+const EXPORT: &[FieldDef] = &[
+    f("study_id", Kind::Ref(Entity::Study), false, "étude", "study"),
+    f("format", Kind::Choice(EXPORT_FORMATS), true, "format", "format"),
+    f("exported_at", Kind::Text { max: 40 }, true, "date de l'export", "exported at"),
+    f("node_id", Kind::Text { max: 40 }, true, "appareil", "device"),
+    f("user_name", SHORT, false, "utilisateur", "user"),
+    f("filters", SHORT, false, "filtres", "filters"),
+    f("hxl", Kind::Bool, false, "étiquettes HXL", "HXL hashtags"),
+    f("anonymised", Kind::Bool, false, "anonymisé", "anonymised"),
+    f("min_cell", Kind::Int { min: 0, max: 1000 }, false, "effectif minimal publié", "minimum cell size"),
+    f("row_counts", SHORT, false, "lignes exportées", "rows exported"),
+];
+
 /// The field every entity has: a tombstone, 1 when deleted.
 pub const DELETED_FIELD: FieldDef = f(DELETED, Kind::Bool, false, "supprimé", "deleted");
 
 impl Entity {
-    pub const ALL: [Entity; 8] = [
+    pub const ALL: [Entity; 9] = [
         Entity::Study,
         Entity::Place,
         Entity::Session,
@@ -223,6 +240,7 @@ impl Entity {
         Entity::Finding,
         Entity::Recommendation,
         Entity::Resolution,
+        Entity::Export,
     ];
 
     /// The name used in SQL, the change log, the CLI and JSON.
@@ -236,6 +254,7 @@ impl Entity {
             Entity::Finding => "finding",
             Entity::Recommendation => "recommendation",
             Entity::Resolution => "resolution",
+            Entity::Export => "export",
         }
     }
 
@@ -253,6 +272,7 @@ impl Entity {
             Entity::Finding => FINDING,
             Entity::Recommendation => RECOMMENDATION,
             Entity::Resolution => RESOLUTION,
+            Entity::Export => EXPORT,
         }
     }
 
@@ -283,6 +303,8 @@ impl Entity {
             (Entity::Recommendation, En) => "recommendation",
             (Entity::Resolution, Fr) => "arbitrage",
             (Entity::Resolution, En) => "resolution",
+            (Entity::Export, Fr) => "export",
+            (Entity::Export, En) => "export",
         }
     }
 }

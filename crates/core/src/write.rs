@@ -260,7 +260,7 @@ impl Writer<'_> {
         Ok(match entity {
             Entity::Study => Some(id.to_string()),
             Entity::Place => None,
-            Entity::Session | Entity::Recommendation => match field {
+            Entity::Session | Entity::Recommendation | Entity::Export => match field {
                 "study_id" => text(value),
                 _ => one(&format!("SELECT study_id FROM {entity} WHERE id = ?1"), id)?,
             },
