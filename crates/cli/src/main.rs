@@ -1,1 +1,67 @@
-fn main() {}
+//! The `terrain` command: a thin layer over terrain-core. Each command group lives in its own
+//! module with an `Args`/`Cmd` type and a `run` function; adding one is one enum variant here
+//! and one match arm.
+
+mod bench;
+mod bundle;
+mod conflicts;
+mod ctx;
+mod dump;
+mod info;
+mod record;
+mod study;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::ctx::Ctx;
+
+#[derive(Parser)]
+#[command(name = "terrain", version, about = "Terrain: consultations data, offline-first")]
+struct Cli {
+    /// The database file (default: the store in Terrain's data directory).
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// This laptop's node id, schema version and studies.
+    Info(info::Args),
+    /// Invite a laptop to a study, or join one.
+    #[command(subcommand)]
+    Study(study::Cmd),
+    /// Create, edit, delete, restore and list records.
+    #[command(subcommand)]
+    Record(record::Cmd),
+    /// Write or read a sync bundle (USB stick).
+    #[command(subcommand)]
+    Bundle(bundle::Cmd),
+    /// The replicated state in canonical JSON.
+    Dump(dump::Args),
+    /// Review and resolve concurrent edits.
+    #[command(subcommand)]
+    Conflicts(conflicts::Cmd),
+    /// Benchmarks.
+    #[command(subcommand)]
+    Bench(bench::Cmd),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let ctx = Ctx::new(cli.db);
+    let result = match cli.command {
+        Command::Info(a) => info::run(&ctx, a),
+        Command::Study(c) => study::run(&ctx, c),
+        Command::Record(c) => record::run(&ctx, c),
+        Command::Bundle(c) => bundle::run(&ctx, c),
+        Command::Dump(a) => dump::run(&ctx, a),
+        Command::Conflicts(c) => conflicts::run(&ctx, c),
+        Command::Bench(c) => bench::run(&ctx, c),
+    };
+    ctx.finish(result)
+}

@@ -47,6 +47,8 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Refused(String),
+    #[error("{}", .0.message(Lang::En))]
+    Sync(crate::sync::SyncError),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -71,6 +73,7 @@ impl Error {
             Error::UnknownEntity(_) => "unknown_entity",
             Error::Io(_) => "io",
             Error::Refused(_) => "refused",
+            Error::Sync(e) => e.code(),
         }
     }
 
@@ -78,6 +81,7 @@ impl Error {
     pub fn message(&self, lang: Lang) -> String {
         match (self, lang) {
             (Error::Invalid(v), _) => v.message(lang),
+            (Error::Sync(e), _) => e.message(lang),
             (Error::NewerSchema { found, supported }, Lang::Fr) => format!(
                 "Cette base de données a été écrite par une version plus récente de Terrain (schéma {found}, cette version connaît {supported}). Mettez Terrain à jour."
             ),

@@ -12,6 +12,13 @@ pub mod export;
 pub mod store;
 pub mod value;
 pub mod write;
+pub mod bench;
+pub mod bundle;
+pub mod conflicts;
+pub mod devices;
+pub mod dump;
+pub mod keys;
+pub mod sync;
 
 pub use error::{Error, Problem, Result, ValidationError};
 pub use schema::Entity;

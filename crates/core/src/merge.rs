@@ -7,6 +7,7 @@
 //! a greater stamp (the write path guarantees it).
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension};
@@ -88,106 +89,314 @@ pub(crate) fn winner(conn: &Connection, row_id: &str, field: &str) -> Result<Opt
         .optional()?)
 }
 
+/// Maps node ids to this database's integer handles and back.
+pub(crate) trait NodeMap {
+    fn idx(&mut self, conn: &Connection, node_id: &str) -> Result<i64>;
+    fn id(&mut self, conn: &Connection, idx: i64) -> Result<String>;
+}
+
+/// A node map cached for the length of an import.
+#[derive(Default)]
+pub(crate) struct Nodes {
+    by_id: HashMap<String, i64>,
+    by_idx: HashMap<i64, String>,
+}
+
+impl NodeMap for Nodes {
+    fn idx(&mut self, conn: &Connection, node_id: &str) -> Result<i64> {
+        if let Some(i) = self.by_id.get(node_id) {
+            return Ok(*i);
+        }
+        let i = crate::store::node_idx(conn, node_id)?;
+        self.by_id.insert(node_id.to_string(), i);
+        self.by_idx.insert(i, node_id.to_string());
+        Ok(i)
+    }
+
+    fn id(&mut self, conn: &Connection, idx: i64) -> Result<String> {
+        if let Some(s) = self.by_idx.get(&idx) {
+            return Ok(s.clone());
+        }
+        let s = node_id_of(conn, idx)?;
+        self.by_idx.insert(idx, s.clone());
+        self.by_id.insert(s.clone(), idx);
+        Ok(s)
+    }
+}
+
+fn node_id_of(conn: &Connection, idx: i64) -> Result<String> {
+    Ok(conn
+        .prepare_cached("SELECT node_id FROM nodes WHERE idx = ?1")?
+        .query_row([idx], |r| r.get(0))?)
+}
+
+/// The write path's node lookup (a closure) with reverse lookups from the table.
+struct ClosureNodes<'f, F> {
+    forward: &'f mut F,
+}
+
+impl<F: FnMut(&str) -> Result<i64>> NodeMap for ClosureNodes<'_, F> {
+    fn idx(&mut self, _conn: &Connection, node_id: &str) -> Result<i64> {
+        (self.forward)(node_id)
+    }
+
+    fn id(&mut self, conn: &Connection, idx: i64) -> Result<String> {
+        node_id_of(conn, idx)
+    }
+}
+
 /// Applies one change inside the caller's transaction. `node_idx` maps node ids to local handles.
 pub(crate) fn apply(
     conn: &Connection,
     change: &Change,
     node_idx: &mut impl FnMut(&str) -> Result<i64>,
 ) -> Result<Applied> {
-    let current = winner(conn, &change.row_id, &change.field)?;
-    let origin = node_idx(&change.node)?;
-    let prev_node = match &change.prev {
-        Some(p) => Some(node_idx(&p.node)?),
-        None => None,
-    };
-    let inserted = conn
-        .prepare_cached(
-            "INSERT OR IGNORE INTO changes(node, seq, study, entity, row_id, field, value, hlc, prev_hlc, prev_node)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )?
-        .execute((
-            origin,
-            change.seq,
-            &change.study,
-            change.entity.as_str(),
-            &change.row_id,
-            &change.field,
-            &change.value,
-            change.hlc,
-            change.prev.as_ref().map(|p| p.hlc),
-            prev_node,
-        ))?;
-    if inserted == 0 {
-        return Ok(Applied::Duplicate);
-    }
-    conn.prepare_cached(
-        "INSERT INTO version_vector(node, max_seq) VALUES (?1, ?2)
-         ON CONFLICT(node) DO UPDATE SET max_seq = max(max_seq, excluded.max_seq)",
-    )?
-    .execute((origin, change.seq))?;
+    let mut nodes = ClosureNodes { forward: node_idx };
+    let (_, applied) = apply_batch(conn, std::slice::from_ref(change), &mut nodes)?;
+    Ok(applied.first().copied().unwrap_or(Applied::Duplicate))
+}
 
-    if let (Some(p), Some(pn)) = (&change.prev, prev_node) {
-        // The replaced value was seen: it is not lost, whenever it arrives.
-        conn.prepare_cached(
-            "INSERT OR IGNORE INTO superseded(row_id, field, hlc, node) VALUES (?1, ?2, ?3, ?4)",
-        )?
-        .execute((&change.row_id, &change.field, p.hlc, pn))?;
-        conn.prepare_cached(
-            "DELETE FROM conflicts WHERE row_id = ?1 AND field = ?2 AND loser_hlc = ?3 AND loser_node = ?4",
-        )?
-        .execute((&change.row_id, &change.field, p.hlc, pn))?;
-    }
+/// What applying a batch did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// Records this replica had no change of before.
+    pub new_records: u64,
+    /// Fields of already known records whose value changed.
+    pub updated_fields: u64,
+    /// Entries added to the conflict log.
+    pub conflicts: u64,
+    /// Changes already held.
+    pub duplicates: u64,
+    /// Changes newly held.
+    pub applied: u64,
+}
 
-    let stamp = change.stamp();
-    match current {
-        Some((ref w, _)) if *w > stamp => {
-            let seen: bool = conn
+impl Outcome {
+    pub fn add(&mut self, o: Outcome) {
+        self.new_records += o.new_records;
+        self.updated_fields += o.updated_fields;
+        self.conflicts += o.conflicts;
+        self.duplicates += o.duplicates;
+        self.applied += o.applied;
+    }
+}
+
+/// A held change's stamp with the handle of its node.
+#[derive(Debug, Clone)]
+struct Held {
+    hlc: i64,
+    node_idx: i64,
+    node: String,
+}
+
+impl Held {
+    fn key(&self) -> (i64, &str) {
+        (self.hlc, self.node.as_str())
+    }
+}
+
+/// Applies changes in the caller's transaction, as if one at a time, but with one look-up and
+/// one write per record rather than several per field. Entities and fields must have been
+/// checked against the schema. The state reached depends only on the set of changes held:
+/// per field the greatest (hlc, node id) wins, and a non-winning change goes to the conflict
+/// log unless a held change names it as its `prev`.
+pub(crate) fn apply_batch(
+    conn: &Connection,
+    changes: &[Change],
+    nodes: &mut impl NodeMap,
+) -> Result<(Outcome, Vec<Applied>)> {
+    let mut out = Outcome::default();
+    let mut applied = vec![Applied::Duplicate; changes.len()];
+    // Records in first-seen order, each with the indices of its changes.
+    let mut rows: Vec<(Entity, &str, Vec<usize>)> = Vec::new();
+    let mut row_pos: HashMap<(Entity, &str), usize> = HashMap::new();
+    for (i, c) in changes.iter().enumerate() {
+        let pos = *row_pos.entry((c.entity, c.row_id.as_str())).or_insert_with(|| {
+            rows.push((c.entity, c.row_id.as_str(), Vec::new()));
+            rows.len() - 1
+        });
+        rows[pos].2.push(i);
+    }
+    let mut vv: HashMap<i64, i64> = HashMap::new();
+    let mut scope_vv: HashMap<(Option<&str>, i64), i64> = HashMap::new();
+    for (entity, row_id, idxs) in rows {
+        let existing = held_winners(conn, row_id, nodes)?;
+        let row_is_new = existing.is_empty();
+        // Insert; keep the newly held ones per field.
+        let mut fresh: BTreeMap<&str, Vec<(usize, Held)>> = BTreeMap::new();
+        for i in idxs {
+            let c = &changes[i];
+            let origin = nodes.idx(conn, &c.node)?;
+            let prev_node = match &c.prev {
+                Some(p) => Some(nodes.idx(conn, &p.node)?),
+                None => None,
+            };
+            let inserted = conn
                 .prepare_cached(
-                    "SELECT EXISTS(SELECT 1 FROM superseded WHERE row_id = ?1 AND field = ?2 AND hlc = ?3 AND node = ?4)",
+                    "INSERT OR IGNORE INTO changes(node, seq, study, entity, row_id, field, value, hlc, prev_hlc, prev_node)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 )?
-                .query_row((&change.row_id, &change.field, change.hlc, origin), |r| r.get(0))?;
-            if !seen {
-                add_conflict(conn, change.entity, &change.row_id, &change.field, change.hlc, origin, &change.value)?;
+                .execute((
+                    origin,
+                    c.seq,
+                    &c.study,
+                    c.entity.as_str(),
+                    &c.row_id,
+                    &c.field,
+                    &c.value,
+                    c.hlc,
+                    c.prev.as_ref().map(|p| p.hlc),
+                    prev_node,
+                ))?;
+            if inserted == 0 {
+                out.duplicates += 1;
+                continue;
             }
-            Ok(Applied::Lost)
+            out.applied += 1;
+            let m = vv.entry(origin).or_insert(c.seq);
+            *m = (*m).max(c.seq);
+            let m = scope_vv.entry((c.study.as_deref(), origin)).or_insert(c.seq);
+            *m = (*m).max(c.seq);
+            if let (Some(p), Some(pn)) = (&c.prev, prev_node) {
+                // The replaced value was seen: it is not lost, whenever it arrives.
+                conn.prepare_cached(
+                    "INSERT OR IGNORE INTO superseded(row_id, field, hlc, node) VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute((&c.row_id, &c.field, p.hlc, pn))?;
+                conn.prepare_cached(
+                    "DELETE FROM conflicts WHERE row_id = ?1 AND field = ?2 AND loser_hlc = ?3 AND loser_node = ?4",
+                )?
+                .execute((&c.row_id, &c.field, p.hlc, pn))?;
+            }
+            fresh.entry(c.field.as_str()).or_default().push((
+                i,
+                Held {
+                    hlc: c.hlc,
+                    node_idx: origin,
+                    node: c.node.clone(),
+                },
+            ));
         }
-        current => {
-            if let Some((w, w_value)) = current {
-                if change.prev.as_ref() != Some(&w) {
-                    let w_node = node_idx(&w.node)?;
-                    add_conflict(conn, change.entity, &change.row_id, &change.field, w.hlc, w_node, &w_value)?;
+        if fresh.is_empty() {
+            continue;
+        }
+        if row_is_new && entity != Entity::Resolution {
+            out.new_records += 1;
+        }
+        let mut columns: Vec<(&str, &SqlValue)> = Vec::new();
+        for (field, news) in fresh {
+            let old = existing.get(field);
+            let best_new = news
+                .iter()
+                .max_by(|a, b| a.1.key().cmp(&b.1.key()))
+                .map(|(i, h)| (*i, h.clone()));
+            let Some((best_i, best)) = best_new else {
+                continue;
+            };
+            let new_wins = old.is_none_or(|(o, _)| best.key() > o.key());
+            for (i, h) in &news {
+                if new_wins && *i == best_i {
+                    applied[*i] = Applied::Won;
+                    continue;
+                }
+                applied[*i] = Applied::Lost;
+                if !is_superseded(conn, changes[*i].row_id.as_str(), field, h)? {
+                    out.conflicts += add_conflict(conn, entity, &changes[*i].row_id, field, h, &changes[*i].value)?;
                 }
             }
-            set_column(conn, change.entity, &change.row_id, &change.field, &change.value)?;
-            Ok(Applied::Won)
+            if new_wins {
+                if let Some((o, o_value)) = old {
+                    if !is_superseded(conn, row_id, field, o)? {
+                        out.conflicts += add_conflict(conn, entity, row_id, field, o, o_value)?;
+                    }
+                }
+                if !row_is_new {
+                    out.updated_fields += 1;
+                }
+                columns.push((field, &changes[best_i].value));
+            }
+        }
+        if !columns.is_empty() {
+            set_columns(conn, entity, row_id, &columns)?;
         }
     }
+    for (node, seq) in vv {
+        conn.prepare_cached(
+            "INSERT INTO version_vector(node, max_seq) VALUES (?1, ?2)
+             ON CONFLICT(node) DO UPDATE SET max_seq = max(max_seq, excluded.max_seq)",
+        )?
+        .execute((node, seq))?;
+    }
+    for ((scope, node), seq) in scope_vv {
+        conn.prepare_cached(
+            "INSERT INTO scope_vector(scope, node, max_seq) VALUES (?1, ?2, ?3)
+             ON CONFLICT(scope, node) DO UPDATE SET max_seq = max(max_seq, excluded.max_seq)",
+        )?
+        .execute((scope.unwrap_or(""), node, seq))?;
+    }
+    Ok((out, applied))
 }
 
-fn add_conflict(
+/// The winning held change of each field of a record, with its value.
+fn held_winners(
     conn: &Connection,
-    entity: Entity,
     row_id: &str,
-    field: &str,
-    hlc: i64,
-    node: i64,
-    value: &SqlValue,
-) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT OR IGNORE INTO conflicts(row_id, field, entity, loser_hlc, loser_node, loser_value)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute((row_id, field, entity.as_str(), hlc, node, value))?;
-    Ok(())
+    nodes: &mut impl NodeMap,
+) -> Result<HashMap<String, (Held, SqlValue)>> {
+    let mut stmt = conn.prepare_cached("SELECT field, hlc, node, value FROM changes WHERE row_id = ?1")?;
+    let mut rows = stmt.query([row_id])?;
+    let mut out: HashMap<String, (Held, SqlValue)> = HashMap::new();
+    while let Some(r) = rows.next()? {
+        let field: String = r.get(0)?;
+        let hlc: i64 = r.get(1)?;
+        let node_idx: i64 = r.get(2)?;
+        let node = nodes.id(conn, node_idx)?;
+        let held = Held { hlc, node_idx, node };
+        let better = out.get(&field).is_none_or(|(w, _)| held.key() > w.key());
+        if better {
+            let value: SqlValue = r.get(3)?;
+            out.insert(field, (held, value));
+        }
+    }
+    Ok(out)
 }
 
-/// Writes a winning value into the entity's table, creating the row on first sight.
-/// `field` was checked against the schema before it got here, so it is a real column.
-fn set_column(conn: &Connection, entity: Entity, row_id: &str, field: &str, value: &SqlValue) -> Result<()> {
-    let table = entity.as_str();
-    conn.prepare_cached(&format!("INSERT OR IGNORE INTO {table}(id) VALUES (?1)"))?
-        .execute([row_id])?;
-    conn.prepare_cached(&format!("UPDATE {table} SET \"{field}\" = ?1 WHERE id = ?2"))?
-        .execute((value, row_id))?;
+fn is_superseded(conn: &Connection, row_id: &str, field: &str, h: &Held) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS(SELECT 1 FROM superseded WHERE row_id = ?1 AND field = ?2 AND hlc = ?3 AND node = ?4)",
+        )?
+        .query_row((row_id, field, h.hlc, h.node_idx), |r| r.get(0))?)
+}
+
+fn add_conflict(conn: &Connection, entity: Entity, row_id: &str, field: &str, h: &Held, value: &SqlValue) -> Result<u64> {
+    let n = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO conflicts(row_id, field, entity, loser_hlc, loser_node, loser_value)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute((row_id, field, entity.as_str(), h.hlc, h.node_idx, value))?;
+    Ok(n as u64)
+}
+
+/// Writes winning values into the entity's table, creating the row on first sight, in one
+/// statement. Fields were checked against the schema, so they are real columns.
+fn set_columns(conn: &Connection, entity: Entity, row_id: &str, columns: &[(&str, &SqlValue)]) -> Result<()> {
+    let names: Vec<String> = columns.iter().map(|(f, _)| format!("\"{f}\"")).collect();
+    let marks: Vec<String> = (0..columns.len()).map(|i| format!("?{}", i + 2)).collect();
+    let sets: Vec<String> = names.iter().map(|n| format!("{n} = excluded.{n}")).collect();
+    let sql = format!(
+        "INSERT INTO {}(id, {}) VALUES (?1, {}) ON CONFLICT(id) DO UPDATE SET {}",
+        entity.as_str(),
+        names.join(", "),
+        marks.join(", "),
+        sets.join(", ")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    stmt.raw_bind_parameter(1, row_id)?;
+    for (i, (_, v)) in columns.iter().enumerate() {
+        stmt.raw_bind_parameter(i + 2, *v)?;
+    }
+    stmt.raw_execute()?;
     Ok(())
 }

@@ -1,0 +1,88 @@
+//! `terrain bundle export|import`: sync by file (USB stick).
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use terrain_core::sync::{self, ExportTarget, ImportOptions};
+
+use crate::ctx::{print_json, Ctx, Result};
+
+#[derive(Subcommand)]
+pub enum Cmd {
+    /// Write a bundle of a study's changes.
+    Export {
+        #[arg(long)]
+        study: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Only what this node lacks, as last learned from its bundles or syncs.
+        #[arg(long = "for", value_name = "NODE_ID", conflicts_with = "full", required_unless_present = "full")]
+        for_node: Option<String>,
+        /// Everything this laptop holds of the study.
+        #[arg(long)]
+        full: bool,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Read a bundle: checked in full, then applied batch by batch.
+    Import {
+        file: PathBuf,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
+    match cmd {
+        Cmd::Export {
+            study,
+            out,
+            for_node,
+            full: _,
+            json,
+        } => {
+            let store = ctx.open()?;
+            let target = match for_node {
+                Some(node) => ExportTarget::For(node),
+                None => ExportTarget::Full,
+            };
+            let report = sync::export_bundle(&store, &study, &target, &out, &mut |_| {})?;
+            if json {
+                return print_json(&report);
+            }
+            println!(
+                "{}: {} changes, {} batches, {} bytes",
+                report.path, report.changes, report.batches, report.bytes
+            );
+        }
+        Cmd::Import { file, json } => {
+            let mut store = ctx.open()?;
+            // Tests slow an import down to kill it between batches.
+            let opts = ImportOptions {
+                pause_between_batches_ms: std::env::var("TERRAIN_TEST_IMPORT_PAUSE_MS")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0),
+                ..Default::default()
+            };
+            let report = sync::import_bundle_with(&mut store, &file, &opts, &mut |_| {})?;
+            if json {
+                return print_json(&report);
+            }
+            println!(
+                "new records {}, updated fields {}, conflicts {}, already known {}",
+                report.new_records, report.updated_fields, report.conflicts, report.already_known
+            );
+            if report.clock_warning {
+                eprintln!(
+                    "terrain: the clock of {} is {} minutes off",
+                    report.sender,
+                    report.clock_offset_ms / 60_000
+                );
+            }
+        }
+    }
+    Ok(())
+}

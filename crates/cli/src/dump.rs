@@ -1,0 +1,23 @@
+//! `terrain dump --json [--study ID]`: the replicated state, canonical.
+
+use std::io::Write;
+
+use crate::ctx::{Ctx, Result};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// JSON output (the only format; accepted for scripts that say so).
+    #[arg(long)]
+    json: bool,
+    /// Only what this study's sync carries.
+    #[arg(long)]
+    study: Option<String>,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let _ = args.json;
+    let store = ctx.open()?;
+    let text = terrain_core::dump::dump_string(store.conn(), args.study.as_deref())?;
+    std::io::stdout().write_all(text.as_bytes())?;
+    Ok(())
+}

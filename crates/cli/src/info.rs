@@ -1,0 +1,46 @@
+//! `terrain info`: who this laptop is and what it holds.
+
+use serde_json::json;
+use terrain_core::query::{self, ListOptions};
+use terrain_core::{keys, store, Entity};
+
+use crate::ctx::{print_json, Ctx, Result};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let store = ctx.open()?;
+    let joined = keys::joined_studies(store.conn())?;
+    let studies: Vec<_> = query::list(store.conn(), Entity::Study, &ListOptions::default())?
+        .into_iter()
+        .map(|s| {
+            json!({
+                "id": s.id,
+                "title": s.text("title"),
+                "joined": joined.contains(&s.id),
+            })
+        })
+        .collect();
+    let info = json!({
+        "node_id": store.node_id(),
+        "schema_version": store.schema_version()?,
+        "schema_version_supported": store::schema_version(),
+        "db": store.path().display().to_string(),
+        "studies": studies,
+    });
+    if args.json {
+        return print_json(&info);
+    }
+    println!("node id         {}", store.node_id());
+    println!("schema version  {}", store.schema_version()?);
+    println!("database        {}", store.path().display());
+    for s in &studies {
+        println!("study           {}  {}", s["id"].as_str().unwrap_or(""), s["title"].as_str().unwrap_or(""));
+    }
+    Ok(())
+}

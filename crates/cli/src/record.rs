@@ -1,0 +1,107 @@
+//! `terrain record new|set|delete|restore|list`: records through the write path.
+
+use clap::Subcommand;
+use serde_json::Value as Json;
+use terrain_core::query::{self, ListOptions};
+use terrain_core::write::Fields;
+use terrain_core::{keys, Entity, Error};
+
+use crate::ctx::{print_json, Ctx, Result};
+
+#[derive(Subcommand)]
+pub enum Cmd {
+    /// Create a record; prints its id.
+    New {
+        entity: String,
+        /// field=value pairs.
+        fields: Vec<String>,
+    },
+    /// Change fields of a record.
+    Set {
+        entity: String,
+        id: String,
+        fields: Vec<String>,
+    },
+    /// Delete a record (it can be restored).
+    Delete { entity: String, id: String },
+    /// Restore a deleted record.
+    Restore { entity: String, id: String },
+    /// List records.
+    List {
+        entity: String,
+        /// Print a JSON array of flat objects.
+        #[arg(long)]
+        json: bool,
+        /// Include deleted records.
+        #[arg(long)]
+        deleted: bool,
+    },
+}
+
+/// The entities a person edits (resolutions are written by `conflicts resolve`).
+fn entity(name: &str) -> Result<Entity> {
+    Entity::parse(name)
+        .filter(|e| *e != Entity::Resolution)
+        .ok_or_else(|| Error::UnknownEntity(name.to_string()))
+}
+
+fn parse_fields(entity: Entity, pairs: &[String]) -> Result<Fields> {
+    let mut out = Fields::new();
+    for pair in pairs {
+        let (k, v) = pair
+            .split_once('=')
+            .ok_or_else(|| Error::invalid(entity, pair, terrain_core::Problem::UnknownField))?;
+        out.insert(k.trim().to_string(), Json::String(v.to_string()));
+    }
+    Ok(out)
+}
+
+pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
+    let mut store = ctx.open()?;
+    match cmd {
+        Cmd::New { entity: e, fields } => {
+            let e = entity(&e)?;
+            let id = store.create(e, &parse_fields(e, &fields)?)?;
+            if e == Entity::Study {
+                // A study made here gets its key now, so it can be shared and exported.
+                keys::ensure_study_key(&store, &id)?;
+            }
+            println!("{id}");
+        }
+        Cmd::Set { entity: e, id, fields } => {
+            let e = entity(&e)?;
+            store.update(e, &id, &parse_fields(e, &fields)?)?;
+        }
+        Cmd::Delete { entity: e, id } => store.delete(entity(&e)?, &id)?,
+        Cmd::Restore { entity: e, id } => store.restore(entity(&e)?, &id)?,
+        Cmd::List { entity: e, json, deleted } => {
+            let e = entity(&e)?;
+            let records = query::list(
+                store.conn(),
+                e,
+                &ListOptions {
+                    include_deleted: deleted,
+                    ..Default::default()
+                },
+            )?;
+            if json {
+                let list: Vec<Json> = records.iter().map(|r| r.to_flat_json()).collect();
+                return print_json(&list);
+            }
+            for r in records {
+                let fields: Vec<String> = r
+                    .fields
+                    .iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, v)| match v {
+                        Json::String(s) => format!("{k}={s}"),
+                        other => format!("{k}={other}"),
+                    })
+                    .collect();
+                let mark = if r.deleted { " (deleted)" } else { "" };
+                println!("{}{mark}\t{}", r.id, fields.join("\t"));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,343 @@
+//! `terrain bench sync`: what the change-logged write path costs against plain SQLite, how fast
+//! a large bundle merges into an empty replica, what a small delta costs on a large replica,
+//! how small a field change is on the wire, and how much memory a large import takes.
+
+use std::fmt;
+use std::path::Path;
+use std::time::Instant;
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::Connection;
+use serde_json::json;
+
+use crate::error::Result;
+use crate::merge::{Change, Stamp};
+use crate::schema::{Entity, ACTOR_GROUPS, PARTICIPANT_CONSENT, SEXES};
+use crate::store::Store;
+use crate::sync::{self, ExportTarget};
+use crate::write::Fields;
+use crate::{keys, schema};
+
+#[derive(Debug, Clone)]
+pub struct SyncBench {
+    pub rows: usize,
+    pub plain_insert_ms: f64,
+    pub write_path_ms: f64,
+    pub changes: u64,
+    pub build_source_ms: f64,
+    pub export_ms: f64,
+    pub bundle_bytes: u64,
+    pub import_ms: f64,
+    pub import_peak_kb: Option<u64>,
+    pub delta_export_ms: f64,
+    pub delta_import_ms: f64,
+    pub delta_changes: u64,
+    pub delta_bytes: u64,
+}
+
+fn ms(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1000.0
+}
+
+/// Peak resident memory of this process (Linux), in KiB.
+pub fn peak_memory_kb() -> Option<u64> {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()?
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// Resets the peak so the next reading covers only what follows (Linux; false elsewhere).
+fn reset_peak_memory() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+const NODES: [&str; 2] = [
+    "0191d2c0-0000-7000-8000-00000000000a",
+    "0191d2c0-0000-7000-8000-00000000000b",
+];
+
+/// Synthetic history of a study: participants written by two laptops, each created with nine
+/// fields and edited once (with its prev), about ten field changes per participant.
+struct Generator {
+    rng: StdRng,
+    study: String,
+    sessions: Vec<String>,
+    seq: [i64; 2],
+    hlc: i64,
+}
+
+impl Generator {
+    fn change(&mut self, n: usize, entity: Entity, row: &str, field: &str, value: SqlValue, prev: Option<Stamp>) -> Change {
+        self.seq[n] += 1;
+        self.hlc += 1 + self.rng.gen_range(0..3);
+        Change {
+            node: NODES[n].to_string(),
+            seq: self.seq[n],
+            study: Some(self.study.clone()),
+            entity,
+            row_id: row.to_string(),
+            field: field.to_string(),
+            value,
+            hlc: self.hlc,
+            prev,
+        }
+    }
+
+    fn record(&mut self, i: usize) -> Vec<Change> {
+        let n = i % 2;
+        let id = uuid::Uuid::now_v7().to_string();
+        let session = self.sessions[self.rng.gen_range(0..self.sessions.len())].clone();
+        let age: i64 = self.rng.gen_range(15..80);
+        let text = |s: &str| SqlValue::Text(s.to_string());
+        let mut out = vec![
+            self.change(n, Entity::Participant, &id, "session_id", text(&session), None),
+            self.change(n, Entity::Participant, &id, "code", text(&format!("P{:03}-{:04X}", i % 1000, i % 65536)), None),
+        ];
+        let sex = SEXES[self.rng.gen_range(0..2)];
+        out.push(self.change(n, Entity::Participant, &id, "sex", text(sex), None));
+        out.push(self.change(n, Entity::Participant, &id, "age", SqlValue::Integer(age), None));
+        out.push(self.change(n, Entity::Participant, &id, "age_band", text(schema::age_band_of(age)), None));
+        let group = ACTOR_GROUPS[self.rng.gen_range(0..ACTOR_GROUPS.len())];
+        out.push(self.change(n, Entity::Participant, &id, "actor_group", text(group), None));
+        out.push(self.change(n, Entity::Participant, &id, "institution", text("Mairie"), None));
+        let role = self.change(n, Entity::Participant, &id, "role", text("membre"), None);
+        let role_stamp = role.stamp();
+        out.push(role);
+        let consent = PARTICIPANT_CONSENT[self.rng.gen_range(0..2)];
+        out.push(self.change(n, Entity::Participant, &id, "consent", text(consent), None));
+        out.push(self.change(n, Entity::Participant, &id, "role", text("présidente"), Some(role_stamp)));
+        out
+    }
+}
+
+/// Runs the benchmark in `dir` (emptied stores are created there). `n` field changes are
+/// merged; the insert comparison uses n/10 rows (at most 100,000).
+pub fn bench_sync(dir: &Path, n: u64, progress: &mut dyn FnMut(&str)) -> Result<SyncBench> {
+    std::fs::create_dir_all(dir)?;
+    let rows = ((n / 10) as usize).clamp(100, 100_000);
+
+    progress("plain SQLite insert");
+    let plain_insert_ms = plain_insert(&dir.join("plain.db"), rows)?;
+
+    progress("write path");
+    let mut wp = Store::open_in_dir(&dir.join("writepath"))?;
+    let study = wp.create(Entity::Study, &fields(json!({"title": "Bench"})))?;
+    let session = wp.create(
+        Entity::Session,
+        &fields(json!({"study_id": study, "session_type": "focus_group", "date": "2026-11-20"})),
+    )?;
+    let t = Instant::now();
+    wp.write(|w| {
+        for i in 0..rows {
+            w.create(Entity::Participant, &participant_fields(&session, i))?;
+        }
+        Ok(())
+    })?;
+    let write_path_ms = ms(t);
+    drop(wp);
+
+    progress("building a source replica");
+    let mut source = Store::open_in_dir(&dir.join("source"))?;
+    let study = uuid::Uuid::now_v7().to_string();
+    let mut g = Generator {
+        rng: StdRng::seed_from_u64(7),
+        study: study.clone(),
+        sessions: Vec::new(),
+        seq: [0, 0],
+        hlc: crate::clock::from_millis(crate::clock::wall_millis(0) - 86_400_000),
+    };
+    let mut head = vec![g.change(0, Entity::Study, &study, "title", SqlValue::Text("Bench".into()), None)];
+    for _ in 0..100 {
+        let s = uuid::Uuid::now_v7().to_string();
+        for (f, v) in [("study_id", study.as_str()), ("session_type", "focus_group"), ("date", "2026-11-20")] {
+            head.push(g.change(1, Entity::Session, &s, f, SqlValue::Text(v.into()), None));
+        }
+        g.sessions.push(s);
+    }
+    let t = Instant::now();
+    let mut total = head.len() as u64;
+    sync::apply_changes(&mut source, Some(&study), &head)?;
+    let mut i = 0;
+    while total < n {
+        let mut chunk = Vec::with_capacity(sync::BATCH_SIZE + 10);
+        while chunk.len() < sync::BATCH_SIZE && total + (chunk.len() as u64) < n {
+            chunk.extend(g.record(i));
+            i += 1;
+        }
+        total += chunk.len() as u64;
+        sync::apply_changes(&mut source, Some(&study), &chunk)?;
+    }
+    let build_source_ms = ms(t);
+    keys::ensure_study_key(&source, &study)?;
+
+    progress("full export");
+    let bundle = dir.join("full.terrain");
+    let t = Instant::now();
+    let exported = sync::export_bundle(&source, &study, &ExportTarget::Full, &bundle, &mut |_| {})?;
+    let export_ms = ms(t);
+
+    progress("import into an empty replica");
+    let mut target = Store::open_in_dir(&dir.join("target"))?;
+    keys::join(&target, &keys::invite(&source, &study)?)?;
+    let measured = reset_peak_memory();
+    let t = Instant::now();
+    sync::import_bundle(&mut target, &bundle, &mut |_| {})?;
+    let import_ms = ms(t);
+    let import_peak_kb = if measured { peak_memory_kb() } else { None };
+
+    progress("delta of 10 records");
+    // The source learns what the target holds from the target's (nearly empty) bundle.
+    let back = dir.join("back.terrain");
+    sync::export_bundle(&target, &study, &ExportTarget::For(source.node_id().to_string()), &back, &mut |_| {})?;
+    sync::import_bundle(&mut source, &back, &mut |_| {})?;
+    let session = g.sessions[0].clone();
+    source.write(|w| {
+        for i in 0..10 {
+            w.create(Entity::Participant, &participant_fields(&session, i))?;
+        }
+        Ok(())
+    })?;
+    let delta = dir.join("delta.terrain");
+    let t = Instant::now();
+    let d = sync::export_bundle(&source, &study, &ExportTarget::For(target.node_id().to_string()), &delta, &mut |_| {})?;
+    let delta_export_ms = ms(t);
+    let t = Instant::now();
+    sync::import_bundle(&mut target, &delta, &mut |_| {})?;
+    let delta_import_ms = ms(t);
+
+    Ok(SyncBench {
+        rows,
+        plain_insert_ms,
+        write_path_ms,
+        changes: exported.changes,
+        build_source_ms,
+        export_ms,
+        bundle_bytes: exported.bytes,
+        import_ms,
+        import_peak_kb,
+        delta_export_ms,
+        delta_import_ms,
+        delta_changes: d.changes,
+        delta_bytes: d.bytes,
+    })
+}
+
+fn fields(v: serde_json::Value) -> Fields {
+    serde_json::from_value(v).unwrap_or_default()
+}
+
+fn participant_fields(session: &str, i: usize) -> Fields {
+    let group = ACTOR_GROUPS[i % ACTOR_GROUPS.len()];
+    fields(json!({
+        "session_id": session,
+        "sex": SEXES[i % 2],
+        "age": 18 + (i % 60) as i64,
+        "actor_group": group,
+        "institution": "Mairie",
+        "role": "membre",
+    }))
+}
+
+/// The same participant rows (as the write path stores them) inserted with plain SQL.
+fn plain_insert(path: &Path, rows: usize) -> Result<f64> {
+    let _ = std::fs::remove_file(path);
+    let mut conn = Connection::open(path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.execute_batch(
+        "CREATE TABLE participant (id TEXT PRIMARY KEY, session_id TEXT, code TEXT, sex TEXT, age INTEGER,
+           age_band TEXT, actor_group TEXT, institution TEXT, role TEXT, deleted INTEGER NOT NULL DEFAULT 0) STRICT;
+         CREATE INDEX participant_session ON participant(session_id);",
+    )?;
+    let session = uuid::Uuid::now_v7().to_string();
+    let t = Instant::now();
+    let tx = conn.transaction()?;
+    {
+        let mut stmt = tx.prepare(
+            "INSERT INTO participant(id, session_id, code, sex, age, age_band, actor_group, institution, role)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?;
+        for i in 0..rows {
+            let id = uuid::Uuid::now_v7().to_string();
+            let age = 18 + (i % 60) as i64;
+            stmt.execute((
+                &id,
+                &session,
+                format!("P{:03}-{}", i + 1, &id[32..]),
+                SEXES[i % 2],
+                age,
+                schema::age_band_of(age),
+                ACTOR_GROUPS[i % ACTOR_GROUPS.len()],
+                "Mairie",
+                "membre",
+            ))?;
+        }
+    }
+    tx.commit()?;
+    Ok(ms(t))
+}
+
+impl fmt::Display for SyncBench {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let per_s = |n: u64, ms: f64| if ms > 0.0 { n as f64 / (ms / 1000.0) } else { 0.0 };
+        let ratio = if self.plain_insert_ms > 0.0 {
+            self.write_path_ms / self.plain_insert_ms
+        } else {
+            0.0
+        };
+        writeln!(f, "{:<58} {:>16} {:>14}", "measure", "value", "target")?;
+        writeln!(f, "{}", "-".repeat(90))?;
+        writeln!(f, "{:<58} {:>13.1} ms {:>14}", format!("plain SQLite insert, {} rows", self.rows), self.plain_insert_ms, "")?;
+        writeln!(f, "{:<58} {:>13.1} ms {:>14}", format!("write path (change log), {} rows", self.rows), self.write_path_ms, "")?;
+        writeln!(f, "{:<58} {:>15.1}x {:>14}", "write path / plain insert", ratio, "<= 2x")?;
+        writeln!(
+            f,
+            "{:<58} {:>11.0} ch/s {:>14}",
+            format!("merge, {} changes applied in 10k batches (no bundle)", self.changes),
+            per_s(self.changes, self.build_source_ms),
+            ""
+        )?;
+        writeln!(f, "{:<58} {:>13.1} ms {:>14}", "full export of those changes", self.export_ms, "")?;
+        writeln!(
+            f,
+            "{:<58} {:>11.0} ch/s {:>14}",
+            format!("bundle import (verify + merge) into empty replica, {:.1} s", self.import_ms / 1000.0),
+            per_s(self.changes, self.import_ms),
+            ">= 100000/s"
+        )?;
+        writeln!(
+            f,
+            "{:<58} {:>13.2} B {:>14}",
+            format!("bundle bytes per field change ({} bytes)", self.bundle_bytes),
+            self.bundle_bytes as f64 / self.changes.max(1) as f64,
+            ""
+        )?;
+        let peak = self
+            .import_peak_kb
+            .map(|k| format!("{:.1} MB", k as f64 / 1024.0))
+            .unwrap_or_else(|| "n/a".into());
+        writeln!(f, "{:<58} {:>16} {:>14}", "peak memory (VmHWM) during that import", peak, "< 200 MB")?;
+        writeln!(
+            f,
+            "{:<58} {:>13.1} ms {:>14}",
+            format!("delta export, 10 records ({} changes, {} B)", self.delta_changes, self.delta_bytes),
+            self.delta_export_ms,
+            ""
+        )?;
+        writeln!(f, "{:<58} {:>13.1} ms {:>14}", "delta import into the 1M replica", self.delta_import_ms, "")?;
+        writeln!(
+            f,
+            "{:<58} {:>13.1} ms {:>14}",
+            "delta export + import",
+            self.delta_export_ms + self.delta_import_ms,
+            "< 50 ms"
+        )
+    }
+}
