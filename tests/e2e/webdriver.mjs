@@ -202,14 +202,15 @@ export class Driver {
     if (!existsSync(application)) {
       throw new Error(`app binary not found at ${application}: build it with \`cargo build -p terrain-app\``);
     }
+    let timer;
     const created = await Promise.race([
       request(this.base, 'POST', '/session', {
         capabilities: { alwaysMatch: { 'tauri:options': { application, args } } },
       }),
-      sleep(timeout).then(() => {
-        throw new Error(`session not created within ${timeout} ms`);
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`session not created within ${timeout} ms`)), timeout);
       }),
-    ]);
+    ]).finally(() => clearTimeout(timer));
     const session = new Session(this, created.sessionId);
     this.sessions.add(session);
     return session;
