@@ -2,6 +2,7 @@
 //! statistics. Nothing here knows about Tauri, HTTP or a display.
 
 pub mod clock;
+pub mod demo;
 pub mod error;
 pub mod schema;
 pub mod merge;
