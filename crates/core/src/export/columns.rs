@@ -17,7 +17,9 @@ pub struct Col {
     pub allowed: String,
 }
 
-/// A cell. `Suppressed` is a small count hidden in an anonymised export.
+/// A cell. `Suppressed` is a count hidden in an anonymised export: below the minimum cell
+/// size, or hidden so that such a count cannot be worked out by subtraction. Both are shown
+/// the same way ("x") so a reader cannot tell which is which.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Null,
@@ -25,8 +27,11 @@ pub enum Cell {
     Text(String),
     Bool(bool),
     List(Vec<String>),
-    Suppressed(i64),
+    Suppressed,
 }
+
+/// How a hidden count is written.
+pub const SUPPRESSED: &str = "x";
 
 impl Cell {
     pub fn text(v: Option<String>) -> Cell {
@@ -48,7 +53,7 @@ impl Cell {
         }
     }
 
-    /// Text for CSV and spreadsheets: booleans as 1/0, lists joined by "; ", hidden counts as "<N".
+    /// Text for CSV and spreadsheets: booleans as 1/0, lists joined by "; ", hidden counts as "x".
     pub fn flat(&self) -> String {
         match self {
             Cell::Null => String::new(),
@@ -56,7 +61,7 @@ impl Cell {
             Cell::Text(t) => t.clone(),
             Cell::Bool(b) => if *b { "1" } else { "0" }.to_string(),
             Cell::List(items) => items.join("; "),
-            Cell::Suppressed(n) => format!("<{n}"),
+            Cell::Suppressed => SUPPRESSED.to_string(),
         }
     }
 
@@ -67,7 +72,7 @@ impl Cell {
             Cell::Text(t) => Json::String(t.clone()),
             Cell::Bool(b) => Json::Bool(*b),
             Cell::List(items) => Json::from(items.clone()),
-            Cell::Suppressed(n) => Json::String(format!("<{n}")),
+            Cell::Suppressed => Json::String(SUPPRESSED.to_string()),
         }
     }
 }
@@ -149,8 +154,10 @@ pub fn id_col(entity: Entity, hxl: &str) -> Col {
     )
 }
 
-const COUNT_ALLOWED: &str =
-    "nombre entier ≥ 0, ou « <N » quand l'effectif est masqué / whole number ≥ 0, or \"<N\" when the count is suppressed";
+const COUNT_ALLOWED: &str = "nombre entier ≥ 0 ; « x » = masqué dans un export anonymisé (moins que l'effectif \
+    minimal, ou masqué pour qu'un petit effectif ne puisse pas être recalculé) / whole number ≥ 0; \
+    \"x\" = hidden in an anonymised export (below the minimum cell size, or hidden so that a small \
+    count cannot be worked out by subtraction)";
 
 pub fn count_col(name: &'static str, hxl: &str, fr: &str, en: &str) -> Col {
     derived(name, hxl, fr, en, COUNT_ALLOWED)

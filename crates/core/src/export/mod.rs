@@ -10,7 +10,7 @@
 //!   kept only when the session consented to quotes;
 //! - publish head counts in two places only — the women/men columns of each session and the
 //!   `people_by_region` table (region × actor group × sex) — and hide any of those cells below
-//!   `min_cell` as "<N". Both tables add up to the same region totals per sex, so a hidden cell
+//!   `min_cell` as "x". Both tables add up to the same region totals per sex, so a hidden cell
 //!   could be recovered by subtraction when it is the only non-zero hidden cell of its region
 //!   and sex: one more cell is then hidden (see [`Suppression`]). No totals are written.
 
@@ -167,7 +167,7 @@ pub struct ExportSummary {
     pub format: Format,
     pub files: Vec<String>,
     pub tables: Vec<TableCount>,
-    /// Cells hidden as "<N" (anonymised exports).
+    /// Cells hidden as "x" (anonymised exports).
     pub suppressed_cells: u64,
 }
 
@@ -700,7 +700,7 @@ impl TableWriter<'_> {
             }
             for (sex, v) in [("female", info.people.women), ("male", info.people.men)] {
                 if self.supp.sessions.contains(&(id.clone(), sex)) {
-                    c.push(Cell::Suppressed(self.opts.min_cell));
+                    c.push(Cell::Suppressed);
                 } else {
                     c.push(Cell::Int(v));
                 }
@@ -864,7 +864,7 @@ impl TableWriter<'_> {
                 let key = region_key(r);
                 let cell = |sex: &'static str, v: i64| {
                     if self.supp.region_cells.contains(&(key.clone(), g.clone(), sex)) {
-                        Cell::Suppressed(self.opts.min_cell)
+                        Cell::Suppressed
                     } else {
                         Cell::Int(v)
                     }
