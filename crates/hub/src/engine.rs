@@ -1,0 +1,117 @@
+//! The hub's only door into the core's sync engine: keys, vectors, bounded batches, applying
+//! a batch all-or-nothing, and what each side learns of the other. On the wire a batch is the
+//! bundle's change encoding compressed with zstd (then sealed, see [`crate::seal`]).
+
+use ed25519_dalek::SigningKey;
+use serde::{Deserialize, Serialize};
+use terrain_core::bundle::{self, VectorEntry};
+use terrain_core::sync::{self, Vector};
+use terrain_core::{devices, keys, transport, Store};
+
+/// A batch ready to travel.
+pub struct Batch {
+    pub bytes: Vec<u8>,
+    pub count: u64,
+    pub more: bool,
+}
+
+/// What applying a received batch did.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Imported {
+    pub received: u64,
+    pub applied: u64,
+    pub duplicates: u64,
+    pub conflicts: u64,
+    pub new_records: u64,
+    pub updated_fields: u64,
+}
+
+pub fn study_key(store: &Store, study: &str) -> terrain_core::Result<Option<[u8; 32]>> {
+    keys::study_key(store.conn(), study)
+}
+
+pub fn signing_key(store: &Store) -> terrain_core::Result<SigningKey> {
+    keys::device_key(store)
+}
+
+pub fn studies(store: &Store) -> terrain_core::Result<Vec<String>> {
+    keys::joined_studies(store.conn())
+}
+
+pub fn to_wire(v: &Vector) -> Vec<VectorEntry> {
+    v.iter()
+        .map(|((scope, node), max_seq)| VectorEntry {
+            scope: scope.clone(),
+            node: node.clone(),
+            max_seq: *max_seq,
+        })
+        .collect()
+}
+
+pub fn from_wire(v: &[VectorEntry]) -> Vector {
+    v.iter()
+        .map(|e| ((e.scope.clone(), e.node.clone()), e.max_seq))
+        .collect()
+}
+
+/// What this store holds of a study and of shared records.
+pub fn vector(store: &Store, study: &str) -> terrain_core::Result<Vector> {
+    sync::held_vector(store.conn(), study)
+}
+
+pub fn missing(store: &Store, study: &str, have: &Vector) -> terrain_core::Result<u64> {
+    transport::count_missing(store.conn(), study, have)
+}
+
+/// The next batch a peer holding `have` lacks; `have` moves past it.
+pub fn export(
+    store: &Store,
+    study: &str,
+    have: &mut Vector,
+    max: usize,
+) -> terrain_core::Result<Batch> {
+    let (changes, more) = transport::next_batch(store.conn(), study, have, max)?;
+    transport::advance(have, &changes);
+    let plain = bundle::encode_batch(&changes);
+    let bytes = zstd::bulk::compress(&plain, 3)?;
+    Ok(Batch {
+        bytes,
+        count: changes.len() as u64,
+        more,
+    })
+}
+
+/// Checks every change of a received batch, then applies them in one transaction.
+pub fn import(store: &mut Store, study: &str, bytes: &[u8]) -> terrain_core::Result<Imported> {
+    if bytes.is_empty() {
+        return Ok(Imported::default());
+    }
+    let changes = bundle::unpack_batch(bytes)?;
+    let o = sync::apply_changes(store, Some(study), &changes)?;
+    Ok(Imported {
+        received: changes.len() as u64,
+        applied: o.applied,
+        duplicates: o.duplicates,
+        conflicts: o.conflicts,
+        new_records: o.new_records,
+        updated_fields: o.updated_fields,
+    })
+}
+
+/// Remembers what a peer holds, so a later bundle for it carries only what it lacks.
+pub fn learn(store: &Store, peer: &str, holds: &Vector) -> terrain_core::Result<()> {
+    sync::learn_peer_vector(store.conn(), peer, holds)
+}
+
+/// Notes that we heard from a device, and how far its clock is from ours (its minus ours),
+/// for the devices list and its clock warnings.
+pub fn contact(
+    store: &Store,
+    peer: &str,
+    label: Option<&str>,
+    public_key: Option<&str>,
+    clock_offset_ms: i64,
+) -> terrain_core::Result<()> {
+    let now = chrono::Utc::now().timestamp_millis();
+    devices::record_contact(store.conn(), peer, label, public_key, clock_offset_ms, now)
+}

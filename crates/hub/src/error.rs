@@ -1,0 +1,126 @@
+//! Errors of the hub and its client. Each has a stable code (sent over the wire and shown to
+//! scripts), an HTTP status on the server side, and a message in French and English.
+
+use terrain_core::Lang;
+
+#[derive(Debug, thiserror::Error)]
+pub enum HubError {
+    /// The other side refused the request; code and messages are the ones it sent.
+    #[error("{message_en}")]
+    Refused {
+        status: u16,
+        code: String,
+        message_fr: String,
+        message_en: String,
+    },
+    #[error("the hub cannot be reached at {url}: {reason}")]
+    Unreachable { url: String, reason: String },
+    #[error(
+        "this device is not enrolled on the hub: give the join code printed by `terrain serve`"
+    )]
+    NeedJoinCode,
+    #[error("the hub and this laptop share no study")]
+    NoCommonStudy,
+    #[error("sync cancelled")]
+    Cancelled,
+    #[error("the hub sent an answer that cannot be read: {0}")]
+    BadAnswer(String),
+    #[error(transparent)]
+    Core(#[from] terrain_core::Error),
+    #[error("file error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub type Result<T, E = HubError> = std::result::Result<T, E>;
+
+impl HubError {
+    pub fn code(&self) -> String {
+        match self {
+            HubError::Refused { code, .. } => code.clone(),
+            HubError::Unreachable { .. } => "unreachable".into(),
+            HubError::NeedJoinCode => "need_join_code".into(),
+            HubError::NoCommonStudy => "no_common_study".into(),
+            HubError::Cancelled => "cancelled".into(),
+            HubError::BadAnswer(_) => "bad_answer".into(),
+            HubError::Core(e) => e.code().into(),
+            HubError::Io(_) => "io".into(),
+        }
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (HubError::Refused { message_fr, .. }, Lang::Fr) => message_fr.clone(),
+            (HubError::Refused { message_en, .. }, Lang::En) => message_en.clone(),
+            (HubError::Unreachable { url, reason }, Lang::Fr) => {
+                format!("Le hub est injoignable à l'adresse {url} : {reason}")
+            }
+            (HubError::NeedJoinCode, Lang::Fr) => "Cet ordinateur n'est pas inscrit sur le hub : saisissez le code d'inscription affiché par `terrain serve`.".into(),
+            (HubError::NoCommonStudy, Lang::Fr) => {
+                "Le hub et cet ordinateur n'ont aucune étude en commun.".into()
+            }
+            (HubError::Cancelled, Lang::Fr) => "Synchronisation annulée.".into(),
+            (HubError::BadAnswer(e), Lang::Fr) => format!("Réponse illisible du hub : {e}"),
+            (HubError::Core(e), _) => e.message(lang),
+            (HubError::Io(e), Lang::Fr) => format!("Erreur de fichier : {e}"),
+            _ => self.to_string(),
+        }
+    }
+}
+
+/// A refusal by the hub: HTTP status, stable code, messages. Sent as JSON, never encrypted:
+/// it says nothing about the data.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Refusal {
+    #[serde(skip)]
+    pub status: u16,
+    pub code: String,
+    pub message_fr: String,
+    pub message_en: String,
+}
+
+impl Refusal {
+    pub fn new(status: u16, code: &str, fr: impl Into<String>, en: impl Into<String>) -> Refusal {
+        Refusal {
+            status,
+            code: code.to_string(),
+            message_fr: fr.into(),
+            message_en: en.into(),
+        }
+    }
+
+    pub fn bad_request(fr: impl Into<String>, en: impl Into<String>) -> Refusal {
+        Refusal::new(400, "bad_request", fr, en)
+    }
+
+    pub fn internal(e: impl std::fmt::Display) -> Refusal {
+        Refusal::new(
+            500,
+            "internal",
+            format!("Erreur interne du hub : {e}"),
+            format!("Internal hub error: {e}"),
+        )
+    }
+
+    pub fn into_error(self) -> HubError {
+        HubError::Refused {
+            status: self.status,
+            code: self.code,
+            message_fr: self.message_fr,
+            message_en: self.message_en,
+        }
+    }
+}
+
+impl From<terrain_core::Error> for Refusal {
+    fn from(e: terrain_core::Error) -> Refusal {
+        match e {
+            terrain_core::Error::Refused(_) | terrain_core::Error::Invalid(_) => Refusal::new(
+                422,
+                "refused_batch",
+                e.message(Lang::Fr),
+                e.message(Lang::En),
+            ),
+            other => Refusal::internal(other.message(Lang::En)),
+        }
+    }
+}
