@@ -6,6 +6,7 @@ mod bench;
 mod bundle;
 mod conflicts;
 mod ctx;
+mod demo;
 mod dump;
 mod info;
 mod record;
@@ -49,6 +50,8 @@ enum Command {
     /// Benchmarks.
     #[command(subcommand)]
     Bench(bench::Cmd),
+    /// Fill an empty database with realistic demo data.
+    Demo(demo::Args),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +65,7 @@ fn main() -> ExitCode {
         Command::Dump(a) => dump::run(&ctx, a),
         Command::Conflicts(c) => conflicts::run(&ctx, c),
         Command::Bench(c) => bench::run(&ctx, c),
+        Command::Demo(a) => demo::run(&ctx, a),
     };
     ctx.finish(result)
 }

@@ -45,6 +45,12 @@ pub struct DemoSummary {
 /// Fills an empty store with the demo, in one transaction. Refuses a store that has studies.
 pub fn load_demo(store: &mut Store) -> Result<DemoSummary> {
     let lang = store.lang();
+    load_demo_in(store, lang)
+}
+
+/// [`load_demo`], with a refusal worded in `lang` (the CLI's language may differ from the
+/// store's setting).
+pub fn load_demo_in(store: &mut Store, lang: Lang) -> Result<DemoSummary> {
     store.write(|w| {
         let studies: i64 = w.conn().query_row(
             "SELECT count(*) FROM study WHERE deleted = 0",
