@@ -85,6 +85,10 @@ pub struct StudySummary {
     pub received: u64,
     pub received_new: u64,
     pub conflicts: u64,
+    /// Of the received changes, records this store did not have and fields of known
+    /// records whose value changed (the desktop app's summary shows them).
+    pub new_records: u64,
+    pub updated_fields: u64,
 }
 
 /// What a whole sync did.
@@ -328,6 +332,8 @@ impl Session<'_> {
                 sum.received += done.received;
                 sum.received_new += done.applied;
                 sum.conflicts += done.conflicts;
+                sum.new_records += done.new_records;
+                sum.updated_fields += done.updated_fields;
                 self.progress.received += done.received;
                 self.tell();
             }
