@@ -17,10 +17,13 @@ pub enum Cmd {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Dashboard queries and exports over a generated study of 100,000 participants.
+    Dashboard(crate::bench_dashboard::Args),
 }
 
 pub fn run(_ctx: &Ctx, cmd: Cmd) -> Result<()> {
     match cmd {
+        Cmd::Dashboard(a) => return crate::bench_dashboard::run(_ctx, a),
         Cmd::Sync { n, dir } => {
             let (dir, remove) = match dir {
                 Some(d) => (d, false),

@@ -3,11 +3,13 @@
 //! and one match arm.
 
 mod bench;
+mod bench_dashboard;
 mod bundle;
 mod conflicts;
 mod ctx;
 mod demo;
 mod dump;
+mod export;
 mod info;
 mod record;
 mod study;
@@ -50,6 +52,8 @@ enum Command {
     /// Benchmarks.
     #[command(subcommand)]
     Bench(bench::Cmd),
+    /// Export data to CSV, XLSX or JSON (with HXL, anonymised) for other tools.
+    Export(export::Args),
     /// Fill an empty database with realistic demo data.
     Demo(demo::Args),
 }
@@ -65,6 +69,7 @@ fn main() -> ExitCode {
         Command::Dump(a) => dump::run(&ctx, a),
         Command::Conflicts(c) => conflicts::run(&ctx, c),
         Command::Bench(c) => bench::run(&ctx, c),
+        Command::Export(a) => export::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
     };
     ctx.finish(result)
