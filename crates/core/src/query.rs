@@ -22,7 +22,8 @@ pub struct Record {
     pub id: String,
     pub entity: Entity,
     pub deleted: bool,
-    #[ts(type = "Record<string, unknown>")]
+    // Not `Record<...>`: inside the generated Record.ts that name is this type itself.
+    #[ts(type = "{ [key in string]: unknown }")]
     pub fields: serde_json::Map<String, Json>,
 }
 

@@ -1,0 +1,31 @@
+// Declaring the app's commands makes Tauri generate one permission per command
+// (allow-<name>), so capabilities/main.json can grant exactly these and nothing else.
+const COMMANDS: &[&str] = &[
+    "get_settings",
+    "set_language",
+    "app_info",
+    "list_studies",
+    "get_record",
+    "list_records",
+    "create_record",
+    "write_batch",
+    "update_record",
+    "delete_record",
+    "restore_record",
+    "list_sessions",
+    "session_totals",
+    "study_overview",
+    "record_history",
+    "deleted_records",
+    "search_places",
+    "place_path",
+    "load_demo",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("failed to run tauri-build");
+}
