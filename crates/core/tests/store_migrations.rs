@@ -1,0 +1,216 @@
+//! Migrations from an empty file, agreement between schema.rs and the SQL tables, and the
+//! refusal of a file written by a newer Terrain.
+
+use std::collections::BTreeSet;
+
+use serde_json::json;
+use terrain_core::write::Fields;
+use terrain_core::{store, Entity, Error, Lang, Store};
+
+fn columns(store: &Store, table: &str) -> BTreeSet<String> {
+    store
+        .conn()
+        .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+}
+
+#[test]
+fn an_empty_file_is_migrated_to_the_latest_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fresh.db");
+    let store = Store::open(&path).unwrap();
+    let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../../migrations"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "sql")
+        })
+        .count() as i64;
+    assert!(files >= 2);
+    assert_eq!(store::schema_version(), files, "every SQL file is embedded");
+    assert_eq!(store.schema_version().unwrap(), files);
+    // Files apply in name order, and names are numbered without gaps.
+    let names: Vec<_> = store::migrations()
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .collect();
+    for (i, name) in names.iter().enumerate() {
+        assert!(
+            name.starts_with(&format!("{:04}_", i + 1)),
+            "{name} out of sequence"
+        );
+    }
+
+    let tables: BTreeSet<String> = store
+        .conn()
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    for t in [
+        "meta",
+        "nodes",
+        "changes",
+        "version_vector",
+        "superseded",
+        "conflicts",
+    ] {
+        assert!(tables.contains(t), "table {t} missing");
+    }
+    for e in Entity::ALL {
+        assert!(tables.contains(e.as_str()), "table {e} missing");
+    }
+
+    // The pragmas that keep a saved interview safe.
+    let pragma = |name: &str| -> String {
+        store
+            .conn()
+            .pragma_query_value(None, name, |r| r.get::<_, rusqlite::types::Value>(0))
+            .map(|v| match v {
+                rusqlite::types::Value::Integer(i) => i.to_string(),
+                rusqlite::types::Value::Text(t) => t,
+                other => format!("{other:?}"),
+            })
+            .unwrap()
+    };
+    assert_eq!(pragma("journal_mode"), "wal");
+    assert_eq!(pragma("synchronous"), "2", "FULL");
+    assert_eq!(pragma("foreign_keys"), "1");
+    assert_eq!(pragma("busy_timeout"), "10000");
+    assert_eq!(pragma("integrity_check"), "ok");
+
+    // The gazetteer ships with the schema: every 2016 region, the 2023 ones, P-codes as text.
+    let count = |sql: &str| -> i64 { store.conn().query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert!(
+        count("SELECT count(*) FROM place WHERE kind = 'region' AND map_version = '2016'") >= 11
+    );
+    assert!(
+        count("SELECT count(*) FROM place WHERE kind = 'region' AND map_version = '2023'") >= 9
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM place WHERE pcode IS NOT NULL AND typeof(pcode) <> 'text'"),
+        0
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM changes"),
+        0,
+        "reference data has no change log"
+    );
+
+    // Reopening an up-to-date file runs nothing again.
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), files);
+}
+
+#[test]
+fn every_field_in_schema_rs_has_a_column_and_every_column_a_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_in_dir(dir.path()).unwrap();
+    for entity in Entity::ALL {
+        let in_sql = columns(&store, entity.as_str());
+        let mut in_rust: BTreeSet<String> =
+            entity.fields().iter().map(|f| f.name.to_string()).collect();
+        assert_eq!(
+            in_rust.len(),
+            entity.fields().len(),
+            "{entity}: a field is listed twice in schema.rs"
+        );
+        in_rust.insert("id".into());
+        in_rust.insert(terrain_core::schema::DELETED.into());
+        assert_eq!(
+            in_sql, in_rust,
+            "{entity}: columns in SQL (left) and fields in schema.rs (right) differ"
+        );
+        // The tombstone is NOT NULL DEFAULT 0, so a row created field by field is live.
+        let notnull: i64 = store
+            .conn()
+            .query_row(
+                &format!(
+                    "SELECT \"notnull\" FROM pragma_table_info('{entity}') WHERE name = 'deleted'"
+                ),
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(notnull, 1, "{entity}.deleted");
+    }
+}
+
+#[test]
+fn a_file_from_a_newer_terrain_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("newer.db");
+    let newer = store::schema_version() + 1;
+    {
+        let mut store = Store::open(&path).unwrap();
+        let fields: Fields =
+            serde_json::from_value(json!({"title": "Étude écrite plus tard"})).unwrap();
+        store.create(Entity::Study, &fields).unwrap();
+        store
+            .conn()
+            .pragma_update(None, "user_version", newer)
+            .unwrap();
+    }
+    let err = match Store::open(&path) {
+        Err(e) => e,
+        Ok(_) => panic!("a newer schema must be refused"),
+    };
+    assert!(
+        matches!(err, Error::NewerSchema { found, supported } if found == newer && supported == newer - 1),
+        "{err:?}"
+    );
+    assert_eq!(err.code(), "newer_schema");
+    let fr = err.message(Lang::Fr);
+    assert!(
+        fr.contains("version plus récente de Terrain") && fr.contains("Mettez Terrain à jour"),
+        "{fr}"
+    );
+    let en = err.message(Lang::En);
+    assert!(en.contains("newer version of Terrain"), "{en}");
+    assert!(fr.contains(&newer.to_string()) && en.contains(&newer.to_string()));
+
+    // The file keeps its version and its data: a newer Terrain can still open it.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, newer);
+    let title: String = conn
+        .query_row("SELECT title FROM study", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(title, "Étude écrite plus tard");
+}
+
+#[test]
+fn a_file_half_way_through_the_migrations_is_brought_up_to_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("older.db");
+    // A file an older Terrain left at schema 1.
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let (_, first) = store::migrations()[0];
+        conn.execute_batch(first).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), store::schema_version());
+    let regions: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM place WHERE kind = 'region'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(regions > 0, "the gazetteer migration ran");
+}
