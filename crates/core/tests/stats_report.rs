@@ -1,0 +1,47 @@
+//! The printable study report, in French and English.
+
+#[path = "stats_fixture.rs"]
+mod fixture;
+
+use fixture::*;
+use serde_json::json;
+use terrain_core::report::study_report;
+use terrain_core::{Entity, Lang};
+
+#[test]
+fn report_in_both_languages() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut fx = build(dir.path());
+    let fr = study_report(fx.store.conn(), &fx.study_a, Lang::Fr, Some("2030-01-01".into())).expect("fr");
+    assert!(fr.html.starts_with("<!DOCTYPE html><html lang=\"fr\">"));
+    assert!(fr.html.ends_with("</html>"));
+    for needle in [
+        "Étude A — sécurité",
+        "Personnes consultées par région",
+        "Kayes",
+        "Ségou",
+        "Tenir des audiences foraines à Sadiola.",
+        "groupe de discussion",
+        "Gendarmerie nationale",
+        "Séances sans consentement enregistré",
+        "@page",
+    ] {
+        assert!(fr.html.contains(needle), "French report lacks {needle:?}");
+    }
+    assert_eq!((fr.dashboard.people.women, fr.dashboard.people.men), (9, 5));
+    assert_eq!(fr.methodology.sessions, 4);
+    assert_eq!(fr.recommendations.len(), 3);
+    // Total row: 9 women, 5 men, 14 people, 64 % women.
+    assert!(fr.html.contains("<td class=\"n\">9</td><td class=\"n\">5</td><td class=\"n\">14</td><td class=\"n\">64 %</td>"));
+
+    let en = study_report(fx.store.conn(), &fx.study_a, Lang::En, None).expect("en");
+    assert!(en.html.contains("People consulted by region"));
+    assert!(en.html.contains("focus group"));
+    assert!(!en.html.contains("Personnes consultées par région"));
+
+    // Text typed by people is escaped.
+    let id = create(&mut fx.store, Entity::Study, json!({"title": "A <script>x</script> & b"}));
+    let r = study_report(fx.store.conn(), &id, Lang::Fr, None).expect("report");
+    assert!(r.html.contains("A &lt;script&gt;x&lt;/script&gt; &amp; b"));
+    assert!(!r.html.contains("<script>"));
+}
