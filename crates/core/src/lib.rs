@@ -11,8 +11,6 @@ pub mod query;
 pub mod stats;
 pub mod export;
 pub mod report;
-pub mod stats;
-pub mod export;
 pub mod store;
 pub mod value;
 pub mod write;
