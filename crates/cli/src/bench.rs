@@ -19,11 +19,14 @@ pub enum Cmd {
     },
     /// Dashboard queries and exports over a generated study of 100,000 participants.
     Dashboard(crate::bench_dashboard::Args),
+    /// Network sync on loopback: first sync of 100,000 records, delta, 20 laptops at once.
+    Hub(crate::bench_hub::Args),
 }
 
 pub fn run(_ctx: &Ctx, cmd: Cmd) -> Result<()> {
     match cmd {
         Cmd::Dashboard(a) => return crate::bench_dashboard::run(_ctx, a),
+        Cmd::Hub(a) => return crate::bench_hub::run(_ctx, a),
         Cmd::Sync { n, dir } => {
             let (dir, remove) = match dir {
                 Some(d) => (d, false),

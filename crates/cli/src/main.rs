@@ -4,6 +4,7 @@
 
 mod bench;
 mod bench_dashboard;
+mod bench_hub;
 mod bundle;
 mod conflicts;
 mod ctx;
@@ -12,7 +13,10 @@ mod dump;
 mod export;
 mod info;
 mod record;
+mod serve;
 mod study;
+mod sync;
+mod device;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -56,6 +60,13 @@ enum Command {
     Export(export::Args),
     /// Fill an empty database with realistic demo data.
     Demo(demo::Args),
+    /// Run a sync hub on this store (office server, or a laptop sharing on the LAN).
+    Serve(serve::Args),
+    /// Sync with a hub over the network, both ways.
+    Sync(sync::Args),
+    /// Devices enrolled on the hub this store serves.
+    #[command(subcommand)]
+    Device(device::Cmd),
 }
 
 fn main() -> ExitCode {
@@ -71,6 +82,9 @@ fn main() -> ExitCode {
         Command::Bench(c) => bench::run(&ctx, c),
         Command::Export(a) => export::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
+        Command::Serve(a) => serve::run(&ctx, a),
+        Command::Sync(a) => sync::run(&ctx, a),
+        Command::Device(c) => device::run(&ctx, c),
     };
     ctx.finish(result)
 }

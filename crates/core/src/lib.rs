@@ -21,6 +21,7 @@ pub mod devices;
 pub mod dump;
 pub mod keys;
 pub mod sync;
+pub mod transport;
 
 pub use error::{Error, Problem, Result, ValidationError};
 pub use schema::Entity;

@@ -1,0 +1,75 @@
+//! `terrain device`: the devices enrolled on the hub this store serves.
+
+use clap::Subcommand;
+use terrain_core::{Error, Lang};
+use terrain_hub::registry;
+
+use crate::ctx::{print_json, Ctx, Result};
+
+#[derive(Subcommand)]
+pub enum Cmd {
+    /// The devices enrolled on this hub.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Refuse a device (a lost laptop) from now on.
+    Revoke { node_id: String },
+    /// Print the hub's join code; --rotate makes a new one (the old one stops working).
+    JoinCode {
+        #[arg(long)]
+        rotate: bool,
+    },
+}
+
+pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
+    let store = ctx.open()?;
+    let fr = ctx.lang() == Lang::Fr;
+    match cmd {
+        Cmd::List { json } => {
+            let devices = registry::list(store.conn())?;
+            if json {
+                return print_json(&devices);
+            }
+            for d in &devices {
+                let state = match (d.revoked, fr) {
+                    (true, true) => "révoqué",
+                    (true, false) => "revoked",
+                    (false, true) => "actif",
+                    (false, false) => "active",
+                };
+                println!(
+                    "{}  {:<8} {}  {}",
+                    d.node_id,
+                    state,
+                    d.last_seen_at.as_deref().unwrap_or("-"),
+                    d.label.as_deref().unwrap_or("")
+                );
+            }
+        }
+        Cmd::Revoke { node_id } => {
+            if !registry::revoke(store.conn(), &node_id)? {
+                return Err(Error::Refused(if fr {
+                    format!("Aucun appareil {node_id} n'est inscrit sur ce hub.")
+                } else {
+                    format!("No device {node_id} is enrolled on this hub.")
+                }));
+            }
+            if fr {
+                println!("appareil {node_id} révoqué");
+            } else {
+                println!("device {node_id} revoked");
+            }
+        }
+        Cmd::JoinCode { rotate } => {
+            registry::ensure_tables(store.conn())?;
+            let code = if rotate {
+                registry::rotate_join_code(&store)?
+            } else {
+                registry::join_code(&store)?
+            };
+            println!("{code}");
+        }
+    }
+    Ok(())
+}
