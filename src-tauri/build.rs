@@ -20,6 +20,21 @@ const COMMANDS: &[&str] = &[
     "search_places",
     "place_path",
     "load_demo",
+    "sync_overview",
+    "sync_files",
+    "sync_invite",
+    "sync_join",
+    "sync_export_bundle",
+    "sync_import_bundle",
+    "sync_conflicts",
+    "sync_resolve_conflict",
+    "sync_devices",
+    "sync_hub",
+    "sync_hub_cancel",
+    "sync_share_start",
+    "sync_share_stop",
+    "sync_share_devices",
+    "sync_share_revoke",
 ];
 
 fn main() {

@@ -3,6 +3,7 @@
 
 pub mod commands;
 pub mod state;
+pub mod sync;
 
 pub use state::{AppError, AppState};
 
@@ -11,6 +12,7 @@ pub fn run() {
     let state = AppState::open_default();
     let result = tauri::Builder::default()
         .manage(state)
+        .manage(sync::SyncJobs::default())
         .invoke_handler(tauri::generate_handler![
             commands::get_settings,
             commands::set_language,
@@ -31,6 +33,21 @@ pub fn run() {
             commands::search_places,
             commands::place_path,
             commands::load_demo,
+            sync::sync_overview,
+            sync::sync_files,
+            sync::sync_invite,
+            sync::sync_join,
+            sync::sync_export_bundle,
+            sync::sync_import_bundle,
+            sync::sync_conflicts,
+            sync::sync_resolve_conflict,
+            sync::sync_devices,
+            sync::sync_hub,
+            sync::sync_hub_cancel,
+            sync::sync_share_start,
+            sync::sync_share_stop,
+            sync::sync_share_devices,
+            sync::sync_share_revoke,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
