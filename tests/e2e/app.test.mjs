@@ -112,3 +112,89 @@ test('record a focus group in Ségou, quit, relaunch, find it again', { timeout:
   assert.match(await s.text(id('session-place')), /Ségou/);
   await s.screenshot(join(ARTIFACTS, 'relaunch.png'));
 });
+
+test('validation, tally, findings, recommendations, delete and restore, history', { timeout: 240000 }, async () => {
+  const d = await Driver.start();
+  try {
+    const s = await d.newSession();
+    const id = (x) => s.byTestId(x);
+    await s.waitFor(id('nav-studies'), { timeout: 30000 });
+
+    // French by default: the totals read "0 femme, 0 homme" on a new session.
+    await s.click(id('new-study'));
+    await s.type(id('study-title'), 'Étude ߒߞߏ et عربي');
+    await s.type(id('study-start'), '2026-05-01');
+    await s.type(id('study-end'), '2026-04-01');
+    await s.click(id('save-study'));
+    await s.waitForText(id('error-message'), /date de fin/);
+    await s.clear(id('study-end'));
+    await s.type(id('study-end'), '2026-06-30');
+    await s.click(id('save-study'));
+    await s.waitForText(id('study-heading'), 'Étude ߒߞߏ et عربي');
+
+    await s.click(id('new-session'));
+    await s.selectOption(id('session-type'), 'workshop');
+    await s.clear(id('session-date'));
+    await s.type(id('session-date'), '2026-05-10');
+    // A place of one's own: a camp abroad.
+    await s.click(id('add-place'));
+    await s.type(id('new-place-name'), 'Camp de Mbera');
+    await s.selectOption(id('new-place-kind'), 'camp');
+    await s.click(id('save-place'));
+    await s.waitForText(id('place-chosen'), 'Camp de Mbera');
+    await s.click(id('save-session'));
+    await s.waitForText(id('session-totals'), '0 femme, 0 homme');
+
+    // An impossible age is refused, named, and nothing is saved.
+    await s.type(id('att-age'), '130' + Keys.ENTER);
+    await s.waitForText(id('error-message'), /âge/);
+    assert.equal((await s.findAll(id('att-row'))).length, 0);
+
+    // Tally sheet: 12 young women and 4 young men, saved in one go.
+    await s.click('details.panel > summary');
+    await s.type(id('tally-female-18_24-youth'), '12');
+    await s.type(id('tally-male-18_24-youth'), '4');
+    await s.click(id('tally-save'));
+    await s.waitForText(id('session-totals'), '12 femmes, 4 hommes');
+
+    // A finding.
+    await s.click(id('new-finding'));
+    await s.type(id('finding-theme'), 'accès à la justice');
+    await s.type(id('finding-text'), 'Les femmes préfèrent la médiation des chefs de quartier.');
+    await s.click(id('save-finding'));
+    await s.waitFor(id('finding-row'));
+
+    // Edit the session, then see the change in its history.
+    await s.click(id('edit-session'));
+    await s.type(id('session-duration'), '95');
+    await s.click(id('save-session'));
+    await s.click(id('session-history'));
+    await s.waitForText(id('history-panel'), 'Durée (minutes)');
+
+    // A recommendation, its status changed, and the status history.
+    await s.click(id('session-study-link'));
+    await s.click(id('new-recommendation'));
+    await s.type(id('rec-text'), 'Associer les femmes déplacées aux comités de sécurité.');
+    await s.click(id('save-rec'));
+    await s.waitFor(id('rec-row'));
+    await s.selectOption(id('rec-status-change'), 'validated');
+    await s.click(id('rec-status-history'));
+    await s.waitForText(id('history-panel'), /Proposée → Validée/);
+
+    // Delete the session (asks first), find it in the Deleted view, restore it.
+    await s.click(id('session-row'));
+    await s.click(id('delete-button'));
+    await s.click(id('confirm-delete'));
+    await s.waitFor(id('study-heading'));
+    await s.click(id('nav-deleted'));
+    const row = await s.waitFor(id('deleted-row'));
+    assert.match(await s.text(row), /Atelier/);
+    await s.click(id('restore'));
+    await s.waitForGone(id('deleted-row'));
+    await s.click(id('nav-sessions'));
+    await s.waitForText(id('session-row'), 'Camp de Mbera');
+    await s.screenshot(join(ARTIFACTS, 'flows.png'));
+  } finally {
+    await d.stop();
+  }
+});
