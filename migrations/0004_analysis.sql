@@ -20,7 +20,10 @@ CREATE INDEX export_study ON export(study_id);
 
 -- Dashboards count people per session by sex, actor group and age band: a covering index
 -- lets SQLite group 100,000 participants without touching the table.
-CREATE INDEX participant_stats ON participant(session_id, deleted, sex, actor_group, age_band);
+CREATE INDEX participant_stats ON participant(session_id, sex, actor_group, age_band, institution, deleted);
+-- Possible duplicates: the same profile (sex, age, institution, role) twice in a session.
+CREATE INDEX participant_profile ON participant(session_id, sex, age, institution, role)
+    WHERE deleted = 0 AND age IS NOT NULL;
 -- Possible duplicates: the same pseudonymous code seen twice.
 CREATE INDEX participant_code ON participant(code) WHERE deleted = 0;
 -- "Per device" and "possible duplicate sessions" need the origin node of each record's first

@@ -13,7 +13,7 @@ use crate::clock;
 use crate::error::Result;
 use crate::places::PlaceIndex;
 use crate::query::{KeyCount, SexCount};
-use crate::schema::DSF_GROUPS;
+use crate::schema::{ACTOR_GROUPS, AGE_BANDS, DSF_GROUPS, SEXES};
 
 /// Which sessions a dashboard counts. Empty fields do not filter.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, TS)]
@@ -73,7 +73,7 @@ impl StatsFilter {
 }
 
 /// A region as dashboards show it: the gazetteer's name and P-code.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, TS)]
 #[ts(export)]
 pub struct RegionRef {
     /// None for sessions with no place (or a place outside any region).
@@ -99,11 +99,24 @@ pub struct SessionInfo {
     pub interpreter: Option<bool>,
     pub consent_level: Option<String>,
     pub people: SexCount,
+    pub(crate) idx: usize,
+    pub(crate) region_idx: usize,
 }
 
 /// The sessions a filter selects, with their regions and head counts.
 pub struct Scope {
     pub sessions: HashMap<String, SessionInfo>,
+    /// The regions of those sessions; `SessionInfo::region_idx` points here.
+    pub regions: Vec<RegionRef>,
+    /// People by (region index, sex, actor group, age band), when loaded with detail.
+    pub cells: HashMap<(usize, &'static str, &'static str, &'static str), i64>,
+    /// DSF people by force, institution (as typed, trimmed) and sex, when loaded with detail.
+    pub dsf: HashMap<&'static str, HashMap<String, SexCount>>,
+}
+
+/// The allowed value equal to `v` (a `'static` key needs no allocation), or "unknown".
+fn intern(allowed: &'static [&'static str], v: Option<&str>) -> &'static str {
+    v.and_then(|v| allowed.iter().find(|a| **a == v).copied()).unwrap_or("unknown")
 }
 
 fn list_of(text: Option<String>) -> Vec<String> {
@@ -132,11 +145,12 @@ pub(crate) fn region_ref(places: &PlaceIndex, place_id: Option<&str>) -> RegionR
 
 impl Scope {
     pub(crate) fn load(conn: &Connection, f: &StatsFilter) -> Result<Scope> {
-        Scope::load_with(conn, f, false)
+        Scope::load_with(conn, f, false, true)
     }
 
     /// `ignore_type`: every type of session (follow-up questions look past the type filter).
-    pub(crate) fn load_with(conn: &Connection, f: &StatsFilter, ignore_type: bool) -> Result<Scope> {
+    /// `detail`: also count people by region, actor group, age band and DSF institution.
+    pub(crate) fn load_with(conn: &Connection, f: &StatsFilter, ignore_type: bool, detail: bool) -> Result<Scope> {
         let places = PlaceIndex::load(conn)?;
         let (cond, params) = f.session_sql(ignore_type);
         let sql = format!(
@@ -145,23 +159,33 @@ impl Scope {
                FROM session s WHERE {cond}"
         );
         let want_region = given(&f.region_id);
-        let mut regions: HashMap<String, RegionRef> = HashMap::new();
+        let mut place_region: HashMap<String, usize> = HashMap::new();
+        let mut regions: Vec<RegionRef> = Vec::new();
+        let mut region_idx: HashMap<RegionRef, usize> = HashMap::new();
         let mut sessions = HashMap::new();
         let mut stmt = conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
         while let Some(r) = rows.next()? {
             let place_id: Option<String> = r.get(4)?;
-            let region = match &place_id {
-                Some(p) => regions
-                    .entry(p.clone())
-                    .or_insert_with(|| region_ref(&places, Some(p)))
-                    .clone(),
-                None => region_ref(&places, None),
+            let key = place_id.clone().unwrap_or_default();
+            let ri = match place_region.get(&key) {
+                Some(i) => *i,
+                None => {
+                    let region = region_ref(&places, place_id.as_deref());
+                    let i = *region_idx.entry(region.clone()).or_insert_with(|| {
+                        regions.push(region);
+                        regions.len() - 1
+                    });
+                    place_region.insert(key, i);
+                    i
+                }
             };
+            let region = &regions[ri];
             if want_region.is_some() && region.id.as_deref() != want_region {
                 continue;
             }
             let id: String = r.get(0)?;
+            let idx = sessions.len();
             sessions.insert(
                 id.clone(),
                 SessionInfo {
@@ -171,7 +195,7 @@ impl Scope {
                     date: r.get(3)?,
                     place: place_id.as_deref().and_then(|p| places.get(p)).map(|p| p.name.clone()),
                     place_id,
-                    region,
+                    region: region.clone(),
                     languages: list_of(r.get(5)?),
                     facilitators: list_of(r.get(6)?),
                     woman_facilitator: flag(r.get(7)?),
@@ -179,68 +203,74 @@ impl Scope {
                     interpreter: flag(r.get(9)?),
                     consent_level: r.get(10)?,
                     people: SexCount::default(),
+                    idx,
+                    region_idx: ri,
                 },
             );
         }
-        let mut scope = Scope { sessions };
-        for g in scope.people(conn, f, ignore_type, &[])? {
-            if let Some(s) = scope.sessions.get_mut(&g.session_id) {
-                s.people.add(&g.sex, g.n);
-            }
-        }
+        let mut scope = Scope {
+            sessions,
+            regions,
+            cells: HashMap::new(),
+            dsf: HashMap::new(),
+        };
+        scope.count_people(conn, detail)?;
         Ok(scope)
     }
 
-    /// Head counts of the sessions in scope, grouped by session, sex and the given columns
-    /// (actor_group, age_band, institution): participants' lines plus tally sheets.
-    pub(crate) fn people(
-        &self,
-        conn: &Connection,
-        f: &StatsFilter,
-        ignore_type: bool,
-        dims: &[&str],
-    ) -> Result<Vec<PeopleGroup>> {
+    /// One pass over every live participant (the covering index `participant_stats`, read in
+    /// session order) and tally sheet, counting in memory: grouping by session in SQL would
+    /// hand back nearly one row per person. People of sessions out of scope are skipped.
+    fn count_people(&mut self, conn: &Connection, detail: bool) -> Result<()> {
         if self.sessions.is_empty() {
-            return Ok(Vec::new());
+            return Ok(());
         }
-        let (cond, params) = f.session_sql(ignore_type);
-        let pcols: String = dims.iter().map(|d| format!(", p.{d}")).collect();
-        // Tally sheets have no institution column: they count it as unknown.
-        let tcols: String = dims
-            .iter()
-            .map(|d| if *d == "institution" { ", NULL".to_string() } else { format!(", t.{d}") })
-            .collect();
-        let sql = format!(
-            "SELECT p.session_id, p.sex{pcols}, count(*) FROM participant p
-               JOIN session s ON s.id = p.session_id
-              WHERE p.deleted = 0 AND {cond}
-              GROUP BY p.session_id, p.sex{pcols}
-             UNION ALL
-             SELECT t.session_id, t.sex{tcols}, sum(t.count) FROM tally t
-               JOIN session s ON s.id = t.session_id
-              WHERE t.deleted = 0 AND {cond}
-              GROUP BY t.session_id, t.sex{tcols}"
-        );
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let session_id: String = r.get(0)?;
-            if !self.sessions.contains_key(&session_id) {
-                continue;
+        let mut totals = vec![SexCount::default(); self.sessions.len()];
+        for sql in [
+            "SELECT session_id, sex, actor_group, age_band, institution, 1 FROM participant WHERE deleted = 0",
+            "SELECT session_id, sex, actor_group, age_band, NULL, sum(count) FROM tally WHERE deleted = 0
+              GROUP BY session_id, sex, actor_group, age_band",
+        ] {
+            let mut stmt = conn.prepare_cached(sql)?;
+            let mut rows = stmt.query([])?;
+            let mut last_sid = String::new();
+            let mut last: Option<(usize, usize)> = None;
+            while let Some(r) = rows.next()? {
+                let Some(sid) = r.get_ref(0)?.as_str_or_null().ok().flatten() else {
+                    continue;
+                };
+                if sid != last_sid {
+                    last_sid.clear();
+                    last_sid.push_str(sid);
+                    last = self.sessions.get(sid).map(|s| (s.idx, s.region_idx));
+                }
+                let Some((si, ri)) = last else {
+                    continue;
+                };
+                let text = |i: usize| -> Result<Option<&str>> { Ok(r.get_ref(i)?.as_str_or_null().ok().flatten()) };
+                let n = r.get::<_, Option<i64>>(5)?.unwrap_or(0);
+                let sex = intern(SEXES, text(1)?);
+                totals[si].add(sex, n);
+                if !detail {
+                    continue;
+                }
+                let actor = intern(ACTOR_GROUPS, text(2)?);
+                let age = intern(AGE_BANDS, text(3)?);
+                *self.cells.entry((ri, sex, actor, age)).or_insert(0) += n;
+                if DSF_GROUPS.contains(&actor) {
+                    let inst = text(4)?.map(str::trim).unwrap_or("");
+                    let m = self.dsf.entry(actor).or_default();
+                    match m.get_mut(inst) {
+                        Some(c) => c.add(sex, n),
+                        None => m.entry(inst.to_string()).or_default().add(sex, n),
+                    }
+                }
             }
-            let mut keys = Vec::with_capacity(dims.len());
-            for i in 0..dims.len() {
-                keys.push(r.get::<_, Option<String>>(2 + i)?);
-            }
-            out.push(PeopleGroup {
-                session_id,
-                sex: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-                keys,
-                n: r.get::<_, Option<i64>>(2 + dims.len())?.unwrap_or(0),
-            });
         }
-        Ok(out)
+        for s in self.sessions.values_mut() {
+            s.people = totals[s.idx].clone();
+        }
+        Ok(())
     }
 
     fn sessions_sorted(&self) -> Vec<&SessionInfo> {
@@ -248,13 +278,6 @@ impl Scope {
         v.sort_by(|a, b| (&a.date, &a.id).cmp(&(&b.date, &b.id)));
         v
     }
-}
-
-pub(crate) struct PeopleGroup {
-    pub session_id: String,
-    pub sex: String,
-    pub keys: Vec<Option<String>>,
-    pub n: i64,
 }
 
 fn key_counts(m: BTreeMap<String, SexCount>) -> Vec<KeyCount> {
@@ -298,10 +321,10 @@ pub struct PeopleStats {
 
 pub fn people(conn: &Connection, f: &StatsFilter) -> Result<PeopleStats> {
     let scope = Scope::load(conn, f)?;
-    people_in(conn, f, &scope)
+    people_in(f, &scope)
 }
 
-fn people_in(conn: &Connection, f: &StatsFilter, scope: &Scope) -> Result<PeopleStats> {
+fn people_in(f: &StatsFilter, scope: &Scope) -> Result<PeopleStats> {
     #[derive(Default)]
     struct Acc {
         all: SexCount,
@@ -310,19 +333,12 @@ fn people_in(conn: &Connection, f: &StatsFilter, scope: &Scope) -> Result<People
     }
     let mut total = Acc::default();
     let mut regions: BTreeMap<RegionRef, Acc> = BTreeMap::new();
-    if !scope.sessions.is_empty() {
-        for g in scope.people(conn, f, false, &["actor_group", "age_band"])? {
-            let Some(s) = scope.sessions.get(&g.session_id) else {
-                continue;
-            };
-            let actor = unknown(&g.keys[0]);
-            let age = unknown(&g.keys[1]);
-            for acc in [&mut total, regions.entry(s.region.clone()).or_default()] {
-                acc.all.add(&g.sex, g.n);
-                acc.actor.entry(actor.clone()).or_default().add(&g.sex, g.n);
-                if f.by_age {
-                    acc.age.entry(age.clone()).or_default().add(&g.sex, g.n);
-                }
+    for ((ri, sex, actor, age), n) in &scope.cells {
+        for acc in [&mut total, regions.entry(scope.regions[*ri].clone()).or_default()] {
+            acc.all.add(sex, *n);
+            acc.actor.entry(actor.to_string()).or_default().add(sex, *n);
+            if f.by_age {
+                acc.age.entry(age.to_string()).or_default().add(sex, *n);
             }
         }
     }
@@ -410,13 +426,11 @@ fn type_counts(m: BTreeMap<String, (i64, SexCount)>) -> Vec<TypeCount> {
 pub fn sessions(conn: &Connection, f: &StatsFilter) -> Result<SessionStats> {
     let scope = Scope::load(conn, f)?;
     let all_types = if given(&f.session_type).is_some() {
-        Scope::load_with(conn, f, true)?
+        Some(Scope::load_with(conn, f, true, false)?)
     } else {
-        Scope {
-            sessions: scope.sessions.clone(),
-        }
+        None
     };
-    sessions_in(&scope, &all_types)
+    sessions_in(&scope, all_types.as_ref().unwrap_or(&scope))
 }
 
 fn sessions_in(scope: &Scope, all_types: &Scope) -> Result<SessionStats> {
@@ -515,25 +529,21 @@ pub struct DsfStats {
 
 pub fn dsf(conn: &Connection, f: &StatsFilter) -> Result<DsfStats> {
     let scope = Scope::load(conn, f)?;
-    dsf_in(conn, f, &scope)
+    dsf_in(&scope)
 }
 
-fn dsf_in(conn: &Connection, f: &StatsFilter, scope: &Scope) -> Result<DsfStats> {
+fn dsf_in(scope: &Scope) -> Result<DsfStats> {
     let mut all = SexCount::default();
     let mut groups: BTreeMap<&str, SexCount> = DSF_GROUPS.iter().map(|g| (*g, SexCount::default())).collect();
     let mut inst: BTreeMap<(String, String), SexCount> = BTreeMap::new();
-    if !scope.sessions.is_empty() {
-        for g in scope.people(conn, f, false, &["actor_group", "institution"])? {
-            let Some(group) = g.keys[0].as_deref().and_then(|a| DSF_GROUPS.iter().find(|d| **d == a)) else {
-                continue;
-            };
-            if !scope.sessions.contains_key(&g.session_id) {
-                continue;
-            }
-            all.add(&g.sex, g.n);
-            groups.entry(group).or_default().add(&g.sex, g.n);
-            let name = g.keys[1].as_deref().map(str::trim).unwrap_or("").to_string();
-            inst.entry((group.to_string(), name)).or_default().add(&g.sex, g.n);
+    for (group, by_inst) in &scope.dsf {
+        for (name, c) in by_inst {
+            all.women += c.women;
+            all.men += c.men;
+            let g = groups.entry(group).or_default();
+            g.women += c.women;
+            g.men += c.men;
+            inst.insert((group.to_string(), name.clone()), c.clone());
         }
     }
     // Keep the schema's order of groups, not the alphabet's.
@@ -927,8 +937,10 @@ fn quality_in(conn: &Connection, scope: &Scope) -> Result<QualityStats> {
     dup_sessions.truncate(LIST_LIMIT);
 
     let mut dup_people = Vec::new();
-    // Same code twice: codes carry a piece of the record id, so this is a double entry or a
-    // record copied between laptops by hand.
+    // Same code twice. A code typed by a person names one person, wherever it appears. A code
+    // Terrain made ("P001-3F9A": running number in the session and four hex digits of the
+    // record id) is only unique within its session — across a large study the same one comes
+    // up by chance — so those count only within one session.
     {
         let mut stmt = conn.prepare_cached(
             "SELECT code, id, session_id, sex FROM participant
@@ -951,7 +963,17 @@ fn quality_in(conn: &Connection, scope: &Scope) -> Result<QualityStats> {
             ));
         }
         for (code, members) in groups {
-            if members.len() > 1 {
+            if is_generated_code(&code) {
+                let mut by_session: BTreeMap<String, Vec<(String, String, String)>> = BTreeMap::new();
+                for m in members {
+                    by_session.entry(m.1.clone()).or_default().push(m);
+                }
+                for (_, same) in by_session {
+                    if same.len() > 1 {
+                        dup_people.push(dup_group("code", code.clone(), same));
+                    }
+                }
+            } else if members.len() > 1 {
                 dup_people.push(dup_group("code", code, members));
             }
         }
@@ -1001,6 +1023,18 @@ fn quality_in(conn: &Connection, scope: &Scope) -> Result<QualityStats> {
         duplicate_session_groups: dup_session_count,
         duplicate_participant_groups: dup_people_count,
     })
+}
+
+/// "P" + three or more digits + "-" + four upper-case hex digits: the write path's codes.
+fn is_generated_code(code: &str) -> bool {
+    let Some((head, tail)) = code.split_once('-') else {
+        return false;
+    };
+    head.len() >= 4
+        && head.starts_with('P')
+        && head[1..].chars().all(|c| c.is_ascii_digit())
+        && tail.len() == 4
+        && tail.chars().all(|c| c.is_ascii_digit() || ('A'..='F').contains(&c))
 }
 
 fn dup_group(reason: &str, key: String, members: Vec<(String, String, String)>) -> DuplicateParticipants {
@@ -1108,15 +1142,15 @@ pub struct Dashboard {
 pub fn dashboard(conn: &Connection, f: &StatsFilter) -> Result<Dashboard> {
     let scope = Scope::load(conn, f)?;
     let all_types = if given(&f.session_type).is_some() {
-        Some(Scope::load_with(conn, f, true)?)
+        Some(Scope::load_with(conn, f, true, false)?)
     } else {
         None
     };
     Ok(Dashboard {
         filter: f.clone(),
-        people: people_in(conn, f, &scope)?,
+        people: people_in(f, &scope)?,
         sessions: sessions_in(&scope, all_types.as_ref().unwrap_or(&scope))?,
-        dsf: dsf_in(conn, f, &scope)?,
+        dsf: dsf_in(&scope)?,
         methods: methods_in(&scope),
         recommendations: recommendations_in(conn, f, f.narrows_sessions().then_some(&scope))?,
         quality: quality_in(conn, &scope)?,

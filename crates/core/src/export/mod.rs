@@ -436,16 +436,16 @@ impl Suppression {
 }
 
 /// People per region and actor group of the sessions in scope.
-fn region_table(conn: &Connection, f: &StatsFilter, scope: &Scope) -> Result<RegionTable> {
+fn region_table(scope: &Scope) -> RegionTable {
     let mut t: RegionTable = BTreeMap::new();
-    for g in scope.people(conn, f, false, &["actor_group"])? {
-        let Some(s) = scope.sessions.get(&g.session_id) else {
-            continue;
-        };
-        let actor = g.keys[0].clone().filter(|a| !a.is_empty()).unwrap_or_else(|| "unknown".into());
-        t.entry(s.region.clone()).or_default().entry(actor).or_default().add(&g.sex, g.n);
+    for ((ri, sex, actor, _age), n) in &scope.cells {
+        t.entry(scope.regions[*ri].clone())
+            .or_default()
+            .entry(actor.to_string())
+            .or_default()
+            .add(sex, *n);
     }
-    Ok(t)
+    t
 }
 
 /// Exports to `out` (a folder for CSV, a file otherwise) and records the export.
@@ -521,9 +521,9 @@ pub(crate) fn write_all(
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<(Vec<PathBuf>, Vec<TableCount>, u64)> {
     let f = opts.filter();
-    let scope = Scope::load(conn, &f)?;
+    let scope = Scope::load_with(conn, &f, false, true)?;
     let places = PlaceIndex::load(conn)?;
-    let regions = region_table(conn, &f, &scope)?;
+    let regions = region_table(&scope);
     let supp = if opts.anonymised {
         Suppression::compute(opts.min_cell, &scope.sessions, &regions)
     } else {
