@@ -48,7 +48,12 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
                 Some(node) => ExportTarget::For(node),
                 None => ExportTarget::Full,
             };
-            let report = sync::export_bundle(&store, &study, &target, &out, &mut |_| {})?;
+            // Tests make many small batches to interrupt an import between them.
+            let batch = std::env::var("TERRAIN_TEST_BATCH_SIZE")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(sync::BATCH_SIZE);
+            let report = sync::export_bundle_with(&store, &study, &target, &out, batch, &mut |_| {})?;
             if json {
                 return print_json(&report);
             }

@@ -129,14 +129,21 @@ pub fn bench_sync(dir: &Path, n: u64, progress: &mut dyn FnMut(&str)) -> Result<
     progress("write path");
     let mut wp = Store::open_in_dir(&dir.join("writepath"))?;
     let study = wp.create(Entity::Study, &fields(json!({"title": "Bench"})))?;
-    let session = wp.create(
-        Entity::Session,
-        &fields(json!({"study_id": study, "session_type": "focus_group", "date": "2026-11-20"})),
-    )?;
+    // About 25 people per session, as in the field (the write path numbers them per session).
+    let sessions: Vec<String> = wp.write(|w| {
+        (0..rows.div_ceil(25))
+            .map(|_| {
+                w.create(
+                    Entity::Session,
+                    &fields(json!({"study_id": study, "session_type": "focus_group", "date": "2026-11-20"})),
+                )
+            })
+            .collect()
+    })?;
     let t = Instant::now();
     wp.write(|w| {
         for i in 0..rows {
-            w.create(Entity::Participant, &participant_fields(&session, i))?;
+            w.create(Entity::Participant, &participant_fields(&sessions[i / 25], i))?;
         }
         Ok(())
     })?;
@@ -256,7 +263,7 @@ fn plain_insert(path: &Path, rows: usize) -> Result<f64> {
            age_band TEXT, actor_group TEXT, institution TEXT, role TEXT, deleted INTEGER NOT NULL DEFAULT 0) STRICT;
          CREATE INDEX participant_session ON participant(session_id);",
     )?;
-    let session = uuid::Uuid::now_v7().to_string();
+    let sessions: Vec<String> = (0..rows.div_ceil(25)).map(|_| uuid::Uuid::now_v7().to_string()).collect();
     let t = Instant::now();
     let tx = conn.transaction()?;
     {
@@ -269,7 +276,7 @@ fn plain_insert(path: &Path, rows: usize) -> Result<f64> {
             let age = 18 + (i % 60) as i64;
             stmt.execute((
                 &id,
-                &session,
+                &sessions[i / 25],
                 format!("P{:03}-{}", i + 1, &id[32..]),
                 SEXES[i % 2],
                 age,

@@ -92,14 +92,12 @@ pub(crate) fn winner(conn: &Connection, row_id: &str, field: &str) -> Result<Opt
 /// Maps node ids to this database's integer handles and back.
 pub(crate) trait NodeMap {
     fn idx(&mut self, conn: &Connection, node_id: &str) -> Result<i64>;
-    fn id(&mut self, conn: &Connection, idx: i64) -> Result<String>;
 }
 
 /// A node map cached for the length of an import.
 #[derive(Default)]
 pub(crate) struct Nodes {
     by_id: HashMap<String, i64>,
-    by_idx: HashMap<i64, String>,
 }
 
 impl NodeMap for Nodes {
@@ -109,28 +107,11 @@ impl NodeMap for Nodes {
         }
         let i = crate::store::node_idx(conn, node_id)?;
         self.by_id.insert(node_id.to_string(), i);
-        self.by_idx.insert(i, node_id.to_string());
         Ok(i)
     }
-
-    fn id(&mut self, conn: &Connection, idx: i64) -> Result<String> {
-        if let Some(s) = self.by_idx.get(&idx) {
-            return Ok(s.clone());
-        }
-        let s = node_id_of(conn, idx)?;
-        self.by_idx.insert(idx, s.clone());
-        self.by_id.insert(s.clone(), idx);
-        Ok(s)
-    }
 }
 
-fn node_id_of(conn: &Connection, idx: i64) -> Result<String> {
-    Ok(conn
-        .prepare_cached("SELECT node_id FROM nodes WHERE idx = ?1")?
-        .query_row([idx], |r| r.get(0))?)
-}
-
-/// The write path's node lookup (a closure) with reverse lookups from the table.
+/// The write path's node lookup (a closure).
 struct ClosureNodes<'f, F> {
     forward: &'f mut F,
 }
@@ -138,10 +119,6 @@ struct ClosureNodes<'f, F> {
 impl<F: FnMut(&str) -> Result<i64>> NodeMap for ClosureNodes<'_, F> {
     fn idx(&mut self, _conn: &Connection, node_id: &str) -> Result<i64> {
         (self.forward)(node_id)
-    }
-
-    fn id(&mut self, conn: &Connection, idx: i64) -> Result<String> {
-        node_id_of(conn, idx)
     }
 }
 
@@ -220,7 +197,7 @@ pub(crate) fn apply_batch(
     let mut vv: HashMap<i64, i64> = HashMap::new();
     let mut scope_vv: HashMap<(Option<&str>, i64), i64> = HashMap::new();
     for (entity, row_id, idxs) in rows {
-        let existing = held_winners(conn, row_id, nodes)?;
+        let existing = held_winners(conn, row_id)?;
         let row_is_new = existing.is_empty();
         // Insert; keep the newly held ones per field.
         let mut fresh: BTreeMap<&str, Vec<(usize, Held)>> = BTreeMap::new();
@@ -338,23 +315,23 @@ pub(crate) fn apply_batch(
 }
 
 /// The winning held change of each field of a record, with its value.
-fn held_winners(
-    conn: &Connection,
-    row_id: &str,
-    nodes: &mut impl NodeMap,
-) -> Result<HashMap<String, (Held, SqlValue)>> {
-    let mut stmt = conn.prepare_cached("SELECT field, hlc, node, value FROM changes WHERE row_id = ?1")?;
+fn held_winners(conn: &Connection, row_id: &str) -> Result<HashMap<String, (Held, SqlValue)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.field, c.hlc, c.node, n.node_id, c.value FROM changes c JOIN nodes n ON n.idx = c.node
+          WHERE c.row_id = ?1",
+    )?;
     let mut rows = stmt.query([row_id])?;
     let mut out: HashMap<String, (Held, SqlValue)> = HashMap::new();
     while let Some(r) = rows.next()? {
         let field: String = r.get(0)?;
-        let hlc: i64 = r.get(1)?;
-        let node_idx: i64 = r.get(2)?;
-        let node = nodes.id(conn, node_idx)?;
-        let held = Held { hlc, node_idx, node };
+        let held = Held {
+            hlc: r.get(1)?,
+            node_idx: r.get(2)?,
+            node: r.get(3)?,
+        };
         let better = out.get(&field).is_none_or(|(w, _)| held.key() > w.key());
         if better {
-            let value: SqlValue = r.get(3)?;
+            let value: SqlValue = r.get(4)?;
             out.insert(field, (held, value));
         }
     }

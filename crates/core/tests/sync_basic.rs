@@ -1,0 +1,179 @@
+//! Sync scenarios on real stores: a copied database gets a new identity, a conflict is seen,
+//! picked and the pick syncs, a laptop whose clock says 2036 is accepted but does not drag
+//! clocks and is flagged, an interrupted import resumes, progress is reported.
+
+use serde_json::json;
+use terrain_core::sync::{self, ExportTarget, ImportOptions, Phase};
+use terrain_core::write::Fields;
+use terrain_core::{clock, conflicts, devices, dump, keys, query, store, Entity, Store};
+
+fn fields(v: serde_json::Value) -> Fields {
+    serde_json::from_value(v).unwrap()
+}
+
+fn pair() -> (tempfile::TempDir, Store, Store, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = Store::open_in_dir(&dir.path().join("a")).unwrap();
+    let b = Store::open_in_dir(&dir.path().join("b")).unwrap();
+    let study = a.create(Entity::Study, &fields(json!({"title": "Mopti"}))).unwrap();
+    keys::join(&b, &keys::invite(&a, &study).unwrap()).unwrap();
+    (dir, a, b, study)
+}
+
+fn send(dir: &std::path::Path, from: &Store, to: &mut Store, study: &str) -> sync::ImportReport {
+    let p = dir.join(format!("{}.terrain", uuid::Uuid::new_v4()));
+    let target = ExportTarget::For(to.node_id().to_string());
+    sync::export_bundle(from, study, &target, &p, &mut |_| {}).unwrap();
+    sync::import_bundle(to, &p, &mut |_| {}).unwrap()
+}
+
+#[test]
+fn a_copied_database_gets_a_new_node_id_before_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = dir.path().join("laptop1");
+    let (id, study) = {
+        let mut s = Store::open_in_dir(&original).unwrap();
+        let study = s.create(Entity::Study, &fields(json!({"title": "Kidal"}))).unwrap();
+        (s.node_id().to_string(), study)
+    };
+    let copy = dir.path().join("laptop2");
+    std::fs::create_dir_all(&copy).unwrap();
+    std::fs::copy(original.join(store::DB_FILE), copy.join(store::DB_FILE)).unwrap();
+    let mut c = Store::open_in_dir(&copy).unwrap();
+    assert_ne!(c.node_id(), id, "the copy kept the original's node id");
+    c.update(Entity::Study, &study, &fields(json!({"title": "Kidal 2"}))).unwrap();
+    let writers: Vec<String> = sync::all_changes(c.conn()).unwrap().into_iter().map(|ch| ch.node).collect();
+    assert_eq!(writers.iter().filter(|n| **n == id).count(), 2, "title and status from the original");
+    assert_eq!(writers.iter().filter(|n| *n == c.node_id()).count(), 1);
+    // The original, reopened in place, keeps its identity.
+    assert_eq!(Store::open_in_dir(&original).unwrap().node_id(), id);
+}
+
+#[test]
+fn a_conflict_is_logged_on_both_sides_and_its_resolution_syncs() {
+    let (dir, mut a, mut b, study) = pair();
+    let session = a
+        .create(Entity::Session, &fields(json!({"study_id": study, "session_type": "focus_group", "date": "2026-05-01", "title": "Départ"})))
+        .unwrap();
+    send(dir.path(), &a, &mut b, &study);
+    b.update(Entity::Session, &session, &fields(json!({"title": "Version B"}))).unwrap();
+    a.update(Entity::Session, &session, &fields(json!({"title": "Version A"}))).unwrap();
+    let r1 = send(dir.path(), &b, &mut a, &study);
+    let r2 = send(dir.path(), &a, &mut b, &study);
+    assert_eq!(r1.conflicts + r2.conflicts, 2, "each side logs the value it did not keep");
+    let on_a = conflicts::list_conflicts(a.conn(), false).unwrap();
+    let on_b = conflicts::list_conflicts(b.conn(), false).unwrap();
+    assert_eq!(on_a, on_b);
+    assert_eq!(on_a.len(), 1);
+    let c = &on_a[0];
+    let winner = c.winner.clone().unwrap();
+    assert_ne!(c.loser.value, winner.value);
+    // The supervisor on A keeps the overwritten value.
+    conflicts::resolve_conflict(&mut a, &c.id, &c.loser.value_id).unwrap();
+    assert!(conflicts::list_conflicts(a.conn(), false).unwrap().is_empty());
+    let title = query::get(a.conn(), Entity::Session, &session).unwrap().fields["title"].clone();
+    assert_eq!(title, c.loser.value);
+    send(dir.path(), &a, &mut b, &study);
+    assert!(conflicts::list_conflicts(b.conn(), false).unwrap().is_empty());
+    let resolved = conflicts::list_conflicts(b.conn(), true).unwrap();
+    assert_eq!(resolved[0].picked.as_deref(), Some(c.loser.value_id.as_str()));
+    assert_eq!(dump::dump_string(a.conn(), None).unwrap(), dump::dump_string(b.conn(), None).unwrap());
+    // A value that is not one of the conflict's is refused.
+    let err = conflicts::resolve_conflict(&mut a, &c.id, "nobody:1").unwrap_err();
+    assert_eq!(err.code(), "not_a_conflict_value");
+    assert_eq!(conflicts::resolve_conflict(&mut a, "nope", "x").unwrap_err().code(), "unknown_conflict");
+}
+
+#[test]
+fn a_laptop_in_2036_syncs_without_dragging_clocks_and_is_flagged() {
+    let (dir, mut a, mut b, study) = pair();
+    send(dir.path(), &a, &mut b, &study);
+    let ten_years = 10 * 365 * 24 * 3600 * 1000;
+    b.set_clock_offset_ms(ten_years);
+    let session = b
+        .create(Entity::Session, &fields(json!({"study_id": study, "session_type": "workshop", "date": "2026-05-02"})))
+        .unwrap();
+    let report = send(dir.path(), &b, &mut a, &study);
+    assert!(report.clock_warning);
+    assert!(report.clock_offset_ms > ten_years - 60_000);
+    assert_eq!(report.new_records, 1);
+    // A's next edit is stamped by its own clock (not 2036), yet wins: it was made on top.
+    a.update(Entity::Session, &session, &fields(json!({"title": "Après", "date": "2026-05-03"}))).unwrap();
+    let mine: Vec<_> = sync::all_changes(a.conn())
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.node == a.node_id())
+        .collect();
+    let title = mine.iter().find(|c| c.field == "title" && c.row_id == session).unwrap();
+    assert!(clock::millis(title.hlc) < clock::wall_millis(0) + clock::MAX_DRIFT_MS, "A's clock was dragged");
+    let rec = query::get(a.conn(), Entity::Session, &session).unwrap();
+    assert_eq!(rec.fields["title"], json!("Après"));
+    assert_eq!(rec.fields["date"], json!("2026-05-03"), "an edit made on top of a 2036 value wins");
+    let devs = devices::list_devices(&a).unwrap();
+    let bdev = devs.iter().find(|d| d.node_id == b.node_id()).unwrap();
+    assert_eq!(bdev.clock_warning, Some(devices::ClockWarning::Ahead));
+    assert!(bdev.last_sync.is_some());
+    assert!(devs.iter().any(|d| d.is_self && d.clock_warning.is_none()));
+}
+
+#[test]
+fn an_interrupted_import_resumes_and_progress_is_reported() {
+    let (dir, mut a, mut b, study) = pair();
+    for i in 0..20 {
+        a.create(
+            Entity::Session,
+            &fields(json!({"study_id": study, "session_type": "restitution", "date": "2026-06-01", "title": format!("S{i}")})),
+        )
+        .unwrap();
+    }
+    let p = dir.path().join("big.terrain");
+    let mut phases = Vec::new();
+    let report = sync::export_bundle_with(&a, &study, &ExportTarget::Full, &p, 7, &mut |pr| phases.push(pr)).unwrap();
+    assert!(report.batches > 5);
+    assert!(phases.iter().all(|p| p.phase == Phase::Writing));
+    assert_eq!(phases.last().unwrap().done, report.changes);
+    let opts = ImportOptions {
+        stop_after_batches: Some(3),
+        ..Default::default()
+    };
+    let partial = sync::import_bundle_with(&mut b, &p, &opts, &mut |_| {}).unwrap();
+    assert_eq!(partial.applied, 21);
+    assert_ne!(dump::dump_string(b.conn(), None).unwrap(), dump::dump_string(a.conn(), None).unwrap());
+    let mut seen = Vec::new();
+    let rest = sync::import_bundle(&mut b, &p, &mut |pr| seen.push(pr)).unwrap();
+    assert_eq!(rest.already_known, 21);
+    assert_eq!(rest.applied, report.changes - 21);
+    assert!(seen.iter().any(|p| p.phase == Phase::Checking));
+    assert_eq!(seen.last().unwrap().phase, Phase::Applying);
+    assert_eq!(dump::dump_string(b.conn(), None).unwrap(), dump::dump_string(a.conn(), None).unwrap());
+    // B's delta back to A carries nothing A lacks; A learns what B holds.
+    let back = send(dir.path(), &b, &mut a, &study);
+    assert_eq!(back.applied, 0);
+    let held_b = sync::held_vector(b.conn(), &study).unwrap();
+    assert_eq!(sync::peer_vector(a.conn(), b.node_id(), &study).unwrap(), held_b);
+    // A's next delta for B holds only the new change.
+    a.create(Entity::Session, &fields(json!({"study_id": study, "session_type": "restitution", "date": "2026-06-02"}))).unwrap();
+    let q = dir.path().join("delta.terrain");
+    let d = sync::export_bundle(&a, &study, &ExportTarget::For(b.node_id().into()), &q, &mut |_| {}).unwrap();
+    assert_eq!(d.changes, 3);
+}
+
+#[test]
+fn shared_places_travel_with_every_study() {
+    let (dir, mut a, mut b, s1) = pair();
+    let s2 = a.create(Entity::Study, &fields(json!({"title": "Deuxième"}))).unwrap();
+    keys::join(&b, &keys::invite(&a, &s2).unwrap()).unwrap();
+    let village = a.create(Entity::Place, &fields(json!({"name": "Sanankoroba", "kind": "village"}))).unwrap();
+    let r = send(dir.path(), &a, &mut b, &s2);
+    assert_eq!(r.new_records, 2, "the study and the shared place");
+    assert!(query::get(b.conn(), Entity::Place, &village).is_ok());
+    // The other study's sync still knows B holds the place: nothing is sent twice.
+    let p = dir.path().join("s1.terrain");
+    let back = dir.path().join("back.terrain");
+    sync::export_bundle(&b, &s1, &ExportTarget::For(a.node_id().into()), &back, &mut |_| {}).unwrap();
+    sync::import_bundle(&mut a, &back, &mut |_| {}).unwrap();
+    let d = sync::export_bundle(&a, &s1, &ExportTarget::For(b.node_id().into()), &p, &mut |_| {}).unwrap();
+    assert_eq!(d.changes, 2, "only study 1's own changes (title, status)");
+    sync::import_bundle(&mut b, &p, &mut |_| {}).unwrap();
+    assert_eq!(dump::dump_string(a.conn(), None).unwrap(), dump::dump_string(b.conn(), None).unwrap());
+}

@@ -1,0 +1,498 @@
+//! Property tests of sync: 3–5 replicas (real stores in temp dirs, clocks skewed by up to
+//! decades) edit shared records and exchange real bundle files in random ways (full, delta,
+//! partial, duplicated, reordered, relayed). After a final full exchange every dump is
+//! identical, no change is lost and no deleted record comes back unless restored. Then the
+//! algebra of the merge itself: twice = once, two parts = whole, any order.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use proptest::prelude::*;
+use rusqlite::types::Value as SqlValue;
+use serde_json::json;
+use tempfile::TempDir;
+use terrain_core::merge::Change;
+use terrain_core::query::{self, ListOptions};
+use terrain_core::sync::{self, ExportTarget, ImportOptions, SyncError};
+use terrain_core::write::Fields;
+use terrain_core::{conflicts, dump, keys, Entity, Error, Store};
+
+const YEAR_MS: i64 = 365 * 24 * 3600 * 1000;
+const OFFSETS: [i64; 6] = [0, 5 * 60 * 1000, -3 * 24 * 3600 * 1000, 10 * YEAR_MS, -20 * YEAR_MS, 2 * 3600 * 1000];
+
+#[derive(Debug, Clone)]
+enum How {
+    Full,
+    Delta,
+    /// A delta cut after this many batches of 2 changes (an interrupted import).
+    Partial(usize),
+    /// The same bundle imported twice.
+    Duplicate,
+    /// Full to a third replica, then a delta from it.
+    Relay(usize),
+    /// Exported now, delivered later (reordering).
+    Hold,
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Create { r: usize, place: bool, title: u8 },
+    Edit { r: usize, k: usize, field: u8, value: u8 },
+    Delete { r: usize, k: usize },
+    Restore { r: usize, k: usize },
+    Exchange { from: usize, to: usize, how: How },
+    Deliver { k: usize },
+}
+
+fn how() -> impl Strategy<Value = How> {
+    prop_oneof![
+        2 => Just(How::Full),
+        3 => Just(How::Delta),
+        2 => (0usize..4).prop_map(How::Partial),
+        1 => Just(How::Duplicate),
+        1 => (0usize..5).prop_map(How::Relay),
+        1 => Just(How::Hold),
+    ]
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let r = 0usize..5;
+    prop_oneof![
+        3 => (r.clone(), prop::bool::weighted(0.2), any::<u8>()).prop_map(|(r, place, title)| Op::Create { r, place, title }),
+        6 => (r.clone(), 0usize..8, 0u8..3, 0u8..4).prop_map(|(r, k, field, value)| Op::Edit { r, k, field, value }),
+        2 => (r.clone(), 0usize..8).prop_map(|(r, k)| Op::Delete { r, k }),
+        1 => (r.clone(), 0usize..8).prop_map(|(r, k)| Op::Restore { r, k }),
+        5 => (r.clone(), r, how()).prop_map(|(from, to, how)| Op::Exchange { from, to, how }),
+        1 => (0usize..4).prop_map(|k| Op::Deliver { k }),
+    ]
+}
+
+fn fields(v: serde_json::Value) -> Fields {
+    serde_json::from_value(v).unwrap()
+}
+
+struct World {
+    _dir: TempDir,
+    dir: PathBuf,
+    stores: Vec<Store>,
+    study: String,
+    n: usize,
+    pending: Vec<(usize, PathBuf)>,
+    /// Every delete and restore made, per record.
+    deletes: BTreeMap<String, usize>,
+    restores: BTreeMap<String, usize>,
+}
+
+fn is_allowed_refusal(e: &Error) -> bool {
+    matches!(e, Error::Sync(SyncError::AlreadyImported) | Error::Sync(SyncError::Gap))
+}
+
+impl World {
+    fn new(n: usize, offsets: &[usize]) -> World {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().to_path_buf();
+        let mut stores: Vec<Store> = (0..n)
+            .map(|i| {
+                let mut s = Store::open_in_dir(&path.join(format!("r{i}"))).unwrap();
+                s.set_clock_offset_ms(OFFSETS[offsets[i] % OFFSETS.len()]);
+                s
+            })
+            .collect();
+        let study = stores[0].create(Entity::Study, &fields(json!({"title": "Étude"}))).unwrap();
+        let invite = keys::invite(&stores[0], &study).unwrap();
+        for s in &stores[1..] {
+            keys::join(s, &invite).unwrap();
+        }
+        let mut w = World {
+            _dir: dir,
+            dir: path,
+            stores: Vec::new(),
+            study,
+            n,
+            pending: Vec::new(),
+            deletes: BTreeMap::new(),
+            restores: BTreeMap::new(),
+        };
+        let first = w.bundle_path();
+        sync::export_bundle(&stores[0], &w.study, &ExportTarget::Full, &first, &mut |_| {}).unwrap();
+        for s in stores.iter_mut().skip(1) {
+            sync::import_bundle(s, &first, &mut |_| {}).unwrap();
+        }
+        w.stores = stores;
+        w
+    }
+
+    fn bundle_path(&self) -> PathBuf {
+        self.dir.join(format!("b{}.terrain", uuid::Uuid::new_v4()))
+    }
+
+    fn records(&self, r: usize, deleted: bool) -> Vec<(Entity, String)> {
+        let mut out = Vec::new();
+        for e in [Entity::Session, Entity::Place] {
+            let opts = ListOptions {
+                only_deleted: deleted,
+                field: (e == Entity::Place).then(|| "map_version".to_string()),
+                value: (e == Entity::Place).then(|| "user".to_string()),
+                ..Default::default()
+            };
+            for rec in query::list(self.stores[r].conn(), e, &opts).unwrap() {
+                out.push((e, rec.id));
+            }
+        }
+        out
+    }
+
+    fn export(&self, from: usize, target: &ExportTarget, batch: usize) -> PathBuf {
+        let p = self.bundle_path();
+        sync::export_bundle_with(&self.stores[from], &self.study, target, &p, batch, &mut |_| {}).unwrap();
+        p
+    }
+
+    fn import(&mut self, to: usize, path: &PathBuf, stop: Option<usize>) {
+        let opts = ImportOptions {
+            stop_after_batches: stop,
+            ..Default::default()
+        };
+        match sync::import_bundle_with(&mut self.stores[to], path, &opts, &mut |_| {}) {
+            Ok(_) => {}
+            Err(e) if is_allowed_refusal(&e) => {}
+            Err(e) => panic!("import refused: {e}"),
+        }
+    }
+
+    fn for_peer(&self, to: usize) -> ExportTarget {
+        ExportTarget::For(self.stores[to].node_id().to_string())
+    }
+
+    fn run(&mut self, op: &Op) {
+        let n = self.n;
+        match op.clone() {
+            Op::Create { r, place, title } => {
+                let r = r % n;
+                if place {
+                    self.stores[r]
+                        .create(Entity::Place, &fields(json!({"name": format!("Village {title}"), "kind": "village"})))
+                        .unwrap();
+                } else {
+                    self.stores[r]
+                        .create(
+                            Entity::Session,
+                            &fields(json!({"study_id": self.study, "session_type": "focus_group",
+                                           "date": "2026-03-01", "title": format!("S{title}")})),
+                        )
+                        .unwrap();
+                }
+            }
+            Op::Edit { r, k, field, value } => {
+                let r = r % n;
+                let live = self.records(r, false);
+                if live.is_empty() {
+                    return;
+                }
+                let (e, id) = &live[k % live.len()];
+                let f = match (e, field) {
+                    (Entity::Place, _) => json!({"name": format!("Lieu {value} {r}")}),
+                    (_, 0) => json!({"title": format!("T{value}-{r}")}),
+                    (_, 1) => json!({"notes": format!("n{value}")}),
+                    _ => json!({"duration_minutes": value as i64 * 30}),
+                };
+                self.stores[r].update(*e, id, &fields(f)).unwrap();
+            }
+            Op::Delete { r, k } => {
+                let r = r % n;
+                let live = self.records(r, false);
+                if let Some((e, id)) = live.get(k % live.len().max(1)) {
+                    self.stores[r].delete(*e, id).unwrap();
+                    *self.deletes.entry(id.clone()).or_default() += 1;
+                }
+            }
+            Op::Restore { r, k } => {
+                let r = r % n;
+                let gone = self.records(r, true);
+                if let Some((e, id)) = gone.get(k % gone.len().max(1)) {
+                    self.stores[r].restore(*e, id).unwrap();
+                    *self.restores.entry(id.clone()).or_default() += 1;
+                }
+            }
+            Op::Exchange { from, to, how } => {
+                let (from, to) = (from % n, to % n);
+                if from == to {
+                    return;
+                }
+                match how {
+                    How::Full => {
+                        let p = self.export(from, &ExportTarget::Full, sync::BATCH_SIZE);
+                        self.import(to, &p, None);
+                    }
+                    How::Delta => {
+                        let p = self.export(from, &self.for_peer(to), sync::BATCH_SIZE);
+                        self.import(to, &p, None);
+                    }
+                    How::Partial(k) => {
+                        let p = self.export(from, &self.for_peer(to), 2);
+                        self.import(to, &p, Some(k));
+                    }
+                    How::Duplicate => {
+                        let p = self.export(from, &self.for_peer(to), 3);
+                        self.import(to, &p, None);
+                        self.import(to, &p, None);
+                    }
+                    How::Relay(mid) => {
+                        let mid = mid % n;
+                        if mid == from || mid == to {
+                            return;
+                        }
+                        let p = self.export(from, &ExportTarget::Full, 4);
+                        self.import(mid, &p, None);
+                        let q = self.export(mid, &self.for_peer(to), 4);
+                        self.import(to, &q, None);
+                    }
+                    How::Hold => {
+                        let p = self.export(from, &self.for_peer(to), 3);
+                        self.pending.push((to, p));
+                    }
+                }
+            }
+            Op::Deliver { k } => {
+                if !self.pending.is_empty() {
+                    let (to, p) = self.pending.remove(k % self.pending.len());
+                    self.import(to, &p, None);
+                }
+            }
+        }
+    }
+
+    /// Everyone sends everything to replica 0 (full), then 0 sends a delta to everyone.
+    fn settle(&mut self) {
+        for (to, p) in std::mem::take(&mut self.pending) {
+            self.import(to, &p, None);
+        }
+        for from in 1..self.n {
+            let p = self.export(from, &ExportTarget::Full, sync::BATCH_SIZE);
+            self.import(0, &p, None);
+        }
+        for to in 1..self.n {
+            let p = self.export(0, &self.for_peer(to), sync::BATCH_SIZE);
+            self.import(to, &p, None);
+        }
+    }
+}
+
+fn change_ids(changes: &[Change]) -> BTreeSet<(String, i64)> {
+    changes.iter().map(|c| (c.node.clone(), c.seq)).collect()
+}
+
+/// Every held change that is not its field's winner was either seen by a later change
+/// (some change names it as prev) or is in the conflict log.
+fn check_nothing_lost(store: &Store) {
+    let changes = sync::all_changes(store.conn()).unwrap();
+    let logged: BTreeSet<String> = conflicts::list_conflicts(store.conn(), true)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.loser.value_id)
+        .collect();
+    let mut by_field: BTreeMap<(String, String), Vec<&Change>> = BTreeMap::new();
+    for c in &changes {
+        by_field.entry((c.row_id.clone(), c.field.clone())).or_default().push(c);
+    }
+    let seen: BTreeSet<(String, String, i64, String)> = changes
+        .iter()
+        .filter_map(|c| c.prev.as_ref().map(|p| (c.row_id.clone(), c.field.clone(), p.hlc, p.node.clone())))
+        .collect();
+    for ((row, field), list) in by_field {
+        let winner: &Change = list.iter().max_by(|a, b| (a.hlc, &a.node).cmp(&(b.hlc, &b.node))).unwrap();
+        for c in list.iter().copied() {
+            if std::ptr::eq(winner, c) {
+                continue;
+            }
+            let was_seen = seen.contains(&(row.clone(), field.clone(), c.hlc, c.node.clone()));
+            let id = format!("{}:{}", c.node, c.seq);
+            assert!(
+                was_seen || logged.contains(&id),
+                "value {:?} of {row}.{field} ({id}) was overwritten without being logged",
+                c.value
+            );
+            assert!(!(was_seen && logged.contains(&id)), "a seen value is logged as a conflict");
+        }
+    }
+}
+
+fn records_part(dump: &serde_json::Value) -> (serde_json::Value, serde_json::Value) {
+    (dump["records"].clone(), dump["conflicts"].clone())
+}
+
+fn config(cases: u32) -> ProptestConfig {
+    ProptestConfig {
+        cases,
+        max_shrink_iters: 200,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+proptest! {
+    #![proptest_config(config(40))]
+
+    #[test]
+    fn replicas_converge(
+        n in 3usize..=5,
+        offsets in prop::collection::vec(0usize..6, 5),
+        ops in prop::collection::vec(op(), 5..40),
+    ) {
+        let mut w = World::new(n, &offsets);
+        for op in &ops {
+            w.run(op);
+        }
+        w.settle();
+        let first = dump::dump_string(w.stores[0].conn(), None).unwrap();
+        let all0 = change_ids(&sync::all_changes(w.stores[0].conn()).unwrap());
+        for s in &w.stores[1..] {
+            prop_assert_eq!(&dump::dump_string(s.conn(), None).unwrap(), &first);
+            prop_assert_eq!(&change_ids(&sync::all_changes(s.conn()).unwrap()), &all0);
+        }
+        for s in &w.stores {
+            check_nothing_lost(s);
+            // The tables hold what the change log says (the study's dump is computed from it).
+            let whole = dump::dump(s.conn(), None).unwrap();
+            let scoped = dump::dump(s.conn(), Some(&w.study)).unwrap();
+            prop_assert_eq!(records_part(&whole), records_part(&scoped));
+        }
+        let store = &w.stores[0];
+        for e in [Entity::Session, Entity::Place] {
+            let all = query::list(store.conn(), e, &ListOptions {
+                include_deleted: true,
+                field: (e == Entity::Place).then(|| "map_version".to_string()),
+                value: (e == Entity::Place).then(|| "user".to_string()),
+                ..Default::default()
+            }).unwrap();
+            for rec in all {
+                let deleted = w.deletes.get(&rec.id).copied().unwrap_or(0);
+                let restored = w.restores.get(&rec.id).copied().unwrap_or(0);
+                if rec.deleted {
+                    prop_assert!(deleted > 0, "{} deleted though nobody deleted it", rec.id);
+                } else if deleted > 0 {
+                    prop_assert!(restored > 0, "{} came back though nobody restored it", rec.id);
+                }
+            }
+        }
+    }
+}
+
+/// The union of the changes of a random scenario (with conflicts and prevs across nodes).
+fn scenario_changes(seed_ops: &[Op], offsets: &[usize]) -> Vec<Change> {
+    let mut w = World::new(3, offsets);
+    for op in seed_ops {
+        w.run(op);
+    }
+    let mut all: BTreeMap<(String, i64), Change> = BTreeMap::new();
+    for s in &w.stores {
+        for c in sync::all_changes(s.conn()).unwrap() {
+            all.insert((c.node.clone(), c.seq), c);
+        }
+    }
+    all.into_values().collect()
+}
+
+fn merged_dump(dir: &TempDir, name: &str, parts: &[Vec<Change>]) -> String {
+    let mut s = Store::open_in_dir(&dir.path().join(name)).unwrap();
+    for p in parts {
+        sync::apply_changes(&mut s, None, p).unwrap();
+    }
+    dump::dump_string(s.conn(), None).unwrap()
+}
+
+proptest! {
+    #![proptest_config(config(24))]
+
+    #[test]
+    fn merge_algebra(
+        offsets in prop::collection::vec(0usize..6, 3),
+        ops in prop::collection::vec(op(), 10..40),
+        split in any::<prop::sample::Index>(),
+        order in any::<u64>(),
+    ) {
+        let changes = scenario_changes(&ops, &offsets);
+        let dir = tempfile::tempdir().unwrap();
+        let once = merged_dump(&dir, "once", std::slice::from_ref(&changes));
+        let twice = merged_dump(&dir, "twice", &[changes.clone(), changes.clone()]);
+        prop_assert_eq!(&once, &twice, "applying twice differs from once");
+        let cut = split.index(changes.len() + 1);
+        let halves = merged_dump(&dir, "halves", &[changes[..cut].to_vec(), changes[cut..].to_vec()]);
+        prop_assert_eq!(&once, &halves, "two halves differ from the whole");
+        // Any order: a deterministic shuffle, applied in chunks of 3, also one by one reversed.
+        let mut shuffled = changes.clone();
+        let mut x = order | 1;
+        for i in (1..shuffled.len()).rev() {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            shuffled.swap(i, (x % (i as u64 + 1)) as usize);
+        }
+        let chunks: Vec<Vec<Change>> = shuffled.chunks(3).map(|c| c.to_vec()).collect();
+        prop_assert_eq!(&once, &merged_dump(&dir, "shuffled", &chunks), "order matters");
+        let reversed: Vec<Vec<Change>> = changes.iter().rev().map(|c| vec![c.clone()]).collect();
+        prop_assert_eq!(&once, &merged_dump(&dir, "reversed", &reversed), "reverse order differs");
+    }
+}
+
+#[test]
+fn delta_exchanges_give_the_same_state_as_full_ones() {
+    let ops: Vec<Op> = (0..30)
+        .map(|i| match i % 5 {
+            0 => Op::Create { r: i % 3, place: i % 10 == 0, title: i as u8 },
+            1 | 2 => Op::Edit { r: (i + 1) % 3, k: i, field: (i % 3) as u8, value: (i % 4) as u8 },
+            3 => Op::Exchange { from: i % 3, to: (i + 1) % 3, how: How::Delta },
+            _ => Op::Delete { r: i % 3, k: i },
+        })
+        .collect();
+    let run = |full: bool| {
+        let mut w = World::new(3, &[0, 3, 4]);
+        for op in &ops {
+            let op = match op {
+                Op::Exchange { from, to, .. } if full => Op::Exchange { from: *from, to: *to, how: How::Full },
+                other => other.clone(),
+            };
+            w.run(&op);
+        }
+        w.settle();
+        (0..3).map(|i| records_part(&dump::dump(w.stores[i].conn(), None).unwrap())).collect::<Vec<_>>()
+    };
+    let delta = run(false);
+    let full = run(true);
+    // Same shape of data: both converge, and record counts agree (ids differ between runs).
+    assert!(delta.windows(2).all(|w| w[0] == w[1]));
+    assert!(full.windows(2).all(|w| w[0] == w[1]));
+    let count = |d: &(serde_json::Value, serde_json::Value)| {
+        d.0.as_object().unwrap().values().map(|v| v.as_array().unwrap().len()).sum::<usize>()
+    };
+    assert_eq!(count(&delta[0]), count(&full[0]));
+}
+
+#[test]
+fn a_value_of_the_wrong_kind_is_refused_as_malformed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open_in_dir(dir.path()).unwrap();
+    let bad = Change {
+        node: uuid::Uuid::new_v4().to_string(),
+        seq: 1,
+        study: None,
+        entity: Entity::Place,
+        row_id: uuid::Uuid::new_v4().to_string(),
+        field: "deleted".into(),
+        value: SqlValue::Text("yes".into()),
+        hlc: 1 << 20,
+        prev: None,
+    };
+    let e = sync::apply_changes(&mut s, None, &[bad.clone()]).unwrap_err();
+    assert_eq!(e.code(), "malformed");
+    let unknown = Change { field: "colour".into(), value: SqlValue::Null, ..bad.clone() };
+    assert_eq!(sync::apply_changes(&mut s, None, &[unknown]).unwrap_err().code(), "malformed");
+    let older = Change {
+        field: "name".into(),
+        value: SqlValue::Text("x".into()),
+        prev: Some(terrain_core::merge::Stamp { hlc: 2 << 20, node: bad.node.clone() }),
+        ..bad
+    };
+    assert_eq!(sync::apply_changes(&mut s, None, &[older]).unwrap_err().code(), "malformed");
+    assert!(sync::all_changes(s.conn()).unwrap().is_empty());
+}
