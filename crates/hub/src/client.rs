@@ -51,7 +51,7 @@ impl Default for SyncOptions {
 /// Where a sync stands, for a progress bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
+#[ts(export, rename = "HubStage")]
 pub enum Stage {
     Connecting,
     Enrolling,
@@ -61,7 +61,7 @@ pub enum Stage {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, rename = "HubProgress")]
 pub struct Progress {
     pub stage: Stage,
     pub study: Option<String>,

@@ -27,7 +27,7 @@ const JOIN_CODE_SETTING: &str = "hub.join_code";
 
 /// A device enrolled on this hub.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
+#[ts(export, rename = "HubDevice")]
 pub struct Device {
     pub node_id: String,
     pub public_key: String,

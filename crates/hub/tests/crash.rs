@@ -122,3 +122,85 @@ fn a_hub_killed_mid_push_resumes_and_loses_nothing() {
     assert_eq!(change_ids(&hub_view), change_ids(&laptop));
     assert_eq!(dump(&hub_view), dump(&laptop));
 }
+
+/// SIGTERM stops the hub once the batch in flight is applied: the hub holds whole batches,
+/// exits cleanly, and the next sync completes.
+#[cfg(unix)]
+#[test]
+fn sigterm_lets_the_batch_in_flight_finish() {
+    let lab = Lab::new();
+    let mut laptop = lab.store("laptop");
+    let (study, invite) = new_study(&mut laptop, "Sikasso");
+    laptop
+        .write(|w| {
+            for i in 0..1_000 {
+                w.create(
+                    Entity::Session,
+                    &fields(&[
+                        ("study_id", json!(study)),
+                        ("title", json!(format!("séance {i}"))),
+                        ("session_type", json!("round_table")),
+                        ("date", json!("2026-05-06")),
+                    ]),
+                )?;
+            }
+            Ok(())
+        })
+        .expect("sessions");
+    let total = change_ids(&laptop).len();
+    {
+        let hub_store = lab.store("hub");
+        join(&hub_store, &invite);
+    }
+    let (mut child, url, code) = spawn_hub(&lab.path("hub"));
+    let batch = 250;
+    let small = terrain_hub::SyncOptions {
+        join_code: Some(code),
+        batch,
+        ..opts(None)
+    };
+    let cancel = AtomicBool::new(false);
+    let pid = child.id().to_string();
+    let mut signalled = false;
+    let result = terrain_hub::sync(
+        &mut laptop,
+        &url,
+        &small,
+        &mut |p| {
+            if !signalled && p.sent >= 1_000 {
+                let status = Command::new("kill")
+                    .args(["-TERM", &pid])
+                    .status()
+                    .expect("kill -TERM");
+                assert!(status.success());
+                signalled = true;
+            }
+        },
+        &cancel,
+    );
+    assert!(signalled);
+    assert!(result.is_err(), "the hub stopped taking requests");
+    let mut exited = None;
+    for _ in 0..300 {
+        if let Some(status) = child.try_wait().expect("wait") {
+            exited = Some(status);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let status = exited.expect("the hub exits within 15 s of SIGTERM");
+    assert!(status.success(), "clean exit: {status:?}");
+    let held = change_ids(&lab.store("hub")).len();
+    assert_eq!(held % batch, 0, "whole batches only: {held}");
+    assert!(held >= 1_000 && held < total);
+
+    let (mut child, url, _) = spawn_hub(&lab.path("hub"));
+    let again = terrain_hub::SyncOptions {
+        join_code: None,
+        ..small
+    };
+    terrain_hub::sync(&mut laptop, &url, &again, &mut |_| {}, &cancel).expect("resumed");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(change_ids(&lab.store("hub")), change_ids(&laptop));
+}

@@ -169,6 +169,30 @@ fn the_hub_refuses_bad_requests_and_changes_nothing() {
         raw.post(PATH_STATE, &forged, &body),
         (401, "bad_signature".into())
     );
+    // Sealed with another key than the study's: signed correctly, but unreadable.
+    {
+        let key = keys::device_key(&laptop).expect("device key");
+        let signed = Signed {
+            protocol: PROTOCOL_VERSION,
+            study: study.clone(),
+            node: laptop.node_id().to_string(),
+            time_ms: chrono::Utc::now().timestamp_millis(),
+            nonce: auth::new_nonce(),
+        };
+        let ctx = Context {
+            study: &study,
+            node: laptop.node_id(),
+            path: PATH_STATE,
+            nonce: &signed.nonce,
+            way: Way::Request,
+        };
+        let body = seal::seal(&[7u8; 32], &ctx, b"{}");
+        let headers = auth::sign(&key, "POST", PATH_STATE, &signed, &body);
+        assert_eq!(
+            raw.post(PATH_STATE, &headers, &body),
+            (400, "bad_payload".into())
+        );
+    }
     // Unsigned, missing protocol, unknown device, stale.
     assert_eq!(
         raw.post(PATH_STATE, &[(H_PROTOCOL, "1".into())], b"x").0,

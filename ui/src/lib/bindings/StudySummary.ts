@@ -7,4 +7,9 @@ export type StudySummary = { study: string, sent: number,
 /**
  * Of the sent changes, how many the hub did not have yet.
  */
-sent_new: number, received: number, received_new: number, conflicts: number, };
+sent_new: number, received: number, received_new: number, conflicts: number, 
+/**
+ * Of the received changes, records this store did not have and fields of known
+ * records whose value changed (the desktop app's summary shows them).
+ */
+new_records: number, updated_fields: number, };

@@ -3,4 +3,4 @@
 /**
  * Where a sync stands, for a progress bar.
  */
-export type Stage = "connecting" | "enrolling" | "pushing" | "pulling" | "done";
+export type HubStage = "connecting" | "enrolling" | "pushing" | "pulling" | "done";
