@@ -16,7 +16,12 @@ pub enum Cmd {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
         /// Only what this node lacks, as last learned from its bundles or syncs.
-        #[arg(long = "for", value_name = "NODE_ID", conflicts_with = "full", required_unless_present = "full")]
+        #[arg(
+            long = "for",
+            value_name = "NODE_ID",
+            conflicts_with = "full",
+            required_unless_present = "full"
+        )]
         for_node: Option<String>,
         /// Everything this laptop holds of the study.
         #[arg(long)]
@@ -53,7 +58,8 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
                 .ok()
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(sync::BATCH_SIZE);
-            let report = sync::export_bundle_with(&store, &study, &target, &out, batch, &mut |_| {})?;
+            let report =
+                sync::export_bundle_with(&store, &study, &target, &out, batch, &mut |_| {})?;
             if json {
                 return print_json(&report);
             }

@@ -39,7 +39,14 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
                     .unwrap_or_default();
                 println!(
                     "{}  {}.{} {}\n  overwritten: {} [{} {} {}]\n  in force:    {winner}",
-                    c.id, c.entity, c.field, c.row_id, c.loser.value, c.loser.value_id, c.loser.device, c.loser.at
+                    c.id,
+                    c.entity,
+                    c.field,
+                    c.row_id,
+                    c.loser.value,
+                    c.loser.value_id,
+                    c.loser.device,
+                    c.loser.at
                 );
             }
         }

@@ -52,7 +52,8 @@ impl Ctx {
 
 /// Prints JSON (pretty) on stdout.
 pub fn print_json(value: &impl serde::Serialize) -> Result<()> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| terrain_core::Error::Refused(e.to_string()))?;
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| terrain_core::Error::Refused(e.to_string()))?;
     println!("{text}");
     Ok(())
 }

@@ -40,7 +40,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     println!("schema version  {}", store.schema_version()?);
     println!("database        {}", store.path().display());
     for s in &studies {
-        println!("study           {}  {}", s["id"].as_str().unwrap_or(""), s["title"].as_str().unwrap_or(""));
+        println!(
+            "study           {}  {}",
+            s["id"].as_str().unwrap_or(""),
+            s["title"].as_str().unwrap_or("")
+        );
     }
     Ok(())
 }

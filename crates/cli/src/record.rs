@@ -68,13 +68,21 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
             }
             println!("{id}");
         }
-        Cmd::Set { entity: e, id, fields } => {
+        Cmd::Set {
+            entity: e,
+            id,
+            fields,
+        } => {
             let e = entity(&e)?;
             store.update(e, &id, &parse_fields(e, &fields)?)?;
         }
         Cmd::Delete { entity: e, id } => store.delete(entity(&e)?, &id)?,
         Cmd::Restore { entity: e, id } => store.restore(entity(&e)?, &id)?,
-        Cmd::List { entity: e, json, deleted } => {
+        Cmd::List {
+            entity: e,
+            json,
+            deleted,
+        } => {
             let e = entity(&e)?;
             let records = query::list(
                 store.conn(),

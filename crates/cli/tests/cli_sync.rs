@@ -45,7 +45,10 @@ fn json(db: &Path, args: &[&str]) -> Value {
 }
 
 fn node_id(db: &Path) -> String {
-    json(db, &["info", "--json"])["node_id"].as_str().unwrap().to_string()
+    json(db, &["info", "--json"])["node_id"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 fn dump(db: &Path) -> String {
@@ -64,9 +67,14 @@ impl Laptops {
         let dir = tempfile::tempdir().unwrap();
         let a = dir.path().join("a.db");
         let b = dir.path().join("b.db");
-        let study = ok(&a, &["record", "new", "study", "title=Sécurité à Ségou"]).trim().to_string();
+        let study = ok(&a, &["record", "new", "study", "title=Sécurité à Ségou"])
+            .trim()
+            .to_string();
         let join = dir.path().join("join.json");
-        ok(&a, &["study", "invite", &study, "--out", join.to_str().unwrap()]);
+        ok(
+            &a,
+            &["study", "invite", &study, "--out", join.to_str().unwrap()],
+        );
         ok(&b, &["study", "join", join.to_str().unwrap()]);
         Laptops { dir, a, b, study }
     }
@@ -78,7 +86,19 @@ impl Laptops {
     /// A delta from one laptop to the other.
     fn send(&self, from: &Path, to: &Path, name: &str) -> Value {
         let f = self.file(name);
-        ok(from, &["bundle", "export", "--study", &self.study, "--out", &f, "--for", &node_id(to)]);
+        ok(
+            from,
+            &[
+                "bundle",
+                "export",
+                "--study",
+                &self.study,
+                "--out",
+                &f,
+                "--for",
+                &node_id(to),
+            ],
+        );
         json(to, &["bundle", "import", &f, "--json"])
     }
 }
@@ -91,21 +111,74 @@ fn two_laptops_converge_and_resolve_a_conflict() {
     assert!(info["schema_version"].as_i64().unwrap() >= 3);
     let session = ok(
         &l.a,
-        &["record", "new", "session", &format!("study_id={}", l.study), "session_type=focus_group", "date=2026-03-02", "title=Femmes leaders"],
+        &[
+            "record",
+            "new",
+            "session",
+            &format!("study_id={}", l.study),
+            "session_type=focus_group",
+            "date=2026-03-02",
+            "title=Femmes leaders",
+        ],
     )
     .trim()
     .to_string();
-    ok(&l.a, &["record", "new", "participant", &format!("session_id={session}"), "sex=female", "age=34"]);
+    ok(
+        &l.a,
+        &[
+            "record",
+            "new",
+            "participant",
+            &format!("session_id={session}"),
+            "sex=female",
+            "age=34",
+        ],
+    );
     let full = l.file("full.terrain");
-    ok(&l.a, &["bundle", "export", "--study", &l.study, "--out", &full, "--full"]);
+    ok(
+        &l.a,
+        &[
+            "bundle", "export", "--study", &l.study, "--out", &full, "--full",
+        ],
+    );
     let report = json(&l.b, &["bundle", "import", &full, "--json"]);
     assert_eq!(report["new_records"], 3);
     assert_eq!(dump(&l.a), dump(&l.b));
 
     // Concurrent edits of one field, and edits of different fields.
-    ok(&l.a, &["record", "set", "session", &session, "title=Titre A", "duration_minutes=90"]);
-    ok(&l.b, &["record", "set", "session", &session, "title=Titre B", "notes=ok"]);
-    let b_new = ok(&l.b, &["record", "new", "finding", &format!("session_id={session}"), "theme=accès", "text=Les femmes demandent un poste"]);
+    ok(
+        &l.a,
+        &[
+            "record",
+            "set",
+            "session",
+            &session,
+            "title=Titre A",
+            "duration_minutes=90",
+        ],
+    );
+    ok(
+        &l.b,
+        &[
+            "record",
+            "set",
+            "session",
+            &session,
+            "title=Titre B",
+            "notes=ok",
+        ],
+    );
+    let b_new = ok(
+        &l.b,
+        &[
+            "record",
+            "new",
+            "finding",
+            &format!("session_id={session}"),
+            "theme=accès",
+            "text=Les femmes demandent un poste",
+        ],
+    );
     l.send(&l.b, &l.a, "b1.terrain");
     l.send(&l.a, &l.b, "a1.terrain");
     assert_eq!(dump(&l.a), dump(&l.b), "dumps differ after exchange");
@@ -117,12 +190,27 @@ fn two_laptops_converge_and_resolve_a_conflict() {
     assert_eq!(conflicts.as_array().unwrap().len(), 1);
     let c = &conflicts[0];
     assert_eq!(c["field"], "title");
-    let values = [c["loser"]["value"].as_str().unwrap(), c["winner"]["value"].as_str().unwrap()];
+    let values = [
+        c["loser"]["value"].as_str().unwrap(),
+        c["winner"]["value"].as_str().unwrap(),
+    ];
     assert!(values.contains(&"Titre A") && values.contains(&"Titre B"));
     assert_eq!(json(&l.b, &["conflicts", "list", "--json"]), conflicts);
-    ok(&l.b, &["conflicts", "resolve", c["id"].as_str().unwrap(), "--pick", c["loser"]["value_id"].as_str().unwrap()]);
+    ok(
+        &l.b,
+        &[
+            "conflicts",
+            "resolve",
+            c["id"].as_str().unwrap(),
+            "--pick",
+            c["loser"]["value_id"].as_str().unwrap(),
+        ],
+    );
     l.send(&l.b, &l.a, "b2.terrain");
-    assert_eq!(json(&l.a, &["conflicts", "list", "--json"]), Value::Array(vec![]));
+    assert_eq!(
+        json(&l.a, &["conflicts", "list", "--json"]),
+        Value::Array(vec![])
+    );
     let sessions = json(&l.a, &["record", "list", "session", "--json"]);
     assert_eq!(sessions[0]["title"], c["loser"]["value"]);
     assert_eq!(sessions[0]["duration_minutes"], 90);
@@ -132,10 +220,19 @@ fn two_laptops_converge_and_resolve_a_conflict() {
     // Delete wins; restore brings it back, on both.
     ok(&l.a, &["record", "delete", "session", &session]);
     l.send(&l.a, &l.b, "a2.terrain");
-    assert_eq!(json(&l.b, &["record", "list", "session", "--json"]), Value::Array(vec![]));
+    assert_eq!(
+        json(&l.b, &["record", "list", "session", "--json"]),
+        Value::Array(vec![])
+    );
     ok(&l.b, &["record", "restore", "session", &session]);
     l.send(&l.b, &l.a, "b3.terrain");
-    assert_eq!(json(&l.a, &["record", "list", "session", "--json"]).as_array().unwrap().len(), 1);
+    assert_eq!(
+        json(&l.a, &["record", "list", "session", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     assert_eq!(dump(&l.a), dump(&l.b));
     let scoped = ok(&l.a, &["dump", "--json", "--study", &l.study]);
     assert_eq!(scoped, ok(&l.b, &["dump", "--json", "--study", &l.study]));
@@ -144,15 +241,40 @@ fn two_laptops_converge_and_resolve_a_conflict() {
 #[test]
 fn refusals_exit_non_zero_with_one_line_and_change_nothing() {
     let l = Laptops::new();
-    ok(&l.a, &["record", "new", "session", &format!("study_id={}", l.study), "session_type=workshop", "date=2026-04-01"]);
-    let err = refused(&l.a, &["record", "new", "session", &format!("study_id={}", l.study), "session_type=picnic", "date=2026-04-01"]);
+    ok(
+        &l.a,
+        &[
+            "record",
+            "new",
+            "session",
+            &format!("study_id={}", l.study),
+            "session_type=workshop",
+            "date=2026-04-01",
+        ],
+    );
+    let err = refused(
+        &l.a,
+        &[
+            "record",
+            "new",
+            "session",
+            &format!("study_id={}", l.study),
+            "session_type=picnic",
+            "date=2026-04-01",
+        ],
+    );
     assert!(err.contains("session type"), "{err}");
     let err = refused(&l.a, &["record", "new", "tally", "colour=red"]);
     assert!(err.contains("colour"), "{err}");
     refused(&l.a, &["record", "new", "spaceship", "name=x"]);
 
     let good = l.file("good.terrain");
-    ok(&l.a, &["bundle", "export", "--study", &l.study, "--out", &good, "--full"]);
+    ok(
+        &l.a,
+        &[
+            "bundle", "export", "--study", &l.study, "--out", &good, "--full",
+        ],
+    );
     let bytes = std::fs::read(&good).unwrap();
     let before = dump(&l.b);
 
@@ -178,7 +300,13 @@ fn refusals_exit_non_zero_with_one_line_and_change_nothing() {
     assert!(err.contains("has not joined"), "{err}");
     assert_eq!(dump(&c), c_before);
     // In French by default.
-    let out = Command::new(BIN).arg("--db").arg(&c).args(["bundle", "import", &good]).env_remove("TERRAIN_LANG").output().unwrap();
+    let out = Command::new(BIN)
+        .arg("--db")
+        .arg(&c)
+        .args(["bundle", "import", &good])
+        .env_remove("TERRAIN_LANG")
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("n'a pas rejoint"));
 
     ok(&l.b, &["bundle", "import", &good]);
@@ -209,7 +337,9 @@ fn an_import_killed_mid_way_leaves_a_consistent_database_and_resumes() {
     let bundle = l.file("big.terrain");
     let out = cmd(&l.a)
         .env("TERRAIN_TEST_BATCH_SIZE", "40")
-        .args(["bundle", "export", "--study", &l.study, "--out", &bundle, "--full", "--json"])
+        .args([
+            "bundle", "export", "--study", &l.study, "--out", &bundle, "--full", "--json",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -234,7 +364,10 @@ fn an_import_killed_mid_way_leaves_a_consistent_database_and_resumes() {
     child.kill().unwrap(); // SIGKILL on Unix
     child.wait().unwrap();
     let held = count_changes(&l.b);
-    assert!(held > 0 && held < total, "killed too late or too early: {held} of {total}");
+    assert!(
+        held > 0 && held < total,
+        "killed too late or too early: {held} of {total}"
+    );
     assert_eq!(held % 40, 0, "a batch was half applied: {held}");
     // The database is consistent: it opens, dumps, and holds whole batches only.
     let partial: Value = serde_json::from_str(&dump(&l.b)).unwrap();
@@ -253,6 +386,9 @@ fn count_changes(db: &Path) -> u64 {
 /// Counts changes through the library (read-only; retried while the importer holds a lock).
 fn rusqlite_free_count(db: &Path) -> Option<u64> {
     let store = terrain_core::Store::open(db).ok()?;
-    let n: i64 = store.conn().query_row("SELECT count(*) FROM changes", [], |r| r.get(0)).ok()?;
+    let n: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM changes", [], |r| r.get(0))
+        .ok()?;
     Some(n as u64)
 }

@@ -74,7 +74,15 @@ struct Generator {
 }
 
 impl Generator {
-    fn change(&mut self, n: usize, entity: Entity, row: &str, field: &str, value: SqlValue, prev: Option<Stamp>) -> Change {
+    fn change(
+        &mut self,
+        n: usize,
+        entity: Entity,
+        row: &str,
+        field: &str,
+        value: SqlValue,
+        prev: Option<Stamp>,
+    ) -> Change {
         self.seq[n] += 1;
         self.hlc += 1 + self.rng.gen_range(0..3);
         Change {
@@ -97,22 +105,71 @@ impl Generator {
         let age: i64 = self.rng.gen_range(15..80);
         let text = |s: &str| SqlValue::Text(s.to_string());
         let mut out = vec![
-            self.change(n, Entity::Participant, &id, "session_id", text(&session), None),
-            self.change(n, Entity::Participant, &id, "code", text(&format!("P{:03}-{:04X}", i % 1000, i % 65536)), None),
+            self.change(
+                n,
+                Entity::Participant,
+                &id,
+                "session_id",
+                text(&session),
+                None,
+            ),
+            self.change(
+                n,
+                Entity::Participant,
+                &id,
+                "code",
+                text(&format!("P{:03}-{:04X}", i % 1000, i % 65536)),
+                None,
+            ),
         ];
         let sex = SEXES[self.rng.gen_range(0..2)];
         out.push(self.change(n, Entity::Participant, &id, "sex", text(sex), None));
-        out.push(self.change(n, Entity::Participant, &id, "age", SqlValue::Integer(age), None));
-        out.push(self.change(n, Entity::Participant, &id, "age_band", text(schema::age_band_of(age)), None));
+        out.push(self.change(
+            n,
+            Entity::Participant,
+            &id,
+            "age",
+            SqlValue::Integer(age),
+            None,
+        ));
+        out.push(self.change(
+            n,
+            Entity::Participant,
+            &id,
+            "age_band",
+            text(schema::age_band_of(age)),
+            None,
+        ));
         let group = ACTOR_GROUPS[self.rng.gen_range(0..ACTOR_GROUPS.len())];
-        out.push(self.change(n, Entity::Participant, &id, "actor_group", text(group), None));
-        out.push(self.change(n, Entity::Participant, &id, "institution", text("Mairie"), None));
+        out.push(self.change(
+            n,
+            Entity::Participant,
+            &id,
+            "actor_group",
+            text(group),
+            None,
+        ));
+        out.push(self.change(
+            n,
+            Entity::Participant,
+            &id,
+            "institution",
+            text("Mairie"),
+            None,
+        ));
         let role = self.change(n, Entity::Participant, &id, "role", text("membre"), None);
         let role_stamp = role.stamp();
         out.push(role);
         let consent = PARTICIPANT_CONSENT[self.rng.gen_range(0..2)];
         out.push(self.change(n, Entity::Participant, &id, "consent", text(consent), None));
-        out.push(self.change(n, Entity::Participant, &id, "role", text("présidente"), Some(role_stamp)));
+        out.push(self.change(
+            n,
+            Entity::Participant,
+            &id,
+            "role",
+            text("présidente"),
+            Some(role_stamp),
+        ));
         out
     }
 }
@@ -143,7 +200,10 @@ pub fn bench_sync(dir: &Path, n: u64, progress: &mut dyn FnMut(&str)) -> Result<
     let t = Instant::now();
     wp.write(|w| {
         for i in 0..rows {
-            w.create(Entity::Participant, &participant_fields(&sessions[i / 25], i))?;
+            w.create(
+                Entity::Participant,
+                &participant_fields(&sessions[i / 25], i),
+            )?;
         }
         Ok(())
     })?;
@@ -160,10 +220,21 @@ pub fn bench_sync(dir: &Path, n: u64, progress: &mut dyn FnMut(&str)) -> Result<
         seq: [0, 0],
         hlc: crate::clock::from_millis(crate::clock::wall_millis(0) - 86_400_000),
     };
-    let mut head = vec![g.change(0, Entity::Study, &study, "title", SqlValue::Text("Bench".into()), None)];
+    let mut head = vec![g.change(
+        0,
+        Entity::Study,
+        &study,
+        "title",
+        SqlValue::Text("Bench".into()),
+        None,
+    )];
     for _ in 0..100 {
         let s = uuid::Uuid::now_v7().to_string();
-        for (f, v) in [("study_id", study.as_str()), ("session_type", "focus_group"), ("date", "2026-11-20")] {
+        for (f, v) in [
+            ("study_id", study.as_str()),
+            ("session_type", "focus_group"),
+            ("date", "2026-11-20"),
+        ] {
             head.push(g.change(1, Entity::Session, &s, f, SqlValue::Text(v.into()), None));
         }
         g.sessions.push(s);
@@ -202,7 +273,13 @@ pub fn bench_sync(dir: &Path, n: u64, progress: &mut dyn FnMut(&str)) -> Result<
     progress("delta of 10 records");
     // The source learns what the target holds from the target's (nearly empty) bundle.
     let back = dir.join("back.terrain");
-    sync::export_bundle(&target, &study, &ExportTarget::For(source.node_id().to_string()), &back, &mut |_| {})?;
+    sync::export_bundle(
+        &target,
+        &study,
+        &ExportTarget::For(source.node_id().to_string()),
+        &back,
+        &mut |_| {},
+    )?;
     sync::import_bundle(&mut source, &back, &mut |_| {})?;
     let session = g.sessions[0].clone();
     source.write(|w| {
@@ -213,7 +290,13 @@ pub fn bench_sync(dir: &Path, n: u64, progress: &mut dyn FnMut(&str)) -> Result<
     })?;
     let delta = dir.join("delta.terrain");
     let t = Instant::now();
-    let d = sync::export_bundle(&source, &study, &ExportTarget::For(target.node_id().to_string()), &delta, &mut |_| {})?;
+    let d = sync::export_bundle(
+        &source,
+        &study,
+        &ExportTarget::For(target.node_id().to_string()),
+        &delta,
+        &mut |_| {},
+    )?;
     let delta_export_ms = ms(t);
     let t = Instant::now();
     sync::import_bundle(&mut target, &delta, &mut |_| {})?;
@@ -263,7 +346,9 @@ fn plain_insert(path: &Path, rows: usize) -> Result<f64> {
            age_band TEXT, actor_group TEXT, institution TEXT, role TEXT, deleted INTEGER NOT NULL DEFAULT 0) STRICT;
          CREATE INDEX participant_session ON participant(session_id);",
     )?;
-    let sessions: Vec<String> = (0..rows.div_ceil(25)).map(|_| uuid::Uuid::now_v7().to_string()).collect();
+    let sessions: Vec<String> = (0..rows.div_ceil(25))
+        .map(|_| uuid::Uuid::now_v7().to_string())
+        .collect();
     let t = Instant::now();
     let tx = conn.transaction()?;
     {
@@ -293,7 +378,13 @@ fn plain_insert(path: &Path, rows: usize) -> Result<f64> {
 
 impl fmt::Display for SyncBench {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let per_s = |n: u64, ms: f64| if ms > 0.0 { n as f64 / (ms / 1000.0) } else { 0.0 };
+        let per_s = |n: u64, ms: f64| {
+            if ms > 0.0 {
+                n as f64 / (ms / 1000.0)
+            } else {
+                0.0
+            }
+        };
         let ratio = if self.plain_insert_ms > 0.0 {
             self.write_path_ms / self.plain_insert_ms
         } else {
@@ -301,28 +392,57 @@ impl fmt::Display for SyncBench {
         };
         writeln!(f, "{:<58} {:>16} {:>14}", "measure", "value", "target")?;
         writeln!(f, "{}", "-".repeat(90))?;
-        writeln!(f, "{:<58} {:>13.1} ms {:>14}", format!("plain SQLite insert, {} rows", self.rows), self.plain_insert_ms, "")?;
-        writeln!(f, "{:<58} {:>13.1} ms {:>14}", format!("write path (change log), {} rows", self.rows), self.write_path_ms, "")?;
-        writeln!(f, "{:<58} {:>15.1}x {:>14}", "write path / plain insert", ratio, "<= 2x")?;
+        writeln!(
+            f,
+            "{:<58} {:>13.1} ms {:>14}",
+            format!("plain SQLite insert, {} rows", self.rows),
+            self.plain_insert_ms,
+            ""
+        )?;
+        writeln!(
+            f,
+            "{:<58} {:>13.1} ms {:>14}",
+            format!("write path (change log), {} rows", self.rows),
+            self.write_path_ms,
+            ""
+        )?;
+        writeln!(
+            f,
+            "{:<58} {:>15.1}x {:>14}",
+            "write path / plain insert", ratio, "<= 2x"
+        )?;
         writeln!(
             f,
             "{:<58} {:>11.0} ch/s {:>14}",
-            format!("merge, {} changes applied in 10k batches (no bundle)", self.changes),
+            format!(
+                "merge, {} changes applied in 10k batches (no bundle)",
+                self.changes
+            ),
             per_s(self.changes, self.build_source_ms),
             ""
         )?;
-        writeln!(f, "{:<58} {:>13.1} ms {:>14}", "full export of those changes", self.export_ms, "")?;
+        writeln!(
+            f,
+            "{:<58} {:>13.1} ms {:>14}",
+            "full export of those changes", self.export_ms, ""
+        )?;
         writeln!(
             f,
             "{:<58} {:>11.0} ch/s {:>14}",
-            format!("bundle import (verify + merge) into empty replica, {:.1} s", self.import_ms / 1000.0),
+            format!(
+                "bundle import (verify + merge) into empty replica, {:.1} s",
+                self.import_ms / 1000.0
+            ),
             per_s(self.changes, self.import_ms),
             ">= 100000/s"
         )?;
         writeln!(
             f,
             "{:<58} {:>13.2} B {:>14}",
-            format!("bundle bytes per field change ({} bytes)", self.bundle_bytes),
+            format!(
+                "bundle bytes per field change ({} bytes)",
+                self.bundle_bytes
+            ),
             self.bundle_bytes as f64 / self.changes.max(1) as f64,
             ""
         )?;
@@ -330,15 +450,26 @@ impl fmt::Display for SyncBench {
             .import_peak_kb
             .map(|k| format!("{:.1} MB", k as f64 / 1024.0))
             .unwrap_or_else(|| "n/a".into());
-        writeln!(f, "{:<58} {:>16} {:>14}", "peak memory (VmHWM) during that import", peak, "< 200 MB")?;
+        writeln!(
+            f,
+            "{:<58} {:>16} {:>14}",
+            "peak memory (VmHWM) during that import", peak, "< 200 MB"
+        )?;
         writeln!(
             f,
             "{:<58} {:>13.1} ms {:>14}",
-            format!("delta export, 10 records ({} changes, {} B)", self.delta_changes, self.delta_bytes),
+            format!(
+                "delta export, 10 records ({} changes, {} B)",
+                self.delta_changes, self.delta_bytes
+            ),
             self.delta_export_ms,
             ""
         )?;
-        writeln!(f, "{:<58} {:>13.1} ms {:>14}", "delta import into the 1M replica", self.delta_import_ms, "")?;
+        writeln!(
+            f,
+            "{:<58} {:>13.1} ms {:>14}",
+            "delta import into the 1M replica", self.delta_import_ms, ""
+        )?;
         writeln!(
             f,
             "{:<58} {:>13.1} ms {:>14}",

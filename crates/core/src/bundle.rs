@@ -67,7 +67,10 @@ pub struct Header {
 
 /// Writes `path` through a temporary file in the same folder, flushed to disk, then renamed,
 /// so that a reader never sees half a file even if the laptop dies mid-way.
-pub fn write_atomically(path: &Path, f: impl FnOnce(&mut BufWriter<File>) -> Result<()>) -> Result<()> {
+pub fn write_atomically(
+    path: &Path,
+    f: impl FnOnce(&mut BufWriter<File>) -> Result<()>,
+) -> Result<()> {
     let tmp = temp_path(path);
     let result = (|| {
         let mut w = BufWriter::new(File::create(&tmp)?);
@@ -91,7 +94,10 @@ pub fn write_atomically(path: &Path, f: impl FnOnce(&mut BufWriter<File>) -> Res
 }
 
 fn temp_path(path: &Path) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
 }
 
@@ -216,7 +222,10 @@ impl<'k> BundleWriter<'k> {
         let sig = signer.sign(&signed_message(&digest));
         out.inner.write_all(&sig.to_bytes())?;
         let size = out.len + SIG_LEN as u64;
-        let file = out.inner.into_inner().map_err(|e| Error::Io(e.into_error()))?;
+        let file = out
+            .inner
+            .into_inner()
+            .map_err(|e| Error::Io(e.into_error()))?;
         file.sync_all()?;
         drop(file);
         std::fs::rename(&self.tmp, &self.path)?;
@@ -283,7 +292,8 @@ pub fn parse_signed(bytes: &[u8]) -> Result<SignedBundle> {
     }
     let header_bytes = r.take(header_len).map_err(truncated)?;
     let header_hash: [u8; 32] = Sha256::digest(&bytes[..r.pos]).into();
-    let header: Header = serde_json::from_slice(header_bytes).map_err(|_| refuse(SyncError::Damaged))?;
+    let header: Header =
+        serde_json::from_slice(header_bytes).map_err(|_| refuse(SyncError::Damaged))?;
     let mut batches = Vec::with_capacity(header.batches.min(1 << 16) as usize);
     for _ in 0..header.batches {
         let nonce = r.take(NONCE_LEN).map_err(truncated)?.to_vec();
@@ -315,7 +325,9 @@ pub fn parse_signed(bytes: &[u8]) -> Result<SignedBundle> {
 
 fn base64_decode(text: &str) -> Option<Vec<u8>> {
     use base64::Engine;
-    base64::engine::general_purpose::STANDARD.decode(text.as_bytes()).ok()
+    base64::engine::general_purpose::STANDARD
+        .decode(text.as_bytes())
+        .ok()
 }
 
 impl SignedBundle {
@@ -341,7 +353,8 @@ impl SignedBundle {
 
 /// Decompresses and decodes a decrypted batch.
 pub fn unpack_batch(packed: &[u8]) -> Result<Vec<Change>> {
-    let plain = zstd::bulk::decompress(packed, MAX_BATCH_PLAIN).map_err(|_| refuse(SyncError::Damaged))?;
+    let plain =
+        zstd::bulk::decompress(packed, MAX_BATCH_PLAIN).map_err(|_| refuse(SyncError::Damaged))?;
     decode_batch(&plain).map_err(|e| refuse(SyncError::Malformed(e)))
 }
 
@@ -429,7 +442,10 @@ fn uuid_bytes(id: &str) -> Option<[u8; 16]> {
         return None;
     }
     let u = uuid::Uuid::parse_str(id).ok()?;
-    let canonical = u.hyphenated().encode_lower(&mut uuid::Uuid::encode_buffer()).to_string();
+    let canonical = u
+        .hyphenated()
+        .encode_lower(&mut uuid::Uuid::encode_buffer())
+        .to_string();
     (canonical == id).then(|| *u.as_bytes())
 }
 
@@ -448,7 +464,11 @@ pub fn encode_batch(changes: &[Change]) -> Vec<u8> {
     scopes.get("");
     for c in changes {
         let same_row = c.row_id == last_row;
-        let row_uuid = if same_row { None } else { uuid_bytes(&c.row_id) };
+        let row_uuid = if same_row {
+            None
+        } else {
+            uuid_bytes(&c.row_id)
+        };
         let tag = match &c.value {
             SqlValue::Null => TAG_NULL,
             SqlValue::Integer(_) => TAG_INT,
@@ -469,7 +489,14 @@ pub fn encode_batch(changes: &[Change]) -> Vec<u8> {
         body.push(flags);
         put_varint(&mut body, nodes.get(c.node.as_str()));
         put_varint(&mut body, zigzag(c.seq.wrapping_sub(last_seq)));
-        put_varint(&mut body, scopes.get(c.study.as_deref().map_or("", |s| if s.is_empty() { "\u{0}" } else { s })));
+        put_varint(
+            &mut body,
+            scopes.get(
+                c.study
+                    .as_deref()
+                    .map_or("", |s| if s.is_empty() { "\u{0}" } else { s }),
+            ),
+        );
         put_varint(&mut body, fields.get2(c.entity, c.field.as_str()));
         if !same_row {
             match row_uuid {
@@ -519,7 +546,11 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> std::result::Result<&'a [u8], String> {
-        let end = self.pos.checked_add(n).filter(|e| *e <= self.buf.len()).ok_or("unexpected end")?;
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|e| *e <= self.buf.len())
+            .ok_or("unexpected end")?;
         let s = &self.buf[self.pos..end];
         self.pos = end;
         Ok(s)
@@ -564,10 +595,15 @@ fn pick<T: Clone>(table: &[T], i: u64) -> std::result::Result<T, String> {
 pub fn decode_batch(buf: &[u8]) -> std::result::Result<Vec<Change>, String> {
     let mut r = Reader { buf, pos: 0 };
     let bound = |n: u64| -> std::result::Result<usize, String> {
-        usize::try_from(n).ok().filter(|n| *n <= buf.len()).ok_or_else(|| "count too large".to_string())
+        usize::try_from(n)
+            .ok()
+            .filter(|n| *n <= buf.len())
+            .ok_or_else(|| "count too large".to_string())
     };
     let n = bound(r.varint()?)?;
-    let nodes = (0..n).map(|_| r.text()).collect::<std::result::Result<Vec<_>, _>>()?;
+    let nodes = (0..n)
+        .map(|_| r.text())
+        .collect::<std::result::Result<Vec<_>, _>>()?;
     let n = bound(r.varint()?)?;
     let scopes: Vec<Option<String>> = (0..n)
         .map(|_| {
@@ -596,7 +632,9 @@ pub fn decode_batch(buf: &[u8]) -> std::result::Result<Vec<Change>, String> {
         let study = pick(&scopes, r.varint()?)?;
         let (entity, field) = pick(&fields, r.varint()?)?;
         let row_id = if flags & F_SAME_ROW != 0 {
-            out.last().map(|c| c.row_id.clone()).ok_or("first change has no row")?
+            out.last()
+                .map(|c| c.row_id.clone())
+                .ok_or("first change has no row")?
         } else if flags & F_UUID_ROW != 0 {
             uuid::Uuid::from_bytes(r.array()?).to_string()
         } else {
@@ -651,7 +689,11 @@ mod tests {
             study: if i % 3 == 0 { None } else { Some("s".into()) },
             entity: Entity::Session,
             row_id: row.into(),
-            field: if i % 2 == 0 { "title".into() } else { "notes".into() },
+            field: if i % 2 == 0 {
+                "title".into()
+            } else {
+                "notes".into()
+            },
             value,
             hlc: 1_000_000 + i * 7,
             prev,
@@ -664,7 +706,15 @@ mod tests {
         let changes = vec![
             change(1, &row, None, SqlValue::Text("é".into())),
             change(2, &row, None, SqlValue::Integer(-5)),
-            change(3, "not-a-uuid", Some(Stamp { hlc: 10, node: "x".into() }), SqlValue::Null),
+            change(
+                3,
+                "not-a-uuid",
+                Some(Stamp {
+                    hlc: 10,
+                    node: "x".into(),
+                }),
+                SqlValue::Null,
+            ),
             change(4, "not-a-uuid", None, SqlValue::Real(1.5)),
             change(9, &row.to_uppercase(), None, SqlValue::Blob(vec![1, 2])),
         ];

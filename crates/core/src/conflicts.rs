@@ -23,7 +23,11 @@ const NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x5e0c_41b2_7a11_4c8e_9d0f_7
 
 /// The id of a conflict (and of its resolution record): stable on every replica.
 pub fn conflict_id(row_id: &str, field: &str, loser_hlc: i64, loser_node: &str) -> String {
-    uuid::Uuid::new_v5(&NAMESPACE, format!("{row_id}\n{field}\n{loser_hlc}\n{loser_node}").as_bytes()).to_string()
+    uuid::Uuid::new_v5(
+        &NAMESPACE,
+        format!("{row_id}\n{field}\n{loser_hlc}\n{loser_node}").as_bytes(),
+    )
+    .to_string()
 }
 
 /// One of the two values of a conflict.
@@ -64,13 +68,19 @@ fn json_of(entity: Entity, field: &str, v: &SqlValue) -> Json {
 }
 
 /// The change in force for a field: (node id, seq, hlc, value).
-fn current(conn: &Connection, row_id: &str, field: &str) -> Result<Option<(String, i64, i64, SqlValue)>> {
+fn current(
+    conn: &Connection,
+    row_id: &str,
+    field: &str,
+) -> Result<Option<(String, i64, i64, SqlValue)>> {
     Ok(conn
         .prepare_cached(
             "SELECT n.node_id, c.seq, c.hlc, c.value FROM changes c JOIN nodes n ON n.idx = c.node
               WHERE c.row_id = ?1 AND c.field = ?2 ORDER BY c.hlc DESC, n.node_id DESC LIMIT 1",
         )?
-        .query_row((row_id, field), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .query_row((row_id, field), |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
         .optional()?)
 }
 
@@ -88,7 +98,9 @@ pub fn list_conflicts(conn: &Connection, include_resolved: bool) -> Result<Vec<C
     let mut picks: BTreeMap<String, Option<String>> = BTreeMap::new();
     {
         let mut p = conn.prepare("SELECT id, picked FROM resolution WHERE deleted = 0")?;
-        for row in p.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))? {
+        for row in p.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+        })? {
             let (id, picked) = row?;
             picks.insert(id, picked);
         }
@@ -148,7 +160,10 @@ pub fn resolve_conflict(store: &mut Store, conflict_id: &str, value_id: &str) ->
         })
     };
     let is_option = conflict.loser.value_id == value_id
-        || conflict.winner.as_ref().is_some_and(|w| w.value_id == value_id);
+        || conflict
+            .winner
+            .as_ref()
+            .is_some_and(|w| w.value_id == value_id);
     if !is_option {
         return Err(not_a_value());
     }
@@ -168,7 +183,13 @@ pub fn resolve_conflict(store: &mut Store, conflict_id: &str, value_id: &str) ->
         w.resolution_study = study.clone().or(conflict.study.clone());
         let now = merge::winner(w.conn(), &conflict.row_id, &conflict.field)?;
         if now.as_ref().map(|(_, v)| v) != Some(&picked) {
-            w.put(conflict.entity, &conflict.row_id, &conflict.field, picked.clone(), study)?;
+            w.put(
+                conflict.entity,
+                &conflict.row_id,
+                &conflict.field,
+                picked.clone(),
+                study,
+            )?;
         }
         let fields = BTreeMap::from([("picked".to_string(), Json::String(value_id.to_string()))]);
         let exists: bool = w.conn().query_row(

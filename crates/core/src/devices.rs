@@ -5,10 +5,10 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::clock;
 use crate::error::{Error, Result};
 use crate::store::Store;
 use crate::sync::SyncError;
-use crate::clock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -41,11 +41,17 @@ pub struct Device {
 /// Refuses a bundle signed by a key other than the one first seen for that device.
 pub(crate) fn check_sender_key(conn: &Connection, node: &str, public_key: &str) -> Result<()> {
     let known: Option<Option<Vec<u8>>> = conn
-        .query_row("SELECT public_key FROM devices WHERE node_id = ?1", [node], |r| r.get(0))
+        .query_row(
+            "SELECT public_key FROM devices WHERE node_id = ?1",
+            [node],
+            |r| r.get(0),
+        )
         .optional()?;
     let given = public_key.as_bytes();
     match known.flatten() {
-        Some(k) if k != given => Err(Error::Sync(SyncError::KeyChanged { node: node.to_string() })),
+        Some(k) if k != given => Err(Error::Sync(SyncError::KeyChanged {
+            node: node.to_string(),
+        })),
         _ => Ok(()),
     }
 }
@@ -69,7 +75,14 @@ pub fn record_contact(
             last_sync_ms = excluded.last_sync_ms,
             clock_offset_ms = excluded.clock_offset_ms,
             flagged = excluded.flagged",
-        (node, label, public_key.map(|k| k.as_bytes().to_vec()), now_ms, clock_offset_ms, flagged),
+        (
+            node,
+            label,
+            public_key.map(|k| k.as_bytes().to_vec()),
+            now_ms,
+            clock_offset_ms,
+            flagged,
+        ),
     )?;
     Ok(())
 }
@@ -135,7 +148,13 @@ fn device(
         _ => None,
     };
     Device {
-        label: label.or_else(|| if is_self { store.setting("device_label").ok().flatten() } else { None }),
+        label: label.or_else(|| {
+            if is_self {
+                store.setting("device_label").ok().flatten()
+            } else {
+                None
+            }
+        }),
         is_self,
         last_sync: last_sync.map(rfc3339_ms),
         clock_offset_ms: offset,

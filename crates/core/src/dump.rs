@@ -27,8 +27,17 @@ fn record_json(entity: Entity, id: &str, values: &BTreeMap<String, SqlValue>) ->
 
 /// Records as stored in the entity tables (rows having at least one change).
 fn stored_records(conn: &Connection, entity: Entity) -> Result<Vec<Json>> {
-    let names: Vec<&str> = entity.fields().iter().map(|f| f.name).chain([schema::DELETED]).collect();
-    let cols = names.iter().map(|n| format!("t.\"{n}\"")).collect::<Vec<_>>().join(", ");
+    let names: Vec<&str> = entity
+        .fields()
+        .iter()
+        .map(|f| f.name)
+        .chain([schema::DELETED])
+        .collect();
+    let cols = names
+        .iter()
+        .map(|n| format!("t.\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
     let sql = format!(
         "SELECT t.id, {cols} FROM {table} t
           WHERE t.id IN (SELECT row_id FROM changes WHERE entity = ?1) ORDER BY t.id",
@@ -71,7 +80,9 @@ fn scoped_records(conn: &Connection, study: &str) -> Result<BTreeMap<Entity, Vec
     let mut out: BTreeMap<Entity, Vec<Json>> = BTreeMap::new();
     for ((entity, id), fields) in records {
         let values = fields.into_iter().map(|(f, (_, v))| (f, v)).collect();
-        out.entry(entity).or_default().push(record_json(entity, &id, &values));
+        out.entry(entity)
+            .or_default()
+            .push(record_json(entity, &id, &values));
     }
     Ok(out)
 }
@@ -101,12 +112,18 @@ fn conflicts_json(conn: &Connection, study: Option<&str>) -> Result<Vec<Json>> {
         let node: String = r.get(4)?;
         let value: SqlValue = r.get(5)?;
         let mut m: BTreeMap<String, Json> = BTreeMap::new();
-        m.insert("id".into(), Json::String(crate::conflicts::conflict_id(&row_id, &field, hlc, &node)));
+        m.insert(
+            "id".into(),
+            Json::String(crate::conflicts::conflict_id(&row_id, &field, hlc, &node)),
+        );
         m.insert("entity".into(), Json::String(entity.as_str().into()));
         m.insert("row_id".into(), Json::String(row_id));
         m.insert(
             "value".into(),
-            entity.field(&field).map(|d| to_json(d, &value)).unwrap_or_else(|| sql_to_json(&value)),
+            entity
+                .field(&field)
+                .map(|d| to_json(d, &value))
+                .unwrap_or_else(|| sql_to_json(&value)),
         );
         m.insert("field".into(), Json::String(field));
         m.insert("hlc".into(), Json::from(hlc));
@@ -131,16 +148,26 @@ pub fn dump(conn: &Connection, study: Option<&str>) -> Result<Json> {
         records.insert(entity.as_str().to_string(), Json::Array(list));
     }
     let mut top: BTreeMap<String, Json> = BTreeMap::new();
-    top.insert("conflicts".into(), Json::Array(conflicts_json(conn, study)?));
+    top.insert(
+        "conflicts".into(),
+        Json::Array(conflicts_json(conn, study)?),
+    );
     top.insert("format".into(), Json::String("terrain-dump/1".into()));
-    top.insert("records".into(), Json::Object(records.into_iter().collect()));
-    top.insert("study".into(), study.map_or(Json::Null, |s| Json::String(s.into())));
+    top.insert(
+        "records".into(),
+        Json::Object(records.into_iter().collect()),
+    );
+    top.insert(
+        "study".into(),
+        study.map_or(Json::Null, |s| Json::String(s.into())),
+    );
     Ok(Json::Object(top.into_iter().collect()))
 }
 
 /// The canonical dump as text (pretty JSON, keys sorted, one trailing newline).
 pub fn dump_string(conn: &Connection, study: Option<&str>) -> Result<String> {
-    let mut s = serde_json::to_string_pretty(&dump(conn, study)?).map_err(|e| Error::Refused(e.to_string()))?;
+    let mut s = serde_json::to_string_pretty(&dump(conn, study)?)
+        .map_err(|e| Error::Refused(e.to_string()))?;
     s.push('\n');
     Ok(s)
 }

@@ -28,7 +28,11 @@ const JOIN_VERSION: u32 = 1;
 /// The key of a study, if this laptop has it.
 pub fn study_key(conn: &Connection, study: &str) -> Result<Option<StudyKey>> {
     let blob: Option<Vec<u8>> = conn
-        .query_row("SELECT key FROM study_keys WHERE study = ?1", [study], |r| r.get(0))
+        .query_row(
+            "SELECT key FROM study_keys WHERE study = ?1",
+            [study],
+            |r| r.get(0),
+        )
         .optional()?;
     Ok(blob.and_then(|b| b.try_into().ok()))
 }
@@ -45,7 +49,9 @@ pub fn ensure_study_key(store: &Store, study: &str) -> Result<StudyKey> {
         |r| r.get(0),
     )?;
     if !exists {
-        return Err(Error::Sync(SyncError::UnknownStudy { study: study.to_string() }));
+        return Err(Error::Sync(SyncError::UnknownStudy {
+            study: study.to_string(),
+        }));
     }
     let mut key = [0u8; KEY_LEN];
     OsRng.fill_bytes(&mut key);
@@ -54,7 +60,11 @@ pub fn ensure_study_key(store: &Store, study: &str) -> Result<StudyKey> {
         "INSERT OR IGNORE INTO study_keys(study, key, created_at) VALUES (?1, ?2, ?3)",
         (study, &key[..], chrono::Utc::now().timestamp_millis()),
     )?;
-    study_key(store.conn(), study)?.ok_or_else(|| Error::Sync(SyncError::NotJoined { study: study.to_string() }))
+    study_key(store.conn(), study)?.ok_or_else(|| {
+        Error::Sync(SyncError::NotJoined {
+            study: study.to_string(),
+        })
+    })
 }
 
 /// A short public fingerprint of a study key, written in bundle headers so that a bundle
@@ -63,7 +73,10 @@ pub fn key_check(key: &StudyKey) -> String {
     let mut h = Sha256::new();
     h.update(b"terrain study key check\0");
     h.update(key);
-    h.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect()
+    h.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// This device's signing key, made on first need. It is tied to the node id, so a copied
@@ -75,7 +88,9 @@ pub fn device_key(store: &Store) -> Result<SigningKey> {
             .decode(text.as_bytes())
             .ok()
             .and_then(|b| b.try_into().ok())
-            .ok_or_else(|| Error::Refused("the device key stored in this database is damaged".into()))?;
+            .ok_or_else(|| {
+                Error::Refused("the device key stored in this database is damaged".into())
+            })?;
         return Ok(SigningKey::from_bytes(&bytes));
     }
     let key = SigningKey::generate(&mut OsRng);
@@ -125,13 +140,17 @@ pub fn invite_to_file(store: &Store, study: &str, path: &Path) -> Result<()> {
 /// Joins a study from a join file's text; returns the study id and title. Joining twice with
 /// the same key is fine; a different key for a study already joined is refused.
 pub fn join(store: &Store, text: &str) -> Result<JoinFile> {
-    let file: JoinFile = serde_json::from_str(text).map_err(|_| Error::Sync(SyncError::BadJoinFile))?;
+    let file: JoinFile =
+        serde_json::from_str(text).map_err(|_| Error::Sync(SyncError::BadJoinFile))?;
     let key: StudyKey = B64
         .decode(file.key.as_bytes())
         .ok()
         .and_then(|b| b.try_into().ok())
         .ok_or(Error::Sync(SyncError::BadJoinFile))?;
-    if file.format != JOIN_FORMAT || file.version != JOIN_VERSION || uuid::Uuid::parse_str(&file.study_id).is_err() {
+    if file.format != JOIN_FORMAT
+        || file.version != JOIN_VERSION
+        || uuid::Uuid::parse_str(&file.study_id).is_err()
+    {
         return Err(Error::Sync(SyncError::BadJoinFile));
     }
     match study_key(store.conn(), &file.study_id)? {
@@ -144,7 +163,11 @@ pub fn join(store: &Store, text: &str) -> Result<JoinFile> {
         None => {
             store.conn().execute(
                 "INSERT INTO study_keys(study, key, created_at) VALUES (?1, ?2, ?3)",
-                (&file.study_id, &key[..], chrono::Utc::now().timestamp_millis()),
+                (
+                    &file.study_id,
+                    &key[..],
+                    chrono::Utc::now().timestamp_millis(),
+                ),
             )?;
         }
     }

@@ -70,7 +70,11 @@ pub enum Applied {
 }
 
 /// The value currently winning a field, with its stamp.
-pub(crate) fn winner(conn: &Connection, row_id: &str, field: &str) -> Result<Option<(Stamp, SqlValue)>> {
+pub(crate) fn winner(
+    conn: &Connection,
+    row_id: &str,
+    field: &str,
+) -> Result<Option<(Stamp, SqlValue)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT c.hlc, n.node_id, c.value FROM changes c JOIN nodes n ON n.idx = c.node
          WHERE c.row_id = ?1 AND c.field = ?2
@@ -188,10 +192,12 @@ pub(crate) fn apply_batch(
     let mut rows: Vec<(Entity, &str, Vec<usize>)> = Vec::new();
     let mut row_pos: HashMap<(Entity, &str), usize> = HashMap::new();
     for (i, c) in changes.iter().enumerate() {
-        let pos = *row_pos.entry((c.entity, c.row_id.as_str())).or_insert_with(|| {
-            rows.push((c.entity, c.row_id.as_str(), Vec::new()));
-            rows.len() - 1
-        });
+        let pos = *row_pos
+            .entry((c.entity, c.row_id.as_str()))
+            .or_insert_with(|| {
+                rows.push((c.entity, c.row_id.as_str(), Vec::new()));
+                rows.len() - 1
+            });
         rows[pos].2.push(i);
     }
     let mut vv: HashMap<i64, i64> = HashMap::new();
@@ -232,7 +238,9 @@ pub(crate) fn apply_batch(
             out.applied += 1;
             let m = vv.entry(origin).or_insert(c.seq);
             *m = (*m).max(c.seq);
-            let m = scope_vv.entry((c.study.as_deref(), origin)).or_insert(c.seq);
+            let m = scope_vv
+                .entry((c.study.as_deref(), origin))
+                .or_insert(c.seq);
             *m = (*m).max(c.seq);
             if let (Some(p), Some(pn)) = (&c.prev, prev_node) {
                 // The replaced value was seen: it is not lost, whenever it arrives.
@@ -278,7 +286,14 @@ pub(crate) fn apply_batch(
                 }
                 applied[*i] = Applied::Lost;
                 if !is_superseded(conn, changes[*i].row_id.as_str(), field, h)? {
-                    out.conflicts += add_conflict(conn, entity, &changes[*i].row_id, field, h, &changes[*i].value)?;
+                    out.conflicts += add_conflict(
+                        conn,
+                        entity,
+                        &changes[*i].row_id,
+                        field,
+                        h,
+                        &changes[*i].value,
+                    )?;
                 }
             }
             if new_wins {
@@ -346,7 +361,14 @@ fn is_superseded(conn: &Connection, row_id: &str, field: &str, h: &Held) -> Resu
         .query_row((row_id, field, h.hlc, h.node_idx), |r| r.get(0))?)
 }
 
-fn add_conflict(conn: &Connection, entity: Entity, row_id: &str, field: &str, h: &Held, value: &SqlValue) -> Result<u64> {
+fn add_conflict(
+    conn: &Connection,
+    entity: Entity,
+    row_id: &str,
+    field: &str,
+    h: &Held,
+    value: &SqlValue,
+) -> Result<u64> {
     let n = conn
         .prepare_cached(
             "INSERT OR IGNORE INTO conflicts(row_id, field, entity, loser_hlc, loser_node, loser_value)
@@ -358,10 +380,18 @@ fn add_conflict(conn: &Connection, entity: Entity, row_id: &str, field: &str, h:
 
 /// Writes winning values into the entity's table, creating the row on first sight, in one
 /// statement. Fields were checked against the schema, so they are real columns.
-fn set_columns(conn: &Connection, entity: Entity, row_id: &str, columns: &[(&str, &SqlValue)]) -> Result<()> {
+fn set_columns(
+    conn: &Connection,
+    entity: Entity,
+    row_id: &str,
+    columns: &[(&str, &SqlValue)],
+) -> Result<()> {
     let names: Vec<String> = columns.iter().map(|(f, _)| format!("\"{f}\"")).collect();
     let marks: Vec<String> = (0..columns.len()).map(|i| format!("?{}", i + 2)).collect();
-    let sets: Vec<String> = names.iter().map(|n| format!("{n} = excluded.{n}")).collect();
+    let sets: Vec<String> = names
+        .iter()
+        .map(|n| format!("{n} = excluded.{n}"))
+        .collect();
     let sql = format!(
         "INSERT INTO {}(id, {}) VALUES (?1, {}) ON CONFLICT(id) DO UPDATE SET {}",
         entity.as_str(),

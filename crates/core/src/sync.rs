@@ -28,22 +28,42 @@ use crate::{clock, devices, keys, Lang};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncError {
     NotABundle,
-    UnknownFormat { found: i64, supported: i64 },
-    NewerSchema { found: i64, supported: i64 },
+    UnknownFormat {
+        found: i64,
+        supported: i64,
+    },
+    NewerSchema {
+        found: i64,
+        supported: i64,
+    },
     Truncated,
     Damaged,
-    NotJoined { study: String },
-    WrongKey { study: String },
+    NotJoined {
+        study: String,
+    },
+    WrongKey {
+        study: String,
+    },
     Malformed(String),
     /// The bundle assumes changes this laptop does not hold (made for another laptop).
     Gap,
     AlreadyImported,
-    KeyChanged { node: String },
-    UnknownStudy { study: String },
+    KeyChanged {
+        node: String,
+    },
+    UnknownStudy {
+        study: String,
+    },
     BadJoinFile,
-    OtherKey { study: String },
-    UnknownConflict { id: String },
-    NotAConflictValue { id: String },
+    OtherKey {
+        study: String,
+    },
+    UnknownConflict {
+        id: String,
+    },
+    NotAConflictValue {
+        id: String,
+    },
 }
 
 impl SyncError {
@@ -250,19 +270,33 @@ type Plan = Vec<(String, i64, String, i64, i64)>;
 fn plan(conn: &Connection, held: &Vector, base: &Vector) -> Result<Plan> {
     let mut out = Vec::new();
     for ((scope, node), max) in held {
-        let from = base.get(&(scope.clone(), node.clone())).copied().unwrap_or(0);
+        let from = base
+            .get(&(scope.clone(), node.clone()))
+            .copied()
+            .unwrap_or(0);
         if *max > from {
-            out.push((scope.clone(), store::node_idx(conn, node)?, node.clone(), from, *max));
+            out.push((
+                scope.clone(),
+                store::node_idx(conn, node)?,
+                node.clone(),
+                from,
+                *max,
+            ));
         }
     }
     Ok(out)
 }
 
-const RANGE_SELECT: &str = "SELECT c.seq, c.study, c.entity, c.row_id, c.field, c.value, c.hlc, c.prev_hlc, pn.node_id
+const RANGE_SELECT: &str =
+    "SELECT c.seq, c.study, c.entity, c.row_id, c.field, c.value, c.hlc, c.prev_hlc, pn.node_id
        FROM changes c LEFT JOIN nodes pn ON pn.idx = c.prev_node";
 
 fn range_sql(scope: &str, what: &str) -> String {
-    let cond = if scope.is_empty() { "c.study IS NULL" } else { "c.study = ?4" };
+    let cond = if scope.is_empty() {
+        "c.study IS NULL"
+    } else {
+        "c.study = ?4"
+    };
     format!("{what} WHERE {cond} AND c.node = ?1 AND c.seq > ?2 AND c.seq <= ?3 ORDER BY c.seq")
 }
 
@@ -291,7 +325,9 @@ fn read_range(
             field: r.get(4)?,
             value: r.get(5)?,
             hlc: r.get(6)?,
-            prev: prev_hlc.zip(prev_node).map(|(hlc, node)| Stamp { hlc, node }),
+            prev: prev_hlc
+                .zip(prev_node)
+                .map(|(hlc, node)| Stamp { hlc, node }),
         })?;
     }
     Ok(())
@@ -423,7 +459,11 @@ pub struct ImportOptions {
 }
 
 /// Imports a bundle file: checks all of it, then applies it batch by batch.
-pub fn import_bundle(store: &mut Store, path: &Path, progress: &mut dyn FnMut(Progress)) -> Result<ImportReport> {
+pub fn import_bundle(
+    store: &mut Store,
+    path: &Path,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportReport> {
     import_bundle_with(store, path, &ImportOptions::default(), progress)
 }
 
@@ -442,14 +482,20 @@ pub fn validate_change(c: &Change, study: Option<&str>) -> std::result::Result<(
         }
     }
     if c.seq < 1 || c.hlc < 0 {
-        return Err(format!("bad sequence or clock in change {}/{}", c.node, c.seq));
+        return Err(format!(
+            "bad sequence or clock in change {}/{}",
+            c.node, c.seq
+        ));
     }
     if uuid::Uuid::parse_str(&c.node).is_err() || uuid::Uuid::parse_str(&c.row_id).is_err() {
         return Err(format!("bad id in change {}/{}", c.node, c.seq));
     }
     if let Some(p) = &c.prev {
         if p.hlc >= c.hlc || uuid::Uuid::parse_str(&p.node).is_err() {
-            return Err(format!("change {}/{} is older than the value it replaces", c.node, c.seq));
+            return Err(format!(
+                "change {}/{} is older than the value it replaces",
+                c.node, c.seq
+            ));
         }
     }
     let fits = match (def.kind, &c.value) {
@@ -457,13 +503,21 @@ pub fn validate_change(c: &Change, study: Option<&str>) -> std::result::Result<(
         (Kind::Bool, SqlValue::Integer(i)) => *i == 0 || *i == 1,
         (Kind::Int { .. }, SqlValue::Integer(_)) => true,
         (
-            Kind::Text { .. } | Kind::Date | Kind::Choice(_) | Kind::Ref(_) | Kind::Codes | Kind::Names,
+            Kind::Text { .. }
+            | Kind::Date
+            | Kind::Choice(_)
+            | Kind::Ref(_)
+            | Kind::Codes
+            | Kind::Names,
             SqlValue::Text(_),
         ) => true,
         _ => false,
     };
     if !fits {
-        return Err(format!("value of the wrong kind for {}.{}", c.entity, c.field));
+        return Err(format!(
+            "value of the wrong kind for {}.{}",
+            c.entity, c.field
+        ));
     }
     Ok(())
 }
@@ -490,7 +544,9 @@ pub fn import_bundle_with(
         })
     })?;
     if keys::key_check(&key) != h.key_check {
-        return Err(refused(SyncError::WrongKey { study: h.study.clone() }));
+        return Err(refused(SyncError::WrongKey {
+            study: h.study.clone(),
+        }));
     }
     let is_self = h.sender == store.node_id();
     if !is_self {
@@ -506,7 +562,12 @@ pub fn import_bundle_with(
     }
     let held = held_vector(store.conn(), &h.study)?;
     for e in &h.base {
-        if held.get(&(e.scope.clone(), e.node.clone())).copied().unwrap_or(0) < e.max_seq {
+        if held
+            .get(&(e.scope.clone(), e.node.clone()))
+            .copied()
+            .unwrap_or(0)
+            < e.max_seq
+        {
             return Err(refused(SyncError::Gap));
         }
         if !e.scope.is_empty() && e.scope != h.study {
@@ -558,7 +619,14 @@ pub fn import_bundle_with(
         )?;
         learn_peer_vector(conn, &h.sender, &from_entries(&h.held))?;
         if !is_self {
-            devices::record_contact(conn, &h.sender, h.sender_label.as_deref(), Some(&h.sender_public_key), offset, now)?;
+            devices::record_contact(
+                conn,
+                &h.sender,
+                h.sender_label.as_deref(),
+                Some(&h.sender_public_key),
+                offset,
+                now,
+            )?;
         }
         Ok(())
     };
@@ -570,7 +638,9 @@ pub fn import_bundle_with(
             return Ok(report);
         }
         if i > 0 && opts.pause_between_batches_ms > 0 {
-            std::thread::sleep(std::time::Duration::from_millis(opts.pause_between_batches_ms));
+            std::thread::sleep(std::time::Duration::from_millis(
+                opts.pause_between_batches_ms,
+            ));
         }
         let changes = bundle::unpack_batch(p)?;
         let max_hlc = changes.iter().map(|c| c.hlc).max().unwrap_or(0);
@@ -623,7 +693,9 @@ pub fn all_changes(conn: &Connection) -> Result<Vec<Change>> {
             field: r.get(5)?,
             value: r.get(6)?,
             hlc: r.get(7)?,
-            prev: prev_hlc.zip(prev_node).map(|(hlc, node)| Stamp { hlc, node }),
+            prev: prev_hlc
+                .zip(prev_node)
+                .map(|(hlc, node)| Stamp { hlc, node }),
         });
     }
     Ok(out)
@@ -645,7 +717,11 @@ pub fn changes_since(conn: &Connection, study: &str, base: &Vector) -> Result<Ve
 
 /// Checks and applies received changes in one transaction (all or nothing). `study` limits
 /// them to one study's scope. The caller keeps each (scope, node) a prefix (send in seq order).
-pub fn apply_changes(store: &mut Store, study: Option<&str>, changes: &[Change]) -> Result<Outcome> {
+pub fn apply_changes(
+    store: &mut Store,
+    study: Option<&str>,
+    changes: &[Change],
+) -> Result<Outcome> {
     for c in changes {
         validate_change(c, study).map_err(|e| refused(SyncError::Malformed(e)))?;
     }

@@ -29,7 +29,9 @@ fn setup() -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let mut a = Store::open_in_dir(&dir.path().join("a")).unwrap();
     let b = Store::open_in_dir(&dir.path().join("b")).unwrap();
-    let study = a.create(Entity::Study, &fields(json!({"title": "Bamako"}))).unwrap();
+    let study = a
+        .create(Entity::Study, &fields(json!({"title": "Bamako"})))
+        .unwrap();
     for i in 0..3 {
         a.create(
             Entity::Session,
@@ -40,7 +42,13 @@ fn setup() -> Setup {
     keys::join(&b, &keys::invite(&a, &study).unwrap()).unwrap();
     let good = dir.path().join("good.terrain");
     sync::export_bundle_with(&a, &study, &ExportTarget::Full, &good, 4, &mut |_| {}).unwrap();
-    Setup { dir, a, b, study, good }
+    Setup {
+        dir,
+        a,
+        b,
+        study,
+        good,
+    }
 }
 
 fn code_of(store: &mut Store, path: &Path) -> String {
@@ -67,7 +75,10 @@ fn truncated_and_flipped_bundles_are_refused_and_change_nothing() {
         let code = code_of(&mut s.b, &bad);
         assert_ne!(code, "ok", "truncated at {cut} was accepted");
         if cut >= 16 {
-            assert!(code == "truncated" || code == "damaged", "cut {cut}: {code}");
+            assert!(
+                code == "truncated" || code == "damaged",
+                "cut {cut}: {code}"
+            );
         }
     }
     // Extra bytes at the end are refused too.
@@ -79,7 +90,11 @@ fn truncated_and_flipped_bundles_are_refused_and_change_nothing() {
         let mut flipped = bytes.clone();
         flipped[i] ^= 0x01;
         std::fs::write(&bad, &flipped).unwrap();
-        assert_ne!(code_of(&mut s.b, &bad), "ok", "byte {i} flipped was accepted");
+        assert_ne!(
+            code_of(&mut s.b, &bad),
+            "ok",
+            "byte {i} flipped was accepted"
+        );
     }
     assert_eq!(dump::dump_string(s.b.conn(), None).unwrap(), before);
     // The good one still imports, once.
@@ -112,14 +127,22 @@ fn keys_decide_who_can_read_a_bundle() {
     let err = keys::join(&c, &keys::invite(&s.a, &s.study).unwrap()).unwrap_err();
     assert_eq!(err.code(), "other_key");
     // A bundle of another study.
-    let other = s.a.create(Entity::Study, &fields(json!({"title": "Autre"}))).unwrap();
+    let other =
+        s.a.create(Entity::Study, &fields(json!({"title": "Autre"})))
+            .unwrap();
     let p = s.dir.path().join("other.terrain");
     sync::export_bundle(&s.a, &other, &ExportTarget::Full, &p, &mut |_| {}).unwrap();
     assert_eq!(code_of(&mut s.b, &p), "not_joined");
 }
 
 /// Writes a validly signed and encrypted bundle with a chosen header and changes.
-fn craft(s: &Setup, path: &Path, edit: impl FnOnce(&mut Header), changes: Vec<Change>, signer: Option<ed25519_dalek::SigningKey>) {
+fn craft(
+    s: &Setup,
+    path: &Path,
+    edit: impl FnOnce(&mut Header),
+    changes: Vec<Change>,
+    signer: Option<ed25519_dalek::SigningKey>,
+) {
     let key = keys::study_key(s.a.conn(), &s.study).unwrap().unwrap();
     let signer = signer.unwrap_or_else(|| keys::device_key(&s.a).unwrap());
     let mut header = Header {
@@ -128,7 +151,8 @@ fn craft(s: &Setup, path: &Path, edit: impl FnOnce(&mut Header), changes: Vec<Ch
         key_check: keys::key_check(&key),
         sender: s.a.node_id().to_string(),
         sender_label: None,
-        sender_public_key: base64::engine::general_purpose::STANDARD.encode(signer.verifying_key().to_bytes()),
+        sender_public_key: base64::engine::general_purpose::STANDARD
+            .encode(signer.verifying_key().to_bytes()),
         sender_wall_ms: chrono::Utc::now().timestamp_millis(),
         held: vec![],
         base: vec![],
@@ -168,7 +192,16 @@ fn crafted_bundles_are_checked_before_anything_is_applied() {
     assert!(err.message(Lang::Fr).contains("plus récente"));
 
     // A good change then one older than the value it replaces: nothing is applied.
-    let bad = change(&s, "title", SqlValue::Text("x".into()), 5 << 16, Some(Stamp { hlc: 6 << 16, node: s.a.node_id().into() }));
+    let bad = change(
+        &s,
+        "title",
+        SqlValue::Text("x".into()),
+        5 << 16,
+        Some(Stamp {
+            hlc: 6 << 16,
+            node: s.a.node_id().into(),
+        }),
+    );
     craft(&s, &p, |_| {}, vec![ok.clone(), bad], None);
     assert_eq!(code_of(&mut s.b, &p), "malformed");
 

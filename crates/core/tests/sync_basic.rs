@@ -15,7 +15,9 @@ fn pair() -> (tempfile::TempDir, Store, Store, String) {
     let dir = tempfile::tempdir().unwrap();
     let mut a = Store::open_in_dir(&dir.path().join("a")).unwrap();
     let b = Store::open_in_dir(&dir.path().join("b")).unwrap();
-    let study = a.create(Entity::Study, &fields(json!({"title": "Mopti"}))).unwrap();
+    let study = a
+        .create(Entity::Study, &fields(json!({"title": "Mopti"})))
+        .unwrap();
     keys::join(&b, &keys::invite(&a, &study).unwrap()).unwrap();
     (dir, a, b, study)
 }
@@ -33,7 +35,9 @@ fn a_copied_database_gets_a_new_node_id_before_writing() {
     let original = dir.path().join("laptop1");
     let (id, study) = {
         let mut s = Store::open_in_dir(&original).unwrap();
-        let study = s.create(Entity::Study, &fields(json!({"title": "Kidal"}))).unwrap();
+        let study = s
+            .create(Entity::Study, &fields(json!({"title": "Kidal"})))
+            .unwrap();
         (s.node_id().to_string(), study)
     };
     let copy = dir.path().join("laptop2");
@@ -41,9 +45,18 @@ fn a_copied_database_gets_a_new_node_id_before_writing() {
     std::fs::copy(original.join(store::DB_FILE), copy.join(store::DB_FILE)).unwrap();
     let mut c = Store::open_in_dir(&copy).unwrap();
     assert_ne!(c.node_id(), id, "the copy kept the original's node id");
-    c.update(Entity::Study, &study, &fields(json!({"title": "Kidal 2"}))).unwrap();
-    let writers: Vec<String> = sync::all_changes(c.conn()).unwrap().into_iter().map(|ch| ch.node).collect();
-    assert_eq!(writers.iter().filter(|n| **n == id).count(), 2, "title and status from the original");
+    c.update(Entity::Study, &study, &fields(json!({"title": "Kidal 2"})))
+        .unwrap();
+    let writers: Vec<String> = sync::all_changes(c.conn())
+        .unwrap()
+        .into_iter()
+        .map(|ch| ch.node)
+        .collect();
+    assert_eq!(
+        writers.iter().filter(|n| **n == id).count(),
+        2,
+        "title and status from the original"
+    );
     assert_eq!(writers.iter().filter(|n| *n == c.node_id()).count(), 1);
     // The original, reopened in place, keeps its identity.
     assert_eq!(Store::open_in_dir(&original).unwrap().node_id(), id);
@@ -56,11 +69,25 @@ fn a_conflict_is_logged_on_both_sides_and_its_resolution_syncs() {
         .create(Entity::Session, &fields(json!({"study_id": study, "session_type": "focus_group", "date": "2026-05-01", "title": "Départ"})))
         .unwrap();
     send(dir.path(), &a, &mut b, &study);
-    b.update(Entity::Session, &session, &fields(json!({"title": "Version B"}))).unwrap();
-    a.update(Entity::Session, &session, &fields(json!({"title": "Version A"}))).unwrap();
+    b.update(
+        Entity::Session,
+        &session,
+        &fields(json!({"title": "Version B"})),
+    )
+    .unwrap();
+    a.update(
+        Entity::Session,
+        &session,
+        &fields(json!({"title": "Version A"})),
+    )
+    .unwrap();
     let r1 = send(dir.path(), &b, &mut a, &study);
     let r2 = send(dir.path(), &a, &mut b, &study);
-    assert_eq!(r1.conflicts + r2.conflicts, 2, "each side logs the value it did not keep");
+    assert_eq!(
+        r1.conflicts + r2.conflicts,
+        2,
+        "each side logs the value it did not keep"
+    );
     let on_a = conflicts::list_conflicts(a.conn(), false).unwrap();
     let on_b = conflicts::list_conflicts(b.conn(), false).unwrap();
     assert_eq!(on_a, on_b);
@@ -70,18 +97,36 @@ fn a_conflict_is_logged_on_both_sides_and_its_resolution_syncs() {
     assert_ne!(c.loser.value, winner.value);
     // The supervisor on A keeps the overwritten value.
     conflicts::resolve_conflict(&mut a, &c.id, &c.loser.value_id).unwrap();
-    assert!(conflicts::list_conflicts(a.conn(), false).unwrap().is_empty());
-    let title = query::get(a.conn(), Entity::Session, &session).unwrap().fields["title"].clone();
+    assert!(conflicts::list_conflicts(a.conn(), false)
+        .unwrap()
+        .is_empty());
+    let title = query::get(a.conn(), Entity::Session, &session)
+        .unwrap()
+        .fields["title"]
+        .clone();
     assert_eq!(title, c.loser.value);
     send(dir.path(), &a, &mut b, &study);
-    assert!(conflicts::list_conflicts(b.conn(), false).unwrap().is_empty());
+    assert!(conflicts::list_conflicts(b.conn(), false)
+        .unwrap()
+        .is_empty());
     let resolved = conflicts::list_conflicts(b.conn(), true).unwrap();
-    assert_eq!(resolved[0].picked.as_deref(), Some(c.loser.value_id.as_str()));
-    assert_eq!(dump::dump_string(a.conn(), None).unwrap(), dump::dump_string(b.conn(), None).unwrap());
+    assert_eq!(
+        resolved[0].picked.as_deref(),
+        Some(c.loser.value_id.as_str())
+    );
+    assert_eq!(
+        dump::dump_string(a.conn(), None).unwrap(),
+        dump::dump_string(b.conn(), None).unwrap()
+    );
     // A value that is not one of the conflict's is refused.
     let err = conflicts::resolve_conflict(&mut a, &c.id, "nobody:1").unwrap_err();
     assert_eq!(err.code(), "not_a_conflict_value");
-    assert_eq!(conflicts::resolve_conflict(&mut a, "nope", "x").unwrap_err().code(), "unknown_conflict");
+    assert_eq!(
+        conflicts::resolve_conflict(&mut a, "nope", "x")
+            .unwrap_err()
+            .code(),
+        "unknown_conflict"
+    );
 }
 
 #[test]
@@ -91,24 +136,42 @@ fn a_laptop_in_2036_syncs_without_dragging_clocks_and_is_flagged() {
     let ten_years = 10 * 365 * 24 * 3600 * 1000;
     b.set_clock_offset_ms(ten_years);
     let session = b
-        .create(Entity::Session, &fields(json!({"study_id": study, "session_type": "workshop", "date": "2026-05-02"})))
+        .create(
+            Entity::Session,
+            &fields(json!({"study_id": study, "session_type": "workshop", "date": "2026-05-02"})),
+        )
         .unwrap();
     let report = send(dir.path(), &b, &mut a, &study);
     assert!(report.clock_warning);
     assert!(report.clock_offset_ms > ten_years - 60_000);
     assert_eq!(report.new_records, 1);
     // A's next edit is stamped by its own clock (not 2036), yet wins: it was made on top.
-    a.update(Entity::Session, &session, &fields(json!({"title": "Après", "date": "2026-05-03"}))).unwrap();
+    a.update(
+        Entity::Session,
+        &session,
+        &fields(json!({"title": "Après", "date": "2026-05-03"})),
+    )
+    .unwrap();
     let mine: Vec<_> = sync::all_changes(a.conn())
         .unwrap()
         .into_iter()
         .filter(|c| c.node == a.node_id())
         .collect();
-    let title = mine.iter().find(|c| c.field == "title" && c.row_id == session).unwrap();
-    assert!(clock::millis(title.hlc) < clock::wall_millis(0) + clock::MAX_DRIFT_MS, "A's clock was dragged");
+    let title = mine
+        .iter()
+        .find(|c| c.field == "title" && c.row_id == session)
+        .unwrap();
+    assert!(
+        clock::millis(title.hlc) < clock::wall_millis(0) + clock::MAX_DRIFT_MS,
+        "A's clock was dragged"
+    );
     let rec = query::get(a.conn(), Entity::Session, &session).unwrap();
     assert_eq!(rec.fields["title"], json!("Après"));
-    assert_eq!(rec.fields["date"], json!("2026-05-03"), "an edit made on top of a 2036 value wins");
+    assert_eq!(
+        rec.fields["date"],
+        json!("2026-05-03"),
+        "an edit made on top of a 2036 value wins"
+    );
     let devs = devices::list_devices(&a).unwrap();
     let bdev = devs.iter().find(|d| d.node_id == b.node_id()).unwrap();
     assert_eq!(bdev.clock_warning, Some(devices::ClockWarning::Ahead));
@@ -128,7 +191,10 @@ fn an_interrupted_import_resumes_and_progress_is_reported() {
     }
     let p = dir.path().join("big.terrain");
     let mut phases = Vec::new();
-    let report = sync::export_bundle_with(&a, &study, &ExportTarget::Full, &p, 7, &mut |pr| phases.push(pr)).unwrap();
+    let report = sync::export_bundle_with(&a, &study, &ExportTarget::Full, &p, 7, &mut |pr| {
+        phases.push(pr)
+    })
+    .unwrap();
     assert!(report.batches > 5);
     assert!(phases.iter().all(|p| p.phase == Phase::Writing));
     assert_eq!(phases.last().unwrap().done, report.changes);
@@ -138,42 +204,86 @@ fn an_interrupted_import_resumes_and_progress_is_reported() {
     };
     let partial = sync::import_bundle_with(&mut b, &p, &opts, &mut |_| {}).unwrap();
     assert_eq!(partial.applied, 21);
-    assert_ne!(dump::dump_string(b.conn(), None).unwrap(), dump::dump_string(a.conn(), None).unwrap());
+    assert_ne!(
+        dump::dump_string(b.conn(), None).unwrap(),
+        dump::dump_string(a.conn(), None).unwrap()
+    );
     let mut seen = Vec::new();
     let rest = sync::import_bundle(&mut b, &p, &mut |pr| seen.push(pr)).unwrap();
     assert_eq!(rest.already_known, 21);
     assert_eq!(rest.applied, report.changes - 21);
     assert!(seen.iter().any(|p| p.phase == Phase::Checking));
     assert_eq!(seen.last().unwrap().phase, Phase::Applying);
-    assert_eq!(dump::dump_string(b.conn(), None).unwrap(), dump::dump_string(a.conn(), None).unwrap());
+    assert_eq!(
+        dump::dump_string(b.conn(), None).unwrap(),
+        dump::dump_string(a.conn(), None).unwrap()
+    );
     // B's delta back to A carries nothing A lacks; A learns what B holds.
     let back = send(dir.path(), &b, &mut a, &study);
     assert_eq!(back.applied, 0);
     let held_b = sync::held_vector(b.conn(), &study).unwrap();
-    assert_eq!(sync::peer_vector(a.conn(), b.node_id(), &study).unwrap(), held_b);
+    assert_eq!(
+        sync::peer_vector(a.conn(), b.node_id(), &study).unwrap(),
+        held_b
+    );
     // A's next delta for B holds only the new change.
-    a.create(Entity::Session, &fields(json!({"study_id": study, "session_type": "restitution", "date": "2026-06-02"}))).unwrap();
+    a.create(
+        Entity::Session,
+        &fields(json!({"study_id": study, "session_type": "restitution", "date": "2026-06-02"})),
+    )
+    .unwrap();
     let q = dir.path().join("delta.terrain");
-    let d = sync::export_bundle(&a, &study, &ExportTarget::For(b.node_id().into()), &q, &mut |_| {}).unwrap();
+    let d = sync::export_bundle(
+        &a,
+        &study,
+        &ExportTarget::For(b.node_id().into()),
+        &q,
+        &mut |_| {},
+    )
+    .unwrap();
     assert_eq!(d.changes, 3);
 }
 
 #[test]
 fn shared_places_travel_with_every_study() {
     let (dir, mut a, mut b, s1) = pair();
-    let s2 = a.create(Entity::Study, &fields(json!({"title": "Deuxième"}))).unwrap();
+    let s2 = a
+        .create(Entity::Study, &fields(json!({"title": "Deuxième"})))
+        .unwrap();
     keys::join(&b, &keys::invite(&a, &s2).unwrap()).unwrap();
-    let village = a.create(Entity::Place, &fields(json!({"name": "Sanankoroba", "kind": "village"}))).unwrap();
+    let village = a
+        .create(
+            Entity::Place,
+            &fields(json!({"name": "Sanankoroba", "kind": "village"})),
+        )
+        .unwrap();
     let r = send(dir.path(), &a, &mut b, &s2);
     assert_eq!(r.new_records, 2, "the study and the shared place");
     assert!(query::get(b.conn(), Entity::Place, &village).is_ok());
     // The other study's sync still knows B holds the place: nothing is sent twice.
     let p = dir.path().join("s1.terrain");
     let back = dir.path().join("back.terrain");
-    sync::export_bundle(&b, &s1, &ExportTarget::For(a.node_id().into()), &back, &mut |_| {}).unwrap();
+    sync::export_bundle(
+        &b,
+        &s1,
+        &ExportTarget::For(a.node_id().into()),
+        &back,
+        &mut |_| {},
+    )
+    .unwrap();
     sync::import_bundle(&mut a, &back, &mut |_| {}).unwrap();
-    let d = sync::export_bundle(&a, &s1, &ExportTarget::For(b.node_id().into()), &p, &mut |_| {}).unwrap();
+    let d = sync::export_bundle(
+        &a,
+        &s1,
+        &ExportTarget::For(b.node_id().into()),
+        &p,
+        &mut |_| {},
+    )
+    .unwrap();
     assert_eq!(d.changes, 2, "only study 1's own changes (title, status)");
     sync::import_bundle(&mut b, &p, &mut |_| {}).unwrap();
-    assert_eq!(dump::dump_string(a.conn(), None).unwrap(), dump::dump_string(b.conn(), None).unwrap());
+    assert_eq!(
+        dump::dump_string(a.conn(), None).unwrap(),
+        dump::dump_string(b.conn(), None).unwrap()
+    );
 }

@@ -18,7 +18,14 @@ use terrain_core::write::Fields;
 use terrain_core::{conflicts, dump, keys, Entity, Error, Store};
 
 const YEAR_MS: i64 = 365 * 24 * 3600 * 1000;
-const OFFSETS: [i64; 6] = [0, 5 * 60 * 1000, -3 * 24 * 3600 * 1000, 10 * YEAR_MS, -20 * YEAR_MS, 2 * 3600 * 1000];
+const OFFSETS: [i64; 6] = [
+    0,
+    5 * 60 * 1000,
+    -3 * 24 * 3600 * 1000,
+    10 * YEAR_MS,
+    -20 * YEAR_MS,
+    2 * 3600 * 1000,
+];
 
 #[derive(Debug, Clone)]
 enum How {
@@ -36,12 +43,33 @@ enum How {
 
 #[derive(Debug, Clone)]
 enum Op {
-    Create { r: usize, place: bool, title: u8 },
-    Edit { r: usize, k: usize, field: u8, value: u8 },
-    Delete { r: usize, k: usize },
-    Restore { r: usize, k: usize },
-    Exchange { from: usize, to: usize, how: How },
-    Deliver { k: usize },
+    Create {
+        r: usize,
+        place: bool,
+        title: u8,
+    },
+    Edit {
+        r: usize,
+        k: usize,
+        field: u8,
+        value: u8,
+    },
+    Delete {
+        r: usize,
+        k: usize,
+    },
+    Restore {
+        r: usize,
+        k: usize,
+    },
+    Exchange {
+        from: usize,
+        to: usize,
+        how: How,
+    },
+    Deliver {
+        k: usize,
+    },
 }
 
 fn how() -> impl Strategy<Value = How> {
@@ -84,7 +112,10 @@ struct World {
 }
 
 fn is_allowed_refusal(e: &Error) -> bool {
-    matches!(e, Error::Sync(SyncError::AlreadyImported) | Error::Sync(SyncError::Gap))
+    matches!(
+        e,
+        Error::Sync(SyncError::AlreadyImported) | Error::Sync(SyncError::Gap)
+    )
 }
 
 impl World {
@@ -98,7 +129,9 @@ impl World {
                 s
             })
             .collect();
-        let study = stores[0].create(Entity::Study, &fields(json!({"title": "Étude"}))).unwrap();
+        let study = stores[0]
+            .create(Entity::Study, &fields(json!({"title": "Étude"})))
+            .unwrap();
         let invite = keys::invite(&stores[0], &study).unwrap();
         for s in &stores[1..] {
             keys::join(s, &invite).unwrap();
@@ -114,7 +147,14 @@ impl World {
             restores: BTreeMap::new(),
         };
         let first = w.bundle_path();
-        sync::export_bundle(&stores[0], &w.study, &ExportTarget::Full, &first, &mut |_| {}).unwrap();
+        sync::export_bundle(
+            &stores[0],
+            &w.study,
+            &ExportTarget::Full,
+            &first,
+            &mut |_| {},
+        )
+        .unwrap();
         for s in stores.iter_mut().skip(1) {
             sync::import_bundle(s, &first, &mut |_| {}).unwrap();
         }
@@ -144,7 +184,15 @@ impl World {
 
     fn export(&self, from: usize, target: &ExportTarget, batch: usize) -> PathBuf {
         let p = self.bundle_path();
-        sync::export_bundle_with(&self.stores[from], &self.study, target, &p, batch, &mut |_| {}).unwrap();
+        sync::export_bundle_with(
+            &self.stores[from],
+            &self.study,
+            target,
+            &p,
+            batch,
+            &mut |_| {},
+        )
+        .unwrap();
         p
     }
 
@@ -171,14 +219,19 @@ impl World {
                 let r = r % n;
                 if place {
                     self.stores[r]
-                        .create(Entity::Place, &fields(json!({"name": format!("Village {title}"), "kind": "village"})))
+                        .create(
+                            Entity::Place,
+                            &fields(json!({"name": format!("Village {title}"), "kind": "village"})),
+                        )
                         .unwrap();
                 } else {
                     self.stores[r]
                         .create(
                             Entity::Session,
-                            &fields(json!({"study_id": self.study, "session_type": "focus_group",
-                                           "date": "2026-03-01", "title": format!("S{title}")})),
+                            &fields(
+                                json!({"study_id": self.study, "session_type": "focus_group",
+                                           "date": "2026-03-01", "title": format!("S{title}")}),
+                            ),
                         )
                         .unwrap();
                 }
@@ -293,14 +346,24 @@ fn check_nothing_lost(store: &Store) {
         .collect();
     let mut by_field: BTreeMap<(String, String), Vec<&Change>> = BTreeMap::new();
     for c in &changes {
-        by_field.entry((c.row_id.clone(), c.field.clone())).or_default().push(c);
+        by_field
+            .entry((c.row_id.clone(), c.field.clone()))
+            .or_default()
+            .push(c);
     }
     let seen: BTreeSet<(String, String, i64, String)> = changes
         .iter()
-        .filter_map(|c| c.prev.as_ref().map(|p| (c.row_id.clone(), c.field.clone(), p.hlc, p.node.clone())))
+        .filter_map(|c| {
+            c.prev
+                .as_ref()
+                .map(|p| (c.row_id.clone(), c.field.clone(), p.hlc, p.node.clone()))
+        })
         .collect();
     for ((row, field), list) in by_field {
-        let winner: &Change = list.iter().max_by(|a, b| (a.hlc, &a.node).cmp(&(b.hlc, &b.node))).unwrap();
+        let winner: &Change = list
+            .iter()
+            .max_by(|a, b| (a.hlc, &a.node).cmp(&(b.hlc, &b.node)))
+            .unwrap();
         for c in list.iter().copied() {
             if std::ptr::eq(winner, c) {
                 continue;
@@ -312,7 +375,10 @@ fn check_nothing_lost(store: &Store) {
                 "value {:?} of {row}.{field} ({id}) was overwritten without being logged",
                 c.value
             );
-            assert!(!(was_seen && logged.contains(&id)), "a seen value is logged as a conflict");
+            assert!(
+                !(was_seen && logged.contains(&id)),
+                "a seen value is logged as a conflict"
+            );
         }
     }
 }
@@ -439,9 +505,22 @@ proptest! {
 fn delta_exchanges_give_the_same_state_as_full_ones() {
     let ops: Vec<Op> = (0..30)
         .map(|i| match i % 5 {
-            0 => Op::Create { r: i % 3, place: i % 10 == 0, title: i as u8 },
-            1 | 2 => Op::Edit { r: (i + 1) % 3, k: i, field: (i % 3) as u8, value: (i % 4) as u8 },
-            3 => Op::Exchange { from: i % 3, to: (i + 1) % 3, how: How::Delta },
+            0 => Op::Create {
+                r: i % 3,
+                place: i % 10 == 0,
+                title: i as u8,
+            },
+            1 | 2 => Op::Edit {
+                r: (i + 1) % 3,
+                k: i,
+                field: (i % 3) as u8,
+                value: (i % 4) as u8,
+            },
+            3 => Op::Exchange {
+                from: i % 3,
+                to: (i + 1) % 3,
+                how: How::Delta,
+            },
             _ => Op::Delete { r: i % 3, k: i },
         })
         .collect();
@@ -449,13 +528,19 @@ fn delta_exchanges_give_the_same_state_as_full_ones() {
         let mut w = World::new(3, &[0, 3, 4]);
         for op in &ops {
             let op = match op {
-                Op::Exchange { from, to, .. } if full => Op::Exchange { from: *from, to: *to, how: How::Full },
+                Op::Exchange { from, to, .. } if full => Op::Exchange {
+                    from: *from,
+                    to: *to,
+                    how: How::Full,
+                },
                 other => other.clone(),
             };
             w.run(&op);
         }
         w.settle();
-        (0..3).map(|i| records_part(&dump::dump(w.stores[i].conn(), None).unwrap())).collect::<Vec<_>>()
+        (0..3)
+            .map(|i| records_part(&dump::dump(w.stores[i].conn(), None).unwrap()))
+            .collect::<Vec<_>>()
     };
     let delta = run(false);
     let full = run(true);
@@ -463,7 +548,11 @@ fn delta_exchanges_give_the_same_state_as_full_ones() {
     assert!(delta.windows(2).all(|w| w[0] == w[1]));
     assert!(full.windows(2).all(|w| w[0] == w[1]));
     let count = |d: &(serde_json::Value, serde_json::Value)| {
-        d.0.as_object().unwrap().values().map(|v| v.as_array().unwrap().len()).sum::<usize>()
+        d.0.as_object()
+            .unwrap()
+            .values()
+            .map(|v| v.as_array().unwrap().len())
+            .sum::<usize>()
     };
     assert_eq!(count(&delta[0]), count(&full[0]));
 }
@@ -485,14 +574,31 @@ fn a_value_of_the_wrong_kind_is_refused_as_malformed() {
     };
     let e = sync::apply_changes(&mut s, None, &[bad.clone()]).unwrap_err();
     assert_eq!(e.code(), "malformed");
-    let unknown = Change { field: "colour".into(), value: SqlValue::Null, ..bad.clone() };
-    assert_eq!(sync::apply_changes(&mut s, None, &[unknown]).unwrap_err().code(), "malformed");
+    let unknown = Change {
+        field: "colour".into(),
+        value: SqlValue::Null,
+        ..bad.clone()
+    };
+    assert_eq!(
+        sync::apply_changes(&mut s, None, &[unknown])
+            .unwrap_err()
+            .code(),
+        "malformed"
+    );
     let older = Change {
         field: "name".into(),
         value: SqlValue::Text("x".into()),
-        prev: Some(terrain_core::merge::Stamp { hlc: 2 << 20, node: bad.node.clone() }),
+        prev: Some(terrain_core::merge::Stamp {
+            hlc: 2 << 20,
+            node: bad.node.clone(),
+        }),
         ..bad
     };
-    assert_eq!(sync::apply_changes(&mut s, None, &[older]).unwrap_err().code(), "malformed");
+    assert_eq!(
+        sync::apply_changes(&mut s, None, &[older])
+            .unwrap_err()
+            .code(),
+        "malformed"
+    );
     assert!(sync::all_changes(s.conn()).unwrap().is_empty());
 }
