@@ -68,9 +68,6 @@ pub fn load_demo_in(store: &mut Store, lang: Lang) -> Result<DemoSummary> {
                 ),
             }));
         }
-        // A participant's write runs about twenty distinct statements: more than rusqlite's
-        // default cache of 16, which would re-prepare them on every line.
-        w.conn().set_prepared_statement_cache_capacity(64);
         let mut demo = Demo {
             rng: StdRng::seed_from_u64(SEED),
             gazetteer: Gazetteer::load(w.conn())?,

@@ -72,6 +72,12 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Without this, a bound `?` compared against a partial index (`WHERE deleted = 0`)
+        // makes SQLite re-plan the statement on every new value: the write path's
+        // `... WHERE id = ?` on participant ran twice as slow.
+        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+        // A participant's write runs about twenty distinct statements, more than the default 16.
+        conn.set_prepared_statement_cache_capacity(64);
         migrate(&mut conn)?;
         let path = path.to_path_buf();
         let (node_id, node_idx) = ensure_node_identity(&conn, &path)?;
