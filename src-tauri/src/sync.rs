@@ -163,6 +163,9 @@ pub struct SyncOverview {
     /// Where files go unless the person picks another folder (their Documents folder).
     pub default_folder: String,
     pub default_share_address: String,
+    /// The hub address of the last successful sync, and the folder of the last bundle.
+    pub hub_url: Option<String>,
+    pub last_folder: Option<String>,
     pub studies: Vec<SyncStudy>,
     /// The hub this laptop shares, when it does.
     pub share: Option<ShareInfo>,
@@ -314,6 +317,15 @@ fn study_title(store: &Store, id: &str) -> Option<String> {
         .and_then(|r| r.text("title").map(str::to_string))
 }
 
+/// Local settings that spare retyping: the last hub synced with, the last bundle folder.
+const HUB_URL_SETTING: &str = "sync.hub_url";
+const FOLDER_SETTING: &str = "sync.last_folder";
+
+/// Remembers where the last bundle went or came from (a failure to remember changes nothing).
+fn remember_folder(store: &Store, folder: &Path) {
+    let _ = store.set_setting(FOLDER_SETTING, &folder.display().to_string());
+}
+
 /// Local-only note of a joined study's title, shown until its records arrive.
 fn join_title_setting(study: &str) -> String {
     format!("sync.join_title.{study}")
@@ -350,6 +362,8 @@ pub fn overview(store: &Store, share: Option<ShareInfo>) -> terrain_core::Result
         node_id: store.node_id().to_string(),
         default_folder: default_folder().display().to_string(),
         default_share_address: DEFAULT_SHARE_ADDRESS.into(),
+        hub_url: store.setting(HUB_URL_SETTING)?,
+        last_folder: store.setting(FOLDER_SETTING)?,
         studies: studies(store)?,
         share,
         open_conflicts: conflicts::list_conflicts(store.conn(), false)?.len() as u64,
@@ -519,10 +533,12 @@ pub fn export_to_folder(
         Some(p) => ExportTarget::For(p.to_string()),
         None => ExportTarget::Full,
     };
-    sync::export_bundle(store, study, &target, &dir.join(name), &mut |p| {
+    let report = sync::export_bundle(store, study, &target, &dir.join(name), &mut |p| {
         progress(bundle_progress(SyncTask::Export, p))
     })
-    .map_err(core_err(lang))
+    .map_err(core_err(lang))?;
+    remember_folder(store, &dir);
+    Ok(report)
 }
 
 pub fn import_file(
@@ -540,10 +556,14 @@ pub fn import_file(
             &format!("The file \"{}\" does not exist.", path.display()),
         ));
     }
-    sync::import_bundle(store, path, &mut |p| {
+    let report = sync::import_bundle(store, path, &mut |p| {
         progress(bundle_progress(SyncTask::Import, p))
     })
-    .map_err(core_err(lang))
+    .map_err(core_err(lang))?;
+    if let Some(dir) = path.parent() {
+        remember_folder(store, dir);
+    }
+    Ok(report)
 }
 
 /// A few words that let a person recognise a record in the conflicts list.
@@ -687,6 +707,7 @@ pub fn sync_with_hub(
         cancel,
     )
     .map_err(|e| hub_err(&e, lang))?;
+    let _ = store.set_setting(HUB_URL_SETTING, &url);
     let store: &Store = store;
     Ok(HubReport {
         studies: summary
@@ -948,11 +969,18 @@ pub async fn sync_share_start(
     address: String,
 ) -> Res<ShareInfo> {
     let (lang, path) = lang_and_path(&state)?;
-    let mut share = jobs.share();
-    if let Some(hub) = share.as_ref() {
+    if let Some(hub) = jobs.share().as_ref() {
         return Ok(share_info(hub));
     }
-    let hub = start_share(&path, &address, lang)?;
+    // The hub builds its own tokio runtime: that must happen off this async task's thread.
+    let hub = tauri::async_runtime::spawn_blocking(move || start_share(&path, &address, lang))
+        .await
+        .map_err(|e| AppError::new("internal", lang, &e.to_string(), &e.to_string()))??;
+    let mut share = jobs.share();
+    if let Some(running) = share.as_ref() {
+        // Two clicks raced: keep the hub already running (this one stops when dropped).
+        return Ok(share_info(running));
+    }
     let info = share_info(&hub);
     *share = Some(hub);
     Ok(info)
@@ -1073,6 +1101,9 @@ mod tests {
         assert_eq!(got.conflicts, 0);
         assert!(steps.contains(&"checking".to_string()) && steps.contains(&"applying".to_string()));
         assert!(studies(&b).expect("studies")[0].has_records);
+        let o = overview(&b, None).expect("overview");
+        assert_eq!(o.last_folder.as_deref(), Some(folder.as_str()));
+        assert_eq!(o.open_conflicts, 0);
 
         // The same file again is refused with a readable message, in the person's language.
         let again = import_file(&mut b, &files[0].path, &mut |_| {}).expect_err("replayed");
@@ -1196,6 +1227,10 @@ mod tests {
         )
         .expect("sync");
         assert!(report.enrolled);
+        assert_eq!(
+            overview(&b, None).expect("overview").hub_url,
+            Some(url.clone())
+        );
         assert_eq!(report.studies.len(), 1);
         assert_eq!(report.studies[0].title, "Études à Ségou");
         assert_eq!(report.studies[0].new_records, 4);

@@ -16,6 +16,7 @@ import Session from './Session.svelte';
 import SessionEdit from './SessionEdit.svelte';
 import Deleted from './Deleted.svelte';
 import Settings from './Settings.svelte';
+import Sync from './Sync.svelte';
 
 export interface ScreenDef {
   /** A screen takes `params` (see lib/router.svelte.ts) or no props at all. */
@@ -30,6 +31,7 @@ export const screens: { [name: string]: ScreenDef } = {
   studies: { component: Studies, nav: 'nav.studies' },
   sessions: { component: Sessions, nav: 'nav.sessions' },
   deleted: { component: Deleted, nav: 'nav.deleted' },
+  sync: { component: Sync, nav: 'nav.sync' },
   settings: { component: Settings, nav: 'nav.settings' },
   study: { component: Study, section: 'studies' },
   session: { component: Session, section: 'sessions' },

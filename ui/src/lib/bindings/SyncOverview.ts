@@ -6,7 +6,11 @@ export type SyncOverview = { node_id: string,
 /**
  * Where files go unless the person picks another folder (their Documents folder).
  */
-default_folder: string, default_share_address: string, studies: Array<SyncStudy>, 
+default_folder: string, default_share_address: string, 
+/**
+ * The hub address of the last successful sync, and the folder of the last bundle.
+ */
+hub_url: string | null, last_folder: string | null, studies: Array<SyncStudy>, 
 /**
  * The hub this laptop shares, when it does.
  */

@@ -1,0 +1,175 @@
+// End-to-end sync on the real desktop binary against a real hub process on 127.0.0.1:
+//   1. the CLI prepares a hub store (a study, two sessions, five participants) and writes the
+//      study's join file; `terrain serve` runs the hub on a free loopback port;
+//   2. the app starts on an empty data directory; syncing before joining is refused with a
+//      readable message; it joins the study from the join file, syncs with the hub URL and its
+//      join code, shows the progress bar and a summary with the eight records received, and the
+//      study appears on the Studies screen;
+//   3. the app shares itself on the network (loopback only here); a second laptop played by the
+//      CLI joins and syncs with it, and shows up in the app's list of enrolled laptops.
+//
+// Run: xvfb-run -a -s '-screen 0 1280x800x24' node --test tests/e2e/
+// Needs: target/debug/terrain (cargo build -p terrain-cli) and the app (cargo build -p terrain-app).
+
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, test } from 'node:test';
+import { ARTIFACTS, Driver, REPO } from './webdriver.mjs';
+
+const EXE = process.platform === 'win32' ? '.exe' : '';
+const children = [];
+let driver;
+
+after(async () => {
+  await driver?.stop();
+  await Promise.all(children.map(stopChild));
+});
+
+function cliBinary() {
+  if (process.env.TERRAIN_CLI_BIN) return resolve(process.env.TERRAIN_CLI_BIN);
+  const target = process.env.CARGO_TARGET_DIR ? resolve(REPO, process.env.CARGO_TARGET_DIR) : join(REPO, 'target');
+  const bin = join(target, 'debug', `terrain${EXE}`);
+  if (!existsSync(bin)) throw new Error(`CLI not found at ${bin}: build it with \`cargo build -p terrain-cli\``);
+  return bin;
+}
+
+/** Runs the CLI on a store and returns its standard output, trimmed. */
+function terrain(db, ...args) {
+  return execFileSync(cliBinary(), ['--db', db, ...args], { encoding: 'utf8', timeout: 60000 }).trim();
+}
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+
+/** `terrain serve` on a loopback port; resolves with its URL and join code once it listens. */
+async function startHub(db) {
+  const port = await freePort();
+  const child = spawn(cliBinary(), ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  return new Promise((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`hub not ready within 20 s: ${out} ${err}`)), 20000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      rej(new Error(`hub exited (${code}) before listening: ${out} ${err}`));
+    });
+    child.stdout.on('data', (d) => {
+      out += d;
+      const url = /listening on (\S+)/.exec(out)?.[1];
+      const code = /join code: (\S+)/.exec(out)?.[1];
+      if (url && code) {
+        clearTimeout(timer);
+        res({ url, code, child });
+      }
+    });
+  });
+}
+
+async function stopChild(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await gone;
+  clearTimeout(t);
+}
+
+test('join a study, sync with a hub, then share this laptop with another', { timeout: 240000 }, async () => {
+  // 1. The hub's store, prepared with the CLI.
+  const work = mkdtempSync(join(tmpdir(), 'terrain-e2e-sync-'));
+  const hubDb = join(work, 'hub.db');
+  const study = terrain(hubDb, 'record', 'new', 'study', 'title=Consultations Mopti 2026');
+  let participants = 0;
+  for (const date of ['2026-03-02', '2026-03-09']) {
+    const session = terrain(hubDb, 'record', 'new', 'session', `study_id=${study}`, 'session_type=focus_group', `date=${date}`);
+    for (const sex of date.endsWith('02') ? ['female', 'female', 'male'] : ['female', 'male']) {
+      terrain(hubDb, 'record', 'new', 'participant', `session_id=${session}`, `sex=${sex}`, 'age=30');
+      participants++;
+    }
+  }
+  const records = 1 + 2 + participants;
+  const joinFile = join(work, 'invitation.json');
+  terrain(hubDb, 'study', 'invite', study, '--out', joinFile);
+  const hub = await startHub(hubDb);
+
+  // 2. The app, on an empty data directory.
+  driver = await Driver.start();
+  const s = await driver.newSession();
+  try {
+    await scenario(s, { hub, joinFile, records, participants, work });
+  } catch (err) {
+    await s.screenshot(join(ARTIFACTS, 'sync-failure.png')).catch(() => {});
+    throw err;
+  }
+  await driver.stop();
+  driver = null;
+  await stopChild(hub.child);
+});
+
+async function scenario(s, { hub, joinFile, records, participants, work }) {
+  const id = (x) => s.byTestId(x);
+  await s.click(await s.waitFor(id('nav-sync'), { timeout: 30000 }));
+
+  // Before joining, a sync is refused with a message a person can act on (French by default).
+  await s.clear(id('sync-url'));
+  await s.type(id('sync-url'), hub.url);
+  await s.click(id('sync-now'));
+  await s.waitForText(id('error-message'), /rejoint aucune étude/);
+
+  await s.type(id('join-path'), joinFile);
+  await s.click(id('join-study'));
+  await s.waitForText(id('team-done'), 'Consultations Mopti 2026');
+
+  await s.type(id('sync-join-code'), hub.code);
+  await s.click(id('sync-now'));
+  // The bar shows while the sync runs and stays, complete, once it is done.
+  await s.waitFor(id('sync-progress'), { timeout: 30000 });
+  const summary = await s.waitFor(id('sync-summary'), { timeout: 60000 });
+  assert.equal(await s.attr(id('sync-progress'), 'data-stage'), 'done');
+  assert.equal(await s.attr(id('sync-progress'), 'data-percent'), '100');
+  const text = await s.text(summary);
+  assert.match(text, /Consultations Mopti 2026/);
+  assert.equal(await s.text(`${id('sync-summary')} ${id('summary-new-records')}`), String(records), text);
+  assert.match(text, /inscrit sur le hub/, 'enrolled on its first sync');
+  // The hub, origin of every record received, is now among the devices seen, with its last sync.
+  const hubRow = await s.waitFor(id('device-row'));
+  assert.doesNotMatch(await s.text(hubRow), /jamais/);
+  await s.screenshot(join(ARTIFACTS, 'sync.png'));
+
+  await s.click(id('nav-studies'));
+  await s.waitForText('main', 'Consultations Mopti 2026');
+
+  // 3. Share this laptop on the network (loopback only in tests); a second laptop syncs with it.
+  await s.click(id('nav-sync'));
+  const port = await freePort();
+  await s.clear(id('share-listen'));
+  await s.type(id('share-listen'), `127.0.0.1:${port}`);
+  await s.click(id('share-start'));
+  const address = await s.waitForText(id('share-address'), `http://127.0.0.1:${port}`);
+  const code = (await s.text(id('share-code'))).trim();
+  assert.match(code, /^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+  const laptop2 = join(work, 'laptop2.db');
+  terrain(laptop2, 'study', 'join', joinFile);
+  terrain(laptop2, 'sync', address.trim(), '--join', code);
+  const got = JSON.parse(terrain(laptop2, 'record', 'list', 'participant', '--json'));
+  assert.equal(got.length, participants, 'the second laptop received the study through the app');
+  await s.waitFor(id('share-device-row'), { timeout: 15000 });
+  await s.click(id('share-stop'));
+  await s.waitFor(id('share-start'));
+}
