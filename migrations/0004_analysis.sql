@@ -22,8 +22,8 @@ CREATE INDEX export_study ON export(study_id);
 -- lets SQLite group 100,000 participants without touching the table.
 CREATE INDEX participant_stats ON participant(session_id, sex, actor_group, age_band, institution, deleted);
 -- Possible duplicates: the same profile (sex, age, institution, role) twice in a session.
-CREATE INDEX participant_profile ON participant(session_id, sex, age, institution, role)
-    WHERE deleted = 0 AND age IS NOT NULL;
+CREATE INDEX participant_profile ON participant(session_id, sex, age, institution, role, id)
+    WHERE deleted = 0 AND age IS NOT NULL AND (institution IS NOT NULL OR role IS NOT NULL);
 -- Possible duplicates: the same pseudonymous code seen twice.
 CREATE INDEX participant_code ON participant(code) WHERE deleted = 0;
 -- "Per device" and "possible duplicate sessions" need the origin node of each record's first

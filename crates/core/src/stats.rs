@@ -116,7 +116,8 @@ pub struct Scope {
 
 /// The allowed value equal to `v` (a `'static` key needs no allocation), or "unknown".
 fn intern(allowed: &'static [&'static str], v: Option<&str>) -> &'static str {
-    v.and_then(|v| allowed.iter().find(|a| **a == v).copied()).unwrap_or("unknown")
+    v.and_then(|v| allowed.iter().find(|a| **a == v).copied())
+        .unwrap_or("unknown")
 }
 
 fn list_of(text: Option<String>) -> Vec<String> {
@@ -150,7 +151,12 @@ impl Scope {
 
     /// `ignore_type`: every type of session (follow-up questions look past the type filter).
     /// `detail`: also count people by region, actor group, age band and DSF institution.
-    pub(crate) fn load_with(conn: &Connection, f: &StatsFilter, ignore_type: bool, detail: bool) -> Result<Scope> {
+    pub(crate) fn load_with(
+        conn: &Connection,
+        f: &StatsFilter,
+        ignore_type: bool,
+        detail: bool,
+    ) -> Result<Scope> {
         let places = PlaceIndex::load(conn)?;
         let (cond, params) = f.session_sql(ignore_type);
         let sql = format!(
@@ -193,7 +199,10 @@ impl Scope {
                     title: r.get(1)?,
                     session_type: r.get(2)?,
                     date: r.get(3)?,
-                    place: place_id.as_deref().and_then(|p| places.get(p)).map(|p| p.name.clone()),
+                    place: place_id
+                        .as_deref()
+                        .and_then(|p| places.get(p))
+                        .map(|p| p.name.clone()),
                     place_id,
                     region: region.clone(),
                     languages: list_of(r.get(5)?),
@@ -226,11 +235,23 @@ impl Scope {
             return Ok(());
         }
         let mut totals = vec![SexCount::default(); self.sessions.len()];
-        for sql in [
-            "SELECT session_id, sex, actor_group, age_band, institution, 1 FROM participant WHERE deleted = 0",
-            "SELECT session_id, sex, actor_group, age_band, NULL, sum(count) FROM tally WHERE deleted = 0
-              GROUP BY session_id, sex, actor_group, age_band",
-        ] {
+        // Without detail SQLite sums per session and sex (two rows a session); with detail
+        // every person is read, since nearly every (session, sex, group, age) is one person.
+        let queries = if detail {
+            [
+                "SELECT session_id, sex, actor_group, age_band, institution, 1 FROM participant WHERE deleted = 0",
+                "SELECT session_id, sex, actor_group, age_band, NULL, sum(count) FROM tally WHERE deleted = 0
+                  GROUP BY session_id, sex, actor_group, age_band",
+            ]
+        } else {
+            [
+                "SELECT session_id, sex, NULL, NULL, NULL, count(*) FROM participant WHERE deleted = 0
+                  GROUP BY session_id, sex",
+                "SELECT session_id, sex, NULL, NULL, NULL, sum(count) FROM tally WHERE deleted = 0
+                  GROUP BY session_id, sex",
+            ]
+        };
+        for sql in queries {
             let mut stmt = conn.prepare_cached(sql)?;
             let mut rows = stmt.query([])?;
             let mut last_sid = String::new();
@@ -247,7 +268,9 @@ impl Scope {
                 let Some((si, ri)) = last else {
                     continue;
                 };
-                let text = |i: usize| -> Result<Option<&str>> { Ok(r.get_ref(i)?.as_str_or_null().ok().flatten()) };
+                let text = |i: usize| -> Result<Option<&str>> {
+                    Ok(r.get_ref(i)?.as_str_or_null().ok().flatten())
+                };
                 let n = r.get::<_, Option<i64>>(5)?.unwrap_or(0);
                 let sex = intern(SEXES, text(1)?);
                 totals[si].add(sex, n);
@@ -291,7 +314,9 @@ fn key_counts(m: BTreeMap<String, SexCount>) -> Vec<KeyCount> {
 }
 
 fn unknown(k: &Option<String>) -> String {
-    k.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| "unknown".into())
+    k.clone()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "unknown".into())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -334,7 +359,10 @@ fn people_in(f: &StatsFilter, scope: &Scope) -> Result<PeopleStats> {
     let mut total = Acc::default();
     let mut regions: BTreeMap<RegionRef, Acc> = BTreeMap::new();
     for ((ri, sex, actor, age), n) in &scope.cells {
-        for acc in [&mut total, regions.entry(scope.regions[*ri].clone()).or_default()] {
+        for acc in [
+            &mut total,
+            regions.entry(scope.regions[*ri].clone()).or_default(),
+        ] {
             acc.all.add(sex, *n);
             acc.actor.entry(actor.to_string()).or_default().add(sex, *n);
             if f.by_age {
@@ -352,7 +380,9 @@ fn people_in(f: &StatsFilter, scope: &Scope) -> Result<PeopleStats> {
             by_age_band: key_counts(a.age),
         })
         .collect();
-    by_region.sort_by(|a, b| (a.region.id.is_none(), &a.region.name).cmp(&(b.region.id.is_none(), &b.region.name)));
+    by_region.sort_by(|a, b| {
+        (a.region.id.is_none(), &a.region.name).cmp(&(b.region.id.is_none(), &b.region.name))
+    });
     Ok(PeopleStats {
         women: total.all.women,
         men: total.all.men,
@@ -424,7 +454,7 @@ fn type_counts(m: BTreeMap<String, (i64, SexCount)>) -> Vec<TypeCount> {
 }
 
 pub fn sessions(conn: &Connection, f: &StatsFilter) -> Result<SessionStats> {
-    let scope = Scope::load(conn, f)?;
+    let scope = Scope::load_with(conn, f, false, false)?;
     let all_types = if given(&f.session_type).is_some() {
         Some(Scope::load_with(conn, f, true, false)?)
     } else {
@@ -433,10 +463,13 @@ pub fn sessions(conn: &Connection, f: &StatsFilter) -> Result<SessionStats> {
     sessions_in(&scope, all_types.as_ref().unwrap_or(&scope))
 }
 
+/// Sessions and people per session type.
+type ByType = BTreeMap<String, (i64, SexCount)>;
+
 fn sessions_in(scope: &Scope, all_types: &Scope) -> Result<SessionStats> {
     let mut all = SexCount::default();
-    let mut by_type: BTreeMap<String, (i64, SexCount)> = BTreeMap::new();
-    let mut regions: BTreeMap<RegionRef, (i64, SexCount, BTreeMap<String, (i64, SexCount)>)> = BTreeMap::new();
+    let mut by_type: ByType = BTreeMap::new();
+    let mut regions: BTreeMap<RegionRef, (i64, SexCount, ByType)> = BTreeMap::new();
     for s in scope.sessions.values() {
         let t = s.session_type.clone().unwrap_or_else(|| "unknown".into());
         all.women += s.people.women;
@@ -477,7 +510,9 @@ fn sessions_in(scope: &Scope, all_types: &Scope) -> Result<SessionStats> {
             }
         }
     }
-    debug_assert!(FOLLOW_UP_TYPES.iter().all(|t| crate::schema::SESSION_TYPES.contains(t)));
+    debug_assert!(FOLLOW_UP_TYPES
+        .iter()
+        .all(|t| crate::schema::SESSION_TYPES.contains(t)));
     let mut by_region: Vec<RegionSessions> = regions
         .into_iter()
         .map(|(region, (sessions, c, types))| RegionSessions {
@@ -488,7 +523,9 @@ fn sessions_in(scope: &Scope, all_types: &Scope) -> Result<SessionStats> {
             by_type: type_counts(types),
         })
         .collect();
-    by_region.sort_by(|a, b| (a.region.id.is_none(), &a.region.name).cmp(&(b.region.id.is_none(), &b.region.name)));
+    by_region.sort_by(|a, b| {
+        (a.region.id.is_none(), &a.region.name).cmp(&(b.region.id.is_none(), &b.region.name))
+    });
     let mut awaiting: Vec<FollowUp> = follow
         .into_values()
         .filter(|f| f.consultations > 0 && (f.validations == 0 || f.restitutions == 0))
@@ -534,7 +571,10 @@ pub fn dsf(conn: &Connection, f: &StatsFilter) -> Result<DsfStats> {
 
 fn dsf_in(scope: &Scope) -> Result<DsfStats> {
     let mut all = SexCount::default();
-    let mut groups: BTreeMap<&str, SexCount> = DSF_GROUPS.iter().map(|g| (*g, SexCount::default())).collect();
+    let mut groups: BTreeMap<&str, SexCount> = DSF_GROUPS
+        .iter()
+        .map(|g| (*g, SexCount::default()))
+        .collect();
     let mut inst: BTreeMap<(String, String), SexCount> = BTreeMap::new();
     for (group, by_inst) in &scope.dsf {
         for (name, c) in by_inst {
@@ -623,7 +663,7 @@ pub struct MethodStats {
 }
 
 pub fn methods(conn: &Connection, f: &StatsFilter) -> Result<MethodStats> {
-    Ok(methods_in(&Scope::load(conn, f)?))
+    Ok(methods_in(&Scope::load_with(conn, f, false, false)?))
 }
 
 fn methods_in(scope: &Scope) -> MethodStats {
@@ -656,7 +696,11 @@ fn methods_in(scope: &Scope) -> MethodStats {
             men: c.men,
         })
         .collect();
-    m.languages.sort_by(|a, b| b.sessions.cmp(&a.sessions).then(a.language.cmp(&b.language)));
+    m.languages.sort_by(|a, b| {
+        b.sessions
+            .cmp(&a.sessions)
+            .then(a.language.cmp(&b.language))
+    });
     m
 }
 
@@ -711,26 +755,35 @@ fn age_bucket(days: i64) -> &'static str {
 
 /// Origin node and time (hlc) of each record's creating change, for one entity. The field
 /// chosen is one every new record of that entity is written with.
-pub(crate) fn origins(conn: &Connection, entity: &str, field: &str) -> Result<HashMap<String, (String, i64)>> {
+pub(crate) fn origins(
+    conn: &Connection,
+    entity: &str,
+    field: &str,
+) -> Result<HashMap<String, (String, i64)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT x.row_id, n.node_id, x.h FROM
            (SELECT row_id, node, min(hlc) AS h FROM changes
              WHERE entity = ?1 AND field = ?2 GROUP BY row_id) x
            JOIN nodes n ON n.idx = x.node",
     )?;
-    let rows = stmt.query_map((entity, field), |r| Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?))))?;
+    let rows = stmt.query_map((entity, field), |r| {
+        Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?)))
+    })?;
     Ok(rows.collect::<rusqlite::Result<HashMap<_, _>>>()?)
 }
 
 fn sorted_counts(m: BTreeMap<String, i64>) -> Vec<Count> {
-    let mut v: Vec<Count> = m.into_iter().map(|(key, count)| Count { key, count }).collect();
+    let mut v: Vec<Count> = m
+        .into_iter()
+        .map(|(key, count)| Count { key, count })
+        .collect();
     v.sort_by(|a, b| b.count.cmp(&a.count).then(a.key.cmp(&b.key)));
     v
 }
 
 pub fn recommendations(conn: &Connection, f: &StatsFilter) -> Result<RecommendationStats> {
     let scope = if f.narrows_sessions() {
-        Some(Scope::load(conn, f)?)
+        Some(Scope::load_with(conn, f, false, false)?)
     } else {
         None
     };
@@ -745,7 +798,11 @@ fn today(f: &StatsFilter) -> chrono::NaiveDate {
 
 /// `scope`: when the filter narrows sessions, only recommendations drawn from (or validated at)
 /// a session in it count.
-fn recommendations_in(conn: &Connection, f: &StatsFilter, scope: Option<&Scope>) -> Result<RecommendationStats> {
+fn recommendations_in(
+    conn: &Connection,
+    f: &StatsFilter,
+    scope: Option<&Scope>,
+) -> Result<RecommendationStats> {
     let created = origins(conn, "recommendation", "study_id")?;
     let as_of = today(f);
     let mut sql = String::from(
@@ -815,7 +872,9 @@ fn recommendations_in(conn: &Connection, f: &StatsFilter, scope: Option<&Scope>)
             count: ages.get(b).copied().unwrap_or(0),
         })
         .collect();
-    stats.open.sort_by(|a, b| b.days_open.cmp(&a.days_open).then(a.id.cmp(&b.id)));
+    stats
+        .open
+        .sort_by(|a, b| b.days_open.cmp(&a.days_open).then(a.id.cmp(&b.id)));
     Ok(stats)
 }
 
@@ -896,7 +955,7 @@ fn brief(s: &SessionInfo, device: Option<&String>) -> SessionBrief {
 }
 
 pub fn quality(conn: &Connection, f: &StatsFilter) -> Result<QualityStats> {
-    let scope = Scope::load(conn, f)?;
+    let scope = Scope::load_with(conn, f, false, false)?;
     quality_in(conn, &scope)
 }
 
@@ -918,7 +977,9 @@ fn quality_in(conn: &Connection, scope: &Scope) -> Result<QualityStats> {
     let mut same: BTreeMap<(String, String, String), Vec<&SessionInfo>> = BTreeMap::new();
     for s in scope.sessions_sorted() {
         if let (Some(p), Some(d), Some(t)) = (&s.place_id, &s.date, &s.session_type) {
-            same.entry((p.clone(), d.clone(), t.clone())).or_default().push(s);
+            same.entry((p.clone(), d.clone(), t.clone()))
+                .or_default()
+                .push(s);
         }
     }
     let mut dup_sessions = Vec::new();
@@ -964,7 +1025,8 @@ fn quality_in(conn: &Connection, scope: &Scope) -> Result<QualityStats> {
         }
         for (code, members) in groups {
             if is_generated_code(&code) {
-                let mut by_session: BTreeMap<String, Vec<(String, String, String)>> = BTreeMap::new();
+                let mut by_session: BTreeMap<String, Vec<(String, String, String)>> =
+                    BTreeMap::new();
                 for m in members {
                     by_session.entry(m.1.clone()).or_default().push(m);
                 }
@@ -1034,10 +1096,16 @@ fn is_generated_code(code: &str) -> bool {
         && head.starts_with('P')
         && head[1..].chars().all(|c| c.is_ascii_digit())
         && tail.len() == 4
-        && tail.chars().all(|c| c.is_ascii_digit() || ('A'..='F').contains(&c))
+        && tail
+            .chars()
+            .all(|c| c.is_ascii_digit() || ('A'..='F').contains(&c))
 }
 
-fn dup_group(reason: &str, key: String, members: Vec<(String, String, String)>) -> DuplicateParticipants {
+fn dup_group(
+    reason: &str,
+    key: String,
+    members: Vec<(String, String, String)>,
+) -> DuplicateParticipants {
     let mut c = SexCount::default();
     let mut sessions = BTreeSet::new();
     let mut ids = Vec::new();
@@ -1079,7 +1147,7 @@ pub struct ActivityStats {
 }
 
 pub fn activity(conn: &Connection, f: &StatsFilter) -> Result<ActivityStats> {
-    let scope = Scope::load(conn, f)?;
+    let scope = Scope::load_with(conn, f, false, false)?;
     activity_in(conn, &scope)
 }
 
@@ -1102,15 +1170,26 @@ fn activity_in(conn: &Connection, scope: &Scope) -> Result<ActivityStats> {
     let mut fac: BTreeMap<String, (i64, SexCount)> = BTreeMap::new();
     let mut dev: BTreeMap<String, (i64, SexCount)> = BTreeMap::new();
     for s in scope.sessions.values() {
-        let names: BTreeSet<String> = s.facilitators.iter().map(|n| n.trim().to_string()).collect();
-        let names = if names.is_empty() { BTreeSet::from([String::new()]) } else { names };
+        let names: BTreeSet<String> = s
+            .facilitators
+            .iter()
+            .map(|n| n.trim().to_string())
+            .collect();
+        let names = if names.is_empty() {
+            BTreeSet::from([String::new()])
+        } else {
+            names
+        };
         for n in names {
             let e = fac.entry(n).or_default();
             e.0 += 1;
             e.1.women += s.people.women;
             e.1.men += s.people.men;
         }
-        let d = origin.get(&s.id).map(|(n, _)| n.clone()).unwrap_or_default();
+        let d = origin
+            .get(&s.id)
+            .map(|(n, _)| n.clone())
+            .unwrap_or_default();
         let e = dev.entry(d).or_default();
         e.0 += 1;
         e.1.women += s.people.women;
