@@ -150,6 +150,22 @@ test('validation, tally, findings, recommendations, delete and restore, history'
     await s.waitForText(id('error-message'), /âge/);
     assert.equal((await s.findAll(id('att-row'))).length, 0);
 
+    // A line typed, then edited: the core keeps its generated code and refiles the age.
+    await s.selectOption(id('att-sex'), 'male');
+    await s.clear(id('att-age'));
+    await s.type(id('att-age'), '30' + Keys.ENTER);
+    await s.waitFor(id('att-row'));
+    await s.waitForText(id('session-totals'), '0 femme, 1 homme');
+    await s.click(id('att-edit'));
+    await s.selectOption(id('att-sex'), 'female');
+    await s.clear(id('att-age'));
+    await s.type(id('att-age'), '61' + Keys.ENTER);
+    await s.waitForText(id('att-row'), /Femme\s*61\s*60 ans et plus/);
+    await s.waitForText(id('session-totals'), '1 femme, 0 homme');
+    await s.click(`${id('att-row')} ${id('delete-button')}`);
+    await s.click(id('confirm-delete'));
+    await s.waitForGone(id('att-row'));
+
     // Tally sheet: 12 young women and 4 young men, saved in one go.
     await s.click('details.panel > summary');
     await s.type(id('tally-female-18_24-youth'), '12');
@@ -187,10 +203,10 @@ test('validation, tally, findings, recommendations, delete and restore, history'
     await s.click(id('confirm-delete'));
     await s.waitFor(id('study-heading'));
     await s.click(id('nav-deleted'));
-    const row = await s.waitFor(id('deleted-row'));
-    assert.match(await s.text(row), /Atelier/);
-    await s.click(id('restore'));
-    await s.waitForGone(id('deleted-row'));
+    const deletedSession = `${id('deleted-row')}[data-entity="session"]`;
+    assert.match(await s.text(deletedSession), /Atelier/);
+    await s.click(`${deletedSession} ${id('restore')}`);
+    await s.waitForGone(deletedSession);
     await s.click(id('nav-sessions'));
     await s.waitForText(id('session-row'), 'Camp de Mbera');
     await s.screenshot(join(ARTIFACTS, 'flows.png'));

@@ -3,6 +3,7 @@ import {
   ageBandOf,
   cellKey,
   computeTotals,
+  lineFields,
   parseAge,
   sexTotalsText,
   tallyGrid,
@@ -115,5 +116,28 @@ describe('tally grid', () => {
         fields: { sex: 'female', age_band: '60_plus', actor_group: 'religious_authority', count: 4 },
       },
     ]);
+  });
+});
+
+describe('lineFields', () => {
+  const base = { code: '', sex: 'female', age: '', ageBand: '', actor: 'youth', institution: '', role: '', consent: 'given' };
+
+  it('sends an exact age without a band, and no code so the core makes one', () => {
+    const f = lineFields({ ...base, age: ' 31 ', ageBand: '60_plus' });
+    expect(f.age).toBe(31);
+    expect('age_band' in f).toBe(false);
+    expect('code' in f).toBe(false);
+  });
+
+  it('sends the band when no age is known, clearing the age', () => {
+    expect(lineFields({ ...base, ageBand: '36_59', code: ' P9 ' })).toMatchObject({
+      age: null,
+      age_band: '36_59',
+      code: 'P9',
+    });
+  });
+
+  it('passes a bad age through for the core to refuse', () => {
+    expect(lineFields({ ...base, age: '1a' }).age).toBe('1a');
   });
 });

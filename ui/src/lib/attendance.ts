@@ -146,3 +146,42 @@ export function tallyGrid(stored: StoredTally[]): Map<string, number> {
   }
   return grid;
 }
+
+/** What is typed in the attendance entry row. */
+export interface LineInput {
+  code: string;
+  sex: string;
+  age: string;
+  ageBand: string;
+  actor: string;
+  institution: string;
+  role: string;
+  consent: string;
+}
+
+/**
+ * The fields to send for a typed line. An exact age wins over a band (the core files the
+ * age in its band); an empty code is left out so the core generates one for a new line and
+ * keeps the existing one when a line is edited; a bad age is sent as typed for the core to
+ * refuse with a message naming the field.
+ */
+export function lineFields(input: LineInput): { [field: string]: unknown } {
+  const a = parseAge(input.age);
+  const fields: { [field: string]: unknown } = {
+    sex: input.sex,
+    actor_group: input.actor,
+    institution: input.institution,
+    role: input.role,
+    consent: input.consent,
+  };
+  if (input.code.trim() !== '') fields.code = input.code.trim();
+  if (a.kind === 'age') {
+    fields.age = a.age;
+  } else if (a.kind === 'invalid') {
+    fields.age = input.age;
+  } else {
+    fields.age = null;
+    fields.age_band = input.ageBand;
+  }
+  return fields;
+}
