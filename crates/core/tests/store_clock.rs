@@ -1,6 +1,9 @@
 //! The clock never runs backwards across restarts, and two handles (two windows) on one file
 //! write in turn or at once without losing, reusing or corrupting anything.
 
+// A test stops at the first surprise, with the value that caused it.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeSet;
 use std::path::Path;
 

@@ -1,6 +1,9 @@
 //! Migrations from an empty file, agreement between schema.rs and the SQL tables, and the
 //! refusal of a file written by a newer Terrain.
 
+// A test stops at the first surprise, with the value that caused it.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeSet;
 
 use serde_json::json;

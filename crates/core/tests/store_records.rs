@@ -1,6 +1,9 @@
 //! Create, edit, delete and restore every kind of record on a real SQLite file, and the
 //! history each write leaves: one change per field, with the value it replaced.
 
+// A test stops at the first surprise, with the value that caused it.
+#![allow(clippy::unwrap_used)]
+
 use serde_json::{json, Value as Json};
 use terrain_core::query::{self, ListOptions};
 use terrain_core::write::Fields;

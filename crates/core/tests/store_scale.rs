@@ -1,5 +1,8 @@
 //! A study of 10,000 participants, written in one transaction, reads back its totals exactly.
 
+// A test stops at the first surprise, with the value that caused it.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeMap;
 use std::time::Instant;
 

@@ -1,6 +1,9 @@
 //! Text of any script and length goes in and comes back byte for byte, through the row, the
 //! history and a reopened file.
 
+// A test stops at the first surprise, with the value that caused it.
+#![allow(clippy::unwrap_used)]
+
 use serde_json::{json, Value as Json};
 use terrain_core::query;
 use terrain_core::write::Fields;

@@ -1,6 +1,9 @@
 //! Refused values: each error names the field in French and in English, and nothing already
 //! saved is lost or changed.
 
+// A test stops at the first surprise, with the value that caused it.
+#![allow(clippy::unwrap_used)]
+
 use serde_json::{json, Value as Json};
 use terrain_core::query;
 use terrain_core::write::Fields;
