@@ -216,6 +216,9 @@ fn cpu_ms() -> Option<f64> {
     Some(ticks * 10.0)
 }
 
+/// One dashboard query, timed by the bench.
+type Query<'a> = Box<dyn Fn() -> Result<()> + 'a>;
+
 /// Times `f` `runs` times: (first, median, slowest) wall ms and mean CPU ms.
 fn time(runs: usize, mut f: impl FnMut() -> Result<()>) -> Result<(f64, f64, f64, Option<f64>)> {
     let mut v = Vec::with_capacity(runs);
@@ -296,7 +299,7 @@ fn bench(dir: &std::path::Path, n: &u64, runs: usize, no_export: bool) -> Result
     let mut worst: f64 = 0.0;
     let mut worst_cpu: f64 = 0.0;
     for (fname, f) in &filters {
-        let rows: [(&str, Box<dyn Fn() -> Result<()>>); 8] = [
+        let rows: [(&str, Query); 8] = [
             ("1 people", Box::new(|| stats::people(c, f).map(drop))),
             (
                 "2 sessions + follow-up",
