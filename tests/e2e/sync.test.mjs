@@ -7,13 +7,16 @@
 //      study appears on the Studies screen;
 //   3. the app shares itself on the network (loopback only here); a second laptop played by the
 //      CLI joins and syncs with it, and shows up in the app's list of enrolled laptops.
+// A second test passes USB bundles from two laptops that edited the same title concurrently:
+// the app imports them (a file path, then a folder's list), shows the conflict side by side,
+// keeps the overwritten value at a click, and refuses a bundle imported twice.
 //
 // Run: xvfb-run -a -s '-screen 0 1280x800x24' node --test tests/e2e/
 // Needs: target/debug/terrain (cargo build -p terrain-cli) and the app (cargo build -p terrain-app).
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -37,9 +40,14 @@ function cliBinary() {
   return bin;
 }
 
-/** Runs the CLI on a store and returns its standard output, trimmed. */
+/** Runs the CLI on a store and returns its standard output, trimmed (its progress lines on
+ * stderr are kept out of the test report; a failure's error carries them). */
 function terrain(db, ...args) {
-  return execFileSync(cliBinary(), ['--db', db, ...args], { encoding: 'utf8', timeout: 60000 }).trim();
+  return execFileSync(cliBinary(), ['--db', db, ...args], {
+    encoding: 'utf8',
+    timeout: 60000,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
 }
 
 function freePort() {
@@ -173,3 +181,76 @@ async function scenario(s, { hub, joinFile, records, participants, work }) {
   await s.click(id('share-stop'));
   await s.waitFor(id('share-start'));
 }
+
+test('USB bundles from two laptops: summary, conflict side by side, pick, replay refused', { timeout: 180000 }, async () => {
+  const work = mkdtempSync(join(tmpdir(), 'terrain-e2e-usb-'));
+  const usb = join(work, 'usb');
+  const a = join(work, 'a.db');
+  const b = join(work, 'b.db');
+  const study = terrain(a, 'record', 'new', 'study', 'title=Étude Ségou');
+  terrain(a, 'record', 'new', 'session', `study_id=${study}`, 'session_type=workshop', 'date=2026-04-01');
+  const joinFile = join(work, 'invitation.json');
+  terrain(a, 'study', 'invite', study, '--out', joinFile);
+  terrain(b, 'study', 'join', joinFile);
+  mkdirSync(usb);
+  terrain(a, 'bundle', 'export', '--study', study, '--out', join(work, 'seed.terrain'), '--full');
+  terrain(b, 'bundle', 'import', join(work, 'seed.terrain'));
+  // Concurrent edits of the same title; B's is later, so it is the value in force.
+  terrain(a, 'record', 'set', 'study', study, 'title=Titre de A');
+  terrain(b, 'record', 'set', 'study', study, 'title=Titre de B');
+  terrain(a, 'bundle', 'export', '--study', study, '--out', join(usb, 'a.terrain'), '--full');
+  terrain(b, 'bundle', 'export', '--study', study, '--out', join(usb, 'b.terrain'), '--full');
+
+  driver = await Driver.start();
+  const s = await driver.newSession();
+  const id = (x) => s.byTestId(x);
+  try {
+    await s.click(await s.waitFor(id('nav-sync'), { timeout: 30000 }));
+    await s.type(id('join-path'), joinFile);
+    await s.click(id('join-study'));
+    await s.waitForText(id('team-done'), 'Étude Ségou');
+
+    // A bundle file typed in full is imported at once.
+    await s.clear(id('bundle-path'));
+    await s.type(id('bundle-path'), join(usb, 'a.terrain'));
+    await s.click(id('bundle-import'));
+    await s.waitFor(id('bundle-summary'), { timeout: 30000 });
+    assert.equal(await s.text(`${id('bundle-summary')} ${id('summary-new-records')}`), '2');
+    assert.equal(await s.attr(id('bundle-progress'), 'data-stage'), 'applying');
+
+    // A folder lists its bundles to pick from.
+    await s.clear(id('bundle-path'));
+    await s.type(id('bundle-path'), usb);
+    await s.click(id('bundle-import'));
+    await s.waitUntil(async () => (await s.findAll(id('bundle-file'))).length === 2, { message: 'two bundles listed' });
+    const files = await s.findAll(id('bundle-file'));
+    let fromB = null;
+    for (const f of files) if ((await s.text(f)).includes('b.terrain')) fromB = f;
+    assert.ok(fromB, 'b.terrain listed');
+    await s.click(await s.execute('return arguments[0].querySelector("button")', fromB));
+    await s.waitForText(id('bundle-summary'), /Titre|Étude|Ségou/, { timeout: 30000 });
+
+    // The conflict, both values side by side; keep the overwritten one.
+    const row = await s.waitFor(id('conflict-row'));
+    const shown = await s.text(row);
+    assert.match(shown, /Titre de A/);
+    assert.match(shown, /Titre de B/);
+    assert.match(shown, /titre/);
+    await s.click(`${id('conflict-pick')}[data-side="loser"]`);
+    await s.waitForGone(id('conflict-row'));
+    await s.click(id('nav-studies'));
+    await s.waitForText('main', 'Titre de A');
+
+    // The same bundle again is refused with a readable message.
+    await s.click(id('nav-sync'));
+    await s.clear(id('bundle-path'));
+    await s.type(id('bundle-path'), join(usb, 'a.terrain'));
+    await s.click(id('bundle-import'));
+    await s.waitForText(id('error-message'), 'déjà été importé');
+  } catch (err) {
+    await s.screenshot(join(ARTIFACTS, 'sync-usb-failure.png')).catch(() => {});
+    throw err;
+  }
+  await driver.stop();
+  driver = null;
+});
