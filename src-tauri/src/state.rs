@@ -52,7 +52,12 @@ pub struct AppState {
 impl AppState {
     /// Opens the store in the OS's app-data directory (or `TERRAIN_DATA_DIR`).
     pub fn open_default() -> AppState {
-        match store::default_data_dir().and_then(|dir| Store::open_in_dir(&dir)) {
+        AppState::open(store::default_data_dir().and_then(|dir| Store::open_in_dir(&dir)))
+    }
+
+    /// Keeps an opened store, or why it could not be opened.
+    pub fn open(opened: terrain_core::Result<Store>) -> AppState {
+        match opened {
             Ok(s) => AppState::with_store(s),
             Err(e) => AppState {
                 store: Mutex::new(None),
@@ -109,5 +114,25 @@ impl AppState {
             code: f.code.to_string(),
             message: format!("{}\n{}", f.fr, f.en),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_store_from_a_newer_terrain_is_refused_in_both_languages() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(store::DB_FILE);
+        let conn = rusqlite::Connection::open(&path).expect("db");
+        conn.pragma_update(None, "user_version", 99)
+            .expect("version");
+        drop(conn);
+        let state = AppState::open(Store::open(&path));
+        let err = state.with(|s| Ok(s.lang())).expect_err("refused");
+        assert_eq!(err.code, "newer_schema");
+        assert!(err.message.contains("plus récente"), "{}", err.message);
+        assert!(err.message.contains("newer version"), "{}", err.message);
     }
 }
