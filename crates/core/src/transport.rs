@@ -138,12 +138,12 @@ mod tests {
 
     #[test]
     fn bounded_batches_add_up_to_the_whole_and_resume_from_the_vector() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut a = Store::open(&dir.path().join("a.db")).unwrap();
-        let mut b = Store::open(&dir.path().join("b.db")).unwrap();
+        let dir = tempfile::tempdir().expect("ok");
+        let mut a = Store::open(&dir.path().join("a.db")).expect("ok");
+        let mut b = Store::open(&dir.path().join("b.db")).expect("ok");
         let study = a
             .create(Entity::Study, &fields(&[("title", json!("Gao"))]))
-            .unwrap();
+            .expect("ok");
         for i in 0..40 {
             a.create(
                 Entity::Session,
@@ -154,34 +154,34 @@ mod tests {
                     ("date", json!("2026-01-02")),
                 ]),
             )
-            .unwrap();
+            .expect("ok");
         }
-        let total = count_missing(a.conn(), &study, &Vector::new()).unwrap();
+        let total = count_missing(a.conn(), &study, &Vector::new()).expect("ok");
         assert!(total > 40);
         let mut got = 0;
         let mut rounds = 0;
         loop {
             rounds += 1;
             assert!(rounds < 1000);
-            let have = held_vector(b.conn(), &study).unwrap();
-            let (batch, more) = next_batch(a.conn(), &study, &have, 7).unwrap();
+            let have = held_vector(b.conn(), &study).expect("ok");
+            let (batch, more) = next_batch(a.conn(), &study, &have, 7).expect("ok");
             assert!(batch.len() <= 7);
             got += batch.len() as u64;
-            apply_changes(&mut b, Some(&study), &batch).unwrap();
+            apply_changes(&mut b, Some(&study), &batch).expect("ok");
             if !more {
                 break;
             }
         }
         assert_eq!(got, total);
         assert_eq!(
-            held_vector(a.conn(), &study).unwrap(),
-            held_vector(b.conn(), &study).unwrap()
+            held_vector(a.conn(), &study).expect("ok"),
+            held_vector(b.conn(), &study).expect("ok")
         );
-        let have = held_vector(b.conn(), &study).unwrap();
-        assert_eq!(count_missing(a.conn(), &study, &have).unwrap(), 0);
+        let have = held_vector(b.conn(), &study).expect("ok");
+        assert_eq!(count_missing(a.conn(), &study, &have).expect("ok"), 0);
         let mut v = Vector::new();
-        let (batch, _) = next_batch(a.conn(), &study, &v, 5).unwrap();
+        let (batch, _) = next_batch(a.conn(), &study, &v, 5).expect("ok");
         advance(&mut v, &batch);
-        assert_eq!(count_missing(a.conn(), &study, &v).unwrap(), total - 5);
+        assert_eq!(count_missing(a.conn(), &study, &v).expect("ok"), total - 5);
     }
 }

@@ -414,8 +414,14 @@ pub fn sync(
         session.push(store, &study, &key, &mut hub_has, batch, &mut sum)?;
         session.pull(store, &study, &key, batch, &mut sum)?;
         // Both ways done: the hub holds at least what we hold now.
-        engine::learn(store, &state.hub_node, &engine::vector(store, &study)?)?;
+        let holds = engine::vector(store, &study)?;
+        let tx = store
+            .conn()
+            .unchecked_transaction()
+            .map_err(terrain_core::Error::from)?;
+        engine::learn(store, &state.hub_node, &holds)?;
         engine::contact(store, &state.hub_node, None, None, session.offset_ms)?;
+        tx.commit().map_err(terrain_core::Error::from)?;
         summary.studies.push(sum);
     }
     if summary.studies.is_empty() {

@@ -22,6 +22,9 @@ pub fn print_ready(info: &ServeInfo) {
     let _ = writeln!(out, "listening on {}", info.url);
     let _ = writeln!(out, "join code: {}", info.join_code);
     let _ = writeln!(out, "hub node: {}", info.hub_node);
+    for url in &info.lan_urls {
+        let _ = writeln!(out, "lan address: {url}");
+    }
     let _ = writeln!(
         out,
         "Hub en service sur {} — code d'inscription des appareils : {} (Ctrl-C pour arrêter)",

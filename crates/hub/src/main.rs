@@ -23,7 +23,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let lang = terrain_core::Lang::Fr;
-    match terrain_hub::server::serve_blocking(&db, &listen, |info| terrain_hub::print_ready(info)) {
+    match terrain_hub::server::serve_blocking(&db, &listen, terrain_hub::print_ready) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{}", e.message(lang));

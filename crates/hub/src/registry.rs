@@ -198,7 +198,7 @@ pub fn enrol(
                  VALUES (?1, ?2, ?3, ?4, ?5)",
                 (node_id, public_key, label, study, now),
             )
-            .map_err(|e| Refusal::internal(e))?;
+            .map_err(Refusal::internal)?;
             Ok(false)
         }
     }

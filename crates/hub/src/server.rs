@@ -34,6 +34,31 @@ pub struct ServeInfo {
     pub url: String,
     pub join_code: String,
     pub hub_node: String,
+    /// Addresses other laptops can use when the hub listens on every network (0.0.0.0).
+    pub lan_urls: Vec<String>,
+}
+
+/// This machine's addresses on its networks, found by asking the routing table which local
+/// address would reach a few private ranges (UDP connect sends no packet).
+fn lan_addresses() -> Vec<std::net::IpAddr> {
+    let mut out = Vec::new();
+    for target in [
+        "192.168.255.254:9",
+        "10.255.255.254:9",
+        "172.31.255.254:9",
+        "8.8.8.8:9",
+    ] {
+        let found = std::net::UdpSocket::bind("0.0.0.0:0")
+            .and_then(|s| s.connect(target).map(|_| s))
+            .and_then(|s| s.local_addr());
+        if let Ok(addr) = found {
+            let ip = addr.ip();
+            if !ip.is_loopback() && !ip.is_unspecified() && !out.contains(&ip) {
+                out.push(ip);
+            }
+        }
+    }
+    out
 }
 
 /// One sync request, for the status page.
@@ -329,8 +354,13 @@ async fn state(State(hub): State<Arc<Hub>>, headers: HeaderMap, body: Bytes) -> 
     with_store(hub, PATH_STATE, headers, body, |hub, store, req| {
         let ask: StateRequest = json(&req.plain)?;
         let vector = engine::vector(store, &req.signed.study)?;
-        registry::seen(store.conn(), &req.signed.node, 0, 0)?;
         let key = auth::encode_key(&req.device_key);
+        // Bookkeeping in one transaction: one disk sync, not two.
+        let tx = store
+            .conn()
+            .unchecked_transaction()
+            .map_err(Refusal::internal)?;
+        registry::seen(&tx, &req.signed.node, 0, 0)?;
         engine::contact(
             store,
             &req.signed.node,
@@ -338,6 +368,7 @@ async fn state(State(hub): State<Arc<Hub>>, headers: HeaderMap, body: Bytes) -> 
             Some(&key),
             ask.wall_ms - now_ms(),
         )?;
+        tx.commit().map_err(Refusal::internal)?;
         let answer = StateAnswer {
             hub_node: hub.hub_node.clone(),
             vector: engine::to_wire(&vector),
@@ -367,10 +398,16 @@ async fn pull(State(hub): State<Arc<Hub>>, headers: HeaderMap, body: Bytes) -> R
     with_store(hub, PATH_PULL, headers, body, |hub, store, req| {
         let ask: PullRequest = json(&req.plain)?;
         let max = ask.max_changes.clamp(1, MAX_BATCH);
-        let mut have = engine::from_wire(&ask.have);
-        engine::learn(store, &req.signed.node, &have)?;
+        let asked = engine::from_wire(&ask.have);
+        let mut have = asked.clone();
         let out = engine::export(store, &req.signed.study, &mut have, max)?;
-        registry::seen(store.conn(), &req.signed.node, 0, out.count)?;
+        let tx = store
+            .conn()
+            .unchecked_transaction()
+            .map_err(Refusal::internal)?;
+        engine::learn(store, &req.signed.node, &asked)?;
+        registry::seen(&tx, &req.signed.node, 0, out.count)?;
+        tx.commit().map_err(Refusal::internal)?;
         hub.record(&req.signed.node, "pull", out.count);
         let header = BatchHeader {
             more: out.more,
@@ -482,11 +519,20 @@ pub async fn bind(db: &Path, listen: &str) -> Result<Bound, HubError> {
                 reason: e.to_string(),
             })?;
     let address = listener.local_addr()?;
+    let lan_urls = if address.ip().is_unspecified() {
+        lan_addresses()
+            .into_iter()
+            .map(|ip| format!("http://{}", SocketAddr::new(ip, address.port())))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let info = ServeInfo {
         address,
         url: format!("http://{address}"),
         join_code,
         hub_node: hub.hub_node.clone(),
+        lan_urls,
     };
     Ok(Bound {
         listener,

@@ -164,3 +164,61 @@ fn a_relay_through_a_regional_hub_keeps_origins_and_applies_each_change_once() {
     regional.stop().expect("stop");
     hq.stop().expect("stop");
 }
+
+#[test]
+fn many_laptops_syncing_at_once_all_succeed_and_converge() {
+    let lab = Lab::new();
+    let mut lead = lab.store("lead");
+    let (study, invite) = new_study(&mut lead, "Tombouctou");
+    let session = new_session(&mut lead, &study, "Goundam");
+    let hub_store = lab.store("hub");
+    join(&hub_store, &invite);
+    drop(hub_store);
+    let hub = start_hub(&lab.path("hub"));
+    let (url, code) = (hub.info.url.clone(), hub.info.join_code.clone());
+    sync(&mut lead, &url, Some(&code)).expect("lead");
+    let mut laptops: Vec<_> = (0..8)
+        .map(|i| {
+            let mut s = lab.store(&format!("l{i}"));
+            join(&s, &invite);
+            sync(&mut s, &url, Some(&code)).expect("first sync");
+            s.write(|w| {
+                for j in 0..30 {
+                    w.create(
+                        Entity::Tally,
+                        &fields(&[
+                            ("session_id", json!(session)),
+                            ("sex", json!(if j % 2 == 0 { "female" } else { "male" })),
+                            ("count", json!(i * 100 + j)),
+                        ]),
+                    )?;
+                }
+                Ok(())
+            })
+            .expect("tallies");
+            s
+        })
+        .collect();
+    let results: Vec<bool> = std::thread::scope(|scope| {
+        let handles: Vec<_> = laptops
+            .iter_mut()
+            .map(|s| {
+                let url = url.clone();
+                scope.spawn(move || sync(s, &url, None).is_ok())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or(false))
+            .collect()
+    });
+    assert!(results.iter().all(|ok| *ok), "{results:?}");
+    for l in laptops.iter_mut() {
+        sync(l, &url, None).expect("catch up");
+    }
+    let expected = dump(&lab.store("hub"));
+    for l in &laptops {
+        assert_eq!(dump(l), expected);
+    }
+    hub.stop().expect("stop");
+}
