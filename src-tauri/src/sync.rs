@@ -798,7 +798,16 @@ pub fn start_share(db: &Path, address: &str, lang: Lang) -> Res<LocalHub> {
             ),
         ));
     }
-    LocalHub::start(db, address).map_err(|e| hub_err(&e, lang))
+    LocalHub::start(db, address).map_err(|e| match e {
+        // The hub's own message says "cannot be reached", which reads wrong for a listen error.
+        HubError::Unreachable { reason, .. } => AppError::new(
+            "cannot_listen",
+            lang,
+            &format!("Impossible de partager sur {address} : {reason}. Un autre programme utilise peut-être ce port : essayez un autre numéro."),
+            &format!("Cannot share on {address}: {reason}. Another program may be using this port: try another number."),
+        ),
+        e => hub_err(&e, lang),
+    })
 }
 
 pub fn enrolled_devices(store: &Store) -> terrain_core::Result<Vec<EnrolledDevice>> {
@@ -1265,6 +1274,10 @@ mod tests {
                 .map(|e| e.code),
             Some("bad_address".into())
         );
+        let taken = start_share(a.path(), "127.0.0.1:0", Lang::En).expect("a port");
+        let busy = start_share(a.path(), &taken.info.address.to_string(), Lang::En);
+        assert_eq!(busy.err().map(|e| e.code), Some("cannot_listen".into()));
+        taken.stop().expect("stop");
     }
 
     #[test]
