@@ -34,6 +34,9 @@ pub struct SyncOptions {
     pub protocol: u32,
     /// Time allowed for one request.
     pub timeout: Duration,
+    /// Added to this laptop's wall clock: simulates a laptop whose clock is wrong (tests).
+    /// Defaults to `TERRAIN_CLOCK_OFFSET_MS`, as the store's clock does.
+    pub clock_skew_ms: i64,
 }
 
 impl Default for SyncOptions {
@@ -44,6 +47,10 @@ impl Default for SyncOptions {
             batch: DEFAULT_BATCH,
             protocol: PROTOCOL_VERSION,
             timeout: Duration::from_secs(120),
+            clock_skew_ms: std::env::var("TERRAIN_CLOCK_OFFSET_MS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0),
         }
     }
 }
@@ -113,6 +120,8 @@ struct Session<'a> {
     node: String,
     /// Hub clock minus ours: requests are stamped in the hub's time.
     offset_ms: i64,
+    /// Our wall clock's error (see [`SyncOptions::clock_skew_ms`]).
+    skew_ms: i64,
     protocol: u32,
     progress: Progress,
     report: &'a mut dyn FnMut(&Progress),
@@ -124,6 +133,11 @@ fn now_ms() -> i64 {
 }
 
 impl Session<'_> {
+    /// This laptop's wall clock, right or wrong.
+    fn wall_ms(&self) -> i64 {
+        now_ms() + self.skew_ms
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -179,14 +193,14 @@ impl Session<'_> {
     }
 
     fn hello(&mut self) -> Result<Hello> {
-        let before = now_ms();
+        let before = self.wall_ms();
         let resp = self
             .agent
             .get(self.url(PATH_HELLO))
             .header(H_PROTOCOL, self.protocol.to_string())
             .call();
         let body = self.read(resp)?;
-        let after = now_ms();
+        let after = self.wall_ms();
         let hello: Hello =
             serde_json::from_slice(&body).map_err(|e| HubError::BadAnswer(e.to_string()))?;
         if hello.service != "terrain-hub" {
@@ -210,7 +224,7 @@ impl Session<'_> {
             protocol: self.protocol,
             study: study.to_string(),
             node: self.node.clone(),
-            time_ms: now_ms() + self.offset_ms,
+            time_ms: self.wall_ms() + self.offset_ms,
             nonce: auth::new_nonce(),
         };
         let node = self.node.clone();
@@ -259,7 +273,7 @@ impl Session<'_> {
 
     fn state(&mut self, study: &str, key: &[u8; 32], label: Option<&str>) -> Result<StateAnswer> {
         let ask = StateRequest {
-            wall_ms: now_ms(),
+            wall_ms: self.wall_ms(),
             label: label.map(str::to_string),
         };
         let plain = serde_json::to_vec(&ask).unwrap_or_default();
@@ -364,6 +378,7 @@ pub fn sync(
         key: engine::signing_key(store)?,
         node: store.node_id().to_string(),
         offset_ms: 0,
+        skew_ms: opts.clock_skew_ms,
         protocol: opts.protocol,
         progress: Progress {
             stage: Stage::Connecting,

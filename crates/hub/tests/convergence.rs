@@ -222,3 +222,44 @@ fn many_laptops_syncing_at_once_all_succeed_and_converge() {
     }
     hub.stop().expect("stop");
 }
+
+#[test]
+fn a_laptop_whose_clock_says_2036_still_syncs_and_is_flagged_on_the_hub() {
+    let ten_years_ms: i64 = 10 * 365 * 24 * 3600 * 1000;
+    let lab = Lab::new();
+    let mut lead = lab.store("lead");
+    let (study, invite) = new_study(&mut lead, "Kayes");
+    let hub_store = lab.store("hub");
+    join(&hub_store, &invite);
+    drop(hub_store);
+    let hub = start_hub(&lab.path("hub"));
+    let (url, code) = (hub.info.url.clone(), hub.info.join_code.clone());
+    sync(&mut lead, &url, Some(&code)).expect("lead");
+
+    let mut skewed = lab.store("skewed");
+    skewed.set_clock_offset_ms(ten_years_ms);
+    join(&skewed, &invite);
+    let ahead = terrain_hub::SyncOptions {
+        clock_skew_ms: ten_years_ms,
+        ..opts(Some(&code))
+    };
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    terrain_hub::sync(&mut skewed, &url, &ahead, &mut |_| {}, &cancel).expect("first sync");
+    new_session(&mut skewed, &study, "Nioro");
+    terrain_hub::sync(&mut skewed, &url, &ahead, &mut |_| {}, &cancel)
+        .expect("a skewed clock still syncs");
+    sync(&mut lead, &url, None).expect("lead gets it");
+    assert_eq!(dump(&lead), dump(&skewed));
+
+    let hub_view = lab.store("hub");
+    let devices = terrain_core::devices::list_devices(&hub_view).expect("devices");
+    let flagged = devices
+        .iter()
+        .find(|d| d.node_id == skewed.node_id())
+        .expect("the hub knows the skewed laptop");
+    assert_eq!(
+        flagged.clock_warning,
+        Some(terrain_core::devices::ClockWarning::Ahead)
+    );
+    hub.stop().expect("stop");
+}
