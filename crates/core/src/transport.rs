@@ -40,18 +40,31 @@ fn scope_condition(scope: &str) -> &'static str {
     }
 }
 
-/// The next changes (at most `max`) of `study` and of shared records that a peer holding
-/// `base` lacks, and whether more remain after them.
+/// Roughly what a change weighs before compression: its value and ids.
+fn weight(c: &Change) -> usize {
+    let value = match &c.value {
+        rusqlite::types::Value::Text(t) => t.len(),
+        rusqlite::types::Value::Blob(b) => b.len(),
+        _ => 8,
+    };
+    value + c.row_id.len() + c.field.len() + 48
+}
+
+/// The next changes (at most `max`, and about `max_bytes` at most: long texts make batches
+/// heavy) of `study` and of shared records that a peer holding `base` lacks, and whether more
+/// remain after them. A batch holds at least one change.
 pub fn next_batch(
     conn: &Connection,
     study: &str,
     base: &Vector,
     max: usize,
+    max_bytes: usize,
 ) -> Result<(Vec<Change>, bool)> {
     let mut out: Vec<Change> = Vec::new();
+    let mut bytes = 0usize;
     for (scope, idx, node, from, to) in ranges(conn, study, base)? {
         let room = max.saturating_sub(out.len());
-        if room == 0 {
+        if room == 0 || bytes >= max_bytes {
             return Ok((out, true));
         }
         let sql = format!(
@@ -68,6 +81,9 @@ pub fn next_batch(
             stmt.query((idx, from, to, room as i64, &scope))?
         };
         while let Some(r) = rows.next()? {
+            if bytes >= max_bytes && !out.is_empty() {
+                return Ok((out, true));
+            }
             let entity: String = r.get(2)?;
             let prev_hlc: Option<i64> = r.get(7)?;
             let prev_node: Option<String> = r.get(8)?;
@@ -84,8 +100,9 @@ pub fn next_batch(
                     .zip(prev_node)
                     .map(|(hlc, node)| Stamp { hlc, node }),
             });
+            bytes += out.last().map_or(0, weight);
         }
-        if out.len() >= max {
+        if out.len() >= max || bytes >= max_bytes {
             // Full: more remains unless this range ended exactly here and no range follows;
             // a spare round trip that finds nothing is cheaper than counting.
             return Ok((out, true));
@@ -164,7 +181,7 @@ mod tests {
             rounds += 1;
             assert!(rounds < 1000);
             let have = held_vector(b.conn(), &study).expect("ok");
-            let (batch, more) = next_batch(a.conn(), &study, &have, 7).expect("ok");
+            let (batch, more) = next_batch(a.conn(), &study, &have, 7, usize::MAX).expect("ok");
             assert!(batch.len() <= 7);
             got += batch.len() as u64;
             apply_changes(&mut b, Some(&study), &batch).expect("ok");
@@ -179,8 +196,11 @@ mod tests {
         );
         let have = held_vector(b.conn(), &study).expect("ok");
         assert_eq!(count_missing(a.conn(), &study, &have).expect("ok"), 0);
+        // A byte budget cuts batches short but still moves one change at least.
+        let (tiny, more) = next_batch(a.conn(), &study, &Vector::new(), 1000, 1).expect("ok");
+        assert_eq!((tiny.len(), more), (1, true));
         let mut v = Vector::new();
-        let (batch, _) = next_batch(a.conn(), &study, &v, 5).expect("ok");
+        let (batch, _) = next_batch(a.conn(), &study, &v, 5, usize::MAX).expect("ok");
         advance(&mut v, &batch);
         assert_eq!(count_missing(a.conn(), &study, &v).expect("ok"), total - 5);
     }

@@ -8,6 +8,10 @@ use terrain_core::bundle::{self, VectorEntry};
 use terrain_core::sync::{self, Vector};
 use terrain_core::{devices, keys, transport, Store};
 
+/// About how much change data a batch carries before compression, well under the hub's body
+/// limit even if nothing compresses: long texts make for fewer changes per batch.
+pub const MAX_BATCH_BYTES: usize = crate::protocol::MAX_BODY / 2;
+
 /// A batch ready to travel.
 pub struct Batch {
     pub bytes: Vec<u8>,
@@ -70,7 +74,7 @@ pub fn export(
     have: &mut Vector,
     max: usize,
 ) -> terrain_core::Result<Batch> {
-    let (changes, more) = transport::next_batch(store.conn(), study, have, max)?;
+    let (changes, more) = transport::next_batch(store.conn(), study, have, max, MAX_BATCH_BYTES)?;
     transport::advance(have, &changes);
     let plain = bundle::encode_batch(&changes);
     let bytes = zstd::bulk::compress(&plain, 3)?;

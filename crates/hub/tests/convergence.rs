@@ -263,3 +263,41 @@ fn a_laptop_whose_clock_says_2036_still_syncs_and_is_flagged_on_the_hub() {
     );
     hub.stop().expect("stop");
 }
+
+#[test]
+fn long_texts_travel_in_batches_under_the_body_limit() {
+    let lab = Lab::new();
+    let mut a = lab.store("a");
+    let (study, invite) = new_study(&mut a, "Bamako");
+    let session = new_session(&mut a, &study, "Commune IV");
+    // 40 notes of about 900 KB each: 36 MB, still over the body limit once compressed.
+    let mut rng = StdRng::seed_from_u64(1);
+    a.write(|w| {
+        for i in 0..40 {
+            let text: String = (0..900_000)
+                .map(|_| char::from(b'a' + rng.gen_range(0..26u8)))
+                .collect();
+            w.create(
+                Entity::Finding,
+                &fields(&[
+                    ("session_id", json!(session)),
+                    ("theme", json!(format!("thème {i}"))),
+                    ("text", json!(text)),
+                ]),
+            )?;
+        }
+        Ok(())
+    })
+    .expect("findings");
+    let hub_store = lab.store("hub");
+    join(&hub_store, &invite);
+    drop(hub_store);
+    let hub = start_hub(&lab.path("hub"));
+    let summary = sync(&mut a, &hub.info.url, Some(&hub.info.join_code)).expect("sync");
+    assert!(summary.bytes_sent > terrain_hub::protocol::MAX_BODY as u64);
+    let mut b = lab.store("b");
+    join(&b, &invite);
+    sync(&mut b, &hub.info.url, Some(&hub.info.join_code)).expect("pull");
+    assert_eq!(dump(&a), dump(&b));
+    hub.stop().expect("stop");
+}
