@@ -21,6 +21,7 @@ const COMMANDS: &[&str] = &[
     "place_path",
     "load_demo",
     "sync_overview",
+    "sync_set_device_label",
     "sync_files",
     "sync_invite",
     "sync_join",

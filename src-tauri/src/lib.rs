@@ -34,6 +34,7 @@ pub fn run() {
             commands::place_path,
             commands::load_demo,
             sync::sync_overview,
+            sync::sync_set_device_label,
             sync::sync_files,
             sync::sync_invite,
             sync::sync_join,

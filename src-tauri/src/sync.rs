@@ -160,6 +160,8 @@ pub struct ShareInfo {
 #[ts(export)]
 pub struct SyncOverview {
     pub node_id: String,
+    /// The name this laptop gives itself in bundles and on hubs ("PC d'Awa, Mopti").
+    pub device_label: Option<String>,
     /// Where files go unless the person picks another folder (their Documents folder).
     pub default_folder: String,
     pub default_share_address: String,
@@ -317,6 +319,15 @@ fn study_title(store: &Store, id: &str) -> Option<String> {
         .and_then(|r| r.text("title").map(str::to_string))
 }
 
+/// The core writes this setting into bundle headers; hubs list devices by it.
+const DEVICE_LABEL_SETTING: &str = "device_label";
+
+/// Names this laptop for the team (trimmed, at most 60 characters; empty clears it).
+pub fn set_device_label(store: &Store, label: &str) -> terrain_core::Result<()> {
+    let label: String = label.trim().chars().take(60).collect();
+    store.set_setting(DEVICE_LABEL_SETTING, &label)
+}
+
 /// Local settings that spare retyping: the last hub synced with, the last bundle folder.
 const HUB_URL_SETTING: &str = "sync.hub_url";
 const FOLDER_SETTING: &str = "sync.last_folder";
@@ -360,6 +371,9 @@ pub fn studies(store: &Store) -> terrain_core::Result<Vec<SyncStudy>> {
 pub fn overview(store: &Store, share: Option<ShareInfo>) -> terrain_core::Result<SyncOverview> {
     Ok(SyncOverview {
         node_id: store.node_id().to_string(),
+        device_label: store
+            .setting(DEVICE_LABEL_SETTING)?
+            .filter(|l| !l.trim().is_empty()),
         default_folder: default_folder().display().to_string(),
         default_share_address: DEFAULT_SHARE_ADDRESS.into(),
         hub_url: store.setting(HUB_URL_SETTING)?,
@@ -871,6 +885,11 @@ pub async fn sync_overview(
 }
 
 #[tauri::command(rename_all = "snake_case")]
+pub async fn sync_set_device_label(state: State<'_, AppState>, label: String) -> Res<()> {
+    state.with(|s| set_device_label(s, &label))
+}
+
+#[tauri::command(rename_all = "snake_case")]
 pub async fn sync_files(state: State<'_, AppState>, folder: String) -> Res<Vec<SyncFile>> {
     let (lang, _) = lang_and_path(&state)?;
     files_in(&folder, lang)
@@ -1110,7 +1129,9 @@ mod tests {
         assert_eq!(got.conflicts, 0);
         assert!(steps.contains(&"checking".to_string()) && steps.contains(&"applying".to_string()));
         assert!(studies(&b).expect("studies")[0].has_records);
+        set_device_label(&b, "  PC d'Awa, Mopti  ").expect("label");
         let o = overview(&b, None).expect("overview");
+        assert_eq!(o.device_label.as_deref(), Some("PC d'Awa, Mopti"));
         assert_eq!(o.last_folder.as_deref(), Some(folder.as_str()));
         assert_eq!(o.open_conflicts, 0);
 

@@ -83,7 +83,7 @@ async function startHub(db) {
       const code = /join code: (\S+)/.exec(out)?.[1];
       if (url && code) {
         clearTimeout(timer);
-        res({ url, code, child });
+        res({ url, code, child, db });
       }
     });
   });
@@ -144,6 +144,11 @@ async function scenario(s, { hub, joinFile, records, participants, work }) {
   await s.click(id('join-study'));
   await s.waitForText(id('team-done'), 'Consultations Mopti 2026');
 
+  // A name for this laptop, which the hub's list of devices then shows.
+  await s.type(id('device-label'), 'PC de terrain Mopti');
+  await s.click(id('device-label-save'));
+  await s.waitForText('.notice', 'Enregistré');
+
   await s.type(id('sync-join-code'), hub.code);
   await s.click(id('sync-now'));
   // The bar shows while the sync runs and stays, complete, once it is done.
@@ -155,6 +160,7 @@ async function scenario(s, { hub, joinFile, records, participants, work }) {
   assert.match(text, /Consultations Mopti 2026/);
   assert.equal(await s.text(`${id('sync-summary')} ${id('summary-new-records')}`), String(records), text);
   assert.match(text, /inscrit sur le hub/, 'enrolled on its first sync');
+  assert.match(terrain(hub.db, 'device', 'list', '--json'), /PC de terrain Mopti/);
   // The hub, origin of every record received, is now among the devices seen, with its last sync.
   const hubRow = await s.waitFor(id('device-row'));
   assert.doesNotMatch(await s.text(hubRow), /jamais/);

@@ -271,7 +271,8 @@ export const fr = {
   // Sync screen (components/sync).
   'sync.title': 'Synchronisation',
   'sync.intro': 'Échangez les données des études avec l’équipe : par le réseau du bureau (un hub), par clé USB, ou en partageant cet ordinateur sur le réseau. Rien n’est perdu : les modifications de chacun sont fusionnées champ par champ.',
-  'sync.this_device': 'Cet ordinateur : {id}',
+  'sync.device_name': 'Nom de cet ordinateur (vu par l’équipe)',
+  'sync.device_name_placeholder': 'par exemple : PC d’Awa, Mopti',
   'sync.hub.title': 'Synchroniser avec un hub',
   'sync.hub.hint': 'L’adresse du hub du bureau, ou d’un ordinateur qui partage sur ce réseau. La première fois, saisissez aussi son code d’inscription.',
   'sync.hub.url': 'Adresse du hub',
@@ -639,7 +640,8 @@ export const en: Record<Key, string> = {
   // Sync screen (components/sync).
   'sync.title': 'Sync',
   'sync.intro': 'Exchange study data with the team: over the office network (a hub), by USB stick, or by sharing this laptop on the network. Nothing is lost: everyone’s edits are merged field by field.',
-  'sync.this_device': 'This laptop: {id}',
+  'sync.device_name': 'Name of this laptop (as the team sees it)',
+  'sync.device_name_placeholder': 'for example: Awa’s laptop, Mopti',
   'sync.hub.title': 'Sync with a hub',
   'sync.hub.hint': 'The address of the office hub, or of a laptop sharing on this network. The first time, also type its join code.',
   'sync.hub.url': 'Hub address',

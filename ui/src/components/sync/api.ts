@@ -47,6 +47,7 @@ function channel(onProgress: (p: TaskProgress) => void): Channel<TaskProgress> {
 
 export const syncApi = {
   overview: () => call<SyncOverview>('sync_overview'),
+  setDeviceLabel: (label: string) => call<null>('sync_set_device_label', { label }),
   files: (folder: string) => call<SyncFile[]>('sync_files', { folder }),
   invite: (study_id: string, folder: string) => call<string>('sync_invite', { study_id, folder }),
   join: (path: string) => call<JoinedStudy>('sync_join', { path }),

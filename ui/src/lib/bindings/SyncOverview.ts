@@ -4,6 +4,10 @@ import type { SyncStudy } from "./SyncStudy";
 
 export type SyncOverview = { node_id: string, 
 /**
+ * The name this laptop gives itself in bundles and on hubs ("PC d'Awa, Mopti").
+ */
+device_label: string | null, 
+/**
  * Where files go unless the person picks another folder (their Documents folder).
  */
 default_folder: string, default_share_address: string, 
