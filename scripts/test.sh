@@ -74,6 +74,8 @@ fi
 
 step "desktop app debug build (cargo build -p terrain-app)"
 cargo build -p terrain-app
+# tests/e2e/sync.test.mjs prepares and runs a real hub with the `terrain` command.
+cargo build -p terrain-cli
 
 step "end-to-end tests: the real app under Xvfb via tauri-driver (tests/e2e)"
 logged e2e xvfb-run -a -s '-screen 0 1280x800x24' node --test --test-reporter=spec tests/e2e/
