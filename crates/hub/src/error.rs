@@ -19,6 +19,8 @@ pub enum HubError {
         "this device is not enrolled on the hub: give the join code printed by `terrain serve`"
     )]
     NeedJoinCode,
+    #[error("cannot share on {address}: {reason}. Another program may be using this port: try another number.")]
+    CannotListen { address: String, reason: String },
     #[error("the hub and this laptop share no study")]
     NoCommonStudy,
     #[error("sync cancelled")]
@@ -38,6 +40,7 @@ impl HubError {
         match self {
             HubError::Refused { code, .. } => code.clone(),
             HubError::Unreachable { .. } => "unreachable".into(),
+            HubError::CannotListen { .. } => "cannot_listen".into(),
             HubError::NeedJoinCode => "need_join_code".into(),
             HubError::NoCommonStudy => "no_common_study".into(),
             HubError::Cancelled => "cancelled".into(),
@@ -54,6 +57,9 @@ impl HubError {
             (HubError::Unreachable { url, reason }, Lang::Fr) => {
                 format!("Le hub est injoignable à l'adresse {url} : {reason}")
             }
+            (HubError::CannotListen { address, reason }, Lang::Fr) => format!(
+                "Impossible de partager sur {address} : {reason}. Un autre programme utilise peut-être ce port : essayez un autre numéro."
+            ),
             (HubError::NeedJoinCode, Lang::Fr) => "Cet ordinateur n'est pas inscrit sur le hub : saisissez le code d'inscription affiché par `terrain serve`.".into(),
             (HubError::NoCommonStudy, Lang::Fr) => {
                 "Le hub et cet ordinateur n'ont aucune étude en commun.".into()

@@ -514,8 +514,8 @@ pub async fn bind(db: &Path, listen: &str) -> Result<Bound, HubError> {
     let listener =
         tokio::net::TcpListener::bind(listen)
             .await
-            .map_err(|e| HubError::Unreachable {
-                url: listen.to_string(),
+            .map_err(|e| HubError::CannotListen {
+                address: listen.to_string(),
                 reason: e.to_string(),
             })?;
     let address = listener.local_addr()?;
