@@ -281,6 +281,7 @@ pub struct HubReport {
     /// This laptop enrolled on the hub during this sync.
     pub enrolled: bool,
     pub studies: Vec<HubStudyReport>,
+    /// Titles of this laptop's studies the hub does not hold (they were not synced).
     pub skipped_studies: Vec<String>,
     pub bytes_sent: u64,
     pub bytes_received: u64,
@@ -340,6 +341,14 @@ fn remember_folder(store: &Store, folder: &Path) {
 /// Local-only note of a joined study's title, shown until its records arrive.
 fn join_title_setting(study: &str) -> String {
     format!("sync.join_title.{study}")
+}
+
+/// A study's title for people: its record's, else the one noted when it was joined, else its id.
+fn known_title(store: &Store, id: &str) -> String {
+    study_title(store, id)
+        .or_else(|| store.setting(&join_title_setting(id)).ok().flatten())
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| id.to_string())
 }
 
 /// The studies the Sync screen offers: those with records here and those joined.
@@ -728,7 +737,7 @@ pub fn sync_with_hub(
             .studies
             .into_iter()
             .map(|s| HubStudyReport {
-                title: study_title(store, &s.study).unwrap_or_default(),
+                title: known_title(store, &s.study),
                 study: s.study,
                 sent: s.sent,
                 sent_new: s.sent_new,
@@ -741,7 +750,11 @@ pub fn sync_with_hub(
             .collect(),
         hub_node: summary.hub_node,
         enrolled: summary.enrolled,
-        skipped_studies: summary.skipped_studies,
+        skipped_studies: summary
+            .skipped_studies
+            .iter()
+            .map(|id| known_title(store, id))
+            .collect(),
         bytes_sent: summary.bytes_sent,
         bytes_received: summary.bytes_received,
         millis: summary.millis,
@@ -1243,6 +1256,16 @@ mod tests {
         assert_eq!(info.urls, vec![format!("http://{}", hub.info.address)]);
         let url = info.urls[0].clone();
 
+        // b also joined a study the shared laptop does not hold: it is named, not synced.
+        let mut c = store(dir.path(), "c");
+        let other = c
+            .create(Entity::Study, &fields(json!({"title": "Étude de Kayes"})))
+            .expect("other study");
+        join(
+            &b,
+            &invite(&c, &other, &dir.path().display().to_string()).expect("invite"),
+        )
+        .expect("join other");
         let e = sync_with_hub(&mut b, &url, None, &mut |_| {}, &AtomicBool::new(false))
             .expect_err("no join code yet");
         assert_eq!(e.code, "need_join_code");
@@ -1262,6 +1285,7 @@ mod tests {
             Some(url.clone())
         );
         assert_eq!(report.studies.len(), 1);
+        assert_eq!(report.skipped_studies, vec!["Étude de Kayes".to_string()]);
         assert_eq!(report.studies[0].title, "Études à Ségou");
         assert_eq!(report.studies[0].new_records, 4);
         assert!(

@@ -5,4 +5,8 @@ export type HubReport = { hub_node: string,
 /**
  * This laptop enrolled on the hub during this sync.
  */
-enrolled: boolean, studies: Array<HubStudyReport>, skipped_studies: Array<string>, bytes_sent: number, bytes_received: number, millis: number, };
+enrolled: boolean, studies: Array<HubStudyReport>, 
+/**
+ * Titles of this laptop's studies the hub does not hold (they were not synced).
+ */
+skipped_studies: Array<string>, bytes_sent: number, bytes_received: number, millis: number, };
