@@ -2,6 +2,8 @@
 //! conflicts are listed and resolved, refusals exit non-zero with one line and change nothing,
 //! and an import killed with SIGKILL leaves a consistent database that a second import completes.
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};

@@ -30,6 +30,7 @@ pub struct SyncBench {
     pub export_ms: f64,
     pub bundle_bytes: u64,
     pub import_ms: f64,
+    pub import_cpu_ms: Option<f64>,
     pub import_peak_kb: Option<u64>,
     pub delta_export_ms: f64,
     pub delta_import_ms: f64,
@@ -51,6 +52,14 @@ pub fn peak_memory_kb() -> Option<u64> {
         .nth(1)?
         .parse()
         .ok()
+}
+
+/// CPU time of this thread so far (Linux), in ms: throughput that does not depend on what
+/// else the machine is running.
+pub fn thread_cpu_ms() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: f64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(ns / 1e6)
 }
 
 /// Resets the peak so the next reading covers only what follows (Linux; false elsewhere).
@@ -266,8 +275,10 @@ pub fn bench_sync(dir: &Path, n: u64, progress: &mut dyn FnMut(&str)) -> Result<
     keys::join(&target, &keys::invite(&source, &study)?)?;
     let measured = reset_peak_memory();
     let t = Instant::now();
+    let cpu = thread_cpu_ms();
     sync::import_bundle(&mut target, &bundle, &mut |_| {})?;
     let import_ms = ms(t);
+    let import_cpu_ms = cpu.zip(thread_cpu_ms()).map(|(a, b)| b - a);
     let import_peak_kb = if measured { peak_memory_kb() } else { None };
 
     progress("delta of 10 records");
@@ -311,6 +322,7 @@ pub fn bench_sync(dir: &Path, n: u64, progress: &mut dyn FnMut(&str)) -> Result<
         export_ms,
         bundle_bytes: exported.bytes,
         import_ms,
+        import_cpu_ms,
         import_peak_kb,
         delta_export_ms,
         delta_import_ms,
@@ -436,6 +448,15 @@ impl fmt::Display for SyncBench {
             per_s(self.changes, self.import_ms),
             ">= 100000/s"
         )?;
+        if let Some(cpu) = self.import_cpu_ms {
+            writeln!(
+                f,
+                "{:<58} {:>11.0} ch/s {:>14}",
+                format!("  same, per CPU second ({:.1} s of CPU)", cpu / 1000.0),
+                per_s(self.changes, cpu),
+                ""
+            )?;
+        }
         writeln!(
             f,
             "{:<58} {:>13.2} B {:>14}",

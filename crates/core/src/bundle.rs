@@ -679,6 +679,7 @@ pub fn decode_batch(buf: &[u8]) -> std::result::Result<Vec<Change>, String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -98,10 +98,26 @@ pub(crate) trait NodeMap {
     fn idx(&mut self, conn: &Connection, node_id: &str) -> Result<i64>;
 }
 
-/// A node map cached for the length of an import.
+/// A node map for one batch, filled by the caller's writer.
 #[derive(Default)]
 pub(crate) struct Nodes {
     by_id: HashMap<String, i64>,
+}
+
+impl Nodes {
+    /// The handles of every node a batch names, looked up (or created) through the writer.
+    pub(crate) fn for_batch(w: &mut crate::write::Writer<'_>, changes: &[Change]) -> Result<Nodes> {
+        let mut by_id: HashMap<String, i64> = HashMap::new();
+        let names = changes
+            .iter()
+            .flat_map(|c| std::iter::once(&c.node).chain(c.prev.as_ref().map(|p| &p.node)));
+        for name in names {
+            if !by_id.contains_key(name) {
+                by_id.insert(name.clone(), w.node_handle(name)?);
+            }
+        }
+        Ok(Nodes { by_id })
+    }
 }
 
 impl NodeMap for Nodes {

@@ -609,9 +609,6 @@ pub fn import_bundle_with(
         clock_warning: offset.abs() > clock::MAX_DRIFT_MS,
         ..Default::default()
     };
-    store.conn.set_prepared_statement_cache_capacity(256);
-    let mut nodes = Nodes::default();
-    let stop = opts.stop_after_batches.unwrap_or(usize::MAX);
     let finish = |conn: &Connection| -> Result<()> {
         conn.execute(
             "INSERT OR IGNORE INTO imported_bundles(digest, study, sender, imported_at) VALUES (?1, ?2, ?3, ?4)",
@@ -630,22 +627,59 @@ pub fn import_bundle_with(
         }
         Ok(())
     };
+    store.conn.set_prepared_statement_cache_capacity(256);
+    // A larger page cache while merging many changes; put back afterwards.
+    let cache: i64 = store
+        .conn
+        .pragma_query_value(None, "cache_size", |r| r.get(0))?;
+    store.conn.pragma_update(None, "cache_size", -32_768)?;
+    // Batches before the last are committed without waiting for the disk: WAL keeps each one
+    // atomic, a power cut can only drop the latest ones, and those are re-applied by importing
+    // the bundle again (its "imported" mark goes with the last batch, committed durably, which
+    // also makes every earlier batch durable).
+    store.conn.pragma_update(None, "synchronous", "NORMAL")?;
+    let result = apply_batches(store, &packed, opts, &finish, &mut report, progress);
+    let restored = store
+        .conn
+        .pragma_update(None, "synchronous", "FULL")
+        .and_then(|_| store.conn.pragma_update(None, "cache_size", cache));
+    result?;
+    restored?;
+    Ok(report)
+}
+
+fn apply_batches(
+    store: &mut Store,
+    packed: &[Vec<u8>],
+    opts: &ImportOptions,
+    finish: &dyn Fn(&Connection) -> Result<()>,
+    report: &mut ImportReport,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<()> {
+    let n = packed.len();
     if n == 0 {
+        store.conn.pragma_update(None, "synchronous", "FULL")?;
         store.write(|w| finish(w.conn()))?;
     }
+    let stop = opts.stop_after_batches.unwrap_or(usize::MAX);
     for (i, p) in packed.iter().enumerate() {
         if i >= stop {
-            return Ok(report);
+            return Ok(());
         }
         if i > 0 && opts.pause_between_batches_ms > 0 {
             std::thread::sleep(std::time::Duration::from_millis(
                 opts.pause_between_batches_ms,
             ));
         }
+        // Every change of these bytes was checked before the first batch was applied.
         let changes = bundle::unpack_batch(p)?;
         let max_hlc = changes.iter().map(|c| c.hlc).max().unwrap_or(0);
         let last = i + 1 == n;
+        if last {
+            store.conn.pragma_update(None, "synchronous", "FULL")?;
+        }
         let outcome = store.write(|w| {
+            let mut nodes = Nodes::for_batch(w, &changes)?;
             let (o, _) = merge::apply_batch(w.conn(), &changes, &mut nodes)?;
             w.observe(max_hlc);
             if last {
@@ -653,14 +687,14 @@ pub fn import_bundle_with(
             }
             Ok(o)
         })?;
-        add(&mut report, outcome);
+        add(report, outcome);
         progress(Progress {
             phase: Phase::Applying,
             done: i as u64 + 1,
             total: n as u64,
         });
     }
-    Ok(report)
+    Ok(())
 }
 
 fn add(report: &mut ImportReport, o: Outcome) {
@@ -726,8 +760,8 @@ pub fn apply_changes(
         validate_change(c, study).map_err(|e| refused(SyncError::Malformed(e)))?;
     }
     let max_hlc = changes.iter().map(|c| c.hlc).max().unwrap_or(0);
-    let mut nodes = Nodes::default();
     store.write(|w| {
+        let mut nodes = Nodes::for_batch(w, changes)?;
         let (o, _) = merge::apply_batch(w.conn(), changes, &mut nodes)?;
         w.observe(max_hlc);
         Ok(o)

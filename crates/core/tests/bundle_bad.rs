@@ -2,6 +2,8 @@
 //! every byte flipped, a wrong or missing study key, a replay, an unknown format, a newer
 //! schema, a malformed change, a change of another study, an impersonated device.
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 
 use base64::Engine;

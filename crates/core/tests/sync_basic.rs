@@ -2,6 +2,8 @@
 //! picked and the pick syncs, a laptop whose clock says 2036 is accepted but does not drag
 //! clocks and is flagged, an interrupted import resumes, progress is reported.
 
+#![allow(clippy::unwrap_used)]
+
 use serde_json::json;
 use terrain_core::sync::{self, ExportTarget, ImportOptions, Phase};
 use terrain_core::write::Fields;

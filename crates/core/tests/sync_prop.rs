@@ -4,8 +4,10 @@
 //! identical, no change is lost and no deleted record comes back unless restored. Then the
 //! algebra of the merge itself: twice = once, two parts = whole, any order.
 
+#![allow(clippy::unwrap_used)]
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 use rusqlite::types::Value as SqlValue;
@@ -196,7 +198,7 @@ impl World {
         p
     }
 
-    fn import(&mut self, to: usize, path: &PathBuf, stop: Option<usize>) {
+    fn import(&mut self, to: usize, path: &Path, stop: Option<usize>) {
         let opts = ImportOptions {
             stop_after_batches: stop,
             ..Default::default()
@@ -572,7 +574,7 @@ fn a_value_of_the_wrong_kind_is_refused_as_malformed() {
         hlc: 1 << 20,
         prev: None,
     };
-    let e = sync::apply_changes(&mut s, None, &[bad.clone()]).unwrap_err();
+    let e = sync::apply_changes(&mut s, None, std::slice::from_ref(&bad)).unwrap_err();
     assert_eq!(e.code(), "malformed");
     let unknown = Change {
         field: "colour".into(),
