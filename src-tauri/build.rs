@@ -36,6 +36,9 @@ const COMMANDS: &[&str] = &[
     "sync_share_stop",
     "sync_share_devices",
     "sync_share_revoke",
+    "stats_dashboard",
+    "study_report",
+    "export_data",
 ];
 
 fn main() {

@@ -1,6 +1,7 @@
 //! Terrain's desktop shell. The store is opened once at start-up and kept behind a mutex;
 //! every command in `commands` is a thin adapter over one terrain-core function.
 
+pub mod analysis;
 pub mod commands;
 pub mod state;
 pub mod sync;
@@ -49,6 +50,9 @@ pub fn run() {
             sync::sync_share_stop,
             sync::sync_share_devices,
             sync::sync_share_revoke,
+            analysis::stats_dashboard,
+            analysis::study_report,
+            analysis::export_data,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -17,6 +17,8 @@ import SessionEdit from './SessionEdit.svelte';
 import Deleted from './Deleted.svelte';
 import Settings from './Settings.svelte';
 import Sync from './Sync.svelte';
+import Dashboard from './Dashboard.svelte';
+import Report from './Report.svelte';
 
 export interface ScreenDef {
   /** A screen takes `params` (see lib/router.svelte.ts) or no props at all. */
@@ -32,6 +34,8 @@ export const screens: { [name: string]: ScreenDef } = {
   sessions: { component: Sessions, nav: 'nav.sessions' },
   deleted: { component: Deleted, nav: 'nav.deleted' },
   sync: { component: Sync, nav: 'nav.sync' },
+  dashboard: { component: Dashboard, nav: 'nav.dashboard' },
+  report: { component: Report, section: 'dashboard' },
   settings: { component: Settings, nav: 'nav.settings' },
   study: { component: Study, section: 'studies' },
   session: { component: Session, section: 'sessions' },
