@@ -35,7 +35,8 @@ pub fn run(_ctx: &Ctx, cmd: Cmd) -> Result<()> {
                     true,
                 ),
             };
-            let result = terrain_core::bench::bench_sync(&dir, n, &mut |step| eprintln!("… {step}"));
+            let result =
+                terrain_core::bench::bench_sync(&dir, n, &mut |step| eprintln!("… {step}"));
             if remove {
                 let _ = std::fs::remove_dir_all(&dir);
             }
