@@ -1,0 +1,84 @@
+// The dashboard on the real desktop binary, over a dataset written beforehand with the CLI:
+// the women / men totals shown match the hand count, the region filter narrows them, a chart's
+// numbers open as a table, an export writes its files with progress, and the study report opens.
+//
+// Run: xvfb-run -a -s '-screen 0 1280x800x24' node --test tests/e2e/
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { ARTIFACTS, Driver, REPO } from './webdriver.mjs';
+
+const SADIOLA = 'e5ede3f5-1d45-5cc3-b925-41f7972dd82a'; // Kayes region
+const PELENGANA = 'e0d688fc-e603-5e02-b219-f93037ae2eff'; // Ségou region
+
+function cli() {
+  const target = process.env.CARGO_TARGET_DIR ? join(REPO, process.env.CARGO_TARGET_DIR) : join(REPO, 'target');
+  for (const profile of ['debug', 'release']) {
+    const bin = join(target, profile, process.platform === 'win32' ? 'terrain.exe' : 'terrain');
+    if (existsSync(bin)) return bin;
+  }
+  throw new Error('the terrain CLI is not built: cargo build -p terrain-cli');
+}
+
+let driver;
+after(async () => {
+  await driver?.stop();
+});
+
+test('dashboard totals, filter, numbers table, export and report', { timeout: 240000 }, async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'terrain-dash-'));
+  const db = join(dataDir, 'terrain.db');
+  const bin = cli();
+  const add = (entity, ...fields) => execFileSync(bin, ['--db', db, 'record', 'new', entity, ...fields]).toString().trim();
+  const study = add('study', 'title=Étude tableau de bord');
+  const s1 = add('session', `study_id=${study}`, 'session_type=focus_group', 'date=2025-01-10', `place_id=${SADIOLA}`);
+  add('tally', `session_id=${s1}`, 'sex=female', 'actor_group=youth', 'count=7');
+  add('tally', `session_id=${s1}`, 'sex=male', 'actor_group=youth', 'count=2');
+  add('participant', `session_id=${s1}`, 'sex=female', 'actor_group=police', 'institution=Police nationale');
+  const s2 = add('session', `study_id=${study}`, 'session_type=workshop', 'date=2025-02-01', `place_id=${PELENGANA}`);
+  add('tally', `session_id=${s2}`, 'sex=female', 'actor_group=civil_society', 'count=3');
+  add('tally', `session_id=${s2}`, 'sex=male', 'actor_group=gendarmerie', 'count=4');
+
+  driver = await Driver.start({ dataDir });
+  const s = await driver.newSession();
+  const id = (x) => s.byTestId(x);
+  await s.waitFor(id('nav-dashboard'), { timeout: 30000 });
+  await s.click(id('nav-dashboard'));
+
+  // 7 + 1 + 3 women, 2 + 4 men, counted by hand.
+  await s.waitForText(id('dash-women'), '11');
+  await s.waitForText(id('dash-men'), '6');
+  await s.selectOption(id('dash-filter-region'), 'Kayes');
+  await s.waitForText(id('dash-women'), '8');
+  await s.waitForText(id('dash-men'), '2');
+
+  // Every chart has its numbers as a table.
+  await s.click(id('chart-people-region-toggle'));
+  await s.waitForText(id('chart-people-region-table'), /Kayes\s*8\s*2\s*10/);
+  await s.screenshot(join(ARTIFACTS, 'dashboard.png'));
+
+  // Export: CSV into a folder, with progress and the files listed.
+  const out = join(dataDir, 'export-csv');
+  await s.click(id('dash-export'));
+  await s.selectOption(id('export-format'), 'csv');
+  await s.type(id('export-out'), out);
+  await s.click(id('export-hxl'));
+  await s.click(id('export-start'));
+  await s.waitFor(id('export-done'), { timeout: 30000 });
+  const csv = readFileSync(join(out, 'session.csv'));
+  assert.equal(csv.subarray(0, 3).toString('hex'), 'efbbbf', 'UTF-8 byte-order mark');
+  assert.match(csv.toString(), /#adm1\+name/);
+  await s.click(id('export-close'));
+  await s.waitForGone(id('export-dialog'));
+
+  // The study's report, in French, with its print button.
+  await s.selectOption(id('dash-filter-study'), 'Étude tableau de bord');
+  await s.click(id('dash-report'));
+  await s.waitForText(id('report-doc'), /Étude tableau de bord/);
+  assert.ok(await s.displayed(id('report-print')));
+  await s.screenshot(join(ARTIFACTS, 'report.png'));
+});
