@@ -57,7 +57,12 @@ pub struct StudyReport {
 }
 
 /// The report of one study. `as_of` (YYYY-MM-DD) fixes the day recommendations are aged at.
-pub fn study_report(conn: &Connection, study_id: &str, lang: Lang, as_of: Option<String>) -> Result<StudyReport> {
+pub fn study_report(
+    conn: &Connection,
+    study_id: &str,
+    lang: Lang,
+    as_of: Option<String>,
+) -> Result<StudyReport> {
     let study = query::get(conn, Entity::Study, study_id)?;
     let filter = StatsFilter {
         study_id: Some(study_id.to_string()),
@@ -95,7 +100,12 @@ fn methodology(conn: &Connection, study_id: &str) -> Result<Methodology> {
           WHERE study_id = ?1 AND deleted = 0 GROUP BY 1 ORDER BY 2 DESC, 1",
     )?;
     let consent_levels = stmt
-        .query_map([study_id], |r| Ok(stats::Count { key: r.get(0)?, count: r.get(1)? }))?
+        .query_map([study_id], |r| {
+            Ok(stats::Count {
+                key: r.get(0)?,
+                count: r.get(1)?,
+            })
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(Methodology {
         sessions,
@@ -131,7 +141,10 @@ pub fn code_label(lang: Lang, code: &str) -> String {
     let (f, e) = match code {
         "focus_group" => ("groupe de discussion", "focus group"),
         "individual_interview" => ("entretien individuel", "individual interview"),
-        "key_informant_interview" => ("entretien avec un informateur clé", "key informant interview"),
+        "key_informant_interview" => (
+            "entretien avec un informateur clé",
+            "key informant interview",
+        ),
         "workshop" => ("atelier", "workshop"),
         "validation_workshop" => ("atelier de validation", "validation workshop"),
         "restitution" => ("restitution", "restitution"),
@@ -155,6 +168,10 @@ pub fn code_label(lang: Lang, code: &str) -> String {
         "25_35" => ("25-35 ans", "25-35"),
         "36_59" => ("36-59 ans", "36-59"),
         "60_plus" => ("60 ans et plus", "60 and over"),
+        "planned" => ("prévue", "planned"),
+        "ongoing" => ("en cours", "ongoing"),
+        "completed" => ("terminée", "completed"),
+        "archived" => ("archivée", "archived"),
         "proposed" => ("proposée", "proposed"),
         "validated" => ("validée", "validated"),
         "adopted" => ("adoptée", "adopted"),
@@ -224,12 +241,24 @@ fn table(out: &mut String, head: &[&str], rows: &[Vec<String>]) {
     }
     out.push_str("</tr></thead><tbody>");
     if rows.is_empty() {
-        let _ = write!(out, "<tr><td colspan=\"{}\" class=\"empty\">—</td></tr>", head.len());
+        let _ = write!(
+            out,
+            "<tr><td colspan=\"{}\" class=\"empty\">—</td></tr>",
+            head.len()
+        );
     }
     for r in rows {
         out.push_str("<tr>");
         for (i, c) in r.iter().enumerate() {
-            let class = if i > 0 && c.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '—') { " class=\"n\"" } else { "" };
+            let class = if i > 0
+                && c.chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_digit() || c == '—')
+            {
+                " class=\"n\""
+            } else {
+                ""
+            };
             let _ = write!(out, "<td{class}>{c}</td>");
         }
         out.push_str("</tr>");
@@ -253,7 +282,9 @@ fn sex_rows(lang: Lang, list: &[KeyCount]) -> Vec<Vec<String>> {
 
 fn render(r: &StudyReport, study: &query::Record) -> String {
     let lang = r.lang;
-    let w = Words { fr: lang == Lang::Fr };
+    let w = Words {
+        fr: lang == Lang::Fr,
+    };
     let d = &r.dashboard;
     let mut o = String::new();
     let _ = write!(
@@ -275,7 +306,11 @@ fn render(r: &StudyReport, study: &query::Record) -> String {
     );
 
     // Overview.
-    let _ = write!(o, "<section><h2>{}</h2><dl>", w.t("Vue d'ensemble", "Overview"));
+    let _ = write!(
+        o,
+        "<section><h2>{}</h2><dl>",
+        w.t("Vue d'ensemble", "Overview")
+    );
     let mut dl = |k: &str, v: String| {
         let _ = write!(o, "<dt>{}</dt><dd>{}</dd>", esc(k), v);
     };
@@ -290,7 +325,7 @@ fn render(r: &StudyReport, study: &query::Record) -> String {
         }
     }
     if let Some(v) = study.text("status") {
-        dl(w.t("Statut", "Status"), esc(v));
+        dl(w.t("Statut", "Status"), esc(&code_label(lang, v)));
     }
     dl(w.t("Séances", "Sessions"), d.sessions.sessions.to_string());
     dl(
@@ -306,24 +341,50 @@ fn render(r: &StudyReport, study: &query::Record) -> String {
             w.t("de femmes", "women")
         ),
     );
-    dl(w.t("Recommandations", "Recommendations"), d.recommendations.total.to_string());
+    dl(
+        w.t("Recommandations", "Recommendations"),
+        d.recommendations.total.to_string(),
+    );
     o.push_str("</dl>");
     if let Some(desc) = study.text("description") {
         let _ = write!(o, "<p>{}</p>", esc(desc));
     }
     o.push_str("</section>");
 
-    let head_sex = [w.t("", ""), w.t("Femmes", "Women"), w.t("Hommes", "Men"), w.t("Total", "Total"), w.t("% femmes", "% women")];
+    let head_sex = [
+        w.t("", ""),
+        w.t("Femmes", "Women"),
+        w.t("Hommes", "Men"),
+        w.t("Total", "Total"),
+        w.t("% femmes", "% women"),
+    ];
 
     // 1. People.
-    let _ = write!(o, "<section><h2>{}</h2>", w.t("Personnes consultées par région", "People consulted by region"));
+    let _ = write!(
+        o,
+        "<section><h2>{}</h2>",
+        w.t(
+            "Personnes consultées par région",
+            "People consulted by region"
+        )
+    );
     let mut rows: Vec<Vec<String>> = d
         .people
         .by_region
         .iter()
         .map(|p| {
-            let name = if p.region.name.is_empty() { code_label(lang, "unknown") } else { p.region.name.clone() };
-            vec![esc(&name), p.women.to_string(), p.men.to_string(), (p.women + p.men).to_string(), pct(p.women, p.women + p.men)]
+            let name = if p.region.name.is_empty() {
+                code_label(lang, "unknown")
+            } else {
+                p.region.name.clone()
+            };
+            vec![
+                esc(&name),
+                p.women.to_string(),
+                p.men.to_string(),
+                (p.women + p.men).to_string(),
+                pct(p.women, p.women + p.men),
+            ]
         })
         .collect();
     rows.push(vec![
@@ -336,7 +397,11 @@ fn render(r: &StudyReport, study: &query::Record) -> String {
     let mut h = head_sex;
     h[0] = w.t("Région", "Region");
     table(&mut o, &h, &rows);
-    let _ = write!(o, "<h3>{}</h3>", w.t("Par groupe d'acteurs", "By actor group"));
+    let _ = write!(
+        o,
+        "<h3>{}</h3>",
+        w.t("Par groupe d'acteurs", "By actor group")
+    );
     h[0] = w.t("Groupe d'acteurs", "Actor group");
     table(&mut o, &h, &sex_rows(lang, &d.people.by_actor_group));
     let _ = write!(o, "<h3>{}</h3>", w.t("Par tranche d'âge", "By age band"));
@@ -345,15 +410,34 @@ fn render(r: &StudyReport, study: &query::Record) -> String {
     o.push_str("</section>");
 
     // 2. Sessions.
-    let _ = write!(o, "<section><h2>{}</h2>", w.t("Séances par type et par région", "Sessions by type and region"));
+    let _ = write!(
+        o,
+        "<section><h2>{}</h2>",
+        w.t(
+            "Séances par type et par région",
+            "Sessions by type and region"
+        )
+    );
     let rows: Vec<Vec<String>> = d
         .sessions
         .by_type
         .iter()
-        .map(|t| vec![esc(&code_label(lang, &t.session_type)), t.sessions.to_string(), t.women.to_string(), t.men.to_string()])
+        .map(|t| {
+            vec![
+                esc(&code_label(lang, &t.session_type)),
+                t.sessions.to_string(),
+                t.women.to_string(),
+                t.men.to_string(),
+            ]
+        })
         .collect();
     let h4 = |first: &'static str, first_en: &'static str| {
-        [w.t(first, first_en), w.t("Séances", "Sessions"), w.t("Femmes", "Women"), w.t("Hommes", "Men")]
+        [
+            w.t(first, first_en),
+            w.t("Séances", "Sessions"),
+            w.t("Femmes", "Women"),
+            w.t("Hommes", "Men"),
+        ]
     };
     table(&mut o, &h4("Type de séance", "Session type"), &rows);
     let rows: Vec<Vec<String>> = d
@@ -361,15 +445,27 @@ fn render(r: &StudyReport, study: &query::Record) -> String {
         .by_region
         .iter()
         .map(|r| {
-            let name = if r.region.name.is_empty() { code_label(lang, "unknown") } else { r.region.name.clone() };
-            vec![esc(&name), r.sessions.to_string(), r.women.to_string(), r.men.to_string()]
+            let name = if r.region.name.is_empty() {
+                code_label(lang, "unknown")
+            } else {
+                r.region.name.clone()
+            };
+            vec![
+                esc(&name),
+                r.sessions.to_string(),
+                r.women.to_string(),
+                r.men.to_string(),
+            ]
         })
         .collect();
     table(&mut o, &h4("Région", "Region"), &rows);
     let _ = write!(
         o,
         "<h3>{}</h3>",
-        w.t("Régions sans atelier de validation ou sans restitution", "Regions without a validation workshop or a restitution")
+        w.t(
+            "Régions sans atelier de validation ou sans restitution",
+            "Regions without a validation workshop or a restitution"
+        )
     );
     let rows: Vec<Vec<String>> = d
         .sessions
@@ -401,7 +497,14 @@ fn render(r: &StudyReport, study: &query::Record) -> String {
     o.push_str("</section>");
 
     // 3. DSF.
-    let _ = write!(o, "<section><h2>{}</h2>", w.t("Forces de défense et de sécurité (FDS)", "Defence and security forces (DSF)"));
+    let _ = write!(
+        o,
+        "<section><h2>{}</h2>",
+        w.t(
+            "Forces de défense et de sécurité (FDS)",
+            "Defence and security forces (DSF)"
+        )
+    );
     h[0] = w.t("Corps", "Force");
     table(&mut o, &h, &sex_rows(lang, &d.dsf.by_group));
     let rows: Vec<Vec<String>> = d
@@ -411,18 +514,35 @@ fn render(r: &StudyReport, study: &query::Record) -> String {
         .map(|i| {
             vec![
                 esc(&code_label(lang, &i.actor_group)),
-                esc(if i.institution.is_empty() { "—" } else { &i.institution }),
+                esc(if i.institution.is_empty() {
+                    "—"
+                } else {
+                    &i.institution
+                }),
                 i.women.to_string(),
                 i.men.to_string(),
             ]
         })
         .collect();
-    table(&mut o, &[w.t("Corps", "Force"), w.t("Institution", "Institution"), w.t("Femmes", "Women"), w.t("Hommes", "Men")], &rows);
+    table(
+        &mut o,
+        &[
+            w.t("Corps", "Force"),
+            w.t("Institution", "Institution"),
+            w.t("Femmes", "Women"),
+            w.t("Hommes", "Men"),
+        ],
+        &rows,
+    );
     o.push_str("</section>");
 
     // 4. How sessions were run.
     let m = &d.methods;
-    let _ = write!(o, "<section><h2>{}</h2>", w.t("Conduite des séances", "How sessions were run"));
+    let _ = write!(
+        o,
+        "<section><h2>{}</h2>",
+        w.t("Conduite des séances", "How sessions were run")
+    );
     let share = |label: &str, s: &stats::Share| {
         vec![
             esc(label),
@@ -435,9 +555,21 @@ fn render(r: &StudyReport, study: &query::Record) -> String {
         ]
     };
     let rows = vec![
-        share(w.t("Séances non mixtes (femmes uniquement)", "Women-only sessions"), &m.women_only),
-        share(w.t("Animées par une femme", "Woman facilitator"), &m.woman_facilitator),
-        share(w.t("Avec interprète", "With an interpreter"), &m.interpreter),
+        share(
+            w.t(
+                "Séances non mixtes (femmes uniquement)",
+                "Women-only sessions",
+            ),
+            &m.women_only,
+        ),
+        share(
+            w.t("Animées par une femme", "Woman facilitator"),
+            &m.woman_facilitator,
+        ),
+        share(
+            w.t("Avec interprète", "With an interpreter"),
+            &m.interpreter,
+        ),
     ];
     table(
         &mut o,
@@ -455,25 +587,61 @@ fn render(r: &StudyReport, study: &query::Record) -> String {
     let rows: Vec<Vec<String>> = m
         .languages
         .iter()
-        .map(|l| vec![esc(&l.language), l.sessions.to_string(), l.women.to_string(), l.men.to_string()])
+        .map(|l| {
+            vec![
+                esc(&l.language),
+                l.sessions.to_string(),
+                l.women.to_string(),
+                l.men.to_string(),
+            ]
+        })
         .collect();
     table(&mut o, &h4("Langue", "Language"), &rows);
     o.push_str("</section>");
 
     // 5. Recommendations.
     let rec = &d.recommendations;
-    let _ = write!(o, "<section><h2>{}</h2>", w.t("Recommandations", "Recommendations"));
+    let _ = write!(
+        o,
+        "<section><h2>{}</h2>",
+        w.t("Recommandations", "Recommendations")
+    );
     let counts = |list: &[stats::Count]| -> Vec<Vec<String>> {
-        list.iter().map(|c| vec![esc(&code_label(lang, &c.key)), c.count.to_string()]).collect()
+        list.iter()
+            .map(|c| vec![esc(&code_label(lang, &c.key)), c.count.to_string()])
+            .collect()
     };
     let _ = write!(o, "<div class=\"cols\"><div>");
-    table(&mut o, &[w.t("Statut", "Status"), w.t("Nombre", "Count")], &counts(&rec.by_status));
+    table(
+        &mut o,
+        &[w.t("Statut", "Status"), w.t("Nombre", "Count")],
+        &counts(&rec.by_status),
+    );
     o.push_str("</div><div>");
-    table(&mut o, &[w.t("Ouvertes depuis", "Open for"), w.t("Nombre", "Count")], &counts(&rec.open_by_age));
+    table(
+        &mut o,
+        &[w.t("Ouvertes depuis", "Open for"), w.t("Nombre", "Count")],
+        &counts(&rec.open_by_age),
+    );
     o.push_str("</div></div>");
-    table(&mut o, &[w.t("Thème", "Theme"), w.t("Nombre", "Count")], &counts(&rec.by_theme));
-    table(&mut o, &[w.t("Institution ciblée", "Target institution"), w.t("Nombre", "Count")], &counts(&rec.by_target));
-    let days: std::collections::HashMap<&str, i64> = rec.open.iter().map(|o| (o.id.as_str(), o.days_open)).collect();
+    table(
+        &mut o,
+        &[w.t("Thème", "Theme"), w.t("Nombre", "Count")],
+        &counts(&rec.by_theme),
+    );
+    table(
+        &mut o,
+        &[
+            w.t("Institution ciblée", "Target institution"),
+            w.t("Nombre", "Count"),
+        ],
+        &counts(&rec.by_target),
+    );
+    let days: std::collections::HashMap<&str, i64> = rec
+        .open
+        .iter()
+        .map(|o| (o.id.as_str(), o.days_open))
+        .collect();
     let rows: Vec<Vec<String>> = r
         .recommendations
         .iter()
@@ -482,9 +650,15 @@ fn render(r: &StudyReport, study: &query::Record) -> String {
                 esc(&x.text),
                 esc(x.theme.as_deref().unwrap_or("—")),
                 esc(x.target_institution.as_deref().unwrap_or("—")),
-                esc(&x.level.as_deref().map(|l| code_label(lang, l)).unwrap_or_else(|| "—".into())),
+                esc(&x
+                    .level
+                    .as_deref()
+                    .map(|l| code_label(lang, l))
+                    .unwrap_or_else(|| "—".into())),
                 esc(&code_label(lang, x.status.as_deref().unwrap_or(""))),
-                days.get(x.id.as_str()).map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+                days.get(x.id.as_str())
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "—".into()),
             ]
         })
         .collect();
@@ -504,12 +678,21 @@ fn render(r: &StudyReport, study: &query::Record) -> String {
 
     // 6-7. Methodology and data quality.
     let me = &r.methodology;
-    let _ = write!(o, "<section><h2>{}</h2><dl>", w.t("Méthodologie", "Methodology"));
+    let _ = write!(
+        o,
+        "<section><h2>{}</h2><dl>",
+        w.t("Méthodologie", "Methodology")
+    );
     let period = match (&me.first_date, &me.last_date) {
         (Some(a), Some(b)) => format!("{} — {}", esc(a), esc(b)),
         _ => "—".into(),
     };
-    let _ = write!(o, "<dt>{}</dt><dd>{}</dd>", w.t("Période des séances", "Sessions held"), period);
+    let _ = write!(
+        o,
+        "<dt>{}</dt><dd>{}</dd>",
+        w.t("Période des séances", "Sessions held"),
+        period
+    );
     let _ = write!(
         o,
         "<dt>{}</dt><dd>{:.1} h ({} {})</dd>",
@@ -522,7 +705,10 @@ fn render(r: &StudyReport, study: &query::Record) -> String {
     let _ = write!(
         o,
         "<dt>{}</dt><dd>{} ({} {}, {} {})</dd>",
-        w.t("Séances sans consentement enregistré", "Sessions without a consent record"),
+        w.t(
+            "Séances sans consentement enregistré",
+            "Sessions without a consent record"
+        ),
         q.without_consent_count,
         q.without_consent_women,
         w.t("femmes", "women"),
@@ -532,19 +718,41 @@ fn render(r: &StudyReport, study: &query::Record) -> String {
     let _ = write!(
         o,
         "<dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd></dl>",
-        w.t("Doublons possibles (séances)", "Possible duplicate sessions"),
+        w.t(
+            "Doublons possibles (séances)",
+            "Possible duplicate sessions"
+        ),
         q.duplicate_session_groups,
-        w.t("Doublons possibles (participants)", "Possible duplicate participants"),
+        w.t(
+            "Doublons possibles (participants)",
+            "Possible duplicate participants"
+        ),
         q.duplicate_participant_groups
     );
-    table(&mut o, &[w.t("Niveau de consentement", "Consent level"), w.t("Séances", "Sessions")], &counts(&me.consent_levels));
+    table(
+        &mut o,
+        &[
+            w.t("Niveau de consentement", "Consent level"),
+            w.t("Séances", "Sessions"),
+        ],
+        &counts(&me.consent_levels),
+    );
     let rows: Vec<Vec<String>> = d
         .activity
         .by_facilitator
         .iter()
         .map(|f| {
-            let name = if f.key.is_empty() { code_label(lang, "unknown") } else { f.key.clone() };
-            vec![esc(&name), f.sessions.to_string(), f.women.to_string(), f.men.to_string()]
+            let name = if f.key.is_empty() {
+                code_label(lang, "unknown")
+            } else {
+                f.key.clone()
+            };
+            vec![
+                esc(&name),
+                f.sessions.to_string(),
+                f.women.to_string(),
+                f.men.to_string(),
+            ]
         })
         .collect();
     table(&mut o, &h4("Facilitateur·rice", "Facilitator"), &rows);
