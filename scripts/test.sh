@@ -18,7 +18,7 @@ step() {
   finish_step
   STEP=$1
   STEP_START=$SECONDS
-  printf '\n%s==> %s%s\n' "$B" "$STEP" "$N"
+  printf '\n%s==> %s%s  (at %dm%02ds)\n' "$B" "$STEP" "$N" $((SECONDS / 60)) $((SECONDS % 60))
 }
 finish_step() {
   if [ -n "$STEP" ]; then TIMES+=("$(printf '%5ds  %s' $((SECONDS - STEP_START)) "$STEP")"); fi
