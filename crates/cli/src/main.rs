@@ -9,6 +9,7 @@ mod bundle;
 mod conflicts;
 mod ctx;
 mod demo;
+mod device;
 mod dump;
 mod export;
 mod info;
@@ -16,7 +17,6 @@ mod record;
 mod serve;
 mod study;
 mod sync;
-mod device;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,7 +26,11 @@ use clap::{Parser, Subcommand};
 use crate::ctx::Ctx;
 
 #[derive(Parser)]
-#[command(name = "terrain", version, about = "Terrain: consultations data, offline-first")]
+#[command(
+    name = "terrain",
+    version,
+    about = "Terrain: consultations data, offline-first"
+)]
 struct Cli {
     /// The database file (default: the store in Terrain's data directory).
     #[arg(long, global = true, value_name = "PATH")]

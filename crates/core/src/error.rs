@@ -8,18 +8,27 @@ use crate::Lang;
 pub enum Problem {
     Required,
     UnknownField,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     NotANumber,
-    OutOfRange { min: i64, max: i64 },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
     NotADate,
     NotABoolean,
-    NotAChoice { allowed: Vec<String> },
+    NotAChoice {
+        allowed: Vec<String>,
+    },
     NotAnId,
     BadList,
     /// The referenced record does not exist or is deleted.
     MissingReference,
     /// This date is before the field named here.
-    BeforeStart { start_field: &'static str },
+    BeforeStart {
+        start_field: &'static str,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,8 +128,12 @@ impl ValidationError {
             Problem::TooLong { max } if fr => {
                 format!("Le champ « {label} » est trop long ({max} caractères au plus).")
             }
-            Problem::TooLong { max } => format!("The field \"{label}\" is too long (at most {max} characters)."),
-            Problem::NotANumber if fr => format!("Le champ « {label} » doit être un nombre entier."),
+            Problem::TooLong { max } => {
+                format!("The field \"{label}\" is too long (at most {max} characters).")
+            }
+            Problem::NotANumber if fr => {
+                format!("Le champ « {label} » doit être un nombre entier.")
+            }
             Problem::NotANumber => format!("The field \"{label}\" must be a whole number."),
             Problem::OutOfRange { min, max } if fr => {
                 format!("Le champ « {label} » doit être compris entre {min} et {max}.")
@@ -131,7 +144,9 @@ impl ValidationError {
             Problem::NotADate if fr => {
                 format!("Le champ « {label} » doit être une date valide (AAAA-MM-JJ).")
             }
-            Problem::NotADate => format!("The field \"{label}\" must be a valid date (YYYY-MM-DD)."),
+            Problem::NotADate => {
+                format!("The field \"{label}\" must be a valid date (YYYY-MM-DD).")
+            }
             Problem::NotABoolean if fr => format!("Le champ « {label} » doit valoir oui ou non."),
             Problem::NotABoolean => format!("The field \"{label}\" must be yes or no."),
             Problem::NotAChoice { allowed } if fr => format!(
@@ -142,15 +157,21 @@ impl ValidationError {
                 "Unknown value for \"{label}\" (allowed: {}).",
                 allowed.join(", ")
             ),
-            Problem::NotAnId if fr => format!("Le champ « {label} » doit être un identifiant valide."),
+            Problem::NotAnId if fr => {
+                format!("Le champ « {label} » doit être un identifiant valide.")
+            }
             Problem::NotAnId => format!("The field \"{label}\" must be a valid id."),
-            Problem::BadList if fr => format!("Le champ « {label} » doit être une liste de valeurs."),
+            Problem::BadList if fr => {
+                format!("Le champ « {label} » doit être une liste de valeurs.")
+            }
             Problem::BadList => format!("The field \"{label}\" must be a list of values."),
             Problem::MissingReference if fr => {
                 format!("Le champ « {label} » désigne un enregistrement introuvable ou supprimé.")
             }
             Problem::MissingReference => {
-                format!("The field \"{label}\" points to a record that does not exist or was deleted.")
+                format!(
+                    "The field \"{label}\" points to a record that does not exist or was deleted."
+                )
             }
             Problem::BeforeStart { start_field } => {
                 let start = self

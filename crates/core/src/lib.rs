@@ -1,27 +1,27 @@
 //! Terrain's core: the domain, the change-logged SQLite store, merge and sync, exports and
 //! statistics. Nothing here knows about Tauri, HTTP or a display.
 
+pub mod bench;
+pub mod bundle;
 pub mod clock;
+pub mod conflicts;
 pub mod demo;
+pub mod devices;
+pub mod dump;
 pub mod error;
-pub mod schema;
+pub mod export;
+pub mod keys;
 pub mod merge;
 pub mod places;
 pub mod query;
-pub mod stats;
-pub mod export;
 pub mod report;
+pub mod schema;
+pub mod stats;
 pub mod store;
-pub mod value;
-pub mod write;
-pub mod bench;
-pub mod bundle;
-pub mod conflicts;
-pub mod devices;
-pub mod dump;
-pub mod keys;
 pub mod sync;
 pub mod transport;
+pub mod value;
+pub mod write;
 
 pub use error::{Error, Problem, Result, ValidationError};
 pub use schema::Entity;

@@ -120,7 +120,9 @@ impl PlaceIndex {
             .filter(|p| {
                 needle.is_empty()
                     || fold(&p.name).contains(&needle)
-                    || p.pcode.as_deref().is_some_and(|c| fold(c).starts_with(&needle))
+                    || p.pcode
+                        .as_deref()
+                        .is_some_and(|c| fold(c).starts_with(&needle))
             })
             .collect();
         found.sort_by_key(|p| {

@@ -89,7 +89,11 @@ pub fn list(conn: &Connection, entity: Entity, opts: &ListOptions) -> Result<Vec
         .map(|f| f.name)
         .chain([schema::DELETED])
         .collect();
-    let columns = names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ");
+    let columns = names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut sql = format!("SELECT id, {columns} FROM {} WHERE 1=1", entity.as_str());
     let mut params: Vec<String> = Vec::new();
     if opts.only_deleted {
@@ -333,10 +337,10 @@ pub fn sessions(conn: &Connection, filter: &SessionFilter) -> Result<Vec<Session
             let sid: Option<String> = r.get(0)?;
             let sex: Option<String> = r.get(1)?;
             if let Some(sid) = sid {
-                counts
-                    .entry(sid)
-                    .or_default()
-                    .add(sex.as_deref().unwrap_or(""), r.get::<_, Option<i64>>(2)?.unwrap_or(0));
+                counts.entry(sid).or_default().add(
+                    sex.as_deref().unwrap_or(""),
+                    r.get::<_, Option<i64>>(2)?.unwrap_or(0),
+                );
             }
         }
     }
@@ -390,7 +394,10 @@ pub fn sessions(conn: &Connection, filter: &SessionFilter) -> Result<Vec<Session
             title,
             date: r.get(5)?,
             place_id: place_id.clone(),
-            place: place_id.as_deref().and_then(|p| places.get(p)).map(|p| p.name.clone()),
+            place: place_id
+                .as_deref()
+                .and_then(|p| places.get(p))
+                .map(|p| p.name.clone()),
             region: region.map(|p| p.name.clone()),
             women: c.women,
             men: c.men,
@@ -399,8 +406,12 @@ pub fn sessions(conn: &Connection, filter: &SessionFilter) -> Result<Vec<Session
     match filter.sort {
         SessionSort::DateDesc => out.sort_by(|a, b| (&b.date, &b.id).cmp(&(&a.date, &a.id))),
         SessionSort::DateAsc => out.sort_by(|a, b| (&a.date, &a.id).cmp(&(&b.date, &b.id))),
-        SessionSort::Place => out.sort_by(|a, b| (&a.region, &a.place, &a.date).cmp(&(&b.region, &b.place, &b.date))),
-        SessionSort::Type => out.sort_by(|a, b| (&a.session_type, &a.date).cmp(&(&b.session_type, &b.date))),
+        SessionSort::Place => {
+            out.sort_by(|a, b| (&a.region, &a.place, &a.date).cmp(&(&b.region, &b.place, &b.date)))
+        }
+        SessionSort::Type => {
+            out.sort_by(|a, b| (&a.session_type, &a.date).cmp(&(&b.session_type, &b.date)))
+        }
         SessionSort::People => out.sort_by_key(|s| std::cmp::Reverse(s.women + s.men)),
     }
     Ok(out)
@@ -430,7 +441,9 @@ pub fn study_overview(conn: &Connection, study_id: &str) -> Result<Overview> {
     let mut by_type: BTreeMap<String, i64> = BTreeMap::new();
     let mut by_region: BTreeMap<String, i64> = BTreeMap::new();
     for s in &rows {
-        *by_type.entry(s.session_type.clone().unwrap_or_default()).or_default() += 1;
+        *by_type
+            .entry(s.session_type.clone().unwrap_or_default())
+            .or_default() += 1;
         *by_region
             .entry(s.region.clone().unwrap_or_else(|| "—".into()))
             .or_default() += 1;
@@ -489,7 +502,9 @@ pub fn history(conn: &Connection, entity: Entity, id: &str) -> Result<Vec<Histor
             hlc: r.get(2)?,
             node: r.get(3)?,
         };
-        let w = winners.entry(field.clone()).or_insert_with(|| stamp.clone());
+        let w = winners
+            .entry(field.clone())
+            .or_insert_with(|| stamp.clone());
         if stamp > *w {
             *w = stamp.clone();
         }

@@ -75,7 +75,10 @@ impl Store {
         // Without this, a bound `?` compared against a partial index (`WHERE deleted = 0`)
         // makes SQLite re-plan the statement on every new value: the write path's
         // `... WHERE id = ?` on participant ran twice as slow.
-        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+            true,
+        )?;
         // A participant's write runs about twenty distinct statements, more than the default 16.
         conn.set_prepared_statement_cache_capacity(64);
         migrate(&mut conn)?;
@@ -182,11 +185,11 @@ pub(crate) fn node_idx(conn: &Connection, node_id: &str) -> Result<i64> {
         "INSERT OR IGNORE INTO nodes(node_id) VALUES (?1)",
         [node_id],
     )?;
-    Ok(conn.query_row(
-        "SELECT idx FROM nodes WHERE node_id = ?1",
-        [node_id],
-        |r| r.get(0),
-    )?)
+    Ok(
+        conn.query_row("SELECT idx FROM nodes WHERE node_id = ?1", [node_id], |r| {
+            r.get(0)
+        })?,
+    )
 }
 
 /// Where this database lives and on which machine. A file copied to another laptop (or

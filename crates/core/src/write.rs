@@ -103,7 +103,11 @@ impl Writer<'_> {
 
     /// Moves our clock after seeing a received stamp (bounded: see `clock::observe`).
     pub(crate) fn observe(&mut self, remote_hlc: i64) {
-        self.hlc = clock::observe(self.hlc, remote_hlc, clock::wall_millis(self.clock_offset_ms));
+        self.hlc = clock::observe(
+            self.hlc,
+            remote_hlc,
+            clock::wall_millis(self.clock_offset_ms),
+        );
     }
 
     /// Applies a received change (sync). Checks nothing about the value: the caller did.
@@ -171,7 +175,9 @@ impl Writer<'_> {
             }
         }
         for (name, value) in &values {
-            let def = entity.field(name).ok_or_else(|| Error::invalid(entity, name, Problem::UnknownField))?;
+            let def = entity
+                .field(name)
+                .ok_or_else(|| Error::invalid(entity, name, Problem::UnknownField))?;
             if def.required && *value == SqlValue::Null {
                 return Err(Error::invalid(entity, name, Problem::Required));
             }
@@ -203,7 +209,13 @@ impl Writer<'_> {
         let now = current.get(schema::DELETED) == Some(&SqlValue::Integer(1));
         if now != deleted {
             let study = self.study_of(entity, id, "", &SqlValue::Null)?;
-            self.put(entity, id, schema::DELETED, SqlValue::Integer(deleted as i64), study)?;
+            self.put(
+                entity,
+                id,
+                schema::DELETED,
+                SqlValue::Integer(deleted as i64),
+                study,
+            )?;
         }
         Ok(())
     }
@@ -243,7 +255,13 @@ impl Writer<'_> {
 
     /// The study whose sync carries a change to this record. For a new record the row does
     /// not exist yet, so the reference being written (study_id, session_id) is used.
-    pub(crate) fn study_of(&self, entity: Entity, id: &str, field: &str, value: &SqlValue) -> Result<Option<String>> {
+    pub(crate) fn study_of(
+        &self,
+        entity: Entity,
+        id: &str,
+        field: &str,
+        value: &SqlValue,
+    ) -> Result<Option<String>> {
         let text = |v: &SqlValue| match v {
             SqlValue::Text(t) => Some(t.clone()),
             _ => None,
@@ -256,7 +274,8 @@ impl Writer<'_> {
                 .optional()?
                 .flatten())
         };
-        let via_session = |session: &str| one("SELECT study_id FROM session WHERE id = ?1", session);
+        let via_session =
+            |session: &str| one("SELECT study_id FROM session WHERE id = ?1", session);
         Ok(match entity {
             Entity::Study => Some(id.to_string()),
             Entity::Place => None,
@@ -269,7 +288,10 @@ impl Writer<'_> {
                     Some(s) => via_session(&s)?,
                     None => None,
                 },
-                _ => match one(&format!("SELECT session_id FROM {entity} WHERE id = ?1"), id)? {
+                _ => match one(
+                    &format!("SELECT session_id FROM {entity} WHERE id = ?1"),
+                    id,
+                )? {
                     Some(s) => via_session(&s)?,
                     None => None,
                 },
@@ -306,10 +328,13 @@ impl Writer<'_> {
         id: &str,
         values: &mut BTreeMap<&'static str, SqlValue>,
     ) -> Result<()> {
-        let missing = |v: &BTreeMap<&str, SqlValue>, k: &str| v.get(k).is_none_or(|x| *x == SqlValue::Null);
+        let missing =
+            |v: &BTreeMap<&str, SqlValue>, k: &str| v.get(k).is_none_or(|x| *x == SqlValue::Null);
         match entity {
             Entity::Participant => {
-                if let (Some(SqlValue::Integer(age)), true) = (values.get("age"), missing(values, "age_band")) {
+                if let (Some(SqlValue::Integer(age)), true) =
+                    (values.get("age"), missing(values, "age_band"))
+                {
                     values.insert("age_band", SqlValue::Text(schema::age_band_of(*age).into()));
                 }
                 if missing(values, "code") {
@@ -368,7 +393,11 @@ pub fn read_row(
         .map(|f| f.name)
         .chain([schema::DELETED])
         .collect();
-    let columns = names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ");
+    let columns = names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
     let sql = format!("SELECT {columns} FROM {} WHERE id = ?1", entity.as_str());
     Ok(conn
         .prepare_cached(&sql)?
@@ -385,7 +414,12 @@ pub fn read_row(
 /// A pseudonymous code: a running number in the session and a few characters of the id, so
 /// two laptops adding people to the same session do not hand out the same code.
 fn participant_code(id: &str, n: i64) -> String {
-    let tail: String = id.chars().rev().filter(|c| c.is_ascii_hexdigit()).take(4).collect();
+    let tail: String = id
+        .chars()
+        .rev()
+        .filter(|c| c.is_ascii_hexdigit())
+        .take(4)
+        .collect();
     format!("P{n:03}-{}", tail.to_uppercase())
 }
 

@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used)]
+
 use serde_json::json;
 use terrain_core::query;
 use terrain_core::write::Fields;
@@ -12,12 +14,19 @@ fn create_session_with_participants_and_read_totals() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open_in_dir(dir.path()).unwrap();
     let study = store
-        .create(Entity::Study, &fields(json!({"title": "Femmes et sécurité à Ségou"})))
+        .create(
+            Entity::Study,
+            &fields(json!({"title": "Femmes et sécurité à Ségou"})),
+        )
         .unwrap();
     let segou = query::list(
         store.conn(),
         Entity::Place,
-        &query::ListOptions { field: Some("name".into()), value: Some("Ségou".into()), ..Default::default() },
+        &query::ListOptions {
+            field: Some("name".into()),
+            value: Some("Ségou".into()),
+            ..Default::default()
+        },
     )
     .unwrap();
     assert!(!segou.is_empty());
@@ -29,20 +38,36 @@ fn create_session_with_participants_and_read_totals() {
         .unwrap();
     for sex in ["female", "female", "female", "male", "male"] {
         store
-            .create(Entity::Participant, &fields(json!({"session_id": session, "sex": sex, "age": 30})))
+            .create(
+                Entity::Participant,
+                &fields(json!({"session_id": session, "sex": sex, "age": 30})),
+            )
             .unwrap();
     }
     let t = query::session_totals(store.conn(), &session).unwrap();
     assert_eq!((t.women, t.men), (3, 2));
-    store.update(Entity::Study, &study, &fields(json!({"title": "Nouveau titre"}))).unwrap();
+    store
+        .update(
+            Entity::Study,
+            &study,
+            &fields(json!({"title": "Nouveau titre"})),
+        )
+        .unwrap();
     let h = query::history(store.conn(), Entity::Study, &study).unwrap();
     assert_eq!(h.iter().filter(|e| e.field == "title").count(), 2);
     let last = h.iter().rfind(|e| e.field == "title").unwrap();
     assert_eq!(last.old, json!("Femmes et sécurité à Ségou"));
     let study_changes: i64 = store
         .conn()
-        .query_row("SELECT count(*) FROM changes WHERE study = ?1", [&study], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM changes WHERE study = ?1",
+            [&study],
+            |r| r.get(0),
+        )
         .unwrap();
-    let all: i64 = store.conn().query_row("SELECT count(*) FROM changes", [], |r| r.get(0)).unwrap();
+    let all: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM changes", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(study_changes, all);
 }
