@@ -1000,13 +1000,16 @@ fn quality_in(conn: &Connection, scope: &Scope) -> Result<QualityStats> {
     let mut dup_people = Vec::new();
     // Same code twice. A code typed by a person names one person, wherever it appears. A code
     // Terrain made ("P001-3F9A": running number in the session and four hex digits of the
-    // record id) is only unique within its session — across a large study the same one comes
-    // up by chance — so those count only within one session.
+    // record id) says nothing across sessions — in a large study the same one comes up by
+    // chance — and within a session two laptops never make the same one, so those are left
+    // to the profile check below.
     {
         let mut stmt = conn.prepare_cached(
             "SELECT code, id, session_id, sex FROM participant
               WHERE deleted = 0 AND code IN
-                    (SELECT code FROM participant WHERE deleted = 0 AND code IS NOT NULL
+                    (SELECT code FROM participant
+                      WHERE deleted = 0 AND code IS NOT NULL
+                        AND code NOT GLOB 'P[0-9][0-9][0-9]*-[0-9A-F][0-9A-F][0-9A-F][0-9A-F]'
                       GROUP BY code HAVING count(*) > 1)
               ORDER BY code, id",
         )?;
@@ -1024,18 +1027,7 @@ fn quality_in(conn: &Connection, scope: &Scope) -> Result<QualityStats> {
             ));
         }
         for (code, members) in groups {
-            if is_generated_code(&code) {
-                let mut by_session: BTreeMap<String, Vec<(String, String, String)>> =
-                    BTreeMap::new();
-                for m in members {
-                    by_session.entry(m.1.clone()).or_default().push(m);
-                }
-                for (_, same) in by_session {
-                    if same.len() > 1 {
-                        dup_people.push(dup_group("code", code.clone(), same));
-                    }
-                }
-            } else if members.len() > 1 {
+            if members.len() > 1 {
                 dup_people.push(dup_group("code", code, members));
             }
         }
@@ -1085,20 +1077,6 @@ fn quality_in(conn: &Connection, scope: &Scope) -> Result<QualityStats> {
         duplicate_session_groups: dup_session_count,
         duplicate_participant_groups: dup_people_count,
     })
-}
-
-/// "P" + three or more digits + "-" + four upper-case hex digits: the write path's codes.
-fn is_generated_code(code: &str) -> bool {
-    let Some((head, tail)) = code.split_once('-') else {
-        return false;
-    };
-    head.len() >= 4
-        && head.starts_with('P')
-        && head[1..].chars().all(|c| c.is_ascii_digit())
-        && tail.len() == 4
-        && tail
-            .chars()
-            .all(|c| c.is_ascii_digit() || ('A'..='F').contains(&c))
 }
 
 fn dup_group(
