@@ -19,11 +19,21 @@ type Table = Vec<BTreeMap<String, String>>;
 fn read_csv(path: &Path) -> (Vec<String>, Option<Vec<String>>, Table, bool) {
     let bytes = std::fs::read(path).expect("read");
     let bom = bytes.starts_with("\u{FEFF}".as_bytes());
-    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(&bytes[3..]);
-    let mut rows = r.records().map(|r| r.expect("record").iter().map(str::to_string).collect::<Vec<_>>());
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&bytes[3..]);
+    let mut rows = r.records().map(|r| {
+        r.expect("record")
+            .iter()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    });
     let headers = rows.next().expect("header");
     let mut first: Vec<Vec<String>> = rows.collect();
-    let hxl = if first.first().is_some_and(|r| r.iter().all(|c| c.starts_with('#'))) {
+    let hxl = if first
+        .first()
+        .is_some_and(|r| r.iter().all(|c| c.starts_with('#')))
+    {
         Some(first.remove(0))
     } else {
         None
@@ -60,10 +70,14 @@ fn flat_xlsx(d: &Data) -> String {
 fn read_xlsx(path: &Path, sheet: &str, hxl: bool) -> (Vec<String>, Option<Vec<String>>, Table) {
     let mut book: Xlsx<_> = open_workbook(path).expect("open xlsx");
     let range = book.worksheet_range(sheet).expect("sheet");
-    let mut rows = range.rows().map(|r| r.iter().map(flat_xlsx).collect::<Vec<_>>());
+    let mut rows = range
+        .rows()
+        .map(|r| r.iter().map(flat_xlsx).collect::<Vec<_>>());
     let headers = rows.next().expect("header");
     let tags = if hxl { rows.next() } else { None };
-    let table = rows.map(|r| headers.iter().cloned().zip(r).collect()).collect();
+    let table = rows
+        .map(|r| headers.iter().cloned().zip(r).collect())
+        .collect();
     (headers, tags, table)
 }
 
@@ -102,14 +116,24 @@ fn csv_xlsx_and_json_carry_the_same_rows() {
     let o = opts(&fx);
     let mut seen = Vec::new();
     let csv_dir = dir.path().join("csv");
-    let sum = export::run(&mut fx.store, Format::Csv, &csv_dir, &o, &mut |p| seen.push(p.table.clone())).expect("csv");
+    let sum = export::run(&mut fx.store, Format::Csv, &csv_dir, &o, &mut |p| {
+        seen.push(p.table.clone())
+    })
+    .expect("csv");
     let xlsx = dir.path().join("out.xlsx");
     export::run(&mut fx.store, Format::Xlsx, &xlsx, &o, &mut |_| {}).expect("xlsx");
     let json_path = dir.path().join("out.json");
     export::run(&mut fx.store, Format::Json, &json_path, &o, &mut |_| {}).expect("json");
-    assert!(seen.contains(&"participant".to_string()), "progress reported per table");
+    assert!(
+        seen.contains(&"participant".to_string()),
+        "progress reported per table"
+    );
 
-    let counts: BTreeMap<String, u64> = sum.tables.iter().map(|t| (t.table.clone(), t.rows)).collect();
+    let counts: BTreeMap<String, u64> = sum
+        .tables
+        .iter()
+        .map(|t| (t.table.clone(), t.rows))
+        .collect();
     let want: BTreeMap<String, u64> = [
         ("study", 1),
         ("session", 4),
@@ -124,7 +148,8 @@ fn csv_xlsx_and_json_carry_the_same_rows() {
     .collect();
     assert_eq!(counts, want);
 
-    let json: Value = serde_json::from_slice(&std::fs::read(&json_path).expect("read")).expect("valid JSON");
+    let json: Value =
+        serde_json::from_slice(&std::fs::read(&json_path).expect("read")).expect("valid JSON");
     for (table, _) in export::tables(false) {
         let (headers, tags, csv_rows, bom) = read_csv(&csv_dir.join(format!("{table}.csv")));
         assert!(bom, "{table}.csv starts with a UTF-8 byte-order mark");
@@ -137,7 +162,10 @@ fn csv_xlsx_and_json_carry_the_same_rows() {
         assert_eq!(xh, headers, "{table}: same columns in XLSX");
         assert_eq!(xtags.as_ref(), Some(&tags), "{table}: same HXL row in XLSX");
         let j_rows = json_table(&json, table);
-        assert_eq!(json["hxl"][table].as_object().map(|m| m.len()), Some(headers.len()));
+        assert_eq!(
+            json["hxl"][table].as_object().map(|m| m.len()),
+            Some(headers.len())
+        );
         assert_eq!(csv_rows.len() as u64, want[table], "{table} rows");
         if table == "people_by_region" {
             assert_eq!(csv_rows, x_rows);
@@ -151,14 +179,37 @@ fn csv_xlsx_and_json_carry_the_same_rows() {
     // Place columns carry names and P-codes; counts and accents survive.
     let (headers, tags, sessions, _) = read_csv(&csv_dir.join("session.csv"));
     let tags = tags.expect("hxl");
-    for t in ["#adm1+name", "#adm1+code", "#adm2+name", "#adm3+name", "#loc+name", "#date", "#org", "#activity+type", "#reached+f", "#reached+m"] {
+    for t in [
+        "#adm1+name",
+        "#adm1+code",
+        "#adm2+name",
+        "#adm3+name",
+        "#loc+name",
+        "#date",
+        "#org",
+        "#activity+type",
+        "#reached+f",
+        "#reached+m",
+    ] {
         assert!(tags.iter().any(|x| x == t), "missing {t}");
     }
-    assert_eq!(tags[headers.iter().position(|h| h == "region_pcode").expect("col")], "#adm1+code");
+    assert_eq!(
+        tags[headers
+            .iter()
+            .position(|h| h == "region_pcode")
+            .expect("col")],
+        "#adm1+code"
+    );
     let s = by_id(&sessions);
     let s1 = &s[&fx.s[0]];
     assert_eq!(
-        (s1["region_name"].as_str(), s1["region_pcode"].as_str(), s1["cercle_name"].as_str(), s1["cercle_pcode"].as_str(), s1["commune_name"].as_str()),
+        (
+            s1["region_name"].as_str(),
+            s1["region_pcode"].as_str(),
+            s1["cercle_name"].as_str(),
+            s1["cercle_pcode"].as_str(),
+            s1["commune_name"].as_str()
+        ),
         ("Kayes", "ML01", "Kayes", "ML0103", "Sadiola")
     );
     assert_eq!((s1["women"].as_str(), s1["men"].as_str()), ("7", "0"));
@@ -166,7 +217,14 @@ fn csv_xlsx_and_json_carry_the_same_rows() {
     assert_eq!(s1["languages"], "bm; fr");
     assert_eq!(s1["women_only"], "1");
     let s2 = &s[&fx.s[1]];
-    assert_eq!((s2["region_name"].as_str(), s2["women"].as_str(), s2["men"].as_str()), ("Ségou", "1", "4"));
+    assert_eq!(
+        (
+            s2["region_name"].as_str(),
+            s2["women"].as_str(),
+            s2["men"].as_str()
+        ),
+        ("Ségou", "1", "4")
+    );
     let (_, _, studies, _) = read_csv(&csv_dir.join("study.csv"));
     assert_eq!(studies[0]["title"], "Étude A — sécurité");
 
@@ -174,21 +232,36 @@ fn csv_xlsx_and_json_carry_the_same_rows() {
     let (_, _, book) = read_xlsx(&xlsx, "codebook", false);
     let n_cols: usize = export::tables(false).iter().map(|(_, c)| c.len()).sum();
     assert_eq!(book.len(), n_cols);
-    let sex = book.iter().find(|r| r["table"] == "participant" && r["column"] == "sex").expect("sex");
-    assert_eq!((sex["meaning_fr"].as_str(), sex["meaning_en"].as_str(), sex["allowed_values"].as_str()), ("sexe", "sex", "female, male"));
+    let sex = book
+        .iter()
+        .find(|r| r["table"] == "participant" && r["column"] == "sex")
+        .expect("sex");
+    assert_eq!(
+        (
+            sex["meaning_fr"].as_str(),
+            sex["meaning_en"].as_str(),
+            sex["allowed_values"].as_str()
+        ),
+        ("sexe", "sex", "female, male")
+    );
     assert_eq!(json["codebook"].as_array().map(Vec::len), Some(n_cols));
     let (_, _, csv_book, _) = read_csv(&csv_dir.join("codebook.csv"));
     assert_eq!(csv_book.len(), n_cols);
 
     // Each export is a record that syncs with the study.
-    let records = query::list(fx.store.conn(), Entity::Export, &ListOptions::default()).expect("list");
+    let records =
+        query::list(fx.store.conn(), Entity::Export, &ListOptions::default()).expect("list");
     assert_eq!(records.len(), 3);
-    let first = records.iter().find(|r| r.id == sum.export_id).expect("record");
+    let first = records
+        .iter()
+        .find(|r| r.id == sum.export_id)
+        .expect("record");
     assert_eq!(first.text("format"), Some("csv"));
     assert_eq!(first.text("study_id"), Some(fx.study_a.as_str()));
     assert_eq!(first.text("node_id"), Some(fx.store.node_id()));
     assert_eq!(first.text("user_name"), Some("Aminata"));
-    let rows: Value = serde_json::from_str(first.text("row_counts").expect("counts")).expect("json");
+    let rows: Value =
+        serde_json::from_str(first.text("row_counts").expect("counts")).expect("json");
     assert_eq!(rows["participant"], 8);
     let study: Option<String> = fx
         .store
@@ -212,7 +285,11 @@ fn filters_narrow_every_table() {
     };
     let out = dir.path().join("segou.json");
     let sum = export::run(&mut fx.store, Format::Json, &out, &o, &mut |_| {}).expect("json");
-    let counts: BTreeMap<String, u64> = sum.tables.iter().map(|t| (t.table.clone(), t.rows)).collect();
+    let counts: BTreeMap<String, u64> = sum
+        .tables
+        .iter()
+        .map(|t| (t.table.clone(), t.rows))
+        .collect();
     // S2 (study A) and S5 (study B) are in Ségou; one recommendation comes from S2.
     assert_eq!(counts["session"], 2);
     assert_eq!(counts["participant"], 5);
@@ -225,8 +302,15 @@ fn filters_narrow_every_table() {
         ..Default::default()
     };
     let sum = export::run(&mut fx.store, Format::Json, &out, &o, &mut |_| {}).expect("json");
-    let counts: BTreeMap<String, u64> = sum.tables.iter().map(|t| (t.table.clone(), t.rows)).collect();
-    assert_eq!((counts["session"], counts["participant"], counts["tally"]), (2, 4, 1));
+    let counts: BTreeMap<String, u64> = sum
+        .tables
+        .iter()
+        .map(|t| (t.table.clone(), t.rows))
+        .collect();
+    assert_eq!(
+        (counts["session"], counts["participant"], counts["tally"]),
+        (2, 4, 1)
+    );
 }
 
 #[test]
@@ -250,8 +334,18 @@ fn anonymised_export_drops_identifying_fields() {
             everything.push_str(&std::fs::read_to_string(&path).expect("read"));
         }
     }
-    for secret in ["Fanta", "+22370000001", "Diarra", "Awa Traoré", "Groupe de femmes", "Pelengana ferme"] {
-        assert!(!everything.contains(secret), "anonymised export contains {secret:?}");
+    for secret in [
+        "Fanta",
+        "+22370000001",
+        "Diarra",
+        "Awa Traoré",
+        "Groupe de femmes",
+        "Pelengana ferme",
+    ] {
+        assert!(
+            !everything.contains(secret),
+            "anonymised export contains {secret:?}"
+        );
     }
     let (headers, _, sessions, _) = read_csv(&csv_dir.join("session.csv"));
     for gone in ["title", "notes", "facilitators", "note_taker"] {
@@ -259,11 +353,19 @@ fn anonymised_export_drops_identifying_fields() {
     }
     // Counts below 5 are hidden; 7 women in S1 is published.
     let s = by_id(&sessions);
-    assert_eq!((s[&fx.s[0]]["women"].as_str(), s[&fx.s[0]]["men"].as_str()), ("7", "x"));
-    assert_eq!((s[&fx.s[1]]["women"].as_str(), s[&fx.s[1]]["men"].as_str()), ("x", "x"));
+    assert_eq!(
+        (s[&fx.s[0]]["women"].as_str(), s[&fx.s[0]]["men"].as_str()),
+        ("7", "x")
+    );
+    assert_eq!(
+        (s[&fx.s[1]]["women"].as_str(), s[&fx.s[1]]["men"].as_str()),
+        ("x", "x")
+    );
     // The quote from the session that agreed to quotes stays.
     let (_, _, findings, _) = read_csv(&csv_dir.join("finding.csv"));
-    assert!(findings.iter().any(|f| f["text"] == "Les femmes demandent des audiences foraines."));
+    assert!(findings
+        .iter()
+        .any(|f| f["text"] == "Les femmes demandent des audiences foraines."));
     let rec = query::get(fx.store.conn(), Entity::Export, &sum.export_id).expect("record");
     assert_eq!(rec.fields["anonymised"], Value::Bool(true));
     assert_eq!(rec.fields["min_cell"], Value::from(5));

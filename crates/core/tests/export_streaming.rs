@@ -13,7 +13,8 @@ const SADIOLA: &str = "e5ede3f5-1d45-5cc3-b925-41f7972dd82a";
 fn fill(store: &Store, participants: usize) {
     let c = store.conn();
     c.execute_batch("BEGIN").expect("begin");
-    c.execute("INSERT INTO study(id, title) VALUES ('st', 'Étude')", []).expect("study");
+    c.execute("INSERT INTO study(id, title) VALUES ('st', 'Étude')", [])
+        .expect("study");
     let per_session = 20;
     for s in 0..participants.div_ceil(per_session) {
         c.execute(
@@ -61,9 +62,25 @@ fn peak_added(f: impl FnOnce()) -> u64 {
 
 fn export_all(store: &mut Store, dir: &Path) -> u64 {
     let mut rows = 0;
-    for (format, name) in [(Format::Csv, "csv"), (Format::Xlsx, "out.xlsx"), (Format::Json, "out.json")] {
-        let sum = export::run(store, format, &dir.join(name), &ExportOptions::default(), &mut |_| {}).expect("export");
-        rows = sum.tables.iter().find(|t| t.table == "participant").map(|t| t.rows).unwrap_or(0);
+    for (format, name) in [
+        (Format::Csv, "csv"),
+        (Format::Xlsx, "out.xlsx"),
+        (Format::Json, "out.json"),
+    ] {
+        let sum = export::run(
+            store,
+            format,
+            &dir.join(name),
+            &ExportOptions::default(),
+            &mut |_| {},
+        )
+        .expect("export");
+        rows = sum
+            .tables
+            .iter()
+            .find(|t| t.table == "participant")
+            .map(|t| t.rows)
+            .unwrap_or(0);
     }
     rows
 }
@@ -85,11 +102,22 @@ fn large_export_memory_does_not_grow_with_participants() {
     let mut rows_large = 0;
     let large_kb = peak_added(|| rows_large = export_all(&mut large, &dir.path().join("l")));
     assert_eq!((rows_small, rows_large), (small_n as u64, large_n as u64));
-    let json_size = std::fs::metadata(dir.path().join("l/out.json")).expect("json").len();
+    let json_size = std::fs::metadata(dir.path().join("l/out.json"))
+        .expect("json")
+        .len();
     eprintln!("peak memory added: {small_n} participants {small_kb} kB, {large_n} participants {large_kb} kB; JSON {json_size} bytes");
     // 15 times the participants: loading them would add tens of MB (the JSON alone is
     // json_size bytes). Streaming keeps the growth to what the sessions index needs.
-    assert!(large_kb < 48 * 1024, "export of {large_n} participants added {large_kb} kB");
-    assert!(large_kb < small_kb + 24 * 1024, "memory grows with participants: {small_kb} kB -> {large_kb} kB");
-    assert!(json_size / 1024 > 2 * large_kb, "the measure would have caught loading the data");
+    assert!(
+        large_kb < 48 * 1024,
+        "export of {large_n} participants added {large_kb} kB"
+    );
+    assert!(
+        large_kb < small_kb + 24 * 1024,
+        "memory grows with participants: {small_kb} kB -> {large_kb} kB"
+    );
+    assert!(
+        json_size / 1024 > 2 * large_kb,
+        "the measure would have caught loading the data"
+    );
 }

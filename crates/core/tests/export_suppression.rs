@@ -15,7 +15,10 @@ use terrain_core::{Entity, Store};
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) % n
     }
 }
@@ -70,11 +73,25 @@ fn check(full: &Value, anon: &Value, min: i64) -> usize {
         .as_array()
         .expect("regions")
         .iter()
-        .map(|r| ((r["region_name"].as_str().unwrap_or("").to_string(), r["actor_group"].as_str().expect("g").to_string()), r))
+        .map(|r| {
+            (
+                (
+                    r["region_name"].as_str().unwrap_or("").to_string(),
+                    r["actor_group"].as_str().expect("g").to_string(),
+                ),
+                r,
+            )
+        })
         .collect();
-    for r in anon["tables"]["people_by_region"].as_array().expect("regions") {
+    for r in anon["tables"]["people_by_region"]
+        .as_array()
+        .expect("regions")
+    {
         let region = r["region_name"].as_str().unwrap_or("").to_string();
-        let truth = full_regions[&(region.clone(), r["actor_group"].as_str().expect("g").to_string())];
+        let truth = full_regions[&(
+            region.clone(),
+            r["actor_group"].as_str().expect("g").to_string(),
+        )];
         for (col, sex) in [("women", "female"), ("men", "male")] {
             let t = num(&truth[col]).expect("true count");
             match num(&r[col]) {
@@ -92,7 +109,10 @@ fn check(full: &Value, anon: &Value, min: i64) -> usize {
         }
     }
     for ((region, sex), n) in alone {
-        assert_ne!(n, 1, "a single hidden {sex} count in {region} can be worked out by subtraction");
+        assert_ne!(
+            n, 1,
+            "a single hidden {sex} count in {region} can be worked out by subtraction"
+        );
     }
     // No totals anywhere a reader could subtract from.
     for table in anon["tables"].as_object().expect("tables").values() {
@@ -112,19 +132,35 @@ fn suppression_never_leaks_on_random_datasets() {
         let dir = tempfile::tempdir().expect("tmp");
         let mut store = Store::open_in_dir(&dir.path().join("db")).expect("open");
         let mut rng = Lcg(seed * 7919 + 1);
-        let study = create(&mut store, Entity::Study, json!({"title": format!("S{seed}")}));
+        let study = create(
+            &mut store,
+            Entity::Study,
+            json!({"title": format!("S{seed}")}),
+        );
         let n_sessions = 2 + rng.next(5);
         for i in 0..n_sessions {
             let place = places[rng.next(2) as usize];
-            let s = create(&mut store, Entity::Session, json!({
+            let s = create(
+                &mut store,
+                Entity::Session,
+                json!({
                 "study_id": study, "session_type": "focus_group",
-                "date": format!("2025-01-{:02}", i + 1), "place_id": place}));
+                "date": format!("2025-01-{:02}", i + 1), "place_id": place}),
+            );
             for _ in 0..1 + rng.next(4) {
                 let sex = if rng.next(2) == 0 { "female" } else { "male" };
                 // Mostly large counts, some small ones, so both published and hidden cells occur.
-                let count = if rng.next(3) == 0 { rng.next(5) } else { 3 + rng.next(15) };
-                create(&mut store, Entity::Tally, json!({
-                    "session_id": s, "sex": sex, "actor_group": groups[rng.next(4) as usize], "count": count}));
+                let count = if rng.next(3) == 0 {
+                    rng.next(5)
+                } else {
+                    3 + rng.next(15)
+                };
+                create(
+                    &mut store,
+                    Entity::Tally,
+                    json!({
+                    "session_id": s, "sex": sex, "actor_group": groups[rng.next(4) as usize], "count": count}),
+                );
             }
         }
         let full = export_json(&mut store, dir.path(), false, 5);
@@ -142,10 +178,22 @@ fn a_lone_small_cell_gets_a_complementary_one() {
     let mut store = Store::open_in_dir(&dir.path().join("db")).expect("open");
     let study = create(&mut store, Entity::Study, json!({"title": "S"}));
     for (day, women) in [(1, 12), (2, 3)] {
-        let s = create(&mut store, Entity::Session, json!({
-            "study_id": study, "session_type": "focus_group", "date": format!("2025-01-0{day}"), "place_id": SADIOLA}));
-        create(&mut store, Entity::Tally, json!({"session_id": s, "sex": "female", "actor_group": "youth", "count": women}));
-        create(&mut store, Entity::Tally, json!({"session_id": s, "sex": "male", "actor_group": "youth", "count": 9}));
+        let s = create(
+            &mut store,
+            Entity::Session,
+            json!({
+            "study_id": study, "session_type": "focus_group", "date": format!("2025-01-0{day}"), "place_id": SADIOLA}),
+        );
+        create(
+            &mut store,
+            Entity::Tally,
+            json!({"session_id": s, "sex": "female", "actor_group": "youth", "count": women}),
+        );
+        create(
+            &mut store,
+            Entity::Tally,
+            json!({"session_id": s, "sex": "male", "actor_group": "youth", "count": 9}),
+        );
     }
     let full = export_json(&mut store, dir.path(), false, 5);
     let anon = export_json(&mut store, dir.path(), true, 5);

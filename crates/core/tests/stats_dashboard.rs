@@ -8,7 +8,9 @@ use terrain_core::query::KeyCount;
 use terrain_core::stats::{self, StatsFilter};
 
 fn kc(list: &[KeyCount]) -> Vec<(String, i64, i64)> {
-    list.iter().map(|k| (k.key.clone(), k.women, k.men)).collect()
+    list.iter()
+        .map(|k| (k.key.clone(), k.women, k.men))
+        .collect()
 }
 
 fn owned(v: &[(&str, i64, i64)]) -> Vec<(String, i64, i64)> {
@@ -44,7 +46,14 @@ fn people_by_region_and_actor_group() {
     let regions: Vec<(String, Option<String>, i64, i64)> = p
         .by_region
         .iter()
-        .map(|r| (r.region.name.clone(), r.region.pcode.clone(), r.women, r.men))
+        .map(|r| {
+            (
+                r.region.name.clone(),
+                r.region.pcode.clone(),
+                r.women,
+                r.men,
+            )
+        })
         .collect();
     assert_eq!(
         regions,
@@ -60,7 +69,12 @@ fn people_by_region_and_actor_group() {
     let p = stats::people(c, &f).expect("people");
     assert_eq!(
         kc(&p.by_region[0].by_age_band),
-        owned(&[("18_24", 5, 0), ("25_35", 2, 0), ("36_59", 1, 0), ("unknown", 0, 1)])
+        owned(&[
+            ("18_24", 5, 0),
+            ("25_35", 2, 0),
+            ("36_59", 1, 0),
+            ("unknown", 0, 1)
+        ])
     );
 
     // Filters: region, type, period, other study, everything.
@@ -70,18 +84,29 @@ fn people_by_region_and_actor_group() {
     assert_eq!((p.women, p.men), (1, 4));
     let mut f = study(&fx);
     f.session_type = Some("focus_group".into());
-    assert_eq!(stats::people(c, &f).map(|p| (p.women, p.men)).expect("p"), (8, 0));
+    assert_eq!(
+        stats::people(c, &f).map(|p| (p.women, p.men)).expect("p"),
+        (8, 0)
+    );
     let mut f = study(&fx);
     f.date_from = Some("2025-02-01".into());
     f.date_to = Some("2025-02-28".into());
-    assert_eq!(stats::people(c, &f).map(|p| (p.women, p.men)).expect("p"), (1, 4));
+    assert_eq!(
+        stats::people(c, &f).map(|p| (p.women, p.men)).expect("p"),
+        (1, 4)
+    );
     let f = StatsFilter {
         study_id: Some(fx.study_b.clone()),
         ..Default::default()
     };
-    assert_eq!(stats::people(c, &f).map(|p| (p.women, p.men)).expect("p"), (0, 2));
     assert_eq!(
-        stats::people(c, &StatsFilter::default()).map(|p| (p.women, p.men)).expect("p"),
+        stats::people(c, &f).map(|p| (p.women, p.men)).expect("p"),
+        (0, 2)
+    );
+    assert_eq!(
+        stats::people(c, &StatsFilter::default())
+            .map(|p| (p.women, p.men))
+            .expect("p"),
         (9, 7)
     );
 }
@@ -107,13 +132,31 @@ fn sessions_types_and_follow_up() {
         ]
     );
     let kayes = &s.by_region[0];
-    assert_eq!((kayes.region.name.as_str(), kayes.sessions, kayes.women, kayes.men), ("Kayes", 3, 8, 1));
+    assert_eq!(
+        (
+            kayes.region.name.as_str(),
+            kayes.sessions,
+            kayes.women,
+            kayes.men
+        ),
+        ("Kayes", 3, 8, 1)
+    );
     let follow: Vec<(String, i64, i64, i64)> = s
         .awaiting_follow_up
         .iter()
-        .map(|f| (f.region.name.clone(), f.consultations, f.validations, f.restitutions))
+        .map(|f| {
+            (
+                f.region.name.clone(),
+                f.consultations,
+                f.validations,
+                f.restitutions,
+            )
+        })
         .collect();
-    assert_eq!(follow, vec![("Kayes".into(), 2, 1, 0), ("Ségou".into(), 1, 0, 0)]);
+    assert_eq!(
+        follow,
+        vec![("Kayes".into(), 2, 1, 0), ("Ségou".into(), 1, 0, 0)]
+    );
     // The type filter does not hide the validation workshop from the follow-up question.
     let mut f = study(&fx);
     f.session_type = Some("focus_group".into());
@@ -163,8 +206,11 @@ fn methods_shares_and_languages() {
     assert_eq!(sh(&m.women_only), (1, 1, 2, 7, 0));
     assert_eq!(sh(&m.woman_facilitator), (1, 1, 2, 7, 0));
     assert_eq!(sh(&m.interpreter), (1, 1, 2, 1, 4));
-    let langs: Vec<(String, i64, i64, i64)> =
-        m.languages.iter().map(|l| (l.language.clone(), l.sessions, l.women, l.men)).collect();
+    let langs: Vec<(String, i64, i64, i64)> = m
+        .languages
+        .iter()
+        .map(|l| (l.language.clone(), l.sessions, l.women, l.men))
+        .collect();
     assert_eq!(langs, vec![("bm".into(), 2, 8, 4), ("fr".into(), 1, 7, 0)]);
 }
 
@@ -177,11 +223,22 @@ fn recommendations_by_theme_status_and_age() {
     f.as_of = Some(as_of.to_string());
     let r = stats::recommendations(fx.store.conn(), &f).expect("recs");
     assert_eq!(r.total, 3);
-    let counts = |v: &[stats::Count]| v.iter().map(|c| (c.key.clone(), c.count)).collect::<Vec<_>>();
-    assert_eq!(counts(&r.by_theme), vec![("justice".into(), 2), ("police".into(), 1)]);
+    let counts = |v: &[stats::Count]| {
+        v.iter()
+            .map(|c| (c.key.clone(), c.count))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        counts(&r.by_theme),
+        vec![("justice".into(), 2), ("police".into(), 1)]
+    );
     assert_eq!(
         counts(&r.by_status),
-        vec![("implemented".into(), 1), ("proposed".into(), 1), ("validated".into(), 1)]
+        vec![
+            ("implemented".into(), 1),
+            ("proposed".into(), 1),
+            ("validated".into(), 1)
+        ]
     );
     assert_eq!(
         counts(&r.by_target),
@@ -223,27 +280,52 @@ fn quality_consent_and_duplicates() {
     assert_eq!(without, vec![fx.s[1].as_str()]);
     assert_eq!((q.without_consent_women, q.without_consent_men), (1, 4));
     assert_eq!(q.duplicate_sessions.len(), 1);
-    let mut ids: Vec<&str> = q.duplicate_sessions[0].sessions.iter().map(|s| s.id.as_str()).collect();
+    let mut ids: Vec<&str> = q.duplicate_sessions[0]
+        .sessions
+        .iter()
+        .map(|s| s.id.as_str())
+        .collect();
     ids.sort();
     let mut want = vec![fx.s[0].as_str(), fx.s[3].as_str()];
     want.sort();
     assert_eq!(ids, want);
-    let devices: Vec<Option<&str>> = q.duplicate_sessions[0].sessions.iter().map(|s| s.device.as_deref()).collect();
+    let devices: Vec<Option<&str>> = q.duplicate_sessions[0]
+        .sessions
+        .iter()
+        .map(|s| s.device.as_deref())
+        .collect();
     assert!(devices.contains(&Some(OTHER_NODE)));
     assert!(devices.contains(&Some(fx.store.node_id())));
     let dups: Vec<(String, String, usize, i64, i64)> = q
         .duplicate_participants
         .iter()
-        .map(|d| (d.reason.clone(), d.key.clone(), d.participant_ids.len(), d.women, d.men))
+        .map(|d| {
+            (
+                d.reason.clone(),
+                d.key.clone(),
+                d.participant_ids.len(),
+                d.women,
+                d.men,
+            )
+        })
         .collect();
     assert_eq!(
         dups,
         vec![
             ("code".into(), "X-1".into(), 2, 1, 1),
-            ("profile".into(), "male · 35 · Gendarmerie nationale · chef de brigade".into(), 2, 0, 2),
+            (
+                "profile".into(),
+                "male · 35 · Gendarmerie nationale · chef de brigade".into(),
+                2,
+                0,
+                2
+            ),
         ]
     );
-    assert_eq!((q.duplicate_session_groups, q.duplicate_participant_groups), (1, 2));
+    assert_eq!(
+        (q.duplicate_session_groups, q.duplicate_participant_groups),
+        (1, 2)
+    );
 }
 
 #[test]
@@ -251,7 +333,11 @@ fn activity_per_facilitator_and_device() {
     let dir = tempfile::tempdir().expect("tmp");
     let fx = build(dir.path());
     let a = stats::activity(fx.store.conn(), &study(&fx)).expect("activity");
-    let who = |v: &[stats::WhoCount]| v.iter().map(|w| (w.key.clone(), w.sessions, w.women, w.men)).collect::<Vec<_>>();
+    let who = |v: &[stats::WhoCount]| {
+        v.iter()
+            .map(|w| (w.key.clone(), w.sessions, w.women, w.men))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(
         who(&a.by_facilitator),
         vec![
@@ -262,7 +348,10 @@ fn activity_per_facilitator_and_device() {
     );
     assert_eq!(
         who(&a.by_device),
-        vec![(fx.store.node_id().to_string(), 3, 8, 5), (OTHER_NODE.to_string(), 1, 1, 0)]
+        vec![
+            (fx.store.node_id().to_string(), 3, 8, 5),
+            (OTHER_NODE.to_string(), 1, 1, 0)
+        ]
     );
 }
 

@@ -12,7 +12,13 @@ use terrain_core::{Entity, Lang};
 fn report_in_both_languages() {
     let dir = tempfile::tempdir().expect("tmp");
     let mut fx = build(dir.path());
-    let fr = study_report(fx.store.conn(), &fx.study_a, Lang::Fr, Some("2030-01-01".into())).expect("fr");
+    let fr = study_report(
+        fx.store.conn(),
+        &fx.study_a,
+        Lang::Fr,
+        Some("2030-01-01".into()),
+    )
+    .expect("fr");
     assert!(fr.html.starts_with("<!DOCTYPE html><html lang=\"fr\">"));
     assert!(fr.html.ends_with("</html>"));
     for needle in [
@@ -40,7 +46,11 @@ fn report_in_both_languages() {
     assert!(!en.html.contains("Personnes consultées par région"));
 
     // Text typed by people is escaped.
-    let id = create(&mut fx.store, Entity::Study, json!({"title": "A <script>x</script> & b"}));
+    let id = create(
+        &mut fx.store,
+        Entity::Study,
+        json!({"title": "A <script>x</script> & b"}),
+    );
     let r = study_report(fx.store.conn(), &id, Lang::Fr, None).expect("report");
     assert!(r.html.contains("A &lt;script&gt;x&lt;/script&gt; &amp; b"));
     assert!(!r.html.contains("<script>"));

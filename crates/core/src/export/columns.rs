@@ -89,7 +89,14 @@ pub struct CodebookEntry {
     pub allowed_values: String,
 }
 
-pub const CODEBOOK_COLUMNS: [&str; 6] = ["table", "column", "hxl", "meaning_fr", "meaning_en", "allowed_values"];
+pub const CODEBOOK_COLUMNS: [&str; 6] = [
+    "table",
+    "column",
+    "hxl",
+    "meaning_fr",
+    "meaning_en",
+    "allowed_values",
+];
 
 impl CodebookEntry {
     pub fn cells(&self) -> [&str; 6] {
@@ -108,25 +115,41 @@ impl CodebookEntry {
 pub fn allowed_of(kind: Kind) -> String {
     match kind {
         Kind::Text { max } if max >= 100_000 => "texte libre / free text".to_string(),
-        Kind::Text { max } => format!("texte libre, {max} caractères au plus / free text, at most {max} characters"),
-        Kind::Int { min, max } => format!("nombre entier de {min} à {max} / whole number from {min} to {max}"),
+        Kind::Text { max } => {
+            format!("texte libre, {max} caractères au plus / free text, at most {max} characters")
+        }
+        Kind::Int { min, max } => {
+            format!("nombre entier de {min} à {max} / whole number from {min} to {max}")
+        }
         Kind::Bool => "1 = oui / yes ; 0 = non / no".to_string(),
         Kind::Date => "date AAAA-MM-JJ / date YYYY-MM-DD".to_string(),
         Kind::Choice(values) => values.join(", "),
-        Kind::Ref(e) => format!("identifiant d'un(e) {} / id of a {}", e.label(crate::Lang::Fr), e.label(crate::Lang::En)),
-        Kind::Codes => "codes séparés par « ; » (JSON : liste) / codes separated by \"; \" (JSON: list)".to_string(),
-        Kind::Names => "noms séparés par « ; » (JSON : liste) / names separated by \"; \" (JSON: list)".to_string(),
+        Kind::Ref(e) => format!(
+            "identifiant d'un(e) {} / id of a {}",
+            e.label(crate::Lang::Fr),
+            e.label(crate::Lang::En)
+        ),
+        Kind::Codes => {
+            "codes séparés par « ; » (JSON : liste) / codes separated by \"; \" (JSON: list)"
+                .to_string()
+        }
+        Kind::Names => {
+            "noms séparés par « ; » (JSON : liste) / names separated by \"; \" (JSON: list)"
+                .to_string()
+        }
     }
 }
 
 /// A column straight from a schema field. Custom HXL tags are `#x_<field>`.
 pub fn field(entity: Entity, name: &'static str, hxl: Option<&str>) -> Col {
-    let def = entity
-        .field(name)
-        .unwrap_or_else(|| panic!("{entity} has no field {name}: the export columns are out of step with schema.rs"));
+    let def = entity.field(name).unwrap_or_else(|| {
+        panic!("{entity} has no field {name}: the export columns are out of step with schema.rs")
+    });
     Col {
         name,
-        hxl: hxl.map(str::to_string).unwrap_or_else(|| format!("#x_{name}")),
+        hxl: hxl
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("#x_{name}")),
         label_fr: def.label_fr.to_string(),
         label_en: def.label_en.to_string(),
         allowed: allowed_of(def.kind),
@@ -148,13 +171,17 @@ pub fn id_col(entity: Entity, hxl: &str) -> Col {
     derived(
         "id",
         hxl,
-        &format!("identifiant de l'enregistrement ({})", entity.label(crate::Lang::Fr)),
+        &format!(
+            "identifiant de l'enregistrement ({})",
+            entity.label(crate::Lang::Fr)
+        ),
         &format!("record id ({})", entity.label(crate::Lang::En)),
         "UUID",
     )
 }
 
-const COUNT_ALLOWED: &str = "nombre entier ≥ 0 ; « x » = masqué dans un export anonymisé (moins que l'effectif \
+const COUNT_ALLOWED: &str =
+    "nombre entier ≥ 0 ; « x » = masqué dans un export anonymisé (moins que l'effectif \
     minimal, ou masqué pour qu'un petit effectif ne puisse pas être recalculé) / whole number ≥ 0; \
     \"x\" = hidden in an anonymised export (below the minimum cell size, or hidden so that a small \
     count cannot be worked out by subtraction)";
@@ -164,9 +191,21 @@ pub fn count_col(name: &'static str, hxl: &str, fr: &str, en: &str) -> Col {
 }
 
 /// The name and P-code columns of one level of the gazetteer.
-pub fn place_cols(name: &'static str, code: &'static str, hxl: &str, fr: &str, en: &str) -> [Col; 2] {
+pub fn place_cols(
+    name: &'static str,
+    code: &'static str,
+    hxl: &str,
+    fr: &str,
+    en: &str,
+) -> [Col; 2] {
     [
-        derived(name, &format!("{hxl}+name"), &format!("{fr} (nom)"), &format!("{en} (name)"), "nom du répertoire des lieux / gazetteer name"),
+        derived(
+            name,
+            &format!("{hxl}+name"),
+            &format!("{fr} (nom)"),
+            &format!("{en} (name)"),
+            "nom du répertoire des lieux / gazetteer name",
+        ),
         derived(
             code,
             &format!("{hxl}+code"),

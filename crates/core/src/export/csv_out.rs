@@ -53,9 +53,11 @@ impl Sink for CsvSink {
     fn table(&mut self, name: &str, cols: &[Col]) -> Result<()> {
         let hxl = self.hxl;
         let w = self.open(name)?;
-        w.write_record(cols.iter().map(|c| c.name)).map_err(csv_err)?;
+        w.write_record(cols.iter().map(|c| c.name))
+            .map_err(csv_err)?;
         if hxl {
-            w.write_record(cols.iter().map(|c| c.hxl.as_str())).map_err(csv_err)?;
+            w.write_record(cols.iter().map(|c| c.hxl.as_str()))
+                .map_err(csv_err)?;
         }
         Ok(())
     }
@@ -65,7 +67,8 @@ impl Sink for CsvSink {
             .current
             .as_mut()
             .ok_or_else(|| Error::Refused("CSV row outside a table".into()))?;
-        w.write_record(cells.iter().map(Cell::flat)).map_err(csv_err)
+        w.write_record(cells.iter().map(Cell::flat))
+            .map_err(csv_err)
     }
 
     fn end_table(&mut self) -> Result<()> {

@@ -57,14 +57,18 @@ impl Sink for JsonSink {
         self.out.write_all(b":[")?;
         self.columns = cols.iter().map(|c| c.name).collect();
         if self.hxl {
-            let tags = cols.iter().map(|c| (c.name.to_string(), Json::String(c.hxl.clone()))).collect();
+            let tags = cols
+                .iter()
+                .map(|c| (c.name.to_string(), Json::String(c.hxl.clone())))
+                .collect();
             self.hxl_map.insert(name.to_string(), Json::Object(tags));
         }
         Ok(())
     }
 
     fn row(&mut self, cells: &[Cell]) -> Result<()> {
-        self.out.write_all(if self.first_row { b"\n" } else { b",\n" })?;
+        self.out
+            .write_all(if self.first_row { b"\n" } else { b",\n" })?;
         self.first_row = false;
         let obj: serde_json::Map<String, Json> = self
             .columns

@@ -235,7 +235,13 @@ fn session_cols(anonymised: bool) -> Vec<Col> {
     let mut c = vec![
         id_col(e, "#activity+id"),
         field(e, "study_id", Some("#x_study+id")),
-        derived("organisation", "#org", "organisation de l'étude", "organisation of the study", "texte libre / free text"),
+        derived(
+            "organisation",
+            "#org",
+            "organisation de l'étude",
+            "organisation of the study",
+            "texte libre / free text",
+        ),
         field(e, "session_type", Some("#activity+type")),
     ];
     if !anonymised {
@@ -243,10 +249,34 @@ fn session_cols(anonymised: bool) -> Vec<Col> {
     }
     c.push(field(e, "date", Some("#date")));
     c.push(field(e, "duration_minutes", None));
-    c.extend(place_cols("region_name", "region_pcode", "#adm1", "région", "region"));
-    c.extend(place_cols("cercle_name", "cercle_pcode", "#adm2", "cercle", "cercle"));
-    c.extend(place_cols("commune_name", "commune_pcode", "#adm3", "commune", "commune"));
-    c.extend(place_cols("place_name", "place_pcode", "#loc", "lieu de la séance", "session place"));
+    c.extend(place_cols(
+        "region_name",
+        "region_pcode",
+        "#adm1",
+        "région",
+        "region",
+    ));
+    c.extend(place_cols(
+        "cercle_name",
+        "cercle_pcode",
+        "#adm2",
+        "cercle",
+        "cercle",
+    ));
+    c.extend(place_cols(
+        "commune_name",
+        "commune_pcode",
+        "#adm3",
+        "commune",
+        "commune",
+    ));
+    c.extend(place_cols(
+        "place_name",
+        "place_pcode",
+        "#loc",
+        "lieu de la séance",
+        "session place",
+    ));
     c.push(field(e, "place_id", Some("#loc+id")));
     c.push(field(e, "languages", Some("#language")));
     if !anonymised {
@@ -268,20 +298,65 @@ fn session_cols(anonymised: bool) -> Vec<Col> {
     if !anonymised {
         c.push(field(e, "notes", Some("#description")));
     }
-    c.push(count_col("women", "#reached+f", "femmes consultées", "women consulted"));
-    c.push(count_col("men", "#reached+m", "hommes consultés", "men consulted"));
+    c.push(count_col(
+        "women",
+        "#reached+f",
+        "femmes consultées",
+        "women consulted",
+    ));
+    c.push(count_col(
+        "men",
+        "#reached+m",
+        "hommes consultés",
+        "men consulted",
+    ));
     c
 }
 
 fn participant_cols() -> Vec<Col> {
     let e = Entity::Participant;
-    let mut c = vec![id_col(e, "#x_participant+id"), field(e, "session_id", Some("#activity+id"))];
-    for f in ["code", "sex", "age", "age_band", "actor_group", "institution", "role"] {
-        c.push(field(e, f, if f == "institution" { Some("#x_institution") } else { None }));
+    let mut c = vec![
+        id_col(e, "#x_participant+id"),
+        field(e, "session_id", Some("#activity+id")),
+    ];
+    for f in [
+        "code",
+        "sex",
+        "age",
+        "age_band",
+        "actor_group",
+        "institution",
+        "role",
+    ] {
+        c.push(field(
+            e,
+            f,
+            if f == "institution" {
+                Some("#x_institution")
+            } else {
+                None
+            },
+        ));
     }
-    c.extend(place_cols("home_commune_name", "home_commune_pcode", "#x_home_commune", "commune de résidence", "home commune"));
+    c.extend(place_cols(
+        "home_commune_name",
+        "home_commune_pcode",
+        "#x_home_commune",
+        "commune de résidence",
+        "home commune",
+    ));
     for f in ["consent", "name", "phone"] {
-        c.push(field(e, f, if f == "phone" { Some("#contact+phone") } else if f == "name" { Some("#contact+name") } else { None }));
+        c.push(field(
+            e,
+            f,
+            if f == "phone" {
+                Some("#contact+phone")
+            } else if f == "name" {
+                Some("#contact+name")
+            } else {
+                None
+            },
+        ));
     }
     c
 }
@@ -325,7 +400,8 @@ fn recommendation_cols() -> Vec<Col> {
 }
 
 fn region_cols() -> Vec<Col> {
-    let mut c: Vec<Col> = place_cols("region_name", "region_pcode", "#adm1", "région", "region").into();
+    let mut c: Vec<Col> =
+        place_cols("region_name", "region_pcode", "#adm1", "région", "region").into();
     c.push(derived(
         "actor_group",
         "#x_actor_group",
@@ -333,8 +409,18 @@ fn region_cols() -> Vec<Col> {
         "actor group",
         &format!("{}, unknown", crate::schema::ACTOR_GROUPS.join(", ")),
     ));
-    c.push(count_col("women", "#reached+f", "femmes consultées", "women consulted"));
-    c.push(count_col("men", "#reached+m", "hommes consultés", "men consulted"));
+    c.push(count_col(
+        "women",
+        "#reached+f",
+        "femmes consultées",
+        "women consulted",
+    ));
+    c.push(count_col(
+        "men",
+        "#reached+m",
+        "hommes consultés",
+        "men consulted",
+    ));
     c
 }
 
@@ -366,7 +452,11 @@ impl Suppression {
     /// is alone: session cells and actor-group cells of a region add up to the same total, so
     /// a single hidden one would be that total minus the published ones. Zeros are not counted
     /// as protection, since a reader may know them (a women-only session has no men).
-    pub(crate) fn compute(min: i64, sessions: &HashMap<String, crate::stats::SessionInfo>, regions: &RegionTable) -> Suppression {
+    pub(crate) fn compute(
+        min: i64,
+        sessions: &HashMap<String, crate::stats::SessionInfo>,
+        regions: &RegionTable,
+    ) -> Suppression {
         let mut s = Suppression::default();
         for (id, info) in sessions {
             for sex in ["female", "male"] {
@@ -386,7 +476,10 @@ impl Suppression {
         }
         let mut by_region: HashMap<String, Vec<&crate::stats::SessionInfo>> = HashMap::new();
         for info in sessions.values() {
-            by_region.entry(region_key(&info.region)).or_default().push(info);
+            by_region
+                .entry(region_key(&info.region))
+                .or_default()
+                .push(info);
         }
         loop {
             let mut changed = false;
@@ -396,18 +489,27 @@ impl Suppression {
                 for sex in ["female", "male"] {
                     let hidden_sessions = region_sessions
                         .iter()
-                        .filter(|i| s.sessions.contains(&(i.id.clone(), sex)) && sex_count(&i.people, sex) > 0)
+                        .filter(|i| {
+                            s.sessions.contains(&(i.id.clone(), sex))
+                                && sex_count(&i.people, sex) > 0
+                        })
                         .count();
                     let hidden_groups = groups
                         .iter()
-                        .filter(|(g, c)| s.region_cells.contains(&(key.clone(), (*g).clone(), sex)) && sex_count(c, sex) > 0)
+                        .filter(|(g, c)| {
+                            s.region_cells.contains(&(key.clone(), (*g).clone(), sex))
+                                && sex_count(c, sex) > 0
+                        })
                         .count();
                     if hidden_sessions + hidden_groups != 1 {
                         continue;
                     }
                     let group = groups
                         .iter()
-                        .filter(|(g, c)| sex_count(c, sex) > 0 && !s.region_cells.contains(&(key.clone(), (*g).clone(), sex)))
+                        .filter(|(g, c)| {
+                            sex_count(c, sex) > 0
+                                && !s.region_cells.contains(&(key.clone(), (*g).clone(), sex))
+                        })
                         .min_by_key(|(g, c)| (sex_count(c, sex), (*g).clone()));
                     if let Some((g, _)) = group {
                         s.region_cells.insert((key.clone(), g.clone(), sex));
@@ -416,7 +518,10 @@ impl Suppression {
                     }
                     let session = region_sessions
                         .iter()
-                        .filter(|i| sex_count(&i.people, sex) > 0 && !s.sessions.contains(&(i.id.clone(), sex)))
+                        .filter(|i| {
+                            sex_count(&i.people, sex) > 0
+                                && !s.sessions.contains(&(i.id.clone(), sex))
+                        })
                         .min_by_key(|i| (sex_count(&i.people, sex), i.id.clone()));
                     if let Some(i) = session {
                         s.sessions.insert((i.id.clone(), sex));
@@ -465,7 +570,11 @@ pub fn run(
     let sink: Box<dyn Sink> = match format {
         Format::Csv => Box::new(csv_out::CsvSink::create(out, opts.hxl)?),
         Format::Xlsx => Box::new(xlsx_out::XlsxSink::create(out, opts.hxl)?),
-        Format::Json => Box::new(json_out::JsonSink::create(out, opts.hxl, &header_json(store, format, opts))?),
+        Format::Json => Box::new(json_out::JsonSink::create(
+            out,
+            opts.hxl,
+            &header_json(store, format, opts),
+        )?),
     };
     let (files, counts, suppressed) = write_all(store.conn(), sink, opts, progress)?;
     let mut fields = BTreeMap::new();
@@ -478,14 +587,23 @@ pub fn run(
     if let Some(u) = opts.user_name.as_deref().filter(|u| !u.trim().is_empty()) {
         fields.insert("user_name".into(), Json::String(u.trim().to_string()));
     }
-    fields.insert("filters".into(), Json::String(opts.filters_json().to_string()));
+    fields.insert(
+        "filters".into(),
+        Json::String(opts.filters_json().to_string()),
+    );
     fields.insert("hxl".into(), Json::Bool(opts.hxl));
     fields.insert("anonymised".into(), Json::Bool(opts.anonymised));
     if opts.anonymised {
         fields.insert("min_cell".into(), Json::from(opts.min_cell));
     }
-    let rows: serde_json::Map<String, Json> = counts.iter().map(|c| (c.table.clone(), Json::from(c.rows))).collect();
-    fields.insert("row_counts".into(), Json::String(Json::Object(rows).to_string()));
+    let rows: serde_json::Map<String, Json> = counts
+        .iter()
+        .map(|c| (c.table.clone(), Json::from(c.rows)))
+        .collect();
+    fields.insert(
+        "row_counts".into(),
+        Json::String(Json::Object(rows).to_string()),
+    );
     let export_id = store.create(Entity::Export, &fields)?;
     Ok(ExportSummary {
         export_id,
@@ -582,7 +700,7 @@ struct TableWriter<'a> {
 
 impl TableWriter<'_> {
     fn tick(&mut self, table: &str, done: u64, total: u64) {
-        if done % EVERY == 0 {
+        if done.is_multiple_of(EVERY) {
             (self.progress)(&Progress {
                 table: table.to_string(),
                 done,
@@ -623,7 +741,12 @@ impl TableWriter<'_> {
                FROM study WHERE deleted = 0",
         );
         let mut params = Vec::new();
-        if let Some(s) = self.opts.study_id.as_deref().filter(|s| !s.trim().is_empty()) {
+        if let Some(s) = self
+            .opts
+            .study_id
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+        {
             sql.push_str(" AND id = ?1");
             params.push(s.to_string());
         }
@@ -730,7 +853,12 @@ impl TableWriter<'_> {
                 continue;
             }
             let home: Option<String> = r.get(9)?;
-            let mut c = vec![Cell::Text(r.get(0)?), Cell::Text(sid), Cell::text(r.get(2)?), Cell::text(r.get(3)?)];
+            let mut c = vec![
+                Cell::Text(r.get(0)?),
+                Cell::Text(sid),
+                Cell::text(r.get(2)?),
+                Cell::text(r.get(3)?),
+            ];
             c.push(Cell::int(r.get(4)?));
             for i in 5..9 {
                 c.push(Cell::text(r.get(i)?));
@@ -800,7 +928,13 @@ impl TableWriter<'_> {
             } else {
                 Cell::text(r.get(3)?)
             };
-            let c = [Cell::Text(r.get(0)?), Cell::Text(sid), Cell::text(r.get(2)?), text, Cell::text(r.get(4)?)];
+            let c = [
+                Cell::Text(r.get(0)?),
+                Cell::Text(sid),
+                Cell::text(r.get(2)?),
+                text,
+                Cell::text(r.get(4)?),
+            ];
             self.sink.row(&c)?;
             n += 1;
             self.tick("finding", n, total);
@@ -814,7 +948,12 @@ impl TableWriter<'_> {
                FROM recommendation WHERE deleted = 0",
         );
         let mut params = Vec::new();
-        if let Some(s) = self.opts.study_id.as_deref().filter(|s| !s.trim().is_empty()) {
+        if let Some(s) = self
+            .opts
+            .study_id
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+        {
             sql.push_str(" AND study_id = ?1");
             params.push(s.to_string());
         }
@@ -863,7 +1002,11 @@ impl TableWriter<'_> {
             for (g, c) in groups {
                 let key = region_key(r);
                 let cell = |sex: &'static str, v: i64| {
-                    if self.supp.region_cells.contains(&(key.clone(), g.clone(), sex)) {
+                    if self
+                        .supp
+                        .region_cells
+                        .contains(&(key.clone(), g.clone(), sex))
+                    {
                         Cell::Suppressed
                     } else {
                         Cell::Int(v)

@@ -54,7 +54,8 @@ impl XlsxSink {
         let ws = self.book.add_worksheet_with_constant_memory();
         ws.set_name(name).map_err(xlsx_err)?;
         for (i, h) in headers.iter().enumerate() {
-            ws.write_string_with_format(0, i as u16, *h, &self.bold).map_err(xlsx_err)?;
+            ws.write_string_with_format(0, i as u16, *h, &self.bold)
+                .map_err(xlsx_err)?;
         }
         self.row = 1;
         if let Some(tags) = tags {
@@ -69,10 +70,16 @@ impl XlsxSink {
 
     fn new_part(&mut self) -> Result<()> {
         self.part += 1;
-        let name = if self.part == 1 { self.table.clone() } else { format!("{}_{}", self.table, self.part) };
+        let name = if self.part == 1 {
+            self.table.clone()
+        } else {
+            format!("{}_{}", self.table, self.part)
+        };
         let cols = std::mem::take(&mut self.cols);
         let headers: Vec<&str> = cols.iter().map(|c| c.name).collect();
-        let tags = self.hxl.then(|| cols.iter().map(|c| c.hxl.clone()).collect());
+        let tags = self
+            .hxl
+            .then(|| cols.iter().map(|c| c.hxl.clone()).collect());
         let out = self.sheet(&name, &headers, tags);
         self.cols = cols;
         out
@@ -92,7 +99,10 @@ impl Sink for XlsxSink {
             self.new_part()?;
         }
         let row = self.row;
-        let ws = self.book.worksheet_from_index(self.sheet).map_err(xlsx_err)?;
+        let ws = self
+            .book
+            .worksheet_from_index(self.sheet)
+            .map_err(xlsx_err)?;
         for (i, cell) in cells.iter().enumerate() {
             let col = i as u16;
             match cell {
@@ -101,7 +111,8 @@ impl Sink for XlsxSink {
                     ws.write_number(row, col, *v as f64).map_err(xlsx_err)?;
                 }
                 Cell::Bool(b) => {
-                    ws.write_number(row, col, if *b { 1.0 } else { 0.0 }).map_err(xlsx_err)?;
+                    ws.write_number(row, col, if *b { 1.0 } else { 0.0 })
+                        .map_err(xlsx_err)?;
                 }
                 other => {
                     ws.write_string(row, col, other.flat()).map_err(xlsx_err)?;
@@ -118,10 +129,14 @@ impl Sink for XlsxSink {
 
     fn codebook(&mut self, entries: &[CodebookEntry]) -> Result<()> {
         self.sheet("codebook", &CODEBOOK_COLUMNS, None)?;
-        let ws = self.book.worksheet_from_index(self.sheet).map_err(xlsx_err)?;
+        let ws = self
+            .book
+            .worksheet_from_index(self.sheet)
+            .map_err(xlsx_err)?;
         for (r, e) in entries.iter().enumerate() {
             for (c, v) in e.cells().iter().enumerate() {
-                ws.write_string(r as u32 + 1, c as u16, *v).map_err(xlsx_err)?;
+                ws.write_string(r as u32 + 1, c as u16, *v)
+                    .map_err(xlsx_err)?;
             }
         }
         Ok(())
