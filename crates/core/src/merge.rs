@@ -131,28 +131,6 @@ impl NodeMap for Nodes {
     }
 }
 
-/// The write path's node lookup (a closure).
-struct ClosureNodes<'f, F> {
-    forward: &'f mut F,
-}
-
-impl<F: FnMut(&str) -> Result<i64>> NodeMap for ClosureNodes<'_, F> {
-    fn idx(&mut self, _conn: &Connection, node_id: &str) -> Result<i64> {
-        (self.forward)(node_id)
-    }
-}
-
-/// Applies one change inside the caller's transaction. `node_idx` maps node ids to local handles.
-pub(crate) fn apply(
-    conn: &Connection,
-    change: &Change,
-    node_idx: &mut impl FnMut(&str) -> Result<i64>,
-) -> Result<Applied> {
-    let mut nodes = ClosureNodes { forward: node_idx };
-    let (_, applied) = apply_batch(conn, std::slice::from_ref(change), &mut nodes)?;
-    Ok(applied.first().copied().unwrap_or(Applied::Duplicate))
-}
-
 /// What applying a batch did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Outcome {
@@ -343,6 +321,22 @@ pub(crate) fn apply_batch(
         .execute((scope.unwrap_or(""), node, seq))?;
     }
     Ok((out, applied))
+}
+
+/// The stamp winning each field of a record (the write path's `prev`s).
+pub(crate) fn field_stamps(conn: &Connection, row_id: &str) -> Result<HashMap<String, Stamp>> {
+    Ok(held_winners(conn, row_id)?
+        .into_iter()
+        .map(|(field, (h, _))| {
+            (
+                field,
+                Stamp {
+                    hlc: h.hlc,
+                    node: h.node,
+                },
+            )
+        })
+        .collect())
 }
 
 /// The winning held change of each field of a record, with its value.

@@ -110,21 +110,6 @@ impl Writer<'_> {
         );
     }
 
-    /// Applies a received change (sync). Checks nothing about the value: the caller did.
-    pub(crate) fn apply_received(&mut self, change: &Change) -> Result<merge::Applied> {
-        let mut cache = std::mem::take(&mut self.node_cache);
-        let result = merge::apply(&self.tx, change, &mut |id: &str| {
-            if let Some(i) = cache.get(id) {
-                return Ok(*i);
-            }
-            let i = store::node_idx(&self.tx, id)?;
-            cache.insert(id.to_string(), i);
-            Ok(i)
-        });
-        self.node_cache = cache;
-        result
-    }
-
     /// Creates a record with a new UUIDv7 id and returns the id.
     pub fn create(&mut self, entity: Entity, fields: &Fields) -> Result<String> {
         let id = uuid::Uuid::now_v7().to_string();
@@ -149,11 +134,11 @@ impl Writer<'_> {
             Some((k, v)) => self.study_of(entity, id, k, &v)?,
             None => self.study_of(entity, id, "", &SqlValue::Null)?,
         };
-        for (name, value) in values {
-            if value != SqlValue::Null {
-                self.put(entity, id, name, value, study.clone())?;
-            }
-        }
+        let values = values
+            .into_iter()
+            .filter(|(_, v)| *v != SqlValue::Null)
+            .collect();
+        self.put_all(entity, id, values, study)?;
         Ok(())
     }
 
@@ -185,15 +170,14 @@ impl Writer<'_> {
         let mut merged = current.clone();
         merged.extend(values.iter().map(|(k, v)| (*k, v.clone())));
         check_dates(entity, &merged)?;
-        let mut changed = 0;
         let study = self.study_of(entity, id, "", &SqlValue::Null)?;
-        for (name, value) in values {
-            if current.get(name) != Some(&value) {
-                self.put(entity, id, name, value, study.clone())?;
-                changed += 1;
-            }
-        }
-        Ok(changed)
+        let changed: Vec<(&str, SqlValue)> = values
+            .into_iter()
+            .filter(|(name, value)| current.get(name) != Some(value))
+            .collect();
+        let count = changed.len();
+        self.put_all(entity, id, changed, study)?;
+        Ok(count)
     }
 
     pub fn delete(&mut self, entity: Entity, id: &str) -> Result<()> {
@@ -231,25 +215,45 @@ impl Writer<'_> {
         value: SqlValue,
         study: Option<String>,
     ) -> Result<()> {
-        let prev = merge::winner(&self.tx, id, field)?.map(|(stamp, _)| stamp);
-        self.hlc = clock::tick(self.hlc, clock::wall_millis(self.clock_offset_ms));
-        let hlc = match &prev {
-            Some(p) if p.hlc >= self.hlc => p.hlc + 1,
-            _ => self.hlc,
-        };
-        self.seq += 1;
-        let change = Change {
-            node: self.node_id.clone(),
-            seq: self.seq,
-            study,
-            entity,
-            row_id: id.to_string(),
-            field: field.to_string(),
-            value,
-            hlc,
-            prev,
-        };
-        self.apply_received(&change)?;
+        self.put_all(entity, id, vec![(field, value)], study)
+    }
+
+    /// Appends one local change per field of one record and applies them together: one
+    /// look-up of the record's current stamps and one row write, whatever the field count.
+    fn put_all(
+        &mut self,
+        entity: Entity,
+        id: &str,
+        values: Vec<(&str, SqlValue)>,
+        study: Option<String>,
+    ) -> Result<()> {
+        if values.is_empty() {
+            return Ok(());
+        }
+        let winners = merge::field_stamps(&self.tx, id)?;
+        let mut changes = Vec::with_capacity(values.len());
+        for (field, value) in values {
+            let prev = winners.get(field).cloned();
+            self.hlc = clock::tick(self.hlc, clock::wall_millis(self.clock_offset_ms));
+            let hlc = match &prev {
+                Some(p) if p.hlc >= self.hlc => p.hlc + 1,
+                _ => self.hlc,
+            };
+            self.seq += 1;
+            changes.push(Change {
+                node: self.node_id.clone(),
+                seq: self.seq,
+                study: study.clone(),
+                entity,
+                row_id: id.to_string(),
+                field: field.to_string(),
+                value,
+                hlc,
+                prev,
+            });
+        }
+        let mut nodes = merge::Nodes::for_batch(self, &changes)?;
+        merge::apply_batch(&self.tx, &changes, &mut nodes)?;
         Ok(())
     }
 
