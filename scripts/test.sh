@@ -72,8 +72,9 @@ else
   logged cargotest cargo test --workspace
 fi
 
-step "desktop app debug build (cargo build -p terrain-app)"
-cargo build -p terrain-app
+# The e2e tests drive the app binary and use the `terrain` CLI to prepare data.
+step "debug builds of the desktop app and the CLI (cargo build -p terrain-app -p terrain-cli)"
+cargo build -p terrain-app -p terrain-cli
 # tests/e2e/sync.test.mjs prepares and runs a real hub with the `terrain` command.
 cargo build -p terrain-cli
 
