@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
 import { ARTIFACTS, Driver, REPO } from './webdriver.mjs';
 
@@ -16,7 +16,7 @@ const SADIOLA = 'e5ede3f5-1d45-5cc3-b925-41f7972dd82a'; // Kayes region
 const PELENGANA = 'e0d688fc-e603-5e02-b219-f93037ae2eff'; // Ségou region
 
 function cli() {
-  const target = process.env.CARGO_TARGET_DIR ? join(REPO, process.env.CARGO_TARGET_DIR) : join(REPO, 'target');
+  const target = process.env.CARGO_TARGET_DIR ? resolve(REPO, process.env.CARGO_TARGET_DIR) : join(REPO, 'target');
   for (const profile of ['debug', 'release']) {
     const bin = join(target, profile, process.platform === 'win32' ? 'terrain.exe' : 'terrain');
     if (existsSync(bin)) return bin;
