@@ -313,24 +313,30 @@ fn read_range(
         stmt.query((idx, from, to, scope))?
     };
     while let Some(r) = rows.next()? {
-        let entity: String = r.get(2)?;
-        let prev_hlc: Option<i64> = r.get(7)?;
-        let prev_node: Option<String> = r.get(8)?;
-        each(Change {
-            node: node.clone(),
-            seq: r.get(0)?,
-            study: r.get(1)?,
-            entity: Entity::parse(&entity).ok_or(Error::UnknownEntity(entity))?,
-            row_id: r.get(3)?,
-            field: r.get(4)?,
-            value: r.get(5)?,
-            hlc: r.get(6)?,
-            prev: prev_hlc
-                .zip(prev_node)
-                .map(|(hlc, node)| Stamp { hlc, node }),
-        })?;
+        each(change_from_row(r, node)?)?;
     }
     Ok(())
+}
+
+/// A change of `node` read from a row selected as in `RANGE_SELECT` (seq, study, entity,
+/// row_id, field, value, hlc, prev_hlc, prev node id).
+pub(crate) fn change_from_row(r: &rusqlite::Row<'_>, node: &str) -> Result<Change> {
+    let entity: String = r.get(2)?;
+    let prev_hlc: Option<i64> = r.get(7)?;
+    let prev_node: Option<String> = r.get(8)?;
+    Ok(Change {
+        node: node.to_string(),
+        seq: r.get(0)?,
+        study: r.get(1)?,
+        entity: Entity::parse(&entity).ok_or(Error::UnknownEntity(entity))?,
+        row_id: r.get(3)?,
+        field: r.get(4)?,
+        value: r.get(5)?,
+        hlc: r.get(6)?,
+        prev: prev_hlc
+            .zip(prev_node)
+            .map(|(hlc, node)| Stamp { hlc, node }),
+    })
 }
 
 fn count_range(conn: &Connection, p: &(String, i64, String, i64, i64)) -> Result<u64> {

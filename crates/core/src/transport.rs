@@ -7,9 +7,8 @@
 
 use rusqlite::Connection;
 
-use crate::error::{Error, Result};
-use crate::merge::{Change, Stamp};
-use crate::schema::Entity;
+use crate::error::Result;
+use crate::merge::Change;
 use crate::store;
 use crate::sync::{held_vector, Vector};
 
@@ -84,22 +83,7 @@ pub fn next_batch(
             if bytes >= max_bytes && !out.is_empty() {
                 return Ok((out, true));
             }
-            let entity: String = r.get(2)?;
-            let prev_hlc: Option<i64> = r.get(7)?;
-            let prev_node: Option<String> = r.get(8)?;
-            out.push(Change {
-                node: node.clone(),
-                seq: r.get(0)?,
-                study: r.get(1)?,
-                entity: Entity::parse(&entity).ok_or(Error::UnknownEntity(entity))?,
-                row_id: r.get(3)?,
-                field: r.get(4)?,
-                value: r.get(5)?,
-                hlc: r.get(6)?,
-                prev: prev_hlc
-                    .zip(prev_node)
-                    .map(|(hlc, node)| Stamp { hlc, node }),
-            });
+            out.push(crate::sync::change_from_row(r, &node)?);
             bytes += out.last().map_or(0, weight);
         }
         if out.len() >= max || bytes >= max_bytes {
@@ -142,6 +126,7 @@ pub fn advance(base: &mut Vector, batch: &[Change]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::Entity;
     use crate::sync::apply_changes;
     use crate::Store;
     use serde_json::json;
