@@ -70,15 +70,17 @@ fn json_of(entity: Entity, field: &str, v: &SqlValue) -> Json {
 /// The change in force for a field: (node id, seq, hlc, value).
 fn current(
     conn: &Connection,
+    entity: Entity,
     row_id: &str,
     field: &str,
 ) -> Result<Option<(String, i64, i64, SqlValue)>> {
     Ok(conn
         .prepare_cached(
             "SELECT n.node_id, c.seq, c.hlc, c.value FROM changes c JOIN nodes n ON n.idx = c.node
-              WHERE c.row_id = ?1 AND c.field = ?2 ORDER BY c.hlc DESC, n.node_id DESC LIMIT 1",
+              WHERE c.entity = ?3 AND c.row_id = ?1 AND c.field = ?2
+              ORDER BY c.hlc DESC, n.node_id DESC LIMIT 1",
         )?
-        .query_row((row_id, field), |r| {
+        .query_row((row_id, field, entity.as_str()), |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })
         .optional()?)
@@ -89,7 +91,7 @@ pub fn list_conflicts(conn: &Connection, include_resolved: bool) -> Result<Vec<C
     let mut stmt = conn.prepare(
         "SELECT k.row_id, k.field, k.entity, k.loser_hlc, ln.node_id, k.loser_value, lc.seq, lc.study
            FROM conflicts k JOIN nodes ln ON ln.idx = k.loser_node
-           LEFT JOIN changes lc ON lc.row_id = k.row_id AND lc.field = k.field
+           LEFT JOIN changes lc ON lc.entity = k.entity AND lc.row_id = k.row_id AND lc.field = k.field
                                AND lc.hlc = k.loser_hlc AND lc.node = k.loser_node
           ORDER BY k.row_id, k.field, k.loser_hlc, ln.node_id",
     )?;
@@ -119,12 +121,13 @@ pub fn list_conflicts(conn: &Connection, include_resolved: bool) -> Result<Vec<C
         if picked.is_some() && !include_resolved {
             continue;
         }
-        let winner = current(conn, &row_id, &field)?.map(|(wn, ws, wh, wv)| ConflictValue {
-            value_id: format!("{wn}:{ws}"),
-            value: json_of(entity, &field, &wv),
-            device: wn,
-            at: clock::to_rfc3339(wh),
-        });
+        let winner =
+            current(conn, entity, &row_id, &field)?.map(|(wn, ws, wh, wv)| ConflictValue {
+                value_id: format!("{wn}:{ws}"),
+                value: json_of(entity, &field, &wv),
+                device: wn,
+                at: clock::to_rfc3339(wh),
+            });
         out.push(Conflict {
             id,
             entity,
@@ -172,8 +175,9 @@ pub fn resolve_conflict(store: &mut Store, conflict_id: &str, value_id: &str) ->
     let picked: SqlValue = store
         .conn()
         .query_row(
-            "SELECT c.value FROM changes c JOIN nodes n ON n.idx = c.node WHERE n.node_id = ?1 AND c.seq = ?2",
-            (node, seq),
+            "SELECT c.value FROM changes c JOIN nodes n ON n.idx = c.node
+              WHERE c.entity = ?3 AND c.row_id = ?4 AND n.node_id = ?1 AND c.seq = ?2",
+            (node, seq, conflict.entity.as_str(), &conflict.row_id),
             |r| r.get(0),
         )
         .optional()?
@@ -181,7 +185,7 @@ pub fn resolve_conflict(store: &mut Store, conflict_id: &str, value_id: &str) ->
     store.write(|w| {
         let study = w.study_of(conflict.entity, &conflict.row_id, "", &SqlValue::Null)?;
         w.resolution_study = study.clone().or(conflict.study.clone());
-        let now = merge::winner(w.conn(), &conflict.row_id, &conflict.field)?;
+        let now = merge::winner(w.conn(), conflict.entity, &conflict.row_id, &conflict.field)?;
         if now.as_ref().map(|(_, v)| v) != Some(&picked) {
             w.put(
                 conflict.entity,

@@ -96,13 +96,33 @@ pub fn list_devices(store: &Store) -> Result<Vec<Device>> {
     let conn = store.conn();
     let now = clock::wall_millis(store.clock_offset_ms);
     // The newest stamp of each origin: the stamp of its highest seq held.
+    // Per scope, the run holding the node's highest seq there gives that change's stamp.
     let mut stmt = conn.prepare(
-        "SELECT n.node_id, c.hlc FROM version_vector v JOIN nodes n ON n.idx = v.node
-           JOIN changes c ON c.node = v.node AND c.seq = v.max_seq",
+        "SELECT n.node_id, v.max_seq,
+                (SELECT l.hlc + (l.fields ->> ('$[' || (v.max_seq - l.first_seq) || '][2]')) FROM change_log l
+                  WHERE l.study IS nullif(v.scope, '') AND l.node = v.node AND l.first_seq <= v.max_seq
+                  ORDER BY l.first_seq DESC LIMIT 1)
+           FROM scope_vector v JOIN nodes n ON n.idx = v.node",
     )?;
-    let mut latest: std::collections::BTreeMap<String, i64> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let mut newest: std::collections::BTreeMap<String, (i64, i64)> = Default::default();
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, Option<i64>>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (node, seq, hlc) = row?;
+        if let Some(hlc) = hlc {
+            let e = newest.entry(node).or_insert((seq, hlc));
+            if seq > e.0 {
+                *e = (seq, hlc);
+            }
+        }
+    }
+    let mut latest: std::collections::BTreeMap<String, i64> =
+        newest.into_iter().map(|(n, (_, h))| (n, h)).collect();
     let mut out = Vec::new();
     let mut stmt = conn.prepare(
         "SELECT node_id, label, last_sync_ms, clock_offset_ms FROM devices ORDER BY node_id",

@@ -40,7 +40,7 @@ fn stored_records(conn: &Connection, entity: Entity) -> Result<Vec<Json>> {
         .join(", ");
     let sql = format!(
         "SELECT t.id, {cols} FROM {table} t
-          WHERE t.id IN (SELECT row_id FROM changes WHERE entity = ?1) ORDER BY t.id",
+          WHERE t.id IN (SELECT row_id FROM change_log WHERE entity = ?1) ORDER BY t.id",
         table = entity.as_str()
     );
     let mut stmt = conn.prepare(&sql)?;
@@ -91,7 +91,7 @@ fn conflicts_json(conn: &Connection, study: Option<&str>) -> Result<Vec<Json>> {
     let mut stmt = conn.prepare(
         "SELECT k.entity, k.row_id, k.field, k.loser_hlc, n.node_id, k.loser_value, lc.study
            FROM conflicts k JOIN nodes n ON n.idx = k.loser_node
-           LEFT JOIN changes lc ON lc.row_id = k.row_id AND lc.field = k.field
+           LEFT JOIN changes lc ON lc.entity = k.entity AND lc.row_id = k.row_id AND lc.field = k.field
                                AND lc.hlc = k.loser_hlc AND lc.node = k.loser_node
           ORDER BY k.row_id, k.field, k.loser_hlc, n.node_id",
     )?;

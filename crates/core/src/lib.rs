@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod bundle;
+mod changelog;
 pub mod clock;
 pub mod conflicts;
 pub mod demo;

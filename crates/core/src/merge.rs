@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension};
 
+use crate::changelog::{self, EntryRef, Run};
 use crate::error::Result;
 use crate::schema::Entity;
 
@@ -72,25 +73,20 @@ pub enum Applied {
 /// The value currently winning a field, with its stamp.
 pub(crate) fn winner(
     conn: &Connection,
+    entity: Entity,
     row_id: &str,
     field: &str,
 ) -> Result<Option<(Stamp, SqlValue)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT c.hlc, n.node_id, c.value FROM changes c JOIN nodes n ON n.idx = c.node
-         WHERE c.row_id = ?1 AND c.field = ?2
-         ORDER BY c.hlc DESC, n.node_id DESC LIMIT 1",
-    )?;
-    Ok(stmt
-        .query_row((row_id, field), |r| {
-            Ok((
-                Stamp {
-                    hlc: r.get(0)?,
-                    node: r.get(1)?,
-                },
-                r.get::<_, SqlValue>(2)?,
-            ))
-        })
-        .optional()?)
+    let runs = changelog::record_runs(conn, entity, row_id)?;
+    Ok(winners_of(&runs).remove(field).map(|(h, v)| {
+        (
+            Stamp {
+                hlc: h.hlc,
+                node: h.node.to_string(),
+            },
+            v.clone(),
+        )
+    }))
 }
 
 /// Maps node ids to this database's integer handles and back.
@@ -157,16 +153,84 @@ impl Outcome {
 }
 
 /// A held change's stamp with the handle of its node.
-#[derive(Debug, Clone)]
-struct Held {
+#[derive(Debug, Clone, Copy)]
+struct Held<'a> {
     hlc: i64,
     node_idx: i64,
-    node: String,
+    node: &'a str,
 }
 
-impl Held {
+impl Held<'_> {
     fn key(&self) -> (i64, &str) {
-        (self.hlc, self.node.as_str())
+        (self.hlc, self.node)
+    }
+}
+
+/// What merging keeps across the batches of one transaction: per (scope, node) the highest
+/// seq held (read once, then kept up to date) and the vector entries still to write, which
+/// are written once when the transaction commits rather than once per record.
+#[derive(Default)]
+pub(crate) struct MergeState {
+    /// scope ('' for shared records) → node handle → highest seq held, this transaction's
+    /// changes included.
+    held_max: HashMap<String, HashMap<i64, i64>>,
+    /// The same, for the changes added in this transaction only.
+    added: HashMap<String, HashMap<i64, i64>>,
+    /// Row upserts by (entity, columns set): see `set_columns`.
+    upsert_sql: HashMap<Vec<u8>, String>,
+}
+
+impl MergeState {
+    /// The highest seq of `node` held in `scope`: a change above it cannot be held yet.
+    fn held_max(&mut self, conn: &Connection, scope: &str, node: i64) -> Result<i64> {
+        if let Some(m) = self.held_max.get(scope).and_then(|m| m.get(&node)) {
+            return Ok(*m);
+        }
+        let m: i64 = conn
+            .prepare_cached("SELECT max_seq FROM scope_vector WHERE scope = ?1 AND node = ?2")?
+            .query_row((scope, node), |r| r.get(0))
+            .optional()?
+            .unwrap_or(0);
+        self.held_max
+            .entry(scope.to_string())
+            .or_default()
+            .insert(node, m);
+        Ok(m)
+    }
+
+    fn note(&mut self, scope: &str, node: i64, seq: i64) {
+        for map in [&mut self.held_max, &mut self.added] {
+            let per_node = match map.get_mut(scope) {
+                Some(m) => m,
+                None => map.entry(scope.to_string()).or_default(),
+            };
+            let m = per_node.entry(node).or_insert(seq);
+            *m = (*m).max(seq);
+        }
+    }
+
+    /// Writes the version vectors of what this transaction added.
+    pub(crate) fn flush(&mut self, conn: &Connection) -> Result<()> {
+        let mut per_node: HashMap<i64, i64> = HashMap::new();
+        for (scope, nodes) in self.added.drain() {
+            for (node, seq) in nodes {
+                conn.prepare_cached(
+                    "INSERT INTO scope_vector(scope, node, max_seq) VALUES (?1, ?2, ?3)
+                     ON CONFLICT(scope, node) DO UPDATE SET max_seq = max(max_seq, excluded.max_seq)",
+                )?
+                .execute((&scope, node, seq))?;
+                let m = per_node.entry(node).or_insert(seq);
+                *m = (*m).max(seq);
+            }
+        }
+        for (node, seq) in per_node {
+            conn.prepare_cached(
+                "INSERT INTO version_vector(node, max_seq) VALUES (?1, ?2)
+                 ON CONFLICT(node) DO UPDATE SET max_seq = max(max_seq, excluded.max_seq)",
+            )?
+            .execute((node, seq))?;
+        }
+        Ok(())
     }
 }
 
@@ -174,18 +238,35 @@ impl Held {
 /// one write per record rather than several per field. Entities and fields must have been
 /// checked against the schema. The state reached depends only on the set of changes held:
 /// per field the greatest (hlc, node id) wins, and a non-winning change goes to the conflict
-/// log unless a held change names it as its `prev`.
+/// log unless a held change names it as its `prev`. `known_new`: the changes are of a record
+/// just created here, so there is nothing to look up. The version vectors are written by
+/// `state.flush` before the transaction commits.
 pub(crate) fn apply_batch(
     conn: &Connection,
     changes: &[Change],
     nodes: &mut impl NodeMap,
+    state: &mut MergeState,
+    known_new: bool,
 ) -> Result<(Outcome, Vec<Applied>)> {
     let mut out = Outcome::default();
     let mut applied = vec![Applied::Duplicate; changes.len()];
     // Records in first-seen order, each with the indices of its changes.
     let mut rows: Vec<(Entity, &str, Vec<usize>)> = Vec::new();
     let mut row_pos: HashMap<(Entity, &str), usize> = HashMap::new();
-    for (i, c) in changes.iter().enumerate() {
+    let one_record = changes.first().is_some_and(|first| {
+        changes
+            .iter()
+            .all(|c| c.entity == first.entity && c.row_id == first.row_id)
+    });
+    if one_record {
+        // A record written here: nothing to group.
+        rows.push((
+            changes[0].entity,
+            &changes[0].row_id,
+            (0..changes.len()).collect(),
+        ));
+    }
+    for (i, c) in changes.iter().enumerate().filter(|_| !one_record) {
         let pos = *row_pos
             .entry((c.entity, c.row_id.as_str()))
             .or_insert_with(|| {
@@ -194,48 +275,46 @@ pub(crate) fn apply_batch(
             });
         rows[pos].2.push(i);
     }
-    let mut vv: HashMap<i64, i64> = HashMap::new();
-    let mut scope_vv: HashMap<(Option<&str>, i64), i64> = HashMap::new();
     for (entity, row_id, idxs) in rows {
-        let existing = held_winners(conn, row_id)?;
-        let row_is_new = existing.is_empty();
-        // Insert; keep the newly held ones per field.
+        let runs = if known_new {
+            Vec::new()
+        } else {
+            changelog::record_runs(conn, entity, row_id)?
+        };
+        let row_is_new = runs.is_empty();
+        let existing = winners_of(&runs);
+        // Newly held changes: per field, and as (origin, seq, index, prev node) for the log.
         let mut fresh: BTreeMap<&str, Vec<(usize, Held)>> = BTreeMap::new();
+        let mut to_log: Vec<(i64, i64, usize, Option<i64>)> = Vec::new();
+        // The (scope, origin) of the previous change and its highest seq held: the changes of
+        // a record nearly always share both.
+        let mut last: Option<(&str, i64, i64)> = None;
         for i in idxs {
             let c = &changes[i];
             let origin = nodes.idx(conn, &c.node)?;
+            let scope = c.study.as_deref().unwrap_or("");
+            // A change above the highest seq held cannot be held yet: no look-up for nearly
+            // every change received.
+            let max = match last {
+                Some((s, o, m)) if s == scope && o == origin => m,
+                _ => state.held_max(conn, scope, origin)?,
+            };
+            let held = runs.iter().any(|r| r.holds(origin, c.seq))
+                || to_log
+                    .iter()
+                    .any(|(o, s, _, _)| *o == origin && *s == c.seq)
+                || (c.seq <= max && changelog::holds(conn, c.study.as_deref(), origin, c.seq)?);
+            if held {
+                out.duplicates += 1;
+                continue;
+            }
             let prev_node = match &c.prev {
                 Some(p) => Some(nodes.idx(conn, &p.node)?),
                 None => None,
             };
-            let inserted = conn
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO changes(node, seq, study, entity, row_id, field, value, hlc, prev_hlc, prev_node)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                )?
-                .execute((
-                    origin,
-                    c.seq,
-                    &c.study,
-                    c.entity.as_str(),
-                    &c.row_id,
-                    &c.field,
-                    &c.value,
-                    c.hlc,
-                    c.prev.as_ref().map(|p| p.hlc),
-                    prev_node,
-                ))?;
-            if inserted == 0 {
-                out.duplicates += 1;
-                continue;
-            }
             out.applied += 1;
-            let m = vv.entry(origin).or_insert(c.seq);
-            *m = (*m).max(c.seq);
-            let m = scope_vv
-                .entry((c.study.as_deref(), origin))
-                .or_insert(c.seq);
-            *m = (*m).max(c.seq);
+            state.note(scope, origin, c.seq);
+            last = Some((scope, origin, max.max(c.seq)));
             if let (Some(p), Some(pn)) = (&c.prev, prev_node) {
                 // The replaced value was seen: it is not lost, whenever it arrives.
                 conn.prepare_cached(
@@ -247,18 +326,20 @@ pub(crate) fn apply_batch(
                 )?
                 .execute((&c.row_id, &c.field, p.hlc, pn))?;
             }
+            to_log.push((origin, c.seq, i, prev_node));
             fresh.entry(c.field.as_str()).or_default().push((
                 i,
                 Held {
                     hlc: c.hlc,
                     node_idx: origin,
-                    node: c.node.clone(),
+                    node: &c.node,
                 },
             ));
         }
         if fresh.is_empty() {
             continue;
         }
+        write_runs(conn, entity, row_id, changes, &mut to_log)?;
         if row_is_new && entity != Entity::Resolution {
             out.new_records += 1;
         }
@@ -268,7 +349,7 @@ pub(crate) fn apply_batch(
             let best_new = news
                 .iter()
                 .max_by(|a, b| a.1.key().cmp(&b.1.key()))
-                .map(|(i, h)| (*i, h.clone()));
+                .map(|(i, h)| (*i, *h));
             let Some((best_i, best)) = best_new else {
                 continue;
             };
@@ -303,64 +384,95 @@ pub(crate) fn apply_batch(
             }
         }
         if !columns.is_empty() {
-            set_columns(conn, entity, row_id, &columns)?;
+            set_columns(conn, state, entity, row_id, &mut columns)?;
         }
-    }
-    for (node, seq) in vv {
-        conn.prepare_cached(
-            "INSERT INTO version_vector(node, max_seq) VALUES (?1, ?2)
-             ON CONFLICT(node) DO UPDATE SET max_seq = max(max_seq, excluded.max_seq)",
-        )?
-        .execute((node, seq))?;
-    }
-    for ((scope, node), seq) in scope_vv {
-        conn.prepare_cached(
-            "INSERT INTO scope_vector(scope, node, max_seq) VALUES (?1, ?2, ?3)
-             ON CONFLICT(scope, node) DO UPDATE SET max_seq = max(max_seq, excluded.max_seq)",
-        )?
-        .execute((scope.unwrap_or(""), node, seq))?;
     }
     Ok((out, applied))
 }
 
+/// Stores a record's newly held changes as runs: consecutive seqs of one origin in one scope.
+fn write_runs(
+    conn: &Connection,
+    entity: Entity,
+    row_id: &str,
+    changes: &[Change],
+    to_log: &mut [(i64, i64, usize, Option<i64>)],
+) -> Result<()> {
+    to_log.sort_unstable_by_key(|(origin, seq, _, _)| (*origin, *seq));
+    let mut start = 0;
+    while start < to_log.len() {
+        let (origin, first_seq, first_i, _) = to_log[start];
+        let study = changes[first_i].study.as_deref();
+        let mut end = start + 1;
+        while end < to_log.len() {
+            let (o, s, i, _) = to_log[end];
+            if o != origin
+                || s != first_seq + (end - start) as i64
+                || changes[i].study.as_deref() != study
+            {
+                break;
+            }
+            end += 1;
+        }
+        let entries: Vec<EntryRef<'_>> = to_log[start..end]
+            .iter()
+            .map(|(_, _, i, prev_node)| {
+                let c = &changes[*i];
+                EntryRef {
+                    field: &c.field,
+                    value: &c.value,
+                    hlc: c.hlc,
+                    prev_hlc: c.prev.as_ref().map(|p| p.hlc),
+                    prev_node: *prev_node,
+                }
+            })
+            .collect();
+        changelog::insert_run(conn, origin, study, entity, row_id, first_seq, &entries)?;
+        start = end;
+    }
+    Ok(())
+}
+
 /// The stamp winning each field of a record (the write path's `prev`s).
-pub(crate) fn field_stamps(conn: &Connection, row_id: &str) -> Result<HashMap<String, Stamp>> {
-    Ok(held_winners(conn, row_id)?
+pub(crate) fn field_stamps(
+    conn: &Connection,
+    entity: Entity,
+    row_id: &str,
+) -> Result<HashMap<String, Stamp>> {
+    let runs = changelog::record_runs(conn, entity, row_id)?;
+    Ok(winners_of(&runs)
         .into_iter()
         .map(|(field, (h, _))| {
             (
-                field,
+                field.to_string(),
                 Stamp {
                     hlc: h.hlc,
-                    node: h.node,
+                    node: h.node.to_string(),
                 },
             )
         })
         .collect())
 }
 
-/// The winning held change of each field of a record, with its value.
-fn held_winners(conn: &Connection, row_id: &str) -> Result<HashMap<String, (Held, SqlValue)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT c.field, c.hlc, c.node, n.node_id, c.value FROM changes c JOIN nodes n ON n.idx = c.node
-          WHERE c.row_id = ?1",
-    )?;
-    let mut rows = stmt.query([row_id])?;
-    let mut out: HashMap<String, (Held, SqlValue)> = HashMap::new();
-    while let Some(r) = rows.next()? {
-        let field: String = r.get(0)?;
-        let held = Held {
-            hlc: r.get(1)?,
-            node_idx: r.get(2)?,
-            node: r.get(3)?,
-        };
-        let better = out.get(&field).is_none_or(|(w, _)| held.key() > w.key());
-        if better {
-            let value: SqlValue = r.get(4)?;
-            out.insert(field, (held, value));
+/// The winning held change of each field, with its value, among a record's runs.
+fn winners_of(runs: &[Run]) -> HashMap<&str, (Held<'_>, &SqlValue)> {
+    let mut out: HashMap<&str, (Held<'_>, &SqlValue)> = HashMap::new();
+    for run in runs {
+        for e in &run.entries {
+            let held = Held {
+                hlc: e.hlc,
+                node_idx: run.node,
+                node: &run.node_id,
+            };
+            if out
+                .get(e.field.as_str())
+                .is_none_or(|(w, _)| held.key() > w.key())
+            {
+                out.insert(&e.field, (held, &e.value));
+            }
         }
     }
-    Ok(out)
+    out
 }
 
 fn is_superseded(conn: &Connection, row_id: &str, field: &str, h: &Held) -> Result<bool> {
@@ -392,24 +504,47 @@ fn add_conflict(
 /// statement. Fields were checked against the schema, so they are real columns.
 fn set_columns(
     conn: &Connection,
+    state: &mut MergeState,
     entity: Entity,
     row_id: &str,
-    columns: &[(&str, &SqlValue)],
+    columns: &mut [(&str, &SqlValue)],
 ) -> Result<()> {
-    let names: Vec<String> = columns.iter().map(|(f, _)| format!("\"{f}\"")).collect();
-    let marks: Vec<String> = (0..columns.len()).map(|i| format!("?{}", i + 2)).collect();
-    let sets: Vec<String> = names
-        .iter()
-        .map(|n| format!("{n} = excluded.{n}"))
-        .collect();
-    let sql = format!(
-        "INSERT INTO {}(id, {}) VALUES (?1, {}) ON CONFLICT(id) DO UPDATE SET {}",
-        entity.as_str(),
-        names.join(", "),
-        marks.join(", "),
-        sets.join(", ")
+    // The statement's text depends only on which columns are set: built once per set.
+    let position = |name: &str| {
+        entity
+            .fields()
+            .iter()
+            .position(|f| f.name == name)
+            .unwrap_or(usize::MAX)
+    };
+    columns.sort_by_key(|(name, _)| position(name));
+    let mut key: Vec<u8> = Vec::with_capacity(columns.len() + 1);
+    key.push(entity as u8);
+    key.extend(
+        columns
+            .iter()
+            .map(|(name, _)| position(name).min(255) as u8),
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let sql = match state.upsert_sql.get(&key) {
+        Some(sql) => sql,
+        None => {
+            let names: Vec<String> = columns.iter().map(|(f, _)| format!("\"{f}\"")).collect();
+            let marks: Vec<String> = (0..columns.len()).map(|i| format!("?{}", i + 2)).collect();
+            let sets: Vec<String> = names
+                .iter()
+                .map(|n| format!("{n} = excluded.{n}"))
+                .collect();
+            let sql = format!(
+                "INSERT INTO {}(id, {}) VALUES (?1, {}) ON CONFLICT(id) DO UPDATE SET {}",
+                entity.as_str(),
+                names.join(", "),
+                marks.join(", "),
+                sets.join(", ")
+            );
+            state.upsert_sql.entry(key).or_insert(sql)
+        }
+    };
+    let mut stmt = conn.prepare_cached(sql)?;
     stmt.raw_bind_parameter(1, row_id)?;
     for (i, (_, v)) in columns.iter().enumerate() {
         stmt.raw_bind_parameter(i + 2, *v)?;

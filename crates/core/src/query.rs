@@ -485,14 +485,14 @@ pub fn history(conn: &Connection, entity: Entity, id: &str) -> Result<Vec<Histor
     let mut stmt = conn.prepare_cached(
         "SELECT c.field, c.value, c.hlc, n.node_id, pv.value
            FROM changes c JOIN nodes n ON n.idx = c.node
-           LEFT JOIN changes pv ON pv.row_id = c.row_id AND pv.field = c.field
-                               AND pv.hlc = c.prev_hlc AND pv.node = c.prev_node
-          WHERE c.row_id = ?1
+           LEFT JOIN changes pv ON pv.entity = c.entity AND pv.row_id = c.row_id
+                               AND pv.field = c.field AND pv.hlc = c.prev_hlc AND pv.node = c.prev_node
+          WHERE c.entity = ?2 AND c.row_id = ?1
           ORDER BY c.hlc, n.node_id",
     )?;
     let mut out: Vec<HistoryEntry> = Vec::new();
     let mut winners: BTreeMap<String, Stamp> = BTreeMap::new();
-    let mut rows = stmt.query([id])?;
+    let mut rows = stmt.query((id, entity.as_str()))?;
     while let Some(r) = rows.next()? {
         let field: String = r.get(0)?;
         let Some(def) = entity.field(&field) else {

@@ -58,6 +58,9 @@ pub struct Store {
     pub(crate) clock_offset_ms: i64,
 }
 
+/// The page cache of a store, in KiB (negative: SQLite's unit for a size in KiB).
+pub const CACHE_KIB: i64 = -16_384;
+
 impl Store {
     /// Opens (creating if needed) the store in a data directory.
     pub fn open_in_dir(dir: &Path) -> Result<Store> {
@@ -81,6 +84,9 @@ impl Store {
         )?;
         // A participant's write runs about twenty distinct statements, more than the default 16.
         conn.set_prepared_statement_cache_capacity(64);
+        // 16 MB of page cache (SQLite's default is 2 MB): a long attendance list or a merge
+        // keeps its index pages in memory instead of spilling and re-reading them.
+        conn.pragma_update(None, "cache_size", CACHE_KIB)?;
         migrate(&mut conn)?;
         let path = path.to_path_buf();
         let (node_id, node_idx) = ensure_node_identity(&conn, &path)?;

@@ -7,7 +7,7 @@
 //! replica holds of each (scope, node) is always a prefix, a killed import leaves a prefix,
 //! and importing the same bundle again completes it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use base64::engine::general_purpose::STANDARD as B64;
@@ -19,10 +19,10 @@ use ts_rs::TS;
 
 use crate::bundle::{self, BundleWriter, Header, VectorEntry};
 use crate::error::{Error, Result};
-use crate::merge::{self, Change, Nodes, Outcome, Stamp};
+use crate::merge::{Change, Outcome, Stamp};
 use crate::schema::{Entity, Kind};
 use crate::store::{self, Store};
-use crate::{clock, devices, keys, Lang};
+use crate::{changelog, clock, devices, keys, Lang};
 
 /// Why a sync operation was refused. Every refusal changes nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -287,67 +287,63 @@ fn plan(conn: &Connection, held: &Vector, base: &Vector) -> Result<Plan> {
     Ok(out)
 }
 
-const RANGE_SELECT: &str =
-    "SELECT c.seq, c.study, c.entity, c.row_id, c.field, c.value, c.hlc, c.prev_hlc, pn.node_id
-       FROM changes c LEFT JOIN nodes pn ON pn.idx = c.prev_node";
-
-fn range_sql(scope: &str, what: &str) -> String {
-    let cond = if scope.is_empty() {
-        "c.study IS NULL"
-    } else {
-        "c.study = ?4"
-    };
-    format!("{what} WHERE {cond} AND c.node = ?1 AND c.seq > ?2 AND c.seq <= ?3 ORDER BY c.seq")
+/// Node handles → node ids, for the prev stamps of changes read from the log.
+pub(crate) fn node_names(conn: &Connection) -> Result<HashMap<i64, String>> {
+    let mut stmt = conn.prepare_cached("SELECT idx, node_id FROM nodes")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Reads a planned range of one node's changes, in seq order.
-fn read_range(
+fn scope_of(scope: &str) -> Option<&str> {
+    (!scope.is_empty()).then_some(scope)
+}
+
+/// Reads a planned range of one node's changes in seq order, at most `limit`; `each` says
+/// whether to go on.
+pub(crate) fn read_range(
     conn: &Connection,
+    names: &HashMap<i64, String>,
     (scope, idx, node, from, to): &(String, i64, String, i64, i64),
-    each: &mut dyn FnMut(Change) -> Result<()>,
+    limit: usize,
+    each: &mut dyn FnMut(Change) -> Result<bool>,
 ) -> Result<()> {
-    let mut stmt = conn.prepare_cached(&range_sql(scope, RANGE_SELECT))?;
-    let mut rows = if scope.is_empty() {
-        stmt.query((idx, from, to))?
-    } else {
-        stmt.query((idx, from, to, scope))?
-    };
-    while let Some(r) = rows.next()? {
-        each(change_from_row(r, node)?)?;
-    }
-    Ok(())
+    changelog::read_range(
+        conn,
+        scope_of(scope),
+        *idx,
+        *from,
+        *to,
+        limit,
+        &mut |item| {
+            let e = item.entry;
+            let prev = match (e.prev_hlc, e.prev_node) {
+                (Some(hlc), Some(n)) => Some(Stamp {
+                    hlc,
+                    node: names
+                        .get(&n)
+                        .cloned()
+                        .ok_or_else(|| Error::Refused(format!("unknown node handle {n}")))?,
+                }),
+                _ => None,
+            };
+            each(Change {
+                node: node.clone(),
+                seq: item.seq,
+                study: item.study.clone(),
+                entity: item.entity,
+                row_id: item.row_id.to_string(),
+                field: e.field,
+                value: e.value,
+                hlc: e.hlc,
+                prev,
+            })
+        },
+    )
 }
 
-/// A change of `node` read from a row selected as in `RANGE_SELECT` (seq, study, entity,
-/// row_id, field, value, hlc, prev_hlc, prev node id).
-pub(crate) fn change_from_row(r: &rusqlite::Row<'_>, node: &str) -> Result<Change> {
-    let entity: String = r.get(2)?;
-    let prev_hlc: Option<i64> = r.get(7)?;
-    let prev_node: Option<String> = r.get(8)?;
-    Ok(Change {
-        node: node.to_string(),
-        seq: r.get(0)?,
-        study: r.get(1)?,
-        entity: Entity::parse(&entity).ok_or(Error::UnknownEntity(entity))?,
-        row_id: r.get(3)?,
-        field: r.get(4)?,
-        value: r.get(5)?,
-        hlc: r.get(6)?,
-        prev: prev_hlc
-            .zip(prev_node)
-            .map(|(hlc, node)| Stamp { hlc, node }),
-    })
-}
-
-fn count_range(conn: &Connection, p: &(String, i64, String, i64, i64)) -> Result<u64> {
+pub(crate) fn count_range(conn: &Connection, p: &(String, i64, String, i64, i64)) -> Result<u64> {
     let (scope, idx, _, from, to) = p;
-    let mut stmt = conn.prepare_cached(&range_sql(scope, "SELECT count(*) FROM changes c"))?;
-    let n: i64 = if scope.is_empty() {
-        stmt.query_row((idx, from, to), |r| r.get(0))?
-    } else {
-        stmt.query_row((idx, from, to, scope), |r| r.get(0))?
-    };
-    Ok(n as u64)
+    changelog::count_range(conn, scope_of(scope), *idx, *from, *to)
 }
 
 /// [`export_bundle`] with a chosen batch size (tests use small ones).
@@ -397,8 +393,9 @@ pub fn export_bundle_with(
         done,
         total,
     });
+    let names = node_names(&tx)?;
     for p in &plan {
-        read_range(&tx, p, &mut |c| {
+        read_range(&tx, &names, p, usize::MAX, &mut |c| {
             buf.push(c);
             if buf.len() == batch_size {
                 writer.write_batch(&buf)?;
@@ -410,7 +407,7 @@ pub fn export_bundle_with(
                     total,
                 });
             }
-            Ok(())
+            Ok(true)
         })?;
     }
     if !buf.is_empty() {
@@ -685,8 +682,7 @@ fn apply_batches(
             store.conn.pragma_update(None, "synchronous", "FULL")?;
         }
         let outcome = store.write(|w| {
-            let mut nodes = Nodes::for_batch(w, &changes)?;
-            let (o, _) = merge::apply_batch(w.conn(), &changes, &mut nodes)?;
+            let o = w.apply(&changes, false)?;
             w.observe(max_hlc);
             if last {
                 finish(w.conn())?;
@@ -745,11 +741,12 @@ pub fn all_changes(conn: &Connection) -> Result<Vec<Change>> {
 /// peer holding `base` lacks. For transports other than bundle files (the hub).
 pub fn changes_since(conn: &Connection, study: &str, base: &Vector) -> Result<Vec<Change>> {
     let held = held_vector(conn, study)?;
+    let names = node_names(conn)?;
     let mut out = Vec::new();
     for p in plan(conn, &held, base)? {
-        read_range(conn, &p, &mut |c| {
+        read_range(conn, &names, &p, usize::MAX, &mut |c| {
             out.push(c);
-            Ok(())
+            Ok(true)
         })?;
     }
     Ok(out)
@@ -767,8 +764,7 @@ pub fn apply_changes(
     }
     let max_hlc = changes.iter().map(|c| c.hlc).max().unwrap_or(0);
     store.write(|w| {
-        let mut nodes = Nodes::for_batch(w, changes)?;
-        let (o, _) = merge::apply_batch(w.conn(), changes, &mut nodes)?;
+        let o = w.apply(changes, false)?;
         w.observe(max_hlc);
         Ok(o)
     })

@@ -31,14 +31,6 @@ fn ranges(conn: &Connection, study: &str, base: &Vector) -> Result<Vec<Range>> {
     Ok(out)
 }
 
-fn scope_condition(scope: &str) -> &'static str {
-    if scope.is_empty() {
-        "c.study IS NULL"
-    } else {
-        "c.study = ?5"
-    }
-}
-
 /// Roughly what a change weighs before compression: its value and ids.
 fn weight(c: &Change) -> usize {
     let value = match &c.value {
@@ -61,31 +53,20 @@ pub fn next_batch(
 ) -> Result<(Vec<Change>, bool)> {
     let mut out: Vec<Change> = Vec::new();
     let mut bytes = 0usize;
-    for (scope, idx, node, from, to) in ranges(conn, study, base)? {
+    let names = crate::sync::node_names(conn)?;
+    for range in ranges(conn, study, base)? {
         let room = max.saturating_sub(out.len());
         if room == 0 || bytes >= max_bytes {
             return Ok((out, true));
         }
-        let sql = format!(
-            "SELECT c.seq, c.study, c.entity, c.row_id, c.field, c.value, c.hlc, c.prev_hlc, pn.node_id
-               FROM changes c LEFT JOIN nodes pn ON pn.idx = c.prev_node
-              WHERE {} AND c.node = ?1 AND c.seq > ?2 AND c.seq <= ?3
-              ORDER BY c.seq LIMIT ?4",
-            scope_condition(&scope)
-        );
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let mut rows = if scope.is_empty() {
-            stmt.query((idx, from, to, room as i64))?
-        } else {
-            stmt.query((idx, from, to, room as i64, &scope))?
-        };
-        while let Some(r) = rows.next()? {
+        crate::sync::read_range(conn, &names, &range, room, &mut |c| {
             if bytes >= max_bytes && !out.is_empty() {
-                return Ok((out, true));
+                return Ok(false);
             }
-            out.push(crate::sync::change_from_row(r, &node)?);
-            bytes += out.last().map_or(0, weight);
-        }
+            bytes += weight(&c);
+            out.push(c);
+            Ok(true)
+        })?;
         if out.len() >= max || bytes >= max_bytes {
             // Full: more remains unless this range ended exactly here and no range follows;
             // a spare round trip that finds nothing is cheaper than counting.
@@ -98,18 +79,8 @@ pub fn next_batch(
 /// How many changes of `study` (and shared records) a peer holding `base` lacks.
 pub fn count_missing(conn: &Connection, study: &str, base: &Vector) -> Result<u64> {
     let mut total = 0u64;
-    for (scope, idx, _, from, to) in ranges(conn, study, base)? {
-        let sql = format!(
-            "SELECT count(*) FROM changes c WHERE {} AND c.node = ?1 AND c.seq > ?2 AND c.seq <= ?3",
-            scope_condition(&scope).replace("?5", "?4")
-        );
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let n: i64 = if scope.is_empty() {
-            stmt.query_row((idx, from, to), |r| r.get(0))?
-        } else {
-            stmt.query_row((idx, from, to, &scope), |r| r.get(0))?
-        };
-        total += n as u64;
+    for range in ranges(conn, study, base)? {
+        total += crate::sync::count_range(conn, &range)?;
     }
     Ok(total)
 }

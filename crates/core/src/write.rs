@@ -2,7 +2,8 @@
 //! checks the values, and for each field that changes appends a change to the log (stamped by
 //! the hybrid logical clock, numbered by this node's sequence) and updates the row.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior};
@@ -18,6 +19,17 @@ use crate::value::normalize;
 /// Field name → value, as typed by a person (JSON from the UI, text from the CLI).
 pub type Fields = BTreeMap<String, Json>;
 
+/// What a participant being added needs of its session: whether it is live, its study and how
+/// many participant rows it has (for the next pseudonymous code). Kept for the transaction
+/// while it only adds new records, so typing in a 25-line attendance list reads the session
+/// once; any other write forgets it.
+#[derive(Debug, Clone)]
+struct SessionFacts {
+    live: bool,
+    study: Option<String>,
+    participants: Option<i64>,
+}
+
 pub struct Writer<'a> {
     tx: Transaction<'a>,
     node_id: String,
@@ -25,6 +37,9 @@ pub struct Writer<'a> {
     hlc: i64,
     clock_offset_ms: i64,
     node_cache: BTreeMap<String, i64>,
+    merge_state: merge::MergeState,
+    /// Sessions read during this transaction; see [`SessionFacts`].
+    sessions: RefCell<HashMap<String, SessionFacts>>,
     /// The study a resolution being written belongs to (set by the conflicts module).
     pub(crate) resolution_study: Option<String>,
 }
@@ -56,6 +71,8 @@ impl Store {
             hlc,
             clock_offset_ms,
             node_cache: BTreeMap::from([(node_id, node_idx)]),
+            merge_state: merge::MergeState::default(),
+            sessions: RefCell::default(),
             resolution_study: None,
         };
         let out = f(&mut writer)?;
@@ -85,7 +102,8 @@ impl Writer<'_> {
         &self.tx
     }
 
-    fn commit(self) -> Result<()> {
+    fn commit(mut self) -> Result<()> {
+        self.merge_state.flush(&self.tx)?;
         store::set_meta(&self.tx, "hlc", &self.hlc.to_string())?;
         self.tx.commit()?;
         Ok(())
@@ -101,6 +119,23 @@ impl Writer<'_> {
         Ok(idx)
     }
 
+    /// Applies changes (local or received) in this transaction. `known_new`: they are the
+    /// first changes of a record whose id was just made here.
+    pub(crate) fn apply(&mut self, changes: &[Change], known_new: bool) -> Result<merge::Outcome> {
+        if !known_new || changes.iter().any(|c| c.entity == Entity::Session) {
+            self.sessions.get_mut().clear();
+        }
+        let mut nodes = merge::Nodes::for_batch(self, changes)?;
+        let (outcome, _) = merge::apply_batch(
+            &self.tx,
+            changes,
+            &mut nodes,
+            &mut self.merge_state,
+            known_new,
+        )?;
+        Ok(outcome)
+    }
+
     /// Moves our clock after seeing a received stamp (bounded: see `clock::observe`).
     pub(crate) fn observe(&mut self, remote_hlc: i64) {
         self.hlc = clock::observe(
@@ -113,12 +148,23 @@ impl Writer<'_> {
     /// Creates a record with a new UUIDv7 id and returns the id.
     pub fn create(&mut self, entity: Entity, fields: &Fields) -> Result<String> {
         let id = uuid::Uuid::now_v7().to_string();
-        self.create_with_id(entity, &id, fields)?;
+        self.create_record(entity, &id, fields, true)?;
         Ok(id)
     }
 
     /// Creates a record with a given id (ids are made by the caller for linked records).
     pub fn create_with_id(&mut self, entity: Entity, id: &str, fields: &Fields) -> Result<()> {
+        self.create_record(entity, id, fields, false)
+    }
+
+    /// `fresh_id`: the id was just made here, so no change of it can be held yet.
+    fn create_record(
+        &mut self,
+        entity: Entity,
+        id: &str,
+        fields: &Fields,
+        fresh_id: bool,
+    ) -> Result<()> {
         let mut values = self.check(entity, fields)?;
         self.fill_defaults(entity, id, &mut values)?;
         for def in entity.fields() {
@@ -134,11 +180,20 @@ impl Writer<'_> {
             Some((k, v)) => self.study_of(entity, id, k, &v)?,
             None => self.study_of(entity, id, "", &SqlValue::Null)?,
         };
-        let values = values
+        let values: Vec<(&str, SqlValue)> = values
             .into_iter()
             .filter(|(_, v)| *v != SqlValue::Null)
             .collect();
-        self.put_all(entity, id, values, study)?;
+        let session = match (entity, values_session(&values)) {
+            (Entity::Participant, Some(s)) => Some(s.to_string()),
+            _ => None,
+        };
+        self.put_all(entity, id, values, study, fresh_id)?;
+        if let Some(session) = session {
+            if let Some(f) = self.sessions.get_mut().get_mut(&session) {
+                f.participants = f.participants.map(|n| n + 1);
+            }
+        }
         Ok(())
     }
 
@@ -176,7 +231,7 @@ impl Writer<'_> {
             .filter(|(name, value)| current.get(name) != Some(value))
             .collect();
         let count = changed.len();
-        self.put_all(entity, id, changed, study)?;
+        self.put_all(entity, id, changed, study, false)?;
         Ok(count)
     }
 
@@ -215,7 +270,7 @@ impl Writer<'_> {
         value: SqlValue,
         study: Option<String>,
     ) -> Result<()> {
-        self.put_all(entity, id, vec![(field, value)], study)
+        self.put_all(entity, id, vec![(field, value)], study, false)
     }
 
     /// Appends one local change per field of one record and applies them together: one
@@ -226,15 +281,21 @@ impl Writer<'_> {
         id: &str,
         values: Vec<(&str, SqlValue)>,
         study: Option<String>,
+        fresh_id: bool,
     ) -> Result<()> {
         if values.is_empty() {
             return Ok(());
         }
-        let winners = merge::field_stamps(&self.tx, id)?;
+        let winners = if fresh_id {
+            Default::default()
+        } else {
+            merge::field_stamps(&self.tx, entity, id)?
+        };
         let mut changes = Vec::with_capacity(values.len());
+        let wall = clock::wall_millis(self.clock_offset_ms);
         for (field, value) in values {
             let prev = winners.get(field).cloned();
-            self.hlc = clock::tick(self.hlc, clock::wall_millis(self.clock_offset_ms));
+            self.hlc = clock::tick(self.hlc, wall);
             let hlc = match &prev {
                 Some(p) if p.hlc >= self.hlc => p.hlc + 1,
                 _ => self.hlc,
@@ -252,8 +313,7 @@ impl Writer<'_> {
                 prev,
             });
         }
-        let mut nodes = merge::Nodes::for_batch(self, &changes)?;
-        merge::apply_batch(&self.tx, &changes, &mut nodes)?;
+        self.apply(&changes, fresh_id)?;
         Ok(())
     }
 
@@ -278,8 +338,9 @@ impl Writer<'_> {
                 .optional()?
                 .flatten())
         };
-        let via_session =
-            |session: &str| one("SELECT study_id FROM session WHERE id = ?1", session);
+        let via_session = |session: &str| -> Result<Option<String>> {
+            Ok(self.session_facts(session)?.and_then(|f| f.study))
+        };
         Ok(match entity {
             Entity::Study => Some(id.to_string()),
             Entity::Place => None,
@@ -303,6 +364,49 @@ impl Writer<'_> {
             // A resolution travels with the record in conflict: its study is set by the caller.
             Entity::Resolution => self.resolution_study.clone(),
         })
+    }
+
+    /// A session's facts, read once per transaction (None: no such session).
+    fn session_facts(&self, id: &str) -> Result<Option<SessionFacts>> {
+        if let Some(f) = self.sessions.borrow().get(id) {
+            return Ok(Some(f.clone()));
+        }
+        let facts = self
+            .tx
+            .prepare_cached("SELECT deleted, study_id FROM session WHERE id = ?1")?
+            .query_row([id], |r| {
+                Ok(SessionFacts {
+                    live: r.get::<_, i64>(0)? == 0,
+                    study: r.get(1)?,
+                    participants: None,
+                })
+            })
+            .optional()?;
+        if let Some(f) = &facts {
+            self.sessions.borrow_mut().insert(id.to_string(), f.clone());
+        }
+        Ok(facts)
+    }
+
+    /// How many participant rows a session has (tombstones included), counted once per
+    /// transaction and then kept up to date by `create_record`.
+    fn participants_in(&self, session: &str) -> Result<i64> {
+        if let Some(n) = self
+            .sessions
+            .borrow()
+            .get(session)
+            .and_then(|f| f.participants)
+        {
+            return Ok(n);
+        }
+        let n: i64 = self
+            .tx
+            .prepare_cached("SELECT count(*) FROM participant WHERE session_id = ?1")?
+            .query_row([session], |r| r.get(0))?;
+        if let Some(f) = self.sessions.borrow_mut().get_mut(session) {
+            f.participants = Some(n);
+        }
+        Ok(n)
     }
 
     /// Normalises every given field; refuses unknown ones and the tombstone.
@@ -343,11 +447,7 @@ impl Writer<'_> {
                 }
                 if missing(values, "code") {
                     if let Some(SqlValue::Text(session)) = values.get("session_id") {
-                        let n: i64 = self.tx.query_row(
-                            "SELECT count(*) FROM participant WHERE session_id = ?1",
-                            [session],
-                            |r| r.get(0),
-                        )?;
+                        let n = self.participants_in(session)?;
                         values.insert("code", SqlValue::Text(participant_code(id, n + 1)));
                     }
                 }
@@ -367,6 +467,9 @@ impl Writer<'_> {
     }
 
     fn is_live(&self, entity: Entity, id: &str) -> Result<bool> {
+        if entity == Entity::Session {
+            return Ok(self.session_facts(id)?.is_some_and(|f| f.live));
+        }
         let table = entity.as_str();
         Ok(self
             .tx
@@ -413,6 +516,13 @@ pub fn read_row(
             Ok(row)
         })
         .optional()?)
+}
+
+fn values_session<'v>(values: &'v [(&str, SqlValue)]) -> Option<&'v str> {
+    values.iter().find_map(|(k, v)| match (*k, v) {
+        ("session_id", SqlValue::Text(s)) => Some(s.as_str()),
+        _ => None,
+    })
 }
 
 /// A pseudonymous code: a running number in the session and a few characters of the id, so

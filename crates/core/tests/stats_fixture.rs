@@ -153,7 +153,7 @@ pub fn build(dir: &std::path::Path) -> Fixture {
     store
         .conn()
         .execute(
-            "UPDATE changes SET node = (SELECT idx FROM nodes WHERE node_id = ?1) WHERE row_id = ?2",
+            "UPDATE change_log SET node = (SELECT idx FROM nodes WHERE node_id = ?1) WHERE row_id = ?2",
             (OTHER_NODE, &s4),
         )
         .expect("origin");

@@ -62,7 +62,7 @@ fn an_empty_file_is_migrated_to_the_latest_schema() {
     for t in [
         "meta",
         "nodes",
-        "changes",
+        "change_log",
         "version_vector",
         "superseded",
         "conflicts",
@@ -216,4 +216,181 @@ fn a_file_half_way_through_the_migrations_is_brought_up_to_date() {
         )
         .unwrap();
     assert!(regions > 0, "the gazetteer migration ran");
+}
+
+/// The change log of a schema-4 file (one row per field) is regrouped into runs with every
+/// change intact: same identity, scope, record, field, value (and its type), stamp and prev.
+#[test]
+fn a_schema_4_change_log_is_regrouped_into_runs_without_loss() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("schema4.db");
+    let a = "0191d2c0-0000-7000-8000-00000000000a";
+    let b = "0191d2c0-0000-7000-8000-00000000000b";
+    let study = "0191d2c0-0000-7000-8000-0000000000f1";
+    let r1 = "0191d2c0-0000-7000-8000-000000000001";
+    let r2 = "0191d2c0-0000-7000-8000-000000000002";
+    let read = |conn: &rusqlite::Connection| -> Vec<Vec<rusqlite::types::Value>> {
+        let mut stmt = conn
+            .prepare(
+                "SELECT node, seq, study, entity, row_id, field, value, typeof(value), hlc,
+                        prev_hlc, prev_node FROM changes ORDER BY node, seq",
+            )
+            .unwrap();
+        stmt.query_map([], |r| {
+            (0..11)
+                .map(|i| r.get::<_, rusqlite::types::Value>(i))
+                .collect()
+        })
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+    };
+    use rusqlite::types::Value::{Integer, Null, Text};
+    let before = {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for (i, (_, sql)) in store::migrations().iter().take(4).enumerate() {
+            conn.execute_batch(sql).unwrap();
+            conn.pragma_update(None, "user_version", i as i64 + 1)
+                .unwrap();
+        }
+        conn.execute(
+            "INSERT INTO nodes(idx, node_id) VALUES (1, ?1), (2, ?2)",
+            (a, b),
+        )
+        .unwrap();
+        // Node 1 writes r1 (seqs 1-3), then r2 (4-5), then r1 again (6); node 2 edits r1 on
+        // top of node 1's title, and writes a shared (study-less) place.
+        let rows: [(
+            i64,
+            i64,
+            Option<&str>,
+            &str,
+            &str,
+            &str,
+            rusqlite::types::Value,
+            i64,
+            Option<i64>,
+            Option<i64>,
+        ); 8] = [
+            (
+                1,
+                1,
+                Some(study),
+                "session",
+                r1,
+                "title",
+                Text("Réunion \"A\"\n".into()),
+                100,
+                None,
+                None,
+            ),
+            (
+                1,
+                2,
+                Some(study),
+                "session",
+                r1,
+                "duration_minutes",
+                Integer(90),
+                101,
+                None,
+                None,
+            ),
+            (
+                1,
+                3,
+                Some(study),
+                "session",
+                r1,
+                "notes",
+                Null,
+                102,
+                None,
+                None,
+            ),
+            (
+                1,
+                4,
+                Some(study),
+                "participant",
+                r2,
+                "age",
+                Integer(34),
+                103,
+                None,
+                None,
+            ),
+            (
+                1,
+                5,
+                Some(study),
+                "participant",
+                r2,
+                "code",
+                Text("42".into()),
+                104,
+                None,
+                None,
+            ),
+            (
+                1,
+                6,
+                Some(study),
+                "session",
+                r1,
+                "deleted",
+                Integer(1),
+                105,
+                None,
+                None,
+            ),
+            (
+                2,
+                1,
+                Some(study),
+                "session",
+                r1,
+                "title",
+                Text("Réunion B".into()),
+                200,
+                Some(100),
+                Some(1),
+            ),
+            (
+                2,
+                2,
+                None,
+                "place",
+                r2,
+                "name",
+                Text("Kati".into()),
+                201,
+                None,
+                None,
+            ),
+        ];
+        for (node, seq, st, entity, row, field, value, hlc, ph, pn) in rows {
+            conn.execute(
+                "INSERT INTO changes(node, seq, study, entity, row_id, field, value, hlc, prev_hlc, prev_node)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                (node, seq, st, entity, row, field, value, hlc, ph, pn),
+            )
+            .unwrap();
+        }
+        read(&conn)
+    };
+    let store = Store::open(&path).unwrap();
+    assert_eq!(read(store.conn()), before);
+    let runs: Vec<(i64, i64, i64)> = store
+        .conn()
+        .prepare("SELECT node, first_seq, last_seq FROM change_log ORDER BY node, first_seq")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(
+        runs,
+        [(1, 1, 3), (1, 4, 5), (1, 6, 6), (2, 1, 1), (2, 2, 2)]
+    );
 }

@@ -1,0 +1,384 @@
+//! How the change log is stored: in runs (see migrations/0005_change_runs.sql). A run is the
+//! consecutive changes (by seq) of one origin node to one record in one scope, one row for
+//! all of them. Every change keeps its own field, value, stamp and seq; this module turns
+//! runs into changes and back, and nothing else reads `change_log` for changes.
+
+use std::fmt::Write as _;
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::Connection;
+
+use crate::error::{Error, Result};
+use crate::schema::Entity;
+
+/// One change inside a run (its node, scope, record and seq are the run's).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Entry {
+    pub field: String,
+    pub value: SqlValue,
+    pub hlc: i64,
+    pub prev_hlc: Option<i64>,
+    /// Local handle of the prev stamp's node.
+    pub prev_node: Option<i64>,
+}
+
+/// A run as stored, with its origin's id.
+#[derive(Debug, Clone)]
+pub(crate) struct Run {
+    pub node: i64,
+    pub node_id: String,
+    pub first_seq: i64,
+    pub last_seq: i64,
+    pub entries: Vec<Entry>,
+}
+
+impl Run {
+    pub fn holds(&self, node: i64, seq: i64) -> bool {
+        self.node == node && self.first_seq <= seq && seq <= self.last_seq
+    }
+}
+
+/// The JSON stored in `change_log.fields`: [[field, value, hlc - base, prev_hlc, prev_node],
+/// ...], where `base` is the run's smallest stamp (stored in `change_log.hlc`), so stamps take
+/// a digit or two; the prev pair is left out when the change replaced nothing.
+pub(crate) fn encode<'a>(
+    base: i64,
+    entries: impl IntoIterator<Item = EntryRef<'a>>,
+) -> Result<String> {
+    let mut out = String::with_capacity(256);
+    out.push('[');
+    for (i, e) in entries.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('[');
+        push_json_str(&mut out, e.field);
+        out.push(',');
+        match e.value {
+            SqlValue::Null => out.push_str("null"),
+            SqlValue::Integer(n) => {
+                let _ = write!(out, "{n}");
+            }
+            SqlValue::Text(t) => push_json_str(&mut out, t),
+            // Fields hold text, integers and booleans only (the schema and sync check it).
+            SqlValue::Real(_) | SqlValue::Blob(_) => {
+                return Err(Error::Refused(format!(
+                    "field {} holds a value the change log cannot store",
+                    e.field
+                )))
+            }
+        }
+        let _ = write!(out, ",{}", e.hlc - base);
+        match (e.prev_hlc, e.prev_node) {
+            (Some(h), Some(n)) => {
+                let _ = write!(out, ",{h},{n}]");
+            }
+            _ => out.push(']'),
+        }
+    }
+    out.push(']');
+    Ok(out)
+}
+
+/// A change to encode, borrowed from wherever it is held.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EntryRef<'a> {
+    pub field: &'a str,
+    pub value: &'a SqlValue,
+    pub hlc: i64,
+    pub prev_hlc: Option<i64>,
+    pub prev_node: Option<i64>,
+}
+
+/// A JSON string literal (RFC 8259 escapes), as serde_json and SQLite's JSON functions read it.
+fn push_json_str(out: &mut String, s: &str) {
+    out.push('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// One entry as stored: 3 elements, or 5 with the prev stamp.
+struct RawEntry(String, serde_json::Value, i64, Option<i64>, Option<i64>);
+
+impl<'de> serde::Deserialize<'de> for RawEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RawEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("[field, value, hlc] or [field, value, hlc, prev_hlc, prev_node]")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<RawEntry, A::Error> {
+                use serde::de::Error as _;
+                let field = seq
+                    .next_element()?
+                    .ok_or_else(|| A::Error::invalid_length(0, &self))?;
+                let value = seq
+                    .next_element()?
+                    .ok_or_else(|| A::Error::invalid_length(1, &self))?;
+                let hlc = seq
+                    .next_element()?
+                    .ok_or_else(|| A::Error::invalid_length(2, &self))?;
+                let prev_hlc = seq.next_element::<Option<i64>>()?.flatten();
+                let prev_node = seq.next_element::<Option<i64>>()?.flatten();
+                Ok(RawEntry(field, value, hlc, prev_hlc, prev_node))
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
+/// The entries of a run whose smallest stamp is `base`.
+pub(crate) fn decode(base: i64, text: &str) -> Result<Vec<Entry>> {
+    let raw: Vec<RawEntry> = serde_json::from_str(text)
+        .map_err(|e| Error::Refused(format!("damaged change log run: {e}")))?;
+    raw.into_iter()
+        .map(|RawEntry(field, value, hlc, prev_hlc, prev_node)| {
+            let value = match value {
+                serde_json::Value::Null => SqlValue::Null,
+                serde_json::Value::String(s) => SqlValue::Text(s),
+                serde_json::Value::Number(n) => match n.as_i64() {
+                    Some(i) => SqlValue::Integer(i),
+                    None => return Err(Error::Refused(format!("damaged change log value {n}"))),
+                },
+                other => return Err(Error::Refused(format!("damaged change log value {other}"))),
+            };
+            Ok(Entry {
+                field,
+                value,
+                hlc: base + hlc,
+                prev_hlc,
+                prev_node,
+            })
+        })
+        .collect()
+}
+
+/// Appends one run: consecutive seqs from `first_seq`, in order.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn insert_run<'a>(
+    conn: &Connection,
+    node: i64,
+    study: Option<&str>,
+    entity: Entity,
+    row_id: &str,
+    first_seq: i64,
+    entries: &[EntryRef<'a>],
+) -> Result<()> {
+    let Some(min_hlc) = entries.iter().map(|e| e.hlc).min() else {
+        return Ok(());
+    };
+    let fields = encode(min_hlc, entries.iter().copied())?;
+    conn.prepare_cached(
+        "INSERT INTO change_log(node, study, entity, row_id, first_seq, last_seq, hlc, fields)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute((
+        node,
+        study,
+        entity.as_str(),
+        row_id,
+        first_seq,
+        first_seq + entries.len() as i64 - 1,
+        min_hlc,
+        fields,
+    ))?;
+    Ok(())
+}
+
+/// Every run of one record.
+pub(crate) fn record_runs(conn: &Connection, entity: Entity, row_id: &str) -> Result<Vec<Run>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.node, n.node_id, l.first_seq, l.last_seq, l.fields, l.hlc
+           FROM change_log l JOIN nodes n ON n.idx = l.node
+          WHERE l.entity = ?1 AND l.row_id = ?2",
+    )?;
+    let mut rows = stmt.query((entity.as_str(), row_id))?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let text: String = r.get(4)?;
+        out.push(Run {
+            node: r.get(0)?,
+            node_id: r.get(1)?,
+            first_seq: r.get(2)?,
+            last_seq: r.get(3)?,
+            entries: decode(r.get(5)?, &text)?,
+        });
+    }
+    Ok(out)
+}
+
+/// Whether some run of `node` in `scope` (None: shared records) holds `seq`.
+pub(crate) fn holds(conn: &Connection, scope: Option<&str>, node: i64, seq: i64) -> Result<bool> {
+    let last: Option<i64> = conn
+        .prepare_cached(
+            "SELECT last_seq FROM change_log WHERE study IS ?1 AND node = ?2 AND first_seq <= ?3
+              ORDER BY first_seq DESC LIMIT 1",
+        )?
+        .query_row((scope, node, seq), |r| r.get(0))
+        .map(Some)
+        .or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok(None),
+            e => Err(e),
+        })?;
+    Ok(last.is_some_and(|l| l >= seq))
+}
+
+/// The first seq of the run that may hold `seq`'s successor: runs of one node and scope do
+/// not overlap, so the runs holding seqs above `from` start at this seq or later.
+fn range_start(conn: &Connection, scope: Option<&str>, node: i64, from: i64) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT coalesce(max(first_seq), ?3 + 1) FROM change_log
+              WHERE study IS ?1 AND node = ?2 AND first_seq <= ?3 + 1",
+        )?
+        .query_row((scope, node, from), |r| r.get(0))?)
+}
+
+/// One change read from a range: where it sits and what it is.
+pub(crate) struct RangeItem<'a> {
+    pub seq: i64,
+    pub study: &'a Option<String>,
+    pub entity: Entity,
+    pub row_id: &'a str,
+    pub entry: Entry,
+}
+
+/// The changes of `node` in `scope` with from < seq <= to, in seq order, at most `limit`.
+pub(crate) fn read_range(
+    conn: &Connection,
+    scope: Option<&str>,
+    node: i64,
+    from: i64,
+    to: i64,
+    limit: usize,
+    each: &mut dyn FnMut(RangeItem<'_>) -> Result<bool>,
+) -> Result<()> {
+    let start = range_start(conn, scope, node, from)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT first_seq, study, entity, row_id, fields, hlc FROM change_log
+          WHERE study IS ?1 AND node = ?2 AND first_seq >= ?3 AND first_seq <= ?4
+          ORDER BY first_seq",
+    )?;
+    let mut rows = stmt.query((scope, node, start, to))?;
+    let mut given = 0usize;
+    while let Some(r) = rows.next()? {
+        let first: i64 = r.get(0)?;
+        let study: Option<String> = r.get(1)?;
+        let entity: String = r.get(2)?;
+        let entity = Entity::parse(&entity).ok_or(Error::UnknownEntity(entity))?;
+        let row_id: String = r.get(3)?;
+        let text: String = r.get(4)?;
+        for (i, entry) in decode(r.get(5)?, &text)?.into_iter().enumerate() {
+            let seq = first + i as i64;
+            if seq <= from || seq > to {
+                continue;
+            }
+            if given == limit {
+                return Ok(());
+            }
+            given += 1;
+            let more = each(RangeItem {
+                seq,
+                study: &study,
+                entity,
+                row_id: &row_id,
+                entry,
+            })?;
+            if !more {
+                return Ok(());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// How many changes of `node` in `scope` have from < seq <= to (from the index alone).
+pub(crate) fn count_range(
+    conn: &Connection,
+    scope: Option<&str>,
+    node: i64,
+    from: i64,
+    to: i64,
+) -> Result<u64> {
+    let start = range_start(conn, scope, node, from)?;
+    let n: i64 = conn
+        .prepare_cached(
+            "SELECT coalesce(sum(min(last_seq, ?5) - max(first_seq, ?3 + 1) + 1), 0) FROM change_log
+              WHERE study IS ?1 AND node = ?2 AND first_seq >= ?4 AND first_seq <= ?5
+                AND last_seq > ?3",
+        )?
+        .query_row((scope, node, from, start, to), |r| r.get(0))?;
+    Ok(n.max(0) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What Rust writes, SQLite's JSON functions (the `changes` view) and Rust read back alike.
+    #[test]
+    fn runs_round_trip_through_rust_and_sqlite() {
+        let tricky = "Réunion \"A\"\\ \n\t\r\u{1}\u{1f} — تمبكتو 🌍";
+        let values = [
+            SqlValue::Text(tricky.into()),
+            SqlValue::Integer(i64::MIN),
+            SqlValue::Null,
+            SqlValue::Text("42".into()),
+        ];
+        let base = 7_000_000_000_000_000_000;
+        let entries: Vec<EntryRef<'_>> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| EntryRef {
+                field: "notes",
+                value: v,
+                hlc: base + i as i64,
+                prev_hlc: (i == 1).then_some(base - 5),
+                prev_node: (i == 1).then_some(3),
+            })
+            .collect();
+        let text = encode(base, entries.iter().copied()).unwrap();
+        let back = decode(base, &text).unwrap();
+        for (e, b) in entries.iter().zip(&back) {
+            assert_eq!(
+                (e.field, e.value, e.hlc),
+                (b.field.as_str(), &b.value, b.hlc)
+            );
+            assert_eq!((e.prev_hlc, e.prev_node), (b.prev_hlc, b.prev_node));
+        }
+        let conn = Connection::open_in_memory().unwrap();
+        for (i, v) in values.iter().enumerate() {
+            let got: SqlValue = conn
+                .query_row(&format!("SELECT ?1 ->> '$[{i}][1]'"), [&text], |r| r.get(0))
+                .unwrap();
+            assert_eq!(&got, v);
+        }
+        assert!(encode(
+            0,
+            [EntryRef {
+                field: "x",
+                value: &SqlValue::Real(1.5),
+                hlc: 0,
+                prev_hlc: None,
+                prev_node: None
+            }]
+        )
+        .is_err());
+    }
+}
