@@ -249,9 +249,11 @@ fn bench(dir: &Path, records: usize, laptops: usize) -> Result<()> {
             eprintln!("…   {n}");
         }
     })?;
-    let changes: i64 = laptop
-        .conn()
-        .query_row("SELECT count(*) FROM changes", [], |r| r.get(0))?;
+    let changes: i64 = laptop.conn().query_row(
+        "SELECT coalesce(sum(last_seq - first_seq + 1), 0) FROM change_log",
+        [],
+        |r| r.get(0),
+    )?;
     let build_s = t.elapsed().as_secs_f64();
     let invite = keys::invite(&laptop, &study)?;
     drop(laptop);

@@ -86,13 +86,32 @@ fn current(
         .optional()?)
 }
 
+/// The seq and scope of a held change known by its stamp (looked up one by one: a join on
+/// the `changes` view would expand the whole log).
+pub(crate) fn losing_change(
+    conn: &Connection,
+    entity: Entity,
+    row_id: &str,
+    field: &str,
+    hlc: i64,
+    node: i64,
+) -> Result<Option<(i64, Option<String>)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT seq, study FROM changes
+              WHERE entity = ?1 AND row_id = ?2 AND field = ?3 AND hlc = ?4 AND node = ?5",
+        )?
+        .query_row((entity.as_str(), row_id, field, hlc, node), |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?)
+}
+
 /// Conflicts, unresolved only or all, in a stable order.
 pub fn list_conflicts(conn: &Connection, include_resolved: bool) -> Result<Vec<Conflict>> {
     let mut stmt = conn.prepare(
-        "SELECT k.row_id, k.field, k.entity, k.loser_hlc, ln.node_id, k.loser_value, lc.seq, lc.study
+        "SELECT k.row_id, k.field, k.entity, k.loser_hlc, ln.node_id, k.loser_value, k.loser_node
            FROM conflicts k JOIN nodes ln ON ln.idx = k.loser_node
-           LEFT JOIN changes lc ON lc.entity = k.entity AND lc.row_id = k.row_id AND lc.field = k.field
-                               AND lc.hlc = k.loser_hlc AND lc.node = k.loser_node
           ORDER BY k.row_id, k.field, k.loser_hlc, ln.node_id",
     )?;
     let mut rows = stmt.query([])?;
@@ -115,7 +134,8 @@ pub fn list_conflicts(conn: &Connection, include_resolved: bool) -> Result<Vec<C
         let hlc: i64 = r.get(3)?;
         let node: String = r.get(4)?;
         let value: SqlValue = r.get(5)?;
-        let seq: Option<i64> = r.get(6)?;
+        let (seq, study) = losing_change(conn, entity, &row_id, &field, hlc, r.get(6)?)?
+            .map_or((None, None), |(seq, study)| (Some(seq), study));
         let id = conflict_id(&row_id, &field, hlc, &node);
         let picked = picks.get(&id).cloned().flatten();
         if picked.is_some() && !include_resolved {
@@ -131,7 +151,7 @@ pub fn list_conflicts(conn: &Connection, include_resolved: bool) -> Result<Vec<C
         out.push(Conflict {
             id,
             entity,
-            study: r.get(7)?,
+            study,
             loser: ConflictValue {
                 value_id: format!("{node}:{}", seq.unwrap_or(0)),
                 value: json_of(entity, &field, &value),

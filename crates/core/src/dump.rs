@@ -89,26 +89,26 @@ fn scoped_records(conn: &Connection, study: &str) -> Result<BTreeMap<Entity, Vec
 
 fn conflicts_json(conn: &Connection, study: Option<&str>) -> Result<Vec<Json>> {
     let mut stmt = conn.prepare(
-        "SELECT k.entity, k.row_id, k.field, k.loser_hlc, n.node_id, k.loser_value, lc.study
+        "SELECT k.entity, k.row_id, k.field, k.loser_hlc, n.node_id, k.loser_value, k.loser_node
            FROM conflicts k JOIN nodes n ON n.idx = k.loser_node
-           LEFT JOIN changes lc ON lc.entity = k.entity AND lc.row_id = k.row_id AND lc.field = k.field
-                               AND lc.hlc = k.loser_hlc AND lc.node = k.loser_node
           ORDER BY k.row_id, k.field, k.loser_hlc, n.node_id",
     )?;
     let mut rows = stmt.query([])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        let c_study: Option<String> = r.get(6)?;
-        if let (Some(s), Some(cs)) = (study, c_study.as_deref()) {
-            if s != cs {
-                continue;
-            }
-        }
         let e: String = r.get(0)?;
         let entity = Entity::parse(&e).ok_or(Error::UnknownEntity(e))?;
         let row_id: String = r.get(1)?;
         let field: String = r.get(2)?;
         let hlc: i64 = r.get(3)?;
+        let c_study =
+            crate::conflicts::losing_change(conn, entity, &row_id, &field, hlc, r.get(6)?)?
+                .and_then(|(_, study)| study);
+        if let (Some(s), Some(cs)) = (study, c_study.as_deref()) {
+            if s != cs {
+                continue;
+            }
+        }
         let node: String = r.get(4)?;
         let value: SqlValue = r.get(5)?;
         let mut m: BTreeMap<String, Json> = BTreeMap::new();

@@ -1,6 +1,6 @@
 //! What the screens and the CLI read: records, lists, totals, overviews, history.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::types::Value as SqlValue;
 use rusqlite::Connection;
@@ -482,25 +482,41 @@ pub struct HistoryEntry {
 
 /// Every change to a record, oldest first, with the value it replaced.
 pub fn history(conn: &Connection, entity: Entity, id: &str) -> Result<Vec<HistoryEntry>> {
+    // The record's changes, then each one's replaced value found among them (its prev is a
+    // change of the same field): a self-join on the `changes` view would expand the whole log.
     let mut stmt = conn.prepare_cached(
-        "SELECT c.field, c.value, c.hlc, n.node_id, pv.value
+        "SELECT c.field, c.value, c.hlc, n.node_id, c.prev_hlc, c.prev_node, c.node
            FROM changes c JOIN nodes n ON n.idx = c.node
-           LEFT JOIN changes pv ON pv.entity = c.entity AND pv.row_id = c.row_id
-                               AND pv.field = c.field AND pv.hlc = c.prev_hlc AND pv.node = c.prev_node
           WHERE c.entity = ?2 AND c.row_id = ?1
           ORDER BY c.hlc, n.node_id",
     )?;
+    type Row = (String, SqlValue, i64, String, Option<i64>, Option<i64>, i64);
+    let rows: Vec<Row> = stmt
+        .query_map((id, entity.as_str()), |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let by_stamp: HashMap<(&str, i64, i64), &SqlValue> = rows
+        .iter()
+        .map(|(field, value, hlc, _, _, _, node)| ((field.as_str(), *hlc, *node), value))
+        .collect();
     let mut out: Vec<HistoryEntry> = Vec::new();
     let mut winners: BTreeMap<String, Stamp> = BTreeMap::new();
-    let mut rows = stmt.query((id, entity.as_str()))?;
-    while let Some(r) = rows.next()? {
-        let field: String = r.get(0)?;
-        let Some(def) = entity.field(&field) else {
+    for (field, value, hlc, node_id, prev_hlc, prev_node, _) in &rows {
+        let Some(def) = entity.field(field) else {
             continue;
         };
         let stamp = Stamp {
-            hlc: r.get(2)?,
-            node: r.get(3)?,
+            hlc: *hlc,
+            node: node_id.clone(),
         };
         let w = winners
             .entry(field.clone())
@@ -508,10 +524,15 @@ pub fn history(conn: &Connection, entity: Entity, id: &str) -> Result<Vec<Histor
         if stamp > *w {
             *w = stamp.clone();
         }
+        let old = prev_hlc
+            .zip(*prev_node)
+            .and_then(|(h, n)| by_stamp.get(&(field.as_str(), h, n)).copied())
+            .cloned()
+            .unwrap_or(SqlValue::Null);
         out.push(HistoryEntry {
-            field,
-            new: to_json(def, &r.get::<_, SqlValue>(1)?),
-            old: to_json(def, &r.get::<_, SqlValue>(4)?),
+            field: field.clone(),
+            new: to_json(def, value),
+            old: to_json(def, &old),
             at: clock::to_rfc3339(stamp.hlc),
             device: stamp.node,
             current: false,

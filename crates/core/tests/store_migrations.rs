@@ -218,6 +218,20 @@ fn a_file_half_way_through_the_migrations_is_brought_up_to_date() {
     assert!(regions > 0, "the gazetteer migration ran");
 }
 
+/// A schema-4 change row: node, seq, study, entity, row, field, value, hlc, prev hlc, prev node.
+type OldChange<'a> = (
+    i64,
+    i64,
+    Option<&'a str>,
+    &'a str,
+    &'a str,
+    &'a str,
+    rusqlite::types::Value,
+    i64,
+    Option<i64>,
+    Option<i64>,
+);
+
 /// The change log of a schema-4 file (one row per field) is regrouped into runs with every
 /// change intact: same identity, scope, record, field, value (and its type), stamp and prev.
 #[test]
@@ -260,18 +274,7 @@ fn a_schema_4_change_log_is_regrouped_into_runs_without_loss() {
         .unwrap();
         // Node 1 writes r1 (seqs 1-3), then r2 (4-5), then r1 again (6); node 2 edits r1 on
         // top of node 1's title, and writes a shared (study-less) place.
-        let rows: [(
-            i64,
-            i64,
-            Option<&str>,
-            &str,
-            &str,
-            &str,
-            rusqlite::types::Value,
-            i64,
-            Option<i64>,
-            Option<i64>,
-        ); 8] = [
+        let rows: [OldChange; 8] = [
             (
                 1,
                 1,
