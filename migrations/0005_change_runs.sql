@@ -6,24 +6,26 @@
 -- B-tree entries per field. Each change keeps its own field, value, stamp and seq
 -- (first_seq + its position in `fields`); the view `changes` shows one row per change.
 CREATE TABLE change_log (
-    id        INTEGER PRIMARY KEY,
+    -- The study whose sync carries the run ('' for every study's, e.g. a user-added place).
+    scope     TEXT NOT NULL,
     node      INTEGER NOT NULL,
-    -- The study whose sync carries the run (NULL: every study's, e.g. a user-added place).
-    study     TEXT,
-    entity    TEXT NOT NULL,
-    row_id    TEXT NOT NULL,
     first_seq INTEGER NOT NULL,
     last_seq  INTEGER NOT NULL,
+    entity    TEXT NOT NULL,
+    row_id    TEXT NOT NULL,
     -- The smallest stamp of the run: a record's first run tells who created it and when.
     hlc       INTEGER NOT NULL,
     -- JSON array, in seq order, of [field, value, hlc minus the run's hlc] for a change that
     -- replaced nothing, [field, value, hlc minus the run's hlc, prev_hlc, prev_node] otherwise.
-    fields    TEXT NOT NULL
-) STRICT;
+    fields    TEXT NOT NULL,
+    -- Exports read one scope's runs of one node in seq order; seqs identify changes, so runs
+    -- of one node never overlap. Keyed so, the table is its own export index.
+    PRIMARY KEY (scope, node, first_seq)
+) STRICT, WITHOUT ROWID;
 
 -- Consecutive seqs of one (node, scope, record) become one run (gaps and islands).
-INSERT INTO change_log(node, study, entity, row_id, first_seq, last_seq, hlc, fields)
-SELECT node, study, entity, row_id, min(seq), max(seq), base,
+INSERT INTO change_log(scope, node, entity, row_id, first_seq, last_seq, hlc, fields)
+SELECT coalesce(study, ''), node, entity, row_id, min(seq), max(seq), base,
        json_group_array(CASE WHEN prev_hlc IS NULL THEN json_array(field, value, hlc - base)
                              ELSE json_array(field, value, hlc - base, prev_hlc, prev_node) END
                         ORDER BY seq)
@@ -31,18 +33,14 @@ SELECT node, study, entity, row_id, min(seq), max(seq), base,
           FROM (SELECT c.*, c.seq - row_number() OVER (
                               PARTITION BY c.node, c.study, c.entity, c.row_id ORDER BY c.seq) AS island
                   FROM changes c) i)
- GROUP BY node, study, entity, row_id, island
- ORDER BY min(id);
+ GROUP BY node, study, entity, row_id, island;
 
 DROP TABLE changes;
 
--- Exports read one scope's runs of one node in seq order; seqs identify changes, so runs of
--- one node never overlap.
-CREATE UNIQUE INDEX change_log_origin ON change_log(study, node, first_seq, last_seq);
 -- A record's runs (merge, history); per entity in creation order (dashboards' origins).
 CREATE INDEX change_log_record ON change_log(entity, row_id, hlc, node);
 
 CREATE VIEW changes(node, seq, study, entity, row_id, field, value, hlc, prev_hlc, prev_node) AS
-SELECT l.node, l.first_seq + j.key, l.study, l.entity, l.row_id,
+SELECT l.node, l.first_seq + j.key, nullif(l.scope, ''), l.entity, l.row_id,
        j.value ->> 0, j.value ->> 1, l.hlc + (j.value ->> 2), j.value ->> 3, j.value ->> 4
   FROM change_log l, json_each(l.fields) j;

@@ -185,12 +185,12 @@ pub(crate) fn insert_run<'a>(
     };
     let fields = encode(min_hlc, entries.iter().copied())?;
     conn.prepare_cached(
-        "INSERT INTO change_log(node, study, entity, row_id, first_seq, last_seq, hlc, fields)
+        "INSERT INTO change_log(node, scope, entity, row_id, first_seq, last_seq, hlc, fields)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute((
         node,
-        study,
+        study.unwrap_or(""),
         entity.as_str(),
         row_id,
         first_seq,
@@ -227,10 +227,10 @@ pub(crate) fn record_runs(conn: &Connection, entity: Entity, row_id: &str) -> Re
 pub(crate) fn holds(conn: &Connection, scope: Option<&str>, node: i64, seq: i64) -> Result<bool> {
     let last: Option<i64> = conn
         .prepare_cached(
-            "SELECT last_seq FROM change_log WHERE study IS ?1 AND node = ?2 AND first_seq <= ?3
+            "SELECT last_seq FROM change_log WHERE scope = ?1 AND node = ?2 AND first_seq <= ?3
               ORDER BY first_seq DESC LIMIT 1",
         )?
-        .query_row((scope, node, seq), |r| r.get(0))
+        .query_row((scope.unwrap_or(""), node, seq), |r| r.get(0))
         .map(Some)
         .or_else(|e| match e {
             rusqlite::Error::QueryReturnedNoRows => Ok(None),
@@ -245,9 +245,9 @@ fn range_start(conn: &Connection, scope: Option<&str>, node: i64, from: i64) -> 
     Ok(conn
         .prepare_cached(
             "SELECT coalesce(max(first_seq), ?3 + 1) FROM change_log
-              WHERE study IS ?1 AND node = ?2 AND first_seq <= ?3 + 1",
+              WHERE scope = ?1 AND node = ?2 AND first_seq <= ?3 + 1",
         )?
-        .query_row((scope, node, from), |r| r.get(0))?)
+        .query_row((scope.unwrap_or(""), node, from), |r| r.get(0))?)
 }
 
 /// One change read from a range: where it sits and what it is.
@@ -271,11 +271,11 @@ pub(crate) fn read_range(
 ) -> Result<()> {
     let start = range_start(conn, scope, node, from)?;
     let mut stmt = conn.prepare_cached(
-        "SELECT first_seq, study, entity, row_id, fields, hlc FROM change_log
-          WHERE study IS ?1 AND node = ?2 AND first_seq >= ?3 AND first_seq <= ?4
+        "SELECT first_seq, nullif(scope, ''), entity, row_id, fields, hlc FROM change_log
+          WHERE scope = ?1 AND node = ?2 AND first_seq >= ?3 AND first_seq <= ?4
           ORDER BY first_seq",
     )?;
-    let mut rows = stmt.query((scope, node, start, to))?;
+    let mut rows = stmt.query((scope.unwrap_or(""), node, start, to))?;
     let mut given = 0usize;
     while let Some(r) = rows.next()? {
         let first: i64 = r.get(0)?;
@@ -320,10 +320,10 @@ pub(crate) fn count_range(
     let n: i64 = conn
         .prepare_cached(
             "SELECT coalesce(sum(min(last_seq, ?5) - max(first_seq, ?3 + 1) + 1), 0) FROM change_log
-              WHERE study IS ?1 AND node = ?2 AND first_seq >= ?4 AND first_seq <= ?5
+              WHERE scope = ?1 AND node = ?2 AND first_seq >= ?4 AND first_seq <= ?5
                 AND last_seq > ?3",
         )?
-        .query_row((scope, node, from, start, to), |r| r.get(0))?;
+        .query_row((scope.unwrap_or(""), node, from, start, to), |r| r.get(0))?;
     Ok(n.max(0) as u64)
 }
 

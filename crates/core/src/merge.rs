@@ -384,10 +384,50 @@ pub(crate) fn apply_batch(
             }
         }
         if !columns.is_empty() {
-            set_columns(conn, state, entity, row_id, &mut columns)?;
+            set_columns(conn, state, entity, row_id, &mut columns, false)?;
         }
     }
     Ok((out, applied))
+}
+
+/// A field of a record created here, as the write path stamps it.
+pub(crate) struct LocalChange<'a> {
+    pub field: &'a str,
+    pub value: &'a SqlValue,
+    pub hlc: i64,
+}
+
+/// Applies the changes of a record just created here, with an id just made (so nothing of it
+/// is held): what `apply_batch` would do, without its look-ups. Seqs are consecutive from
+/// `first_seq` and fields distinct.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn apply_new_record(
+    conn: &Connection,
+    state: &mut MergeState,
+    node: i64,
+    study: Option<&str>,
+    entity: Entity,
+    row_id: &str,
+    first_seq: i64,
+    fields: &[LocalChange<'_>],
+) -> Result<()> {
+    let Some(last) = fields.len().checked_sub(1) else {
+        return Ok(());
+    };
+    let entries: Vec<EntryRef<'_>> = fields
+        .iter()
+        .map(|f| EntryRef {
+            field: f.field,
+            value: f.value,
+            hlc: f.hlc,
+            prev_hlc: None,
+            prev_node: None,
+        })
+        .collect();
+    changelog::insert_run(conn, node, study, entity, row_id, first_seq, &entries)?;
+    state.note(study.unwrap_or(""), node, first_seq + last as i64);
+    let mut columns: Vec<(&str, &SqlValue)> = fields.iter().map(|f| (f.field, f.value)).collect();
+    set_columns(conn, state, entity, row_id, &mut columns, true)
 }
 
 /// Stores a record's newly held changes as runs: consecutive seqs of one origin in one scope.
@@ -501,13 +541,15 @@ fn add_conflict(
 }
 
 /// Writes winning values into the entity's table, creating the row on first sight, in one
-/// statement. Fields were checked against the schema, so they are real columns.
+/// statement. Fields were checked against the schema, so they are real columns. `new_row`:
+/// the row cannot exist yet (an id just made here), so a plain insert does.
 fn set_columns(
     conn: &Connection,
     state: &mut MergeState,
     entity: Entity,
     row_id: &str,
     columns: &mut [(&str, &SqlValue)],
+    new_row: bool,
 ) -> Result<()> {
     // The statement's text depends only on which columns are set: built once per set.
     let position = |name: &str| {
@@ -520,6 +562,7 @@ fn set_columns(
     columns.sort_by_key(|(name, _)| position(name));
     let mut key: Vec<u8> = Vec::with_capacity(columns.len() + 1);
     key.push(entity as u8);
+    key.push(new_row as u8);
     key.extend(
         columns
             .iter()
@@ -534,13 +577,18 @@ fn set_columns(
                 .iter()
                 .map(|n| format!("{n} = excluded.{n}"))
                 .collect();
-            let sql = format!(
-                "INSERT INTO {}(id, {}) VALUES (?1, {}) ON CONFLICT(id) DO UPDATE SET {}",
+            let mut sql = format!(
+                "INSERT INTO {}(id, {}) VALUES (?1, {})",
                 entity.as_str(),
                 names.join(", "),
                 marks.join(", "),
-                sets.join(", ")
             );
+            if !new_row {
+                sql.push_str(&format!(
+                    " ON CONFLICT(id) DO UPDATE SET {}",
+                    sets.join(", ")
+                ));
+            }
             state.upsert_sql.entry(key).or_insert(sql)
         }
     };

@@ -37,6 +37,7 @@ pub struct Writer<'a> {
     hlc: i64,
     clock_offset_ms: i64,
     node_cache: BTreeMap<String, i64>,
+    node_idx: i64,
     merge_state: merge::MergeState,
     /// Sessions read during this transaction; see [`SessionFacts`].
     sessions: RefCell<HashMap<String, SessionFacts>>,
@@ -71,6 +72,7 @@ impl Store {
             hlc,
             clock_offset_ms,
             node_cache: BTreeMap::from([(node_id, node_idx)]),
+            node_idx,
             merge_state: merge::MergeState::default(),
             sessions: RefCell::default(),
             resolution_study: None,
@@ -286,13 +288,37 @@ impl Writer<'_> {
         if values.is_empty() {
             return Ok(());
         }
-        let winners = if fresh_id {
-            Default::default()
-        } else {
-            merge::field_stamps(&self.tx, entity, id)?
-        };
-        let mut changes = Vec::with_capacity(values.len());
         let wall = clock::wall_millis(self.clock_offset_ms);
+        if fresh_id {
+            // A record whose id was just made here: every field is new and wins, nothing to
+            // look up or compare, so its changes go straight to the log and the row.
+            let first_seq = self.seq + 1;
+            let mut entries = Vec::with_capacity(values.len());
+            for (field, value) in &values {
+                self.hlc = clock::tick(self.hlc, wall);
+                entries.push(merge::LocalChange {
+                    field,
+                    value,
+                    hlc: self.hlc,
+                });
+            }
+            self.seq += values.len() as i64;
+            if entity == Entity::Session {
+                self.sessions.get_mut().clear();
+            }
+            return merge::apply_new_record(
+                &self.tx,
+                &mut self.merge_state,
+                self.node_idx,
+                study.as_deref(),
+                entity,
+                id,
+                first_seq,
+                &entries,
+            );
+        }
+        let winners = merge::field_stamps(&self.tx, entity, id)?;
+        let mut changes = Vec::with_capacity(values.len());
         for (field, value) in values {
             let prev = winners.get(field).cloned();
             self.hlc = clock::tick(self.hlc, wall);
@@ -313,7 +339,7 @@ impl Writer<'_> {
                 prev,
             });
         }
-        self.apply(&changes, fresh_id)?;
+        self.apply(&changes, false)?;
         Ok(())
     }
 
