@@ -56,9 +56,7 @@ pub(crate) fn encode<'a>(
         out.push(',');
         match e.value {
             SqlValue::Null => out.push_str("null"),
-            SqlValue::Integer(n) => {
-                let _ = write!(out, "{n}");
-            }
+            SqlValue::Integer(n) => push_int(&mut out, *n),
             SqlValue::Text(t) => push_json_str(&mut out, t),
             // Fields hold text, integers and booleans only (the schema and sync check it).
             SqlValue::Real(_) | SqlValue::Blob(_) => {
@@ -68,13 +66,15 @@ pub(crate) fn encode<'a>(
                 )))
             }
         }
-        let _ = write!(out, ",{}", e.hlc - base);
-        match (e.prev_hlc, e.prev_node) {
-            (Some(h), Some(n)) => {
-                let _ = write!(out, ",{h},{n}]");
-            }
-            _ => out.push(']'),
+        out.push(',');
+        push_int(&mut out, e.hlc - base);
+        if let (Some(h), Some(n)) = (e.prev_hlc, e.prev_node) {
+            out.push(',');
+            push_int(&mut out, h);
+            out.push(',');
+            push_int(&mut out, n);
         }
+        out.push(']');
     }
     out.push(']');
     Ok(out)
@@ -93,20 +93,29 @@ pub(crate) struct EntryRef<'a> {
 /// A JSON string literal (RFC 8259 escapes), as serde_json and SQLite's JSON functions read it.
 fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
-    for ch in s.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+    let needs_escape = |b: u8| b == b'"' || b == b'\\' || b < 0x20;
+    if !s.bytes().any(needs_escape) {
+        out.push_str(s);
+    } else {
+        for ch in s.chars() {
+            match ch {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c if (c as u32) < 0x20 => {
+                    let _ = write!(out, "\\u{:04x}", c as u32);
+                }
+                c => out.push(c),
             }
-            c => out.push(c),
         }
     }
     out.push('"');
+}
+
+fn push_int(out: &mut String, n: i64) {
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 /// One entry as stored: 3 elements, or 5 with the prev stamp.
