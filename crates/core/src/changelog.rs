@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use rusqlite::types::Value as SqlValue;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use crate::error::{Error, Result};
 use crate::schema::Entity;
@@ -246,6 +246,34 @@ pub(crate) fn holds(conn: &Connection, scope: Option<&str>, node: i64, seq: i64)
             e => Err(e),
         })?;
     Ok(last.is_some_and(|l| l >= seq))
+}
+
+/// The stamp of the change `seq` of `node` in `scope`, if held.
+pub(crate) fn hlc_at(
+    conn: &Connection,
+    scope: Option<&str>,
+    node: i64,
+    seq: i64,
+) -> Result<Option<i64>> {
+    let run: Option<(i64, i64, String, i64)> = conn
+        .prepare_cached(
+            "SELECT first_seq, last_seq, fields, hlc FROM change_log
+              WHERE scope = ?1 AND node = ?2 AND first_seq <= ?3
+              ORDER BY first_seq DESC LIMIT 1",
+        )?
+        .query_row((scope.unwrap_or(""), node, seq), |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .optional()?;
+    let Some((first, last, fields, base)) = run else {
+        return Ok(None);
+    };
+    if seq > last {
+        return Ok(None);
+    }
+    Ok(decode(base, &fields)?
+        .get((seq - first) as usize)
+        .map(|e| e.hlc))
 }
 
 /// The first seq of the run that may hold `seq`'s successor: runs of one node and scope do

@@ -448,7 +448,8 @@ pub struct ImportReport {
     /// Changes newly held.
     pub applied: u64,
     pub batches: u32,
-    /// The sender's clock minus ours when the bundle was written vs read (ms).
+    /// The sender's clock minus ours (ms), as far as the bundle proves it: at least this much
+    /// ahead (positive) or behind (negative); 0 when it proves nothing.
     pub clock_offset_ms: i64,
     /// The sender's clock is more than an hour off.
     pub clock_warning: bool,
@@ -602,7 +603,8 @@ pub fn import_bundle_with(
     drop(signed);
 
     let now = clock::wall_millis(store.clock_offset_ms);
-    let offset = h.sender_wall_ms - now;
+    let ours_seen = newest_of_ours_held_by(store, &h.held)?;
+    let offset = bundle_clock_offset(h.sender_wall_ms, now, ours_seen);
     let mut report = ImportReport {
         study: h.study.clone(),
         sender: h.sender.clone(),
@@ -649,6 +651,38 @@ pub fn import_bundle_with(
     result?;
     restored?;
     Ok(report)
+}
+
+/// How far a bundle's sender clock is from ours, as far as the bundle proves it. A bundle is
+/// written before it is read, possibly days before (it waited on a USB stick), so its wall
+/// time says nothing by itself about a clock running behind. It does prove:
+/// - ahead: written at a time still in our future, by at least that much;
+/// - behind: written at a time before one of our own changes its sender already held (it
+///   received it before writing), by at least that much.
+///
+/// Otherwise 0.
+pub fn bundle_clock_offset(sender_wall_ms: i64, now_ms: i64, ours_seen_ms: Option<i64>) -> i64 {
+    if sender_wall_ms > now_ms {
+        return sender_wall_ms - now_ms;
+    }
+    match ours_seen_ms {
+        Some(t) if sender_wall_ms < t => sender_wall_ms - t,
+        _ => 0,
+    }
+}
+
+/// The time (by our clock) of the newest of our own changes a peer says it holds.
+fn newest_of_ours_held_by(store: &Store, held: &[VectorEntry]) -> Result<Option<i64>> {
+    let me = store.node_idx();
+    let mut newest: Option<i64> = None;
+    for e in held.iter().filter(|e| e.node == store.node_id()) {
+        let scope = (!e.scope.is_empty()).then_some(e.scope.as_str());
+        if let Some(hlc) = changelog::hlc_at(store.conn(), scope, me, e.max_seq)? {
+            let ms = clock::millis(hlc);
+            newest = Some(newest.map_or(ms, |n| n.max(ms)));
+        }
+    }
+    Ok(newest)
 }
 
 fn apply_batches(

@@ -181,6 +181,43 @@ fn a_laptop_in_2036_syncs_without_dragging_clocks_and_is_flagged() {
     assert!(devs.iter().any(|d| d.is_self && d.clock_warning.is_none()));
 }
 
+/// A bundle that waited three days on a USB stick says nothing about its writer's clock.
+#[test]
+fn an_old_bundle_is_not_taken_for_a_clock_behind() {
+    let (dir, a, mut b, study) = pair();
+    let three_days = 3 * 24 * 3600 * 1000;
+    let p = dir.path().join("old.terrain");
+    sync::export_bundle(&a, &study, &ExportTarget::Full, &p, &mut |_| {}).unwrap();
+    b.set_clock_offset_ms(three_days);
+    let report = sync::import_bundle(&mut b, &p, &mut |_| {}).unwrap();
+    assert!(!report.clock_warning, "{report:?}");
+    assert_eq!(report.clock_offset_ms, 0);
+    let devs = devices::list_devices(&b).unwrap();
+    let adev = devs.iter().find(|d| d.node_id == a.node_id()).unwrap();
+    assert_eq!(adev.clock_warning, None);
+}
+
+/// A laptop whose clock runs three days behind is caught out by our own change it already
+/// held when it wrote its bundle: it cannot have received it before we made it.
+#[test]
+fn a_laptop_behind_is_flagged_by_our_changes_it_held() {
+    let (dir, mut a, mut b, study) = pair();
+    send(dir.path(), &a, &mut b, &study);
+    let three_days = 3 * 24 * 3600 * 1000;
+    b.set_clock_offset_ms(-three_days);
+    b.create(
+        Entity::Session,
+        &fields(json!({"study_id": study, "session_type": "workshop", "date": "2026-05-02"})),
+    )
+    .unwrap();
+    let report = send(dir.path(), &b, &mut a, &study);
+    assert!(report.clock_warning, "{report:?}");
+    assert!(report.clock_offset_ms <= -three_days + 60_000, "{report:?}");
+    let devs = devices::list_devices(&a).unwrap();
+    let bdev = devs.iter().find(|d| d.node_id == b.node_id()).unwrap();
+    assert_eq!(bdev.clock_warning, Some(devices::ClockWarning::Behind));
+}
+
 #[test]
 fn an_interrupted_import_resumes_and_progress_is_reported() {
     let (dir, mut a, mut b, study) = pair();

@@ -25,7 +25,8 @@ already_known: number,
  */
 applied: number, batches: number, 
 /**
- * The sender's clock minus ours when the bundle was written vs read (ms).
+ * The sender's clock minus ours (ms), as far as the bundle proves it: at least this much
+ * ahead (positive) or behind (negative); 0 when it proves nothing.
  */
 clock_offset_ms: number, 
 /**
