@@ -240,11 +240,7 @@ pub(crate) fn holds(conn: &Connection, scope: Option<&str>, node: i64, seq: i64)
               ORDER BY first_seq DESC LIMIT 1",
         )?
         .query_row((scope.unwrap_or(""), node, seq), |r| r.get(0))
-        .map(Some)
-        .or_else(|e| match e {
-            rusqlite::Error::QueryReturnedNoRows => Ok(None),
-            e => Err(e),
-        })?;
+        .optional()?;
     Ok(last.is_some_and(|l| l >= seq))
 }
 

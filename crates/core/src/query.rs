@@ -566,6 +566,12 @@ pub fn deleted_records(conn: &Connection) -> Result<Vec<Record>> {
             },
         )?);
     }
-    out.sort_by(|a, b| b.id.cmp(&a.id));
-    Ok(out)
+    // Most recently deleted first: by the stamp of the change that deleted each one.
+    let mut keyed = Vec::with_capacity(out.len());
+    for r in out {
+        let stamp = crate::merge::winner(conn, r.entity, &r.id, schema::DELETED)?.map(|(s, _)| s);
+        keyed.push((stamp, r));
+    }
+    keyed.sort_by(|(a, ra), (b, rb)| b.cmp(a).then_with(|| rb.id.cmp(&ra.id)));
+    Ok(keyed.into_iter().map(|(_, r)| r).collect())
 }

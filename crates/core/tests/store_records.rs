@@ -318,3 +318,32 @@ fn deleting_a_session_hides_its_people_from_totals_until_restored() {
         1
     );
 }
+
+#[test]
+fn the_bin_lists_the_most_recently_deleted_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in_dir(dir.path()).unwrap();
+    let older = store
+        .create(Entity::Study, &fields(json!({"title": "Ségou 2024"})))
+        .unwrap();
+    let newer = store
+        .create(Entity::Study, &fields(json!({"title": "Gao 2025"})))
+        .unwrap();
+    store.delete(Entity::Study, &newer).unwrap();
+    store.delete(Entity::Study, &older).unwrap();
+    let bin: Vec<String> = query::deleted_records(store.conn())
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(bin, [older.clone(), newer.clone()]);
+    // Deleted again after a restore: back on top.
+    store.restore(Entity::Study, &newer).unwrap();
+    store.delete(Entity::Study, &newer).unwrap();
+    let bin: Vec<String> = query::deleted_records(store.conn())
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(bin, [newer, older]);
+}
