@@ -72,6 +72,9 @@ test('dashboard totals, filter, numbers table, export and report', { timeout: 24
   const csv = readFileSync(join(out, 'session.csv'));
   assert.equal(csv.subarray(0, 3).toString('hex'), 'efbbbf', 'UTF-8 byte-order mark');
   assert.match(csv.toString(), /#adm1\+name/);
+  // The French UI writes what Excel set to French reads: values separated by semicolons.
+  const header = csv.subarray(3).toString().split(/\r?\n/)[0];
+  assert.ok(header.startsWith('id;') && !header.includes(','), header);
   await s.click(id('export-close'));
   await s.waitForGone(id('export-dialog'));
 

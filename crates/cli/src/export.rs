@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
-use terrain_core::export::{self, ExportOptions, Format, DEFAULT_MIN_CELL};
+use terrain_core::export::{self, CsvSeparator, ExportOptions, Format, DEFAULT_MIN_CELL};
 
 use crate::ctx::{print_json, Ctx, Result};
 
@@ -50,6 +50,9 @@ pub struct Args {
     /// Your name, recorded with the export (the laptop's node id always is).
     #[arg(long)]
     user: Option<String>,
+    /// CSV: separate values with semicolons (what Excel set to French expects).
+    #[arg(long)]
+    semicolons: bool,
     /// No progress on stderr.
     #[arg(long)]
     quiet: bool,
@@ -72,6 +75,11 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         anonymised: a.anonymised,
         min_cell: a.min_cell,
         user_name: a.user,
+        csv_separator: if a.semicolons {
+            CsvSeparator::Semicolon
+        } else {
+            CsvSeparator::Comma
+        },
     };
     let quiet = a.quiet;
     let mut stderr = std::io::stderr();

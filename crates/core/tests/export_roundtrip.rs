@@ -17,10 +17,15 @@ use terrain_core::Entity;
 type Table = Vec<BTreeMap<String, String>>;
 
 fn read_csv(path: &Path) -> (Vec<String>, Option<Vec<String>>, Table, bool) {
+    read_csv_with(path, b',')
+}
+
+fn read_csv_with(path: &Path, delimiter: u8) -> (Vec<String>, Option<Vec<String>>, Table, bool) {
     let bytes = std::fs::read(path).expect("read");
     let bom = bytes.starts_with("\u{FEFF}".as_bytes());
     let mut r = csv::ReaderBuilder::new()
         .has_headers(false)
+        .delimiter(delimiter)
         .from_reader(&bytes[3..]);
     let mut rows = r.records().map(|r| {
         r.expect("record")
@@ -273,6 +278,34 @@ fn csv_xlsx_and_json_carry_the_same_rows() {
         )
         .expect("scope");
     assert_eq!(study.as_deref(), Some(fx.study_a.as_str()));
+}
+
+/// For Excel set to French: the same tables with semicolons, values holding `;` (lists) quoted.
+#[test]
+fn a_semicolon_csv_carries_the_same_rows() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut fx = build(&dir.path().join("db"));
+    let o = opts(&fx);
+    let commas = dir.path().join("commas");
+    export::run(&mut fx.store, Format::Csv, &commas, &o, &mut |_| {}).expect("csv");
+    let semi = dir.path().join("semicolons");
+    let so = export::ExportOptions {
+        csv_separator: export::CsvSeparator::Semicolon,
+        ..o
+    };
+    let sum = export::run(&mut fx.store, Format::Csv, &semi, &so, &mut |_| {}).expect("csv;");
+    assert!(sum.files.len() > 3);
+    for file in sum.files.iter().map(Path::new) {
+        let name = file.file_name().expect("name");
+        let text = std::fs::read_to_string(file).expect("read");
+        let header = text.lines().next().expect("header line");
+        assert!(header.contains(';') && !header.contains(','), "{header}");
+        assert_eq!(
+            read_csv_with(file, b';'),
+            read_csv(&commas.join(name)),
+            "{name:?}"
+        );
+    }
 }
 
 #[test]

@@ -1,16 +1,18 @@
-//! CSV: one UTF-8 file per table in a folder, with a byte-order mark so Excel reads accents.
+//! CSV: one UTF-8 file per table in a folder, with a byte-order mark so Excel reads accents,
+//! values separated by commas or (for Excel in French) semicolons.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use super::columns::{Cell, CodebookEntry, Col, CODEBOOK_COLUMNS};
-use super::Sink;
+use super::{CsvSeparator, Sink};
 use crate::error::{Error, Result};
 
 pub(crate) struct CsvSink {
     dir: PathBuf,
     hxl: bool,
+    separator: CsvSeparator,
     current: Option<csv::Writer<BufWriter<File>>>,
     files: Vec<PathBuf>,
 }
@@ -23,11 +25,12 @@ fn csv_err(e: csv::Error) -> Error {
 }
 
 impl CsvSink {
-    pub(crate) fn create(dir: &Path, hxl: bool) -> Result<CsvSink> {
+    pub(crate) fn create(dir: &Path, hxl: bool, separator: CsvSeparator) -> Result<CsvSink> {
         std::fs::create_dir_all(dir)?;
         Ok(CsvSink {
             dir: dir.to_path_buf(),
             hxl,
+            separator,
             current: None,
             files: Vec::new(),
         })
@@ -38,7 +41,10 @@ impl CsvSink {
         let mut file = BufWriter::new(File::create(&path)?);
         file.write_all("\u{FEFF}".as_bytes())?;
         self.files.push(path);
-        Ok(self.current.insert(csv::Writer::from_writer(file)))
+        let writer = csv::WriterBuilder::new()
+            .delimiter(self.separator.byte())
+            .from_writer(file);
+        Ok(self.current.insert(writer))
     }
 
     fn close(&mut self) -> Result<()> {

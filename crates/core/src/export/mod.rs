@@ -62,6 +62,26 @@ impl Format {
     }
 }
 
+/// What separates the values of a CSV line. Excel set to French (as in Bamako's offices)
+/// reads `;` as the separator and shows a comma-separated file in one column.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum CsvSeparator {
+    #[default]
+    Comma,
+    Semicolon,
+}
+
+impl CsvSeparator {
+    pub fn byte(self) -> u8 {
+        match self {
+            CsvSeparator::Comma => b',',
+            CsvSeparator::Semicolon => b';',
+        }
+    }
+}
+
 pub const DEFAULT_MIN_CELL: i64 = 5;
 
 fn default_min_cell() -> i64 {
@@ -95,6 +115,9 @@ pub struct ExportOptions {
     /// Who exported, as recorded with the export (the device's node id is always recorded).
     #[serde(default)]
     pub user_name: Option<String>,
+    /// CSV only: the separator of values.
+    #[serde(default)]
+    pub csv_separator: CsvSeparator,
 }
 
 impl Default for ExportOptions {
@@ -109,6 +132,7 @@ impl Default for ExportOptions {
             anonymised: false,
             min_cell: DEFAULT_MIN_CELL,
             user_name: None,
+            csv_separator: CsvSeparator::Comma,
         }
     }
 }
@@ -568,7 +592,7 @@ pub fn run(
         crate::query::get(store.conn(), Entity::Study, study)?;
     }
     let sink: Box<dyn Sink> = match format {
-        Format::Csv => Box::new(csv_out::CsvSink::create(out, opts.hxl)?),
+        Format::Csv => Box::new(csv_out::CsvSink::create(out, opts.hxl, opts.csv_separator)?),
         Format::Xlsx => Box::new(xlsx_out::XlsxSink::create(out, opts.hxl)?),
         Format::Json => Box::new(json_out::JsonSink::create(
             out,

@@ -5,6 +5,7 @@ import { ApiError } from '../../lib/api';
 import type { AppError } from '../../lib/bindings/AppError';
 import type { Dashboard } from '../../lib/bindings/Dashboard';
 import type { ExportFormat } from '../../lib/bindings/ExportFormat';
+import type { CsvSeparator } from '../../lib/bindings/CsvSeparator';
 import type { ExportOptions } from '../../lib/bindings/ExportOptions';
 import type { ExportProgress } from '../../lib/bindings/ExportProgress';
 import type { ExportSummary } from '../../lib/bindings/ExportSummary';
@@ -12,7 +13,7 @@ import type { Lang } from '../../lib/bindings/Lang';
 import type { StatsFilter } from '../../lib/bindings/StatsFilter';
 import type { StudyReport } from '../../lib/bindings/StudyReport';
 
-export type { Dashboard, ExportFormat, ExportOptions, ExportProgress, ExportSummary, StatsFilter, StudyReport };
+export type { CsvSeparator, Dashboard, ExportFormat, ExportOptions, ExportProgress, ExportSummary, StatsFilter, StudyReport };
 
 function isAppError(e: unknown): e is AppError {
   return typeof e === 'object' && e !== null && 'code' in e && 'message' in e;
