@@ -165,6 +165,15 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
         tx.commit()?;
     }
+    // A migration that rewrote a large table (0005 regroups the change log) leaves the old
+    // pages free inside the file: give them back to the disk once.
+    if found > 0 && (found as usize) < all.len() {
+        let pages: i64 = conn.pragma_query_value(None, "page_count", |r| r.get(0))?;
+        let free: i64 = conn.pragma_query_value(None, "freelist_count", |r| r.get(0))?;
+        if free * 2 > pages {
+            conn.execute_batch("VACUUM")?;
+        }
+    }
     Ok(())
 }
 
