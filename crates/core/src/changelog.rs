@@ -178,17 +178,19 @@ pub(crate) fn decode(base: i64, text: &str) -> Result<Vec<Entry>> {
         .collect()
 }
 
-/// Appends one run: consecutive seqs from `first_seq`, in order.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn insert_run<'a>(
-    conn: &Connection,
-    node: i64,
-    study: Option<&str>,
-    entity: Entity,
-    row_id: &str,
-    first_seq: i64,
-    entries: &[EntryRef<'a>],
-) -> Result<()> {
+/// Where a run goes: its origin, scope, record and first seq.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RunAt<'a> {
+    pub node: i64,
+    /// The study whose sync carries it; None for shared records.
+    pub study: Option<&'a str>,
+    pub entity: Entity,
+    pub row_id: &'a str,
+    pub first_seq: i64,
+}
+
+/// Appends one run: consecutive seqs from `at.first_seq`, in order.
+pub(crate) fn insert_run(conn: &Connection, at: RunAt<'_>, entries: &[EntryRef<'_>]) -> Result<()> {
     let Some(min_hlc) = entries.iter().map(|e| e.hlc).min() else {
         return Ok(());
     };
@@ -198,12 +200,12 @@ pub(crate) fn insert_run<'a>(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute((
-        node,
-        study.unwrap_or(""),
-        entity.as_str(),
-        row_id,
-        first_seq,
-        first_seq + entries.len() as i64 - 1,
+        at.node,
+        at.study.unwrap_or(""),
+        at.entity.as_str(),
+        at.row_id,
+        at.first_seq,
+        at.first_seq + entries.len() as i64 - 1,
         min_hlc,
         fields,
     ))?;

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension};
 
-use crate::changelog::{self, EntryRef, Run};
+use crate::changelog::{self, EntryRef, Run, RunAt};
 use crate::error::Result;
 use crate::schema::Entity;
 
@@ -399,16 +399,11 @@ pub(crate) struct LocalChange<'a> {
 
 /// Applies the changes of a record just created here, with an id just made (so nothing of it
 /// is held): what `apply_batch` would do, without its look-ups. Seqs are consecutive from
-/// `first_seq` and fields distinct.
-#[allow(clippy::too_many_arguments)]
+/// `at.first_seq` and fields distinct.
 pub(crate) fn apply_new_record(
     conn: &Connection,
     state: &mut MergeState,
-    node: i64,
-    study: Option<&str>,
-    entity: Entity,
-    row_id: &str,
-    first_seq: i64,
+    at: RunAt<'_>,
     fields: &[LocalChange<'_>],
 ) -> Result<()> {
     let Some(last) = fields.len().checked_sub(1) else {
@@ -424,10 +419,10 @@ pub(crate) fn apply_new_record(
             prev_node: None,
         })
         .collect();
-    changelog::insert_run(conn, node, study, entity, row_id, first_seq, &entries)?;
-    state.note(study.unwrap_or(""), node, first_seq + last as i64);
+    changelog::insert_run(conn, at, &entries)?;
+    state.note(at.study.unwrap_or(""), at.node, at.first_seq + last as i64);
     let mut columns: Vec<(&str, &SqlValue)> = fields.iter().map(|f| (f.field, f.value)).collect();
-    set_columns(conn, state, entity, row_id, &mut columns, true)
+    set_columns(conn, state, at.entity, at.row_id, &mut columns, true)
 }
 
 /// Stores a record's newly held changes as runs: consecutive seqs of one origin in one scope.
@@ -467,7 +462,14 @@ fn write_runs(
                 }
             })
             .collect();
-        changelog::insert_run(conn, origin, study, entity, row_id, first_seq, &entries)?;
+        let at = RunAt {
+            node: origin,
+            study,
+            entity,
+            row_id,
+            first_seq,
+        };
+        changelog::insert_run(conn, at, &entries)?;
         start = end;
     }
     Ok(())

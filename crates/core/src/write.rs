@@ -9,6 +9,7 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior};
 use serde_json::Value as Json;
 
+use crate::changelog::RunAt;
 use crate::clock;
 use crate::error::{Error, Problem, Result};
 use crate::merge::{self, Change, Stamp};
@@ -306,16 +307,14 @@ impl Writer<'_> {
             if entity == Entity::Session {
                 self.sessions.get_mut().clear();
             }
-            return merge::apply_new_record(
-                &self.tx,
-                &mut self.merge_state,
-                self.node_idx,
-                study.as_deref(),
+            let at = RunAt {
+                node: self.node_idx,
+                study: study.as_deref(),
                 entity,
-                id,
+                row_id: id,
                 first_seq,
-                &entries,
-            );
+            };
+            return merge::apply_new_record(&self.tx, &mut self.merge_state, at, &entries);
         }
         let winners = merge::field_stamps(&self.tx, entity, id)?;
         let mut changes = Vec::with_capacity(values.len());
