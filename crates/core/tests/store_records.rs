@@ -329,21 +329,18 @@ fn the_bin_lists_the_most_recently_deleted_first() {
     let newer = store
         .create(Entity::Study, &fields(json!({"title": "Gao 2025"})))
         .unwrap();
+    let bin = |store: &Store| -> Vec<String> {
+        query::deleted_records(store.conn())
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect()
+    };
     store.delete(Entity::Study, &newer).unwrap();
     store.delete(Entity::Study, &older).unwrap();
-    let bin: Vec<String> = query::deleted_records(store.conn())
-        .unwrap()
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
-    assert_eq!(bin, [older.clone(), newer.clone()]);
+    assert_eq!(bin(&store), [older.clone(), newer.clone()]);
     // Deleted again after a restore: back on top.
     store.restore(Entity::Study, &newer).unwrap();
     store.delete(Entity::Study, &newer).unwrap();
-    let bin: Vec<String> = query::deleted_records(store.conn())
-        .unwrap()
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
-    assert_eq!(bin, [newer, older]);
+    assert_eq!(bin(&store), [newer, older]);
 }
