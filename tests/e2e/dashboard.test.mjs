@@ -67,6 +67,7 @@ test('dashboard totals, filter, numbers table, export and report', { timeout: 24
   await s.selectOption(id('export-format'), 'csv');
   await s.type(id('export-out'), out);
   await s.click(id('export-hxl'));
+  await s.screenshot(join(ARTIFACTS, 'export-csv.png'));
   await s.click(id('export-start'));
   await s.waitFor(id('export-done'), { timeout: 30000 });
   const csv = readFileSync(join(out, 'session.csv'));
