@@ -859,16 +859,24 @@ impl TableWriter<'_> {
         Ok(n)
     }
 
-    fn participants(&mut self) -> Result<u64> {
-        let total = self.child_total("participant")?;
+    /// Writes the rows of a table whose records hang off sessions (participant, tally,
+    /// finding) for the sessions in scope. `columns` follow `x.id, x.session_id` in the select
+    /// (`x` the table, `s` its session); `cells` turns a row (id at 0, session at 1) into cells.
+    fn child_rows(
+        &mut self,
+        table: &str,
+        columns: &str,
+        cells: &dyn Fn(&Self, &rusqlite::Row<'_>) -> Result<Vec<Cell>>,
+    ) -> Result<u64> {
+        let total = self.child_total(table)?;
         let (cond, params) = self.filter.session_sql(false);
         let sql = format!(
-            "SELECT p.id, p.session_id, p.code, p.sex, p.age, p.age_band, p.actor_group, p.institution,
-                    p.role, p.home_commune_id, p.consent, p.name, p.phone
-               FROM session s JOIN participant p ON p.session_id = s.id
-              WHERE p.deleted = 0 AND {cond}"
+            "SELECT x.id, x.session_id, {columns}
+               FROM session s JOIN {table} x ON x.session_id = s.id
+              WHERE x.deleted = 0 AND {cond}"
         );
-        let mut stmt = self.conn.prepare(&sql)?;
+        let conn = self.conn;
+        let mut stmt = conn.prepare(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
         let mut n = 0;
         while let Some(r) = rows.next()? {
@@ -876,94 +884,69 @@ impl TableWriter<'_> {
             if !self.scope.sessions.contains_key(&sid) {
                 continue;
             }
-            let home: Option<String> = r.get(9)?;
-            let mut c = vec![
-                Cell::Text(r.get(0)?),
-                Cell::Text(sid),
-                Cell::text(r.get(2)?),
-                Cell::text(r.get(3)?),
-            ];
-            c.push(Cell::int(r.get(4)?));
-            for i in 5..9 {
-                c.push(Cell::text(r.get(i)?));
-            }
-            c.extend(self.place_pair(home.as_deref(), "commune"));
-            for i in 10..13 {
-                c.push(Cell::text(r.get(i)?));
-            }
+            let c = cells(self, r)?;
             self.sink.row(&c)?;
             n += 1;
-            self.tick("participant", n, total);
+            self.tick(table, n, total);
         }
         Ok(n)
     }
 
-    fn tallies(&mut self) -> Result<u64> {
-        let total = self.child_total("tally")?;
-        let (cond, params) = self.filter.session_sql(false);
-        let sql = format!(
-            "SELECT t.id, t.session_id, t.sex, t.age_band, t.actor_group, t.count
-               FROM session s JOIN tally t ON t.session_id = s.id
-              WHERE t.deleted = 0 AND {cond}"
-        );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
-        let mut n = 0;
-        while let Some(r) = rows.next()? {
-            let sid: String = r.get(1)?;
-            if !self.scope.sessions.contains_key(&sid) {
-                continue;
-            }
-            let c = [
+    fn participants(&mut self) -> Result<u64> {
+        let columns = "x.code, x.sex, x.age, x.age_band, x.actor_group, x.institution, x.role,
+                       x.home_commune_id, x.consent, x.name, x.phone";
+        self.child_rows("participant", columns, &|w, r| {
+            let home: Option<String> = r.get(9)?;
+            let mut c = vec![
                 Cell::Text(r.get(0)?),
-                Cell::Text(sid),
+                Cell::Text(r.get(1)?),
+                Cell::text(r.get(2)?),
+                Cell::text(r.get(3)?),
+                Cell::int(r.get(4)?),
+            ];
+            for i in 5..9 {
+                c.push(Cell::text(r.get(i)?));
+            }
+            c.extend(w.place_pair(home.as_deref(), "commune"));
+            for i in 10..13 {
+                c.push(Cell::text(r.get(i)?));
+            }
+            Ok(c)
+        })
+    }
+
+    fn tallies(&mut self) -> Result<u64> {
+        let columns = "x.sex, x.age_band, x.actor_group, x.count";
+        self.child_rows("tally", columns, &|_, r| {
+            Ok(vec![
+                Cell::Text(r.get(0)?),
+                Cell::Text(r.get(1)?),
                 Cell::text(r.get(2)?),
                 Cell::text(r.get(3)?),
                 Cell::text(r.get(4)?),
                 Cell::int(r.get(5)?),
-            ];
-            self.sink.row(&c)?;
-            n += 1;
-            self.tick("tally", n, total);
-        }
-        Ok(n)
+            ])
+        })
     }
 
     fn findings(&mut self) -> Result<u64> {
-        let total = self.child_total("finding")?;
-        let (cond, params) = self.filter.session_sql(false);
-        let sql = format!(
-            "SELECT x.id, x.session_id, x.theme, x.text, x.speaker_category, s.consent_quotes
-               FROM session s JOIN finding x ON x.session_id = s.id
-              WHERE x.deleted = 0 AND {cond}"
-        );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
-        let mut n = 0;
-        while let Some(r) = rows.next()? {
-            let sid: String = r.get(1)?;
-            if !self.scope.sessions.contains_key(&sid) {
-                continue;
-            }
+        let columns = "x.theme, x.text, x.speaker_category, s.consent_quotes";
+        self.child_rows("finding", columns, &|w, r| {
             // Shared outside the team, words are only quoted where people agreed to quotes.
             let quotable = r.get::<_, Option<i64>>(5)? == Some(1);
-            let text = if self.opts.anonymised && !quotable {
+            let text = if w.opts.anonymised && !quotable {
                 Cell::Null
             } else {
                 Cell::text(r.get(3)?)
             };
-            let c = [
+            Ok(vec![
                 Cell::Text(r.get(0)?),
-                Cell::Text(sid),
+                Cell::Text(r.get(1)?),
                 Cell::text(r.get(2)?),
                 text,
                 Cell::text(r.get(4)?),
-            ];
-            self.sink.row(&c)?;
-            n += 1;
-            self.tick("finding", n, total);
-        }
-        Ok(n)
+            ])
+        })
     }
 
     fn recommendations(&mut self) -> Result<u64> {
