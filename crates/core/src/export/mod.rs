@@ -759,11 +759,10 @@ impl TableWriter<'_> {
         }
     }
 
-    fn studies(&mut self) -> Result<u64> {
-        let mut sql = String::from(
-            "SELECT id, title, organisation, donor, theme, description, start_date, end_date, status
-               FROM study WHERE deleted = 0",
-        );
+    /// `select` (ending in a WHERE clause) narrowed to the exported study through `column`
+    /// when one is chosen, in id order, with its parameters.
+    fn of_study(&self, select: &str, column: &str) -> (String, Vec<String>) {
+        let mut sql = select.to_string();
         let mut params = Vec::new();
         if let Some(s) = self
             .opts
@@ -771,10 +770,19 @@ impl TableWriter<'_> {
             .as_deref()
             .filter(|s| !s.trim().is_empty())
         {
-            sql.push_str(" AND id = ?1");
+            sql.push_str(&format!(" AND {column} = ?1"));
             params.push(s.to_string());
         }
         sql.push_str(" ORDER BY id");
+        (sql, params)
+    }
+
+    fn studies(&mut self) -> Result<u64> {
+        let (sql, params) = self.of_study(
+            "SELECT id, title, organisation, donor, theme, description, start_date, end_date, status
+               FROM study WHERE deleted = 0",
+            "id",
+        );
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
         let mut n = 0;
@@ -950,21 +958,11 @@ impl TableWriter<'_> {
     }
 
     fn recommendations(&mut self) -> Result<u64> {
-        let mut sql = String::from(
+        let (sql, params) = self.of_study(
             "SELECT id, study_id, text, theme, target_institution, level, status, source_sessions, validated_at
                FROM recommendation WHERE deleted = 0",
+            "study_id",
         );
-        let mut params = Vec::new();
-        if let Some(s) = self
-            .opts
-            .study_id
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-        {
-            sql.push_str(" AND study_id = ?1");
-            params.push(s.to_string());
-        }
-        sql.push_str(" ORDER BY id");
         let narrows = self.filter.region_id.is_some()
             || self.filter.session_type.is_some()
             || self.filter.date_from.is_some()
