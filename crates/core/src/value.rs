@@ -1,6 +1,8 @@
 //! Turning what a person typed (JSON from the UI, `field=value` from the CLI) into the value
 //! stored for a field, and back.
 
+use std::borrow::Cow;
+
 use rusqlite::types::Value as SqlValue;
 use serde_json::Value as Json;
 
@@ -19,7 +21,7 @@ pub fn normalize(entity: Entity, def: &FieldDef, input: &Json) -> Result<SqlValu
             if text.chars().count() > max {
                 return Err(bad(Problem::TooLong { max }));
             }
-            Ok(SqlValue::Text(text))
+            Ok(SqlValue::Text(text.into_owned()))
         }
         Kind::Int { min, max } => {
             let n = match input {
@@ -112,10 +114,10 @@ fn is_empty(input: &Json) -> bool {
     }
 }
 
-fn as_text(input: &Json) -> String {
+fn as_text(input: &Json) -> Cow<'_, str> {
     match input {
-        Json::String(s) => s.clone(),
-        other => other.to_string(),
+        Json::String(s) => Cow::Borrowed(s),
+        other => Cow::Owned(other.to_string()),
     }
 }
 

@@ -364,7 +364,7 @@ impl Writer<'_> {
                 .flatten())
         };
         let via_session = |session: &str| -> Result<Option<String>> {
-            Ok(self.session_facts(session)?.and_then(|f| f.study))
+            Ok(self.with_session(session, |f| f.study.clone())?.flatten())
         };
         Ok(match entity {
             Entity::Study => Some(id.to_string()),
@@ -391,10 +391,15 @@ impl Writer<'_> {
         })
     }
 
-    /// A session's facts, read once per transaction (None: no such session).
-    fn session_facts(&self, id: &str) -> Result<Option<SessionFacts>> {
+    /// What `read` takes of a session's facts, read once per transaction (None: no such
+    /// session).
+    fn with_session<T>(
+        &self,
+        id: &str,
+        read: impl FnOnce(&SessionFacts) -> T,
+    ) -> Result<Option<T>> {
         if let Some(f) = self.sessions.borrow().get(id) {
-            return Ok(Some(f.clone()));
+            return Ok(Some(read(f)));
         }
         let facts = self
             .tx
@@ -407,10 +412,11 @@ impl Writer<'_> {
                 })
             })
             .optional()?;
-        if let Some(f) = &facts {
-            self.sessions.borrow_mut().insert(id.to_string(), f.clone());
+        let out = facts.as_ref().map(read);
+        if let Some(f) = facts {
+            self.sessions.borrow_mut().insert(id.to_string(), f);
         }
-        Ok(facts)
+        Ok(out)
     }
 
     /// How many participant rows a session has (tombstones included), counted once per
@@ -493,7 +499,7 @@ impl Writer<'_> {
 
     fn is_live(&self, entity: Entity, id: &str) -> Result<bool> {
         if entity == Entity::Session {
-            return Ok(self.session_facts(id)?.is_some_and(|f| f.live));
+            return Ok(self.with_session(id, |f| f.live)?.unwrap_or(false));
         }
         let table = entity.as_str();
         Ok(self
@@ -552,14 +558,16 @@ fn values_session<'v>(values: &'v [(&str, SqlValue)]) -> Option<&'v str> {
 
 /// A pseudonymous code: a running number in the session and a few characters of the id, so
 /// two laptops adding people to the same session do not hand out the same code.
-fn participant_code(id: &str, n: i64) -> String {
-    let tail: String = id
-        .chars()
-        .rev()
-        .filter(|c| c.is_ascii_hexdigit())
-        .take(4)
-        .collect();
-    format!("P{n:03}-{}", tail.to_uppercase())
+pub(crate) fn participant_code(id: &str, n: i64) -> String {
+    let mut code = format!("P{n:03}-");
+    code.extend(
+        id.bytes()
+            .rev()
+            .filter(u8::is_ascii_hexdigit)
+            .take(4)
+            .map(|b| b.to_ascii_uppercase() as char),
+    );
+    code
 }
 
 fn check_dates(entity: Entity, values: &BTreeMap<&'static str, SqlValue>) -> Result<()> {
@@ -582,4 +590,21 @@ fn check_dates(entity: Entity, values: &BTreeMap<&'static str, SqlValue>) -> Res
 /// The stamp of a change as people read it: time and device.
 pub fn describe_stamp(stamp: &Stamp) -> String {
     format!("{} ({})", clock::to_rfc3339(stamp.hlc), stamp.node)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::participant_code;
+
+    #[test]
+    fn a_participant_code_is_the_running_number_and_the_ids_last_hex_digits_reversed() {
+        assert_eq!(
+            participant_code("01a20c62-2b1e-7748-a6a6-7aa5202b8bd7", 1),
+            "P001-7DB8"
+        );
+        assert_eq!(
+            participant_code("01a20c62-2b1e-7748-a6a6-7aa5202b8bd7", 1234),
+            "P1234-7DB8"
+        );
+    }
 }
