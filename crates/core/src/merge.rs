@@ -13,8 +13,8 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::changelog::{self, EntryRef, Run, RunAt};
-use crate::error::Result;
-use crate::schema::Entity;
+use crate::error::{Error, Result};
+use crate::schema::{self, Entity};
 
 /// A stamp: hybrid logical clock and origin node id. Totally ordered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,49 +171,59 @@ impl Held<'_> {
 /// are written once when the transaction commits rather than once per record.
 #[derive(Default)]
 pub(crate) struct MergeState {
-    /// scope ('' for shared records) → node handle → highest seq held, this transaction's
-    /// changes included.
-    held_max: HashMap<String, HashMap<i64, i64>>,
-    /// The same, for the changes added in this transaction only.
-    added: HashMap<String, HashMap<i64, i64>>,
+    /// scope ('' for shared records) → node handle → seqs held.
+    held: HashMap<String, HashMap<i64, HeldSeqs>>,
     /// Row upserts by (entity, columns set): see `set_columns`.
-    upsert_sql: HashMap<Vec<u8>, String>,
+    upsert_sql: HashMap<(Entity, bool, u64), String>,
+}
+
+/// Of one node in one scope: the highest seq held, this transaction's changes included, and
+/// the highest added by this transaction (0: none yet).
+#[derive(Clone, Copy)]
+struct HeldSeqs {
+    max: i64,
+    added: i64,
 }
 
 impl MergeState {
     /// The highest seq of `node` held in `scope`: a change above it cannot be held yet.
     fn held_max(&mut self, conn: &Connection, scope: &str, node: i64) -> Result<i64> {
-        if let Some(m) = self.held_max.get(scope).and_then(|m| m.get(&node)) {
-            return Ok(*m);
+        if let Some(h) = self.held.get(scope).and_then(|m| m.get(&node)) {
+            return Ok(h.max);
         }
-        let m: i64 = conn
+        let max: i64 = conn
             .prepare_cached("SELECT max_seq FROM scope_vector WHERE scope = ?1 AND node = ?2")?
             .query_row((scope, node), |r| r.get(0))
             .optional()?
             .unwrap_or(0);
-        self.held_max
+        self.held
             .entry(scope.to_string())
             .or_default()
-            .insert(node, m);
-        Ok(m)
+            .insert(node, HeldSeqs { max, added: 0 });
+        Ok(max)
     }
 
+    /// Notes a change added. Its (scope, node) was looked up by `held_max` first, or the
+    /// change is this node's newest, above anything held of it.
     fn note(&mut self, scope: &str, node: i64, seq: i64) {
-        for map in [&mut self.held_max, &mut self.added] {
-            let per_node = match map.get_mut(scope) {
-                Some(m) => m,
-                None => map.entry(scope.to_string()).or_default(),
-            };
-            let m = per_node.entry(node).or_insert(seq);
-            *m = (*m).max(seq);
-        }
+        let per_node = match self.held.get_mut(scope) {
+            Some(m) => m,
+            None => self.held.entry(scope.to_string()).or_default(),
+        };
+        let h = per_node.entry(node).or_insert(HeldSeqs {
+            max: seq,
+            added: seq,
+        });
+        h.max = h.max.max(seq);
+        h.added = h.added.max(seq);
     }
 
     /// Writes the version vectors of what this transaction added.
     pub(crate) fn flush(&mut self, conn: &Connection) -> Result<()> {
         let mut per_node: HashMap<i64, i64> = HashMap::new();
-        for (scope, nodes) in self.added.drain() {
-            for (node, seq) in nodes {
+        for (scope, nodes) in &mut self.held {
+            for (node, h) in nodes.iter_mut().filter(|(_, h)| h.added > 0) {
+                let (node, seq) = (*node, std::mem::take(&mut h.added));
                 conn.prepare_cached(
                     "INSERT INTO scope_vector(scope, node, max_seq) VALUES (?1, ?2, ?3)
                      ON CONFLICT(scope, node) DO UPDATE SET max_seq = max(max_seq, excluded.max_seq)",
@@ -384,7 +394,7 @@ pub(crate) fn apply_batch(
             }
         }
         if !columns.is_empty() {
-            set_columns(conn, state, entity, row_id, &mut columns, false)?;
+            set_columns(conn, state, entity, row_id, &columns, false)?;
         }
     }
     Ok((out, applied))
@@ -421,8 +431,8 @@ pub(crate) fn apply_new_record(
         .collect();
     changelog::insert_run(conn, at, &entries)?;
     state.note(at.study.unwrap_or(""), at.node, at.first_seq + last as i64);
-    let mut columns: Vec<(&str, &SqlValue)> = fields.iter().map(|f| (f.field, f.value)).collect();
-    set_columns(conn, state, at.entity, at.row_id, &mut columns, true)
+    let columns: Vec<(&str, &SqlValue)> = fields.iter().map(|f| (f.field, f.value)).collect();
+    set_columns(conn, state, at.entity, at.row_id, &columns, true)
 }
 
 /// Stores a record's newly held changes as runs: consecutive seqs of one origin in one scope.
@@ -550,35 +560,39 @@ fn set_columns(
     state: &mut MergeState,
     entity: Entity,
     row_id: &str,
-    columns: &mut [(&str, &SqlValue)],
+    columns: &[(&str, &SqlValue)],
     new_row: bool,
 ) -> Result<()> {
-    // The statement's text depends only on which columns are set: built once per set.
-    let position = |name: &str| {
-        entity
-            .fields()
-            .iter()
-            .position(|f| f.name == name)
-            .unwrap_or(usize::MAX)
-    };
-    columns.sort_by_key(|(name, _)| position(name));
-    let mut key: Vec<u8> = Vec::with_capacity(columns.len() + 1);
-    key.push(entity as u8);
-    key.push(new_row as u8);
-    key.extend(
-        columns
-            .iter()
-            .map(|(name, _)| position(name).min(255) as u8),
-    );
+    // The statement's text depends only on which columns are set (one bit per field, the
+    // tombstone last), so it is built once per set; parameter ?N is the field at position
+    // N - 2, so values bind in any order.
+    let fields = entity.fields();
+    let mut set: u64 = 0;
+    let mut params: [Option<&SqlValue>; 64] = [None; 64];
+    for (name, value) in columns.iter() {
+        let position = match fields.iter().position(|f| f.name == *name) {
+            Some(p) if p < 63 => p,
+            None if *name == schema::DELETED => 63,
+            _ => {
+                return Err(Error::Refused(format!(
+                    "{entity} has no field {name} to store"
+                )))
+            }
+        };
+        set |= 1 << position;
+        params[position] = Some(*value);
+    }
+    let key = (entity, new_row, set);
     let sql = match state.upsert_sql.get(&key) {
         Some(sql) => sql,
         None => {
-            let names: Vec<String> = columns.iter().map(|(f, _)| format!("\"{f}\"")).collect();
-            let marks: Vec<String> = (0..columns.len()).map(|i| format!("?{}", i + 2)).collect();
-            let sets: Vec<String> = names
-                .iter()
-                .map(|n| format!("{n} = excluded.{n}"))
-                .collect();
+            let set_names = || {
+                (0..64)
+                    .filter(|p| set & (1 << p) != 0)
+                    .map(|p| (p, fields.get(p).map_or(schema::DELETED, |f| f.name)))
+            };
+            let names: Vec<String> = set_names().map(|(_, n)| format!("\"{n}\"")).collect();
+            let marks: Vec<String> = set_names().map(|(p, _)| format!("?{}", p + 2)).collect();
             let mut sql = format!(
                 "INSERT INTO {}(id, {}) VALUES (?1, {})",
                 entity.as_str(),
@@ -586,6 +600,10 @@ fn set_columns(
                 marks.join(", "),
             );
             if !new_row {
+                let sets: Vec<String> = names
+                    .iter()
+                    .map(|n| format!("{n} = excluded.{n}"))
+                    .collect();
                 sql.push_str(&format!(
                     " ON CONFLICT(id) DO UPDATE SET {}",
                     sets.join(", ")
@@ -596,8 +614,10 @@ fn set_columns(
     };
     let mut stmt = conn.prepare_cached(sql)?;
     stmt.raw_bind_parameter(1, row_id)?;
-    for (i, (_, v)) in columns.iter().enumerate() {
-        stmt.raw_bind_parameter(i + 2, *v)?;
+    for (position, value) in params.iter().enumerate() {
+        if let Some(value) = value {
+            stmt.raw_bind_parameter(position + 2, *value)?;
+        }
     }
     stmt.raw_execute()?;
     Ok(())
