@@ -382,7 +382,7 @@ fn plain_insert(dir: &Path, rows: usize) -> Result<f64> {
             stmt.execute((
                 &id,
                 &sessions[i / 25],
-                format!("P{:03}-{}", i + 1, &id[32..]),
+                crate::write::participant_code(&id, (i % 25) as i64 + 1),
                 SEXES[i % 2],
                 age,
                 schema::age_band_of(age),
