@@ -189,45 +189,18 @@ pub fn bench_sync(dir: &Path, n: u64, progress: &mut dyn FnMut(&str)) -> Result<
     std::fs::create_dir_all(dir)?;
     let rows = ((n / 10) as usize).clamp(100, 100_000);
 
-    progress("plain SQLite insert");
-    let plain_insert_ms = plain_insert(&dir.join("plain"), rows)?;
-
-    progress("write path");
-    let mut wp = Store::open_in_dir(&dir.join("writepath"))?;
-    let study = wp.create(Entity::Study, &fields(json!({"title": "Bench"})))?;
-    // About 25 people per session, as in the field (the write path numbers them per session).
-    let sessions: Vec<String> = wp.write(|w| {
-        (0..rows.div_ceil(25))
-            .map(|_| {
-                w.create(
-                    Entity::Session,
-                    &fields(json!({"study_id": study, "session_type": "focus_group", "date": "2026-11-20"})),
-                )
-            })
-            .collect()
-    })?;
-    // What a person typed arrives as fields (the UI's JSON): made off the clock, as the plain
-    // insert's values are at hand, a chunk at a time to keep memory small; one transaction.
-    let mut write_path_ms = 0.0;
-    let mut commit_start = Instant::now();
-    wp.write(|w| {
-        for chunk in (0..rows).collect::<Vec<_>>().chunks(10_000) {
-            let typed: Vec<Fields> = chunk
-                .iter()
-                .map(|i| participant_fields(&sessions[i / 25], *i))
-                .collect();
-            let t = Instant::now();
-            for f in &typed {
-                w.create(Entity::Participant, f)?;
-            }
-            write_path_ms += ms(t);
-        }
-        commit_start = Instant::now();
-        Ok(())
-    })?;
-    // The commit (WAL write and fsync) counts, as it does for the plain insert.
-    write_path_ms += ms(commit_start);
-    drop(wp);
+    // The machine's noise moves one round by several per cent: the median of three rounds,
+    // taken in turn, compares like with like.
+    let mut plain_rounds = Vec::new();
+    let mut write_rounds = Vec::new();
+    for round in 1..=ROUNDS {
+        progress(&format!("plain SQLite insert, round {round} of {ROUNDS}"));
+        plain_rounds.push(plain_insert(&dir.join("plain"), rows)?);
+        progress(&format!("write path, round {round} of {ROUNDS}"));
+        write_rounds.push(write_path(&dir.join("writepath"), rows)?);
+    }
+    let plain_insert_ms = median(&mut plain_rounds);
+    let write_path_ms = median(&mut write_rounds);
 
     progress("building a source replica");
     let mut source = Store::open_in_dir(&dir.join("source"))?;
@@ -357,6 +330,52 @@ fn participant_fields(session: &str, i: usize) -> Fields {
     }))
 }
 
+/// `rows` participants written through the write path into a new store, one transaction.
+fn write_path(dir: &Path, rows: usize) -> Result<f64> {
+    let _ = std::fs::remove_dir_all(dir);
+    let mut wp = Store::open_in_dir(dir)?;
+    let study = wp.create(Entity::Study, &fields(json!({"title": "Bench"})))?;
+    // About 25 people per session, as in the field (the write path numbers them per session).
+    let sessions: Vec<String> = wp.write(|w| {
+        (0..rows.div_ceil(25))
+            .map(|_| {
+                w.create(
+                    Entity::Session,
+                    &fields(json!({"study_id": study, "session_type": "focus_group", "date": "2026-11-20"})),
+                )
+            })
+            .collect()
+    })?;
+    // What a person typed arrives as fields (the UI's JSON): made off the clock, as the plain
+    // insert's values are at hand, a chunk at a time to keep memory small; one transaction.
+    let mut write_path_ms = 0.0;
+    let mut commit_start = Instant::now();
+    wp.write(|w| {
+        for chunk in (0..rows).collect::<Vec<_>>().chunks(10_000) {
+            let typed: Vec<Fields> = chunk
+                .iter()
+                .map(|i| participant_fields(&sessions[i / 25], *i))
+                .collect();
+            let t = Instant::now();
+            for f in &typed {
+                w.create(Entity::Participant, f)?;
+            }
+            write_path_ms += ms(t);
+        }
+        commit_start = Instant::now();
+        Ok(())
+    })?;
+    // The commit (WAL write and fsync) counts, as it does for the plain insert.
+    Ok(write_path_ms + ms(commit_start))
+}
+
+const ROUNDS: usize = 3;
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
 /// The same participant rows (as the write path stores them) inserted with plain SQL into
 /// the same table, with the same indexes and pragmas, with no change log and no checks.
 fn plain_insert(dir: &Path, rows: usize) -> Result<f64> {
@@ -415,14 +434,20 @@ impl fmt::Display for SyncBench {
         writeln!(
             f,
             "{:<58} {:>13.1} ms {:>14}",
-            format!("plain SQLite insert, {} rows", self.rows),
+            format!(
+                "plain SQLite insert, {} rows (median of {ROUNDS})",
+                self.rows
+            ),
             self.plain_insert_ms,
             ""
         )?;
         writeln!(
             f,
             "{:<58} {:>13.1} ms {:>14}",
-            format!("write path (change log), {} rows", self.rows),
+            format!(
+                "write path (change log), {} rows (median of {ROUNDS})",
+                self.rows
+            ),
             self.write_path_ms,
             ""
         )?;
