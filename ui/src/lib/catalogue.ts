@@ -25,6 +25,8 @@ export const fr = {
   'common.add': 'Ajouter',
   'common.close': 'Fermer',
   'common.all': 'Tous',
+  // For a feminine noun (étude, région).
+  'common.all_f': 'Toutes',
   'common.confirm_delete': 'Supprimer « {name} » ? Vous pourrez le restaurer depuis la corbeille.',
   'common.confirm_yes': 'Oui, supprimer',
   'common.saved': 'Enregistré.',
@@ -470,6 +472,7 @@ export const en: Record<Key, string> = {
   'common.add': 'Add',
   'common.close': 'Close',
   'common.all': 'All',
+  'common.all_f': 'All',
   'common.confirm_delete': 'Delete “{name}”? You can restore it from the Deleted view.',
   'common.confirm_yes': 'Yes, delete',
   'common.saved': 'Saved.',
