@@ -60,6 +60,9 @@ export const api = {
   /** Live records of `entity` whose `field` is `value` (e.g. a session's participants). */
   listBy: (entity: Entity, field: string, value: string) =>
     call<Rec[]>('list_records', { entity, options: { ...noList, field, value } }),
+  /** The regions, by name: the choices of the region filters. */
+  listRegions: async () =>
+    (await api.listBy('place', 'kind', 'region')).sort((a, b) => text(a, 'name').localeCompare(text(b, 'name'))),
   create: (entity: Entity, fields: Fields) => call<string>('create_record', { entity, fields }),
   update: (entity: Entity, id: string, fields: Fields) =>
     call<number>('update_record', { entity, id, fields }),
