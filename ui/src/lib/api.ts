@@ -38,7 +38,8 @@ function isAppError(e: unknown): e is AppError {
   return typeof e === 'object' && e !== null && 'code' in e && 'message' in e;
 }
 
-async function call<T>(command: string, args: { [name: string]: unknown } = {}): Promise<T> {
+/** Invokes a Tauri command; its errors become an `ApiError` with a readable message. */
+export async function call<T>(command: string, args: { [name: string]: unknown } = {}): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (e) {

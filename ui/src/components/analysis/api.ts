@@ -1,8 +1,7 @@
 // Typed calls to the dashboard, export and report commands (src-tauri/src/analysis.rs).
 // An export takes a Channel on which the Rust side sends its progress.
-import { Channel, invoke } from '@tauri-apps/api/core';
-import { ApiError } from '../../lib/api';
-import type { AppError } from '../../lib/bindings/AppError';
+import { Channel } from '@tauri-apps/api/core';
+import { call } from '../../lib/api';
 import type { Dashboard } from '../../lib/bindings/Dashboard';
 import type { ExportFormat } from '../../lib/bindings/ExportFormat';
 import type { CsvSeparator } from '../../lib/bindings/CsvSeparator';
@@ -14,19 +13,6 @@ import type { StatsFilter } from '../../lib/bindings/StatsFilter';
 import type { StudyReport } from '../../lib/bindings/StudyReport';
 
 export type { CsvSeparator, Dashboard, ExportFormat, ExportOptions, ExportProgress, ExportSummary, StatsFilter, StudyReport };
-
-function isAppError(e: unknown): e is AppError {
-  return typeof e === 'object' && e !== null && 'code' in e && 'message' in e;
-}
-
-async function call<T>(command: string, args: { [name: string]: unknown } = {}): Promise<T> {
-  try {
-    return await invoke<T>(command, args);
-  } catch (e) {
-    if (isAppError(e)) throw new ApiError(e.code, e.message);
-    throw new ApiError('ipc', (e as Error)?.message ?? String(e));
-  }
-}
 
 export const analysisApi = {
   dashboard: (filter: StatsFilter) => call<Dashboard>('stats_dashboard', { filter }),

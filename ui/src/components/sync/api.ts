@@ -1,8 +1,7 @@
 // Typed calls to the Sync screen's Tauri commands (src-tauri/src/sync.rs). Long work takes a
 // Channel on which the Rust side sends its progress; the promise resolves with the summary.
-import { Channel, invoke } from '@tauri-apps/api/core';
-import { ApiError } from '../../lib/api';
-import type { AppError } from '../../lib/bindings/AppError';
+import { Channel } from '@tauri-apps/api/core';
+import { call } from '../../lib/api';
 import type { ConflictView } from '../../lib/bindings/ConflictView';
 import type { EnrolledDevice } from '../../lib/bindings/EnrolledDevice';
 import type { ExportReport } from '../../lib/bindings/ExportReport';
@@ -27,19 +26,6 @@ export type {
   SyncOverview,
   TaskProgress,
 };
-
-function isAppError(e: unknown): e is AppError {
-  return typeof e === 'object' && e !== null && 'code' in e && 'message' in e;
-}
-
-async function call<T>(command: string, args: { [name: string]: unknown } = {}): Promise<T> {
-  try {
-    return await invoke<T>(command, args);
-  } catch (e) {
-    if (isAppError(e)) throw new ApiError(e.code, e.message);
-    throw new ApiError('ipc', (e as Error)?.message ?? String(e));
-  }
-}
 
 function channel(onProgress: (p: TaskProgress) => void): Channel<TaskProgress> {
   return new Channel<TaskProgress>(onProgress);
