@@ -322,19 +322,21 @@ fn session_cols(anonymised: bool) -> Vec<Col> {
     if !anonymised {
         c.push(field(e, "notes", Some("#description")));
     }
-    c.push(count_col(
-        "women",
-        "#reached+f",
-        "femmes consultées",
-        "women consulted",
-    ));
-    c.push(count_col(
-        "men",
-        "#reached+m",
-        "hommes consultés",
-        "men consulted",
-    ));
+    c.extend(reached_cols());
     c
+}
+
+/// The women and men consulted, as sessions and tallies count them.
+fn reached_cols() -> [Col; 2] {
+    [
+        count_col(
+            "women",
+            "#reached+f",
+            "femmes consultées",
+            "women consulted",
+        ),
+        count_col("men", "#reached+m", "hommes consultés", "men consulted"),
+    ]
 }
 
 fn participant_cols() -> Vec<Col> {
@@ -433,18 +435,7 @@ fn region_cols() -> Vec<Col> {
         "actor group",
         &format!("{}, unknown", crate::schema::ACTOR_GROUPS.join(", ")),
     ));
-    c.push(count_col(
-        "women",
-        "#reached+f",
-        "femmes consultées",
-        "women consulted",
-    ));
-    c.push(count_col(
-        "men",
-        "#reached+m",
-        "hommes consultés",
-        "men consulted",
-    ));
+    c.extend(reached_cols());
     c
 }
 
