@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, Statement};
 
 use crate::error::{Error, Result};
 use crate::schema::Entity;
@@ -191,15 +191,25 @@ pub(crate) struct RunAt<'a> {
 
 /// Appends one run: consecutive seqs from `at.first_seq`, in order.
 pub(crate) fn insert_run(conn: &Connection, at: RunAt<'_>, entries: &[EntryRef<'_>]) -> Result<()> {
+    insert_run_with(&mut *conn.prepare_cached(INSERT_RUN)?, at, entries)
+}
+
+/// The statement `insert_run_with` takes.
+pub(crate) const INSERT_RUN: &str =
+    "INSERT INTO change_log(node, scope, entity, row_id, first_seq, last_seq, hlc, fields)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+
+/// `insert_run` with a statement the caller keeps prepared ([`INSERT_RUN`]).
+pub(crate) fn insert_run_with(
+    insert: &mut Statement<'_>,
+    at: RunAt<'_>,
+    entries: &[EntryRef<'_>],
+) -> Result<()> {
     let Some(min_hlc) = entries.iter().map(|e| e.hlc).min() else {
         return Ok(());
     };
     let fields = encode(min_hlc, entries.iter().copied())?;
-    conn.prepare_cached(
-        "INSERT INTO change_log(node, scope, entity, row_id, first_seq, last_seq, hlc, fields)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute((
+    insert.execute((
         at.node,
         at.study.unwrap_or(""),
         at.entity.as_str(),

@@ -7,10 +7,11 @@
 //! a greater stamp (the write path guarantees it).
 
 use std::cmp::Ordering;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, Statement};
 
 use crate::changelog::{self, EntryRef, Run, RunAt};
 use crate::error::{Error, Result};
@@ -169,12 +170,17 @@ impl Held<'_> {
 /// What merging keeps across the batches of one transaction: per (scope, node) the highest
 /// seq held (read once, then kept up to date) and the vector entries still to write, which
 /// are written once when the transaction commits rather than once per record.
-#[derive(Default)]
-pub(crate) struct MergeState {
+pub(crate) struct MergeState<'c> {
+    /// The transaction's connection, which the statements below are prepared on.
+    conn: &'c Connection,
     /// scope ('' for shared records) → node handle → seqs held.
     held: HashMap<String, HashMap<i64, HeldSeqs>>,
-    /// Row upserts by (entity, columns set): see `set_columns`.
-    upsert_sql: HashMap<(Entity, bool, u64), String>,
+    /// Row upserts by (entity, new row, columns set): see `set_columns`. Held here rather
+    /// than in the connection's statement cache, whose look-up hashes the statement's text:
+    /// typing an attendance list writes one row and one run per person.
+    upserts: HashMap<(Entity, bool, u64), Statement<'c>>,
+    /// The run insert of records created here (see `apply_new_record`), for the same reason.
+    run_insert: Option<Statement<'c>>,
 }
 
 /// Of one node in one scope: the highest seq held, this transaction's changes included, and
@@ -185,7 +191,16 @@ struct HeldSeqs {
     added: i64,
 }
 
-impl MergeState {
+impl<'c> MergeState<'c> {
+    pub(crate) fn new(conn: &'c Connection) -> Self {
+        MergeState {
+            conn,
+            held: HashMap::new(),
+            upserts: HashMap::new(),
+            run_insert: None,
+        }
+    }
+
     /// The highest seq of `node` held in `scope`: a change above it cannot be held yet.
     fn held_max(&mut self, conn: &Connection, scope: &str, node: i64) -> Result<i64> {
         if let Some(h) = self.held.get(scope).and_then(|m| m.get(&node)) {
@@ -255,7 +270,7 @@ pub(crate) fn apply_batch(
     conn: &Connection,
     changes: &[Change],
     nodes: &mut impl NodeMap,
-    state: &mut MergeState,
+    state: &mut MergeState<'_>,
     known_new: bool,
 ) -> Result<(Outcome, Vec<Applied>)> {
     let mut out = Outcome::default();
@@ -394,7 +409,7 @@ pub(crate) fn apply_batch(
             }
         }
         if !columns.is_empty() {
-            set_columns(conn, state, entity, row_id, &columns, false)?;
+            set_columns(state, entity, row_id, &columns, false)?;
         }
     }
     Ok((out, applied))
@@ -411,8 +426,7 @@ pub(crate) struct LocalChange<'a> {
 /// is held): what `apply_batch` would do, without its look-ups. Seqs are consecutive from
 /// `at.first_seq` and fields distinct.
 pub(crate) fn apply_new_record(
-    conn: &Connection,
-    state: &mut MergeState,
+    state: &mut MergeState<'_>,
     at: RunAt<'_>,
     fields: &[LocalChange<'_>],
 ) -> Result<()> {
@@ -429,10 +443,16 @@ pub(crate) fn apply_new_record(
             prev_node: None,
         })
         .collect();
-    changelog::insert_run(conn, at, &entries)?;
+    let insert = match &mut state.run_insert {
+        Some(stmt) => stmt,
+        None => state
+            .run_insert
+            .insert(state.conn.prepare(changelog::INSERT_RUN)?),
+    };
+    changelog::insert_run_with(insert, at, &entries)?;
     state.note(at.study.unwrap_or(""), at.node, at.first_seq + last as i64);
     let columns: Vec<(&str, &SqlValue)> = fields.iter().map(|f| (f.field, f.value)).collect();
-    set_columns(conn, state, at.entity, at.row_id, &columns, true)
+    set_columns(state, at.entity, at.row_id, &columns, true)
 }
 
 /// Stores a record's newly held changes as runs: consecutive seqs of one origin in one scope.
@@ -556,8 +576,7 @@ fn add_conflict(
 /// statement. Fields were checked against the schema, so they are real columns. `new_row`:
 /// the row cannot exist yet (an id just made here), so a plain insert does.
 fn set_columns(
-    conn: &Connection,
-    state: &mut MergeState,
+    state: &mut MergeState<'_>,
     entity: Entity,
     row_id: &str,
     columns: &[(&str, &SqlValue)],
@@ -583,9 +602,9 @@ fn set_columns(
         params[position] = Some(*value);
     }
     let key = (entity, new_row, set);
-    let sql = match state.upsert_sql.get(&key) {
-        Some(sql) => sql,
-        None => {
+    let stmt = match state.upserts.entry(key) {
+        Entry::Occupied(e) => e.into_mut(),
+        Entry::Vacant(e) => {
             let set_names = || {
                 (0..64)
                     .filter(|p| set & (1 << p) != 0)
@@ -609,10 +628,9 @@ fn set_columns(
                     sets.join(", ")
                 ));
             }
-            state.upsert_sql.entry(key).or_insert(sql)
+            e.insert(state.conn.prepare(&sql)?)
         }
     };
-    let mut stmt = conn.prepare_cached(sql)?;
     stmt.raw_bind_parameter(1, row_id)?;
     for (position, value) in params.iter().enumerate() {
         if let Some(value) = value {

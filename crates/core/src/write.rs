@@ -32,6 +32,9 @@ struct SessionFacts {
 }
 
 pub struct Writer<'a> {
+    /// Holds statements prepared on `tx`'s connection; declared first so they are finalized
+    /// before the transaction ends.
+    merge_state: merge::MergeState<'a>,
     tx: Transaction<'a>,
     node_id: String,
     seq: i64,
@@ -39,7 +42,6 @@ pub struct Writer<'a> {
     clock_offset_ms: i64,
     node_cache: BTreeMap<String, i64>,
     node_idx: i64,
-    merge_state: merge::MergeState,
     /// Sessions read during this transaction; see [`SessionFacts`].
     sessions: RefCell<HashMap<String, SessionFacts>>,
     /// The study a resolution being written belongs to (set by the conflicts module).
@@ -52,9 +54,10 @@ impl Store {
         let node_id = self.node_id().to_string();
         let node_idx = self.node_idx();
         let clock_offset_ms = self.clock_offset_ms;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // `&mut self` already makes this the only transaction on the connection; the shared
+        // borrow lets the writer keep statements prepared on it for the whole transaction.
+        let conn = &self.conn;
+        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
         let seq: i64 = tx
             .query_row(
                 "SELECT max_seq FROM version_vector WHERE node = ?1",
@@ -67,6 +70,7 @@ impl Store {
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
         let mut writer = Writer {
+            merge_state: merge::MergeState::new(conn),
             tx,
             node_id: node_id.clone(),
             seq,
@@ -74,7 +78,6 @@ impl Store {
             clock_offset_ms,
             node_cache: BTreeMap::from([(node_id, node_idx)]),
             node_idx,
-            merge_state: merge::MergeState::default(),
             sessions: RefCell::default(),
             resolution_study: None,
         };
@@ -175,18 +178,16 @@ impl Writer<'_> {
                 return Err(Error::invalid(entity, def.name, Problem::Required));
             }
         }
-        check_dates(entity, &values)?;
+        check_dates(entity, |name| values.get(name))?;
         let parent = ["study_id", "session_id"]
             .into_iter()
-            .find_map(|k| values.get(k).map(|v| (k, v.clone())));
+            .find_map(|k| values.get(k).map(|v| (k, v)));
         let study = match parent {
-            Some((k, v)) => self.study_of(entity, id, k, &v)?,
+            Some((k, v)) => self.study_of(entity, id, k, v)?,
             None => self.study_of(entity, id, "", &SqlValue::Null)?,
         };
-        let values: Vec<(&str, SqlValue)> = values
-            .into_iter()
-            .filter(|(_, v)| *v != SqlValue::Null)
-            .collect();
+        let mut values = values.0;
+        values.retain(|(_, v)| *v != SqlValue::Null);
         let session = match (entity, values_session(&values)) {
             (Entity::Participant, Some(s)) => Some(s.to_string()),
             _ => None,
@@ -217,7 +218,7 @@ impl Writer<'_> {
                 values.insert("age_band", SqlValue::Text(schema::age_band_of(*age).into()));
             }
         }
-        for (name, value) in &values {
+        for (name, value) in &values.0 {
             let def = entity
                 .field(name)
                 .ok_or_else(|| Error::invalid(entity, name, Problem::UnknownField))?;
@@ -225,11 +226,12 @@ impl Writer<'_> {
                 return Err(Error::invalid(entity, name, Problem::Required));
             }
         }
-        let mut merged = current.clone();
-        merged.extend(values.iter().map(|(k, v)| (*k, v.clone())));
-        check_dates(entity, &merged)?;
+        check_dates(entity, |name| {
+            values.get(name).or_else(|| current.get(name))
+        })?;
         let study = self.study_of(entity, id, "", &SqlValue::Null)?;
         let changed: Vec<(&str, SqlValue)> = values
+            .0
             .into_iter()
             .filter(|(name, value)| current.get(name) != Some(value))
             .collect();
@@ -314,7 +316,7 @@ impl Writer<'_> {
                 row_id: id,
                 first_seq,
             };
-            return merge::apply_new_record(&self.tx, &mut self.merge_state, at, &entries);
+            return merge::apply_new_record(&mut self.merge_state, at, &entries);
         }
         let winners = merge::field_stamps(&self.tx, entity, id)?;
         let mut changes = Vec::with_capacity(values.len());
@@ -441,8 +443,8 @@ impl Writer<'_> {
     }
 
     /// Normalises every given field; refuses unknown ones and the tombstone.
-    fn check(&self, entity: Entity, fields: &Fields) -> Result<BTreeMap<&'static str, SqlValue>> {
-        let mut out = BTreeMap::new();
+    fn check(&self, entity: Entity, fields: &Fields) -> Result<Values> {
+        let mut out = Values(Vec::with_capacity(fields.len() + 2));
         for (name, input) in fields {
             let def: &'static FieldDef = entity
                 .fields()
@@ -455,20 +457,15 @@ impl Writer<'_> {
                     return Err(Error::invalid(entity, name, Problem::MissingReference));
                 }
             }
-            out.insert(def.name, value);
+            // `fields` has each name once, so each field comes once.
+            out.0.push((def.name, value));
         }
         Ok(out)
     }
 
     /// Values a new record gets when the person left them out.
-    fn fill_defaults(
-        &self,
-        entity: Entity,
-        id: &str,
-        values: &mut BTreeMap<&'static str, SqlValue>,
-    ) -> Result<()> {
-        let missing =
-            |v: &BTreeMap<&str, SqlValue>, k: &str| v.get(k).is_none_or(|x| *x == SqlValue::Null);
+    fn fill_defaults(&self, entity: Entity, id: &str, values: &mut Values) -> Result<()> {
+        let missing = |v: &Values, k: &str| v.get(k).is_none_or(|x| *x == SqlValue::Null);
         match entity {
             Entity::Participant => {
                 if let (Some(SqlValue::Integer(age)), true) =
@@ -516,6 +513,27 @@ impl Writer<'_> {
             entity,
             id: id.to_string(),
         })
+    }
+}
+
+/// Checked values of one record, at most one per field, in the order they were given: a
+/// record has a dozen fields at most, so a list is quicker to fill and search than a map.
+struct Values(Vec<(&'static str, SqlValue)>);
+
+impl Values {
+    fn get(&self, name: &str) -> Option<&SqlValue> {
+        self.0.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+
+    fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    fn insert(&mut self, name: &'static str, value: SqlValue) {
+        match self.0.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, v)) => *v = value,
+            None => self.0.push((name, value)),
+        }
     }
 }
 
@@ -570,9 +588,10 @@ pub(crate) fn participant_code(id: &str, n: i64) -> String {
     code
 }
 
-fn check_dates(entity: Entity, values: &BTreeMap<&'static str, SqlValue>) -> Result<()> {
+/// End dates not before start dates; `value` gives a field's value as it will be stored.
+fn check_dates<'v>(entity: Entity, value: impl Fn(&str) -> Option<&'v SqlValue>) -> Result<()> {
     if let (Some(SqlValue::Text(start)), Some(SqlValue::Text(end))) =
-        (values.get("start_date"), values.get("end_date"))
+        (value("start_date"), value("end_date"))
     {
         if end < start {
             return Err(Error::invalid(
