@@ -1,4 +1,5 @@
-//! How the change log is stored: in runs (see migrations/0005_change_runs.sql). A run is the
+//! How the change log is stored: in runs (see migrations/0005_change_runs.sql; 0006 names
+//! scopes and entities by small integers). A run is the
 //! consecutive changes (by seq) of one origin node to one record in one scope, one row for
 //! all of them. Every change keeps its own field, value, stamp and seq; this module turns
 //! runs into changes and back, and nothing else reads `change_log` for changes.
@@ -189,19 +190,29 @@ pub(crate) struct RunAt<'a> {
     pub first_seq: i64,
 }
 
-/// Appends one run: consecutive seqs from `at.first_seq`, in order.
-pub(crate) fn insert_run(conn: &Connection, at: RunAt<'_>, entries: &[EntryRef<'_>]) -> Result<()> {
-    insert_run_with(&mut *conn.prepare_cached(INSERT_RUN)?, at, entries)
+/// The local handle of the scope the runs of `study` are stored under (0: shared records),
+/// made on first use.
+pub(crate) fn scope_handle(conn: &Connection, study: Option<&str>) -> Result<i64> {
+    let Some(study) = study else {
+        return Ok(0);
+    };
+    conn.prepare_cached("INSERT INTO scopes(study) VALUES (?1) ON CONFLICT(study) DO NOTHING")?
+        .execute([study])?;
+    Ok(conn
+        .prepare_cached("SELECT idx FROM scopes WHERE study = ?1")?
+        .query_row([study], |r| r.get(0))?)
 }
 
-/// The statement `insert_run_with` takes.
+/// The statement `insert_run` takes, kept prepared by the caller.
 pub(crate) const INSERT_RUN: &str =
     "INSERT INTO change_log(node, scope, entity, row_id, first_seq, last_seq, hlc, fields)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
-/// `insert_run` with a statement the caller keeps prepared ([`INSERT_RUN`]).
-pub(crate) fn insert_run_with(
+/// Appends one run: consecutive seqs from `at.first_seq`, in order, in the scope whose
+/// handle is `scope` (see [`scope_handle`]).
+pub(crate) fn insert_run(
     insert: &mut Statement<'_>,
+    scope: i64,
     at: RunAt<'_>,
     entries: &[EntryRef<'_>],
 ) -> Result<()> {
@@ -211,8 +222,8 @@ pub(crate) fn insert_run_with(
     let fields = encode(min_hlc, entries.iter().copied())?;
     insert.execute((
         at.node,
-        at.study.unwrap_or(""),
-        at.entity.as_str(),
+        scope,
+        at.entity.code(),
         at.row_id,
         at.first_seq,
         at.first_seq + entries.len() as i64 - 1,
@@ -229,7 +240,7 @@ pub(crate) fn record_runs(conn: &Connection, entity: Entity, row_id: &str) -> Re
            FROM change_log l JOIN nodes n ON n.idx = l.node
           WHERE l.entity = ?1 AND l.row_id = ?2",
     )?;
-    let mut rows = stmt.query((entity.as_str(), row_id))?;
+    let mut rows = stmt.query((entity.code(), row_id))?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         let text: String = r.get(4)?;
@@ -248,7 +259,7 @@ pub(crate) fn record_runs(conn: &Connection, entity: Entity, row_id: &str) -> Re
 pub(crate) fn holds(conn: &Connection, scope: Option<&str>, node: i64, seq: i64) -> Result<bool> {
     let last: Option<i64> = conn
         .prepare_cached(
-            "SELECT last_seq FROM change_log WHERE scope = ?1 AND node = ?2 AND first_seq <= ?3
+            "SELECT last_seq FROM change_log WHERE scope = (SELECT idx FROM scopes WHERE study = ?1) AND node = ?2 AND first_seq <= ?3
               ORDER BY first_seq DESC LIMIT 1",
         )?
         .query_row((scope.unwrap_or(""), node, seq), |r| r.get(0))
@@ -266,7 +277,7 @@ pub(crate) fn hlc_at(
     let run: Option<(i64, i64, String, i64)> = conn
         .prepare_cached(
             "SELECT first_seq, last_seq, fields, hlc FROM change_log
-              WHERE scope = ?1 AND node = ?2 AND first_seq <= ?3
+              WHERE scope = (SELECT idx FROM scopes WHERE study = ?1) AND node = ?2 AND first_seq <= ?3
               ORDER BY first_seq DESC LIMIT 1",
         )?
         .query_row((scope.unwrap_or(""), node, seq), |r| {
@@ -290,7 +301,7 @@ fn range_start(conn: &Connection, scope: Option<&str>, node: i64, from: i64) -> 
     Ok(conn
         .prepare_cached(
             "SELECT coalesce(max(first_seq), ?3 + 1) FROM change_log
-              WHERE scope = ?1 AND node = ?2 AND first_seq <= ?3 + 1",
+              WHERE scope = (SELECT idx FROM scopes WHERE study = ?1) AND node = ?2 AND first_seq <= ?3 + 1",
         )?
         .query_row((scope.unwrap_or(""), node, from), |r| r.get(0))?)
 }
@@ -316,20 +327,21 @@ pub(crate) fn read_range(
 ) -> Result<()> {
     let start = range_start(conn, scope, node, from)?;
     let mut stmt = conn.prepare_cached(
-        "SELECT first_seq, nullif(scope, ''), entity, row_id, fields, hlc FROM change_log
-          WHERE scope = ?1 AND node = ?2 AND first_seq >= ?3 AND first_seq <= ?4
+        "SELECT first_seq, entity, row_id, fields, hlc FROM change_log
+          WHERE scope = (SELECT idx FROM scopes WHERE study = ?1) AND node = ?2 AND first_seq >= ?3 AND first_seq <= ?4
           ORDER BY first_seq",
     )?;
     let mut rows = stmt.query((scope.unwrap_or(""), node, start, to))?;
+    let study = scope.map(str::to_string);
     let mut given = 0usize;
     while let Some(r) = rows.next()? {
         let first: i64 = r.get(0)?;
-        let study: Option<String> = r.get(1)?;
-        let entity: String = r.get(2)?;
-        let entity = Entity::parse(&entity).ok_or(Error::UnknownEntity(entity))?;
-        let row_id: String = r.get(3)?;
-        let text: String = r.get(4)?;
-        for (i, entry) in decode(r.get(5)?, &text)?.into_iter().enumerate() {
+        let code: i64 = r.get(1)?;
+        let entity =
+            Entity::from_code(code).ok_or_else(|| Error::UnknownEntity(code.to_string()))?;
+        let row_id: String = r.get(2)?;
+        let text: String = r.get(3)?;
+        for (i, entry) in decode(r.get(4)?, &text)?.into_iter().enumerate() {
             let seq = first + i as i64;
             if seq <= from || seq > to {
                 continue;
@@ -365,7 +377,7 @@ pub(crate) fn count_range(
     let n: i64 = conn
         .prepare_cached(
             "SELECT coalesce(sum(min(last_seq, ?5) - max(first_seq, ?3 + 1) + 1), 0) FROM change_log
-              WHERE scope = ?1 AND node = ?2 AND first_seq >= ?4 AND first_seq <= ?5
+              WHERE scope = (SELECT idx FROM scopes WHERE study = ?1) AND node = ?2 AND first_seq >= ?4 AND first_seq <= ?5
                 AND last_seq > ?3",
         )?
         .query_row((scope.unwrap_or(""), node, from, start, to), |r| r.get(0))?;

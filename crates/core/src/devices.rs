@@ -100,7 +100,7 @@ pub fn list_devices(store: &Store) -> Result<Vec<Device>> {
     let mut stmt = conn.prepare(
         "SELECT n.node_id, v.max_seq,
                 (SELECT l.hlc + (l.fields ->> ('$[' || (v.max_seq - l.first_seq) || '][2]')) FROM change_log l
-                  WHERE l.scope = v.scope AND l.node = v.node AND l.first_seq <= v.max_seq
+                  WHERE l.scope = (SELECT idx FROM scopes WHERE study = v.scope) AND l.node = v.node AND l.first_seq <= v.max_seq
                   ORDER BY l.first_seq DESC LIMIT 1)
            FROM scope_vector v JOIN nodes n ON n.idx = v.node",
     )?;

@@ -44,7 +44,7 @@ fn stored_records(conn: &Connection, entity: Entity) -> Result<Vec<Json>> {
         table = entity.as_str()
     );
     let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query([entity.as_str()])?;
+    let mut rows = stmt.query([entity.code()])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         let id: String = r.get(0)?;

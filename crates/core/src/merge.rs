@@ -179,8 +179,10 @@ pub(crate) struct MergeState<'c> {
     /// than in the connection's statement cache, whose look-up hashes the statement's text:
     /// typing an attendance list writes one row and one run per person.
     upserts: HashMap<(Entity, bool, u64), Statement<'c>>,
-    /// The run insert of records created here (see `apply_new_record`), for the same reason.
+    /// The run insert, for the same reason.
     run_insert: Option<Statement<'c>>,
+    /// Scope handles by study (see `changelog::scope_handle`).
+    scopes: HashMap<String, i64>,
 }
 
 /// Of one node in one scope: the highest seq held, this transaction's changes included, and
@@ -198,7 +200,30 @@ impl<'c> MergeState<'c> {
             held: HashMap::new(),
             upserts: HashMap::new(),
             run_insert: None,
+            scopes: HashMap::new(),
         }
+    }
+
+    /// Appends one run to the log (see `changelog::insert_run`).
+    fn insert_run(&mut self, at: RunAt<'_>, entries: &[EntryRef<'_>]) -> Result<()> {
+        let scope = match at.study {
+            None => 0,
+            Some(study) => match self.scopes.get(study) {
+                Some(handle) => *handle,
+                None => {
+                    let handle = changelog::scope_handle(self.conn, Some(study))?;
+                    self.scopes.insert(study.to_string(), handle);
+                    handle
+                }
+            },
+        };
+        let insert = match &mut self.run_insert {
+            Some(stmt) => stmt,
+            None => self
+                .run_insert
+                .insert(self.conn.prepare(changelog::INSERT_RUN)?),
+        };
+        changelog::insert_run(insert, scope, at, entries)
     }
 
     /// The highest seq of `node` held in `scope`: a change above it cannot be held yet.
@@ -364,7 +389,7 @@ pub(crate) fn apply_batch(
         if fresh.is_empty() {
             continue;
         }
-        write_runs(conn, entity, row_id, changes, &mut to_log)?;
+        write_runs(state, entity, row_id, changes, &mut to_log)?;
         if row_is_new && entity != Entity::Resolution {
             out.new_records += 1;
         }
@@ -443,13 +468,7 @@ pub(crate) fn apply_new_record(
             prev_node: None,
         })
         .collect();
-    let insert = match &mut state.run_insert {
-        Some(stmt) => stmt,
-        None => state
-            .run_insert
-            .insert(state.conn.prepare(changelog::INSERT_RUN)?),
-    };
-    changelog::insert_run_with(insert, at, &entries)?;
+    state.insert_run(at, &entries)?;
     state.note(at.study.unwrap_or(""), at.node, at.first_seq + last as i64);
     let columns: Vec<(&str, &SqlValue)> = fields.iter().map(|f| (f.field, f.value)).collect();
     set_columns(state, at.entity, at.row_id, &columns, true)
@@ -457,7 +476,7 @@ pub(crate) fn apply_new_record(
 
 /// Stores a record's newly held changes as runs: consecutive seqs of one origin in one scope.
 fn write_runs(
-    conn: &Connection,
+    state: &mut MergeState<'_>,
     entity: Entity,
     row_id: &str,
     changes: &[Change],
@@ -499,7 +518,7 @@ fn write_runs(
             row_id,
             first_seq,
         };
-        changelog::insert_run(conn, at, &entries)?;
+        state.insert_run(at, &entries)?;
         start = end;
     }
     Ok(())

@@ -503,6 +503,26 @@ impl Entity {
         }
     }
 
+    /// The entity's number in the change log (the `entities` table of migration 0006): stored
+    /// in every store's log, so a code is never reused.
+    pub fn code(self) -> i64 {
+        match self {
+            Entity::Study => 1,
+            Entity::Place => 2,
+            Entity::Session => 3,
+            Entity::Participant => 4,
+            Entity::Tally => 5,
+            Entity::Finding => 6,
+            Entity::Recommendation => 7,
+            Entity::Resolution => 8,
+            Entity::Export => 9,
+        }
+    }
+
+    pub fn from_code(code: i64) -> Option<Entity> {
+        Entity::ALL.into_iter().find(|e| e.code() == code)
+    }
+
     pub fn parse(name: &str) -> Option<Entity> {
         Entity::ALL.into_iter().find(|e| e.as_str() == name)
     }

@@ -13,7 +13,7 @@ use crate::clock;
 use crate::error::Result;
 use crate::places::PlaceIndex;
 use crate::query::{KeyCount, SexCount};
-use crate::schema::{ACTOR_GROUPS, AGE_BANDS, DSF_GROUPS, SEXES};
+use crate::schema::{Entity, ACTOR_GROUPS, AGE_BANDS, DSF_GROUPS, SEXES};
 
 /// Which sessions a dashboard counts. Empty fields do not filter.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, TS)]
@@ -755,14 +755,14 @@ fn age_bucket(days: i64) -> &'static str {
 
 /// Origin node and time (hlc) of each record's creating change, for one entity: the first
 /// run of a record is the one that created it (every field written at creation is in it).
-pub(crate) fn origins(conn: &Connection, entity: &str) -> Result<HashMap<String, (String, i64)>> {
+pub(crate) fn origins(conn: &Connection, entity: Entity) -> Result<HashMap<String, (String, i64)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT x.row_id, n.node_id, x.h FROM
            (SELECT row_id, node, min(hlc) AS h FROM change_log
              WHERE entity = ?1 GROUP BY row_id) x
            JOIN nodes n ON n.idx = x.node",
     )?;
-    let rows = stmt.query_map([entity], |r| {
+    let rows = stmt.query_map([entity.code()], |r| {
         Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?)))
     })?;
     Ok(rows.collect::<rusqlite::Result<HashMap<_, _>>>()?)
@@ -799,7 +799,7 @@ fn recommendations_in(
     f: &StatsFilter,
     scope: Option<&Scope>,
 ) -> Result<RecommendationStats> {
-    let created = origins(conn, "recommendation")?;
+    let created = origins(conn, Entity::Recommendation)?;
     let as_of = today(f);
     let mut sql = String::from(
         "SELECT id, text, theme, target_institution, status, source_sessions, validated_at
@@ -956,7 +956,7 @@ pub fn quality(conn: &Connection, f: &StatsFilter) -> Result<QualityStats> {
 }
 
 fn quality_in(conn: &Connection, scope: &Scope) -> Result<QualityStats> {
-    let origin = origins(conn, "session")?;
+    let origin = origins(conn, Entity::Session)?;
     let device = |id: &str| origin.get(id).map(|(n, _)| n);
     let mut without = Vec::new();
     let mut wc = SexCount::default();
@@ -1140,7 +1140,7 @@ fn who_counts(m: BTreeMap<String, (i64, SexCount)>) -> Vec<WhoCount> {
 }
 
 fn activity_in(conn: &Connection, scope: &Scope) -> Result<ActivityStats> {
-    let origin = origins(conn, "session")?;
+    let origin = origins(conn, Entity::Session)?;
     let mut fac: BTreeMap<String, (i64, SexCount)> = BTreeMap::new();
     let mut dev: BTreeMap<String, (i64, SexCount)> = BTreeMap::new();
     for s in scope.sessions.values() {

@@ -396,4 +396,39 @@ fn a_schema_4_change_log_is_regrouped_into_runs_without_loss() {
         runs,
         [(1, 1, 3), (1, 4, 5), (1, 6, 6), (2, 1, 1), (2, 2, 2)]
     );
+    // Schema 6 names the scopes by handle: the shared one is 0.
+    let scopes: Vec<(i64, String)> = store
+        .conn()
+        .prepare("SELECT idx, study FROM scopes ORDER BY idx")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(scopes, [(0, String::new()), (1, study.to_string())]);
+}
+
+/// The change log stores entities by code: the codes in Rust and in the `entities` table
+/// (which the `changes` view reads names from) are the same, and each names one entity.
+#[test]
+fn entity_codes_agree_with_the_entities_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("codes.db")).unwrap();
+    let table: Vec<(i64, String)> = store
+        .conn()
+        .prepare("SELECT code, name FROM entities ORDER BY code")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    let mut rust: Vec<(i64, String)> = Entity::ALL
+        .iter()
+        .map(|e| (e.code(), e.as_str().to_string()))
+        .collect();
+    rust.sort();
+    assert_eq!(table, rust);
+    for e in Entity::ALL {
+        assert_eq!(Entity::from_code(e.code()), Some(e));
+    }
 }
