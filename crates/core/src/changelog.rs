@@ -39,10 +39,12 @@ impl Run {
     }
 }
 
-/// The JSON stored in `change_log.fields`: [[field, value, hlc - base, prev_hlc, prev_node],
-/// ...], where `base` is the run's smallest stamp (stored in `change_log.hlc`), so stamps take
-/// a digit or two; the prev pair is left out when the change replaced nothing.
+/// The JSON stored in `change_log.fields`: [[field number, value, hlc - base, prev_hlc,
+/// prev_node], ...], where `base` is the run's smallest stamp (stored in `change_log.hlc`), so
+/// stamps take a digit or two; the prev pair is left out when the change replaced nothing.
+/// Field numbers are `Entity::field_no`.
 pub(crate) fn encode<'a>(
+    entity: Entity,
     base: i64,
     entries: impl IntoIterator<Item = EntryRef<'a>>,
 ) -> Result<String> {
@@ -53,7 +55,10 @@ pub(crate) fn encode<'a>(
             out.push(',');
         }
         out.push('[');
-        push_json_str(&mut out, e.field);
+        let no = entity
+            .field_no(e.field)
+            .ok_or_else(|| Error::Refused(format!("{entity} has no field {} to log", e.field)))?;
+        push_int(&mut out, no);
         out.push(',');
         match e.value {
             SqlValue::Null => out.push_str("null"),
@@ -120,7 +125,7 @@ fn push_int(out: &mut String, n: i64) {
 }
 
 /// One entry as stored: 3 elements, or 5 with the prev stamp.
-struct RawEntry(String, serde_json::Value, i64, Option<i64>, Option<i64>);
+struct RawEntry(i64, serde_json::Value, i64, Option<i64>, Option<i64>);
 
 impl<'de> serde::Deserialize<'de> for RawEntry {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
@@ -153,12 +158,16 @@ impl<'de> serde::Deserialize<'de> for RawEntry {
     }
 }
 
-/// The entries of a run whose smallest stamp is `base`.
-pub(crate) fn decode(base: i64, text: &str) -> Result<Vec<Entry>> {
+/// The entries of a run of `entity` whose smallest stamp is `base`.
+pub(crate) fn decode(entity: Entity, base: i64, text: &str) -> Result<Vec<Entry>> {
     let raw: Vec<RawEntry> = serde_json::from_str(text)
         .map_err(|e| Error::Refused(format!("damaged change log run: {e}")))?;
     raw.into_iter()
-        .map(|RawEntry(field, value, hlc, prev_hlc, prev_node)| {
+        .map(|RawEntry(no, value, hlc, prev_hlc, prev_node)| {
+            let field = entity
+                .field_name(no)
+                .ok_or_else(|| Error::Refused(format!("damaged change log: {entity} field {no}")))?
+                .to_string();
             let value = match value {
                 serde_json::Value::Null => SqlValue::Null,
                 serde_json::Value::String(s) => SqlValue::Text(s),
@@ -219,7 +228,7 @@ pub(crate) fn insert_run(
     let Some(min_hlc) = entries.iter().map(|e| e.hlc).min() else {
         return Ok(());
     };
-    let fields = encode(min_hlc, entries.iter().copied())?;
+    let fields = encode(at.entity, min_hlc, entries.iter().copied())?;
     insert.execute((
         at.node,
         scope,
@@ -249,7 +258,7 @@ pub(crate) fn record_runs(conn: &Connection, entity: Entity, row_id: &str) -> Re
             node_id: r.get(1)?,
             first_seq: r.get(2)?,
             last_seq: r.get(3)?,
-            entries: decode(r.get(5)?, &text)?,
+            entries: decode(entity, r.get(5)?, &text)?,
         });
     }
     Ok(out)
@@ -274,25 +283,19 @@ pub(crate) fn hlc_at(
     node: i64,
     seq: i64,
 ) -> Result<Option<i64>> {
-    let run: Option<(i64, i64, String, i64)> = conn
+    // The stamp is the run's plus the offset stored at the change's place in the run.
+    let hlc: Option<Option<i64>> = conn
         .prepare_cached(
-            "SELECT first_seq, last_seq, fields, hlc FROM change_log
-              WHERE scope = (SELECT idx FROM scopes WHERE study = ?1) AND node = ?2 AND first_seq <= ?3
+            "SELECT CASE WHEN last_seq >= ?3
+                         THEN hlc + (fields ->> ('$[' || (?3 - first_seq) || '][2]')) END
+               FROM change_log
+              WHERE scope = (SELECT idx FROM scopes WHERE study = ?1) AND node = ?2
+                AND first_seq <= ?3
               ORDER BY first_seq DESC LIMIT 1",
         )?
-        .query_row((scope.unwrap_or(""), node, seq), |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
+        .query_row((scope.unwrap_or(""), node, seq), |r| r.get(0))
         .optional()?;
-    let Some((first, last, fields, base)) = run else {
-        return Ok(None);
-    };
-    if seq > last {
-        return Ok(None);
-    }
-    Ok(decode(base, &fields)?
-        .get((seq - first) as usize)
-        .map(|e| e.hlc))
+    Ok(hlc.flatten())
 }
 
 /// The first seq of the run that may hold `seq`'s successor: runs of one node and scope do
@@ -341,7 +344,7 @@ pub(crate) fn read_range(
             Entity::from_code(code).ok_or_else(|| Error::UnknownEntity(code.to_string()))?;
         let row_id: String = r.get(2)?;
         let text: String = r.get(3)?;
-        for (i, entry) in decode(r.get(4)?, &text)?.into_iter().enumerate() {
+        for (i, entry) in decode(entity, r.get(4)?, &text)?.into_iter().enumerate() {
             let seq = first + i as i64;
             if seq <= from || seq > to {
                 continue;
@@ -434,6 +437,7 @@ mod tests {
         assert!(!holds(conn, scope, node, 6).unwrap());
         assert!(!holds(conn, None, node, 1).unwrap());
         assert!(hlc_at(conn, scope, node, 5).unwrap() > hlc_at(conn, scope, node, 1).unwrap());
+        assert_eq!(hlc_at(conn, scope, node, 6).unwrap(), None);
     }
 
     /// What Rust writes, SQLite's JSON functions (the `changes` view) and Rust read back alike.
@@ -458,8 +462,8 @@ mod tests {
                 prev_node: (i == 1).then_some(3),
             })
             .collect();
-        let text = encode(base, entries.iter().copied()).unwrap();
-        let back = decode(base, &text).unwrap();
+        let text = encode(Entity::Session, base, entries.iter().copied()).unwrap();
+        let back = decode(Entity::Session, base, &text).unwrap();
         for (e, b) in entries.iter().zip(&back) {
             assert_eq!(
                 (e.field, e.value, e.hlc),
@@ -474,16 +478,24 @@ mod tests {
                 .unwrap();
             assert_eq!(&got, v);
         }
-        assert!(encode(
+        let one = |field, value| EntryRef {
+            field,
+            value,
+            hlc: 0,
+            prev_hlc: None,
+            prev_node: None,
+        };
+        assert!(encode(Entity::Session, 0, [one("notes", &SqlValue::Real(1.5))]).is_err());
+        assert!(encode(Entity::Session, 0, [one("x", &SqlValue::Null)]).is_err());
+        // Numbers name fields per entity: 0 is the tombstone everywhere.
+        let text = encode(
+            Entity::Participant,
             0,
-            [EntryRef {
-                field: "x",
-                value: &SqlValue::Real(1.5),
-                hlc: 0,
-                prev_hlc: None,
-                prev_node: None
-            }]
+            [one("deleted", &SqlValue::Integer(1))],
         )
-        .is_err());
+        .unwrap();
+        assert_eq!(text, "[[0,1,0]]");
+        assert_eq!(decode(Entity::Study, 0, &text).unwrap()[0].field, "deleted");
+        assert!(decode(Entity::Resolution, 0, "[[9,1,0]]").is_err());
     }
 }

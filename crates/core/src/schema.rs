@@ -503,6 +503,30 @@ impl Entity {
         }
     }
 
+    /// A field's number in the change log: 0 for the tombstone, else its position (from 1) in
+    /// `fields()`. Stored in every store's log (the `field_numbers` table of migration 0006),
+    /// so fields are only ever added at the end of their entity's list.
+    pub fn field_no(self, name: &str) -> Option<i64> {
+        if name == DELETED {
+            return Some(0);
+        }
+        self.fields()
+            .iter()
+            .position(|f| f.name == name)
+            .map(|p| p as i64 + 1)
+    }
+
+    /// The field whose number is `no` (see [`Entity::field_no`]).
+    pub fn field_name(self, no: i64) -> Option<&'static str> {
+        match no {
+            0 => Some(DELETED),
+            _ => self
+                .fields()
+                .get(usize::try_from(no - 1).ok()?)
+                .map(|f| f.name),
+        }
+    }
+
     /// The entity's number in the change log (the `entities` table of migration 0006): stored
     /// in every store's log, so a code is never reused.
     pub fn code(self) -> i64 {

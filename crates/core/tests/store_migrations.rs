@@ -408,10 +408,10 @@ fn a_schema_4_change_log_is_regrouped_into_runs_without_loss() {
     assert_eq!(scopes, [(0, String::new()), (1, study.to_string())]);
 }
 
-/// The change log stores entities by code: the codes in Rust and in the `entities` table
-/// (which the `changes` view reads names from) are the same, and each names one entity.
+/// The change log stores entities and fields by number: the numbers in Rust and in the
+/// `entities` and `field_numbers` tables (which the `changes` view reads names from) agree.
 #[test]
-fn entity_codes_agree_with_the_entities_table() {
+fn entity_and_field_numbers_agree_with_their_tables() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("codes.db")).unwrap();
     let table: Vec<(i64, String)> = store
@@ -431,4 +431,61 @@ fn entity_codes_agree_with_the_entities_table() {
     for e in Entity::ALL {
         assert_eq!(Entity::from_code(e.code()), Some(e));
     }
+    // Field numbers likewise: the tombstone is 0, then each field at its place in schema.rs.
+    let numbers: Vec<(i64, i64, String)> = store
+        .conn()
+        .prepare("SELECT entity, no, name FROM field_numbers ORDER BY entity, no")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    let mut rust: Vec<(i64, i64, String)> = Vec::new();
+    for e in Entity::ALL {
+        let names = std::iter::once("deleted").chain(e.fields().iter().map(|f| f.name));
+        for name in names {
+            let no = e.field_no(name).unwrap();
+            assert_eq!(e.field_name(no), Some(name));
+            rust.push((e.code(), no, name.to_string()));
+        }
+    }
+    rust.sort();
+    assert_eq!(numbers, rust, "field_numbers and schema.rs differ");
+}
+
+/// Schema 6 numbers the fields of the log: a stored change whose field has no number stops
+/// the migration (nothing is dropped), and the file stays as it was.
+#[test]
+fn a_change_of_an_unknown_field_stops_the_schema_6_migration() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("schema5.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for (i, (_, sql)) in store::migrations().iter().take(5).enumerate() {
+            conn.execute_batch(sql).unwrap();
+            conn.pragma_update(None, "user_version", i as i64 + 1)
+                .unwrap();
+        }
+        conn.execute(
+            "INSERT INTO change_log(scope, node, first_seq, last_seq, entity, row_id, hlc, fields)
+             VALUES ('', 1, 1, 2, 'place', 'p1', 100, '[[\"name\",\"Kati\",0],[\"bogus\",1,1]]')",
+            [],
+        )
+        .unwrap();
+    }
+    let err = Store::open(&path).err().expect("migration refused");
+    assert!(
+        err.to_string()
+            .contains("unknown_entity_or_field_in_change_log"),
+        "{err}"
+    );
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 5);
+    let kept: String = conn
+        .query_row("SELECT fields FROM change_log", [], |r| r.get(0))
+        .unwrap();
+    assert!(kept.contains("bogus"));
 }
