@@ -453,7 +453,7 @@ impl fmt::Display for SyncBench {
         )?;
         writeln!(
             f,
-            "{:<58} {:>15.1}x {:>14}",
+            "{:<58} {:>15.2}x {:>14}",
             "write path / plain insert", ratio, "<= 2x"
         )?;
         writeln!(
