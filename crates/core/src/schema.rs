@@ -130,6 +130,8 @@ pub const REC_STATUS: &[&str] = &[
     "dropped",
 ];
 
+// Each entity's fields, in the order that numbers them in the change log (`Entity::field_no`):
+// a new field goes at the end of its list, never between two others.
 const STUDY: &[FieldDef] = &[
     f("title", SHORT, true, "titre", "title"),
     f("organisation", SHORT, false, "organisation", "organisation"),
