@@ -10,6 +10,31 @@ use serde_json::json;
 use terrain_core::write::Fields;
 use terrain_core::{store, Entity, Error, Lang, Store};
 
+/// Every row `sql` gives, mapped by `map`.
+fn rows<T>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Vec<T> {
+    conn.prepare(sql)
+        .unwrap()
+        .query_map([], map)
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+}
+
+/// A file as Terrain left it at schema `version`: the first `version` migrations applied.
+fn file_at_schema(path: &std::path::Path, version: usize) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    for (i, (_, sql)) in store::migrations().iter().take(version).enumerate() {
+        conn.execute_batch(sql).unwrap();
+        conn.pragma_update(None, "user_version", i as i64 + 1)
+            .unwrap();
+    }
+    conn
+}
+
 fn columns(store: &Store, table: &str) -> BTreeSet<String> {
     store
         .conn()
@@ -244,29 +269,16 @@ fn a_schema_4_change_log_is_regrouped_into_runs_without_loss() {
     let r1 = "0191d2c0-0000-7000-8000-000000000001";
     let r2 = "0191d2c0-0000-7000-8000-000000000002";
     let read = |conn: &rusqlite::Connection| -> Vec<Vec<rusqlite::types::Value>> {
-        let mut stmt = conn
-            .prepare(
-                "SELECT node, seq, study, entity, row_id, field, value, typeof(value), hlc,
-                        prev_hlc, prev_node FROM changes ORDER BY node, seq",
-            )
-            .unwrap();
-        stmt.query_map([], |r| {
-            (0..11)
-                .map(|i| r.get::<_, rusqlite::types::Value>(i))
-                .collect()
-        })
-        .unwrap()
-        .map(|r| r.unwrap())
-        .collect()
+        rows(
+            conn,
+            "SELECT node, seq, study, entity, row_id, field, value, typeof(value), hlc,
+                    prev_hlc, prev_node FROM changes ORDER BY node, seq",
+            |r| (0..11).map(|i| r.get(i)).collect(),
+        )
     };
     use rusqlite::types::Value::{Integer, Null, Text};
     let before = {
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        for (i, (_, sql)) in store::migrations().iter().take(4).enumerate() {
-            conn.execute_batch(sql).unwrap();
-            conn.pragma_update(None, "user_version", i as i64 + 1)
-                .unwrap();
-        }
+        let conn = file_at_schema(&path, 4);
         conn.execute(
             "INSERT INTO nodes(idx, node_id) VALUES (1, ?1), (2, ?2)",
             (a, b),
@@ -384,27 +396,21 @@ fn a_schema_4_change_log_is_regrouped_into_runs_without_loss() {
     };
     let store = Store::open(&path).unwrap();
     assert_eq!(read(store.conn()), before);
-    let runs: Vec<(i64, i64, i64)> = store
-        .conn()
-        .prepare("SELECT node, first_seq, last_seq FROM change_log ORDER BY node, first_seq")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .map(|r| r.unwrap())
-        .collect();
+    let runs: Vec<(i64, i64, i64)> = rows(
+        store.conn(),
+        "SELECT node, first_seq, last_seq FROM change_log ORDER BY node, first_seq",
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    );
     assert_eq!(
         runs,
         [(1, 1, 3), (1, 4, 5), (1, 6, 6), (2, 1, 1), (2, 2, 2)]
     );
     // Schema 6 names the scopes by handle: the shared one is 0.
-    let scopes: Vec<(i64, String)> = store
-        .conn()
-        .prepare("SELECT idx, study FROM scopes ORDER BY idx")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .map(|r| r.unwrap())
-        .collect();
+    let scopes: Vec<(i64, String)> = rows(
+        store.conn(),
+        "SELECT idx, study FROM scopes ORDER BY idx",
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    );
     assert_eq!(scopes, [(0, String::new()), (1, study.to_string())]);
 }
 
@@ -414,14 +420,11 @@ fn a_schema_4_change_log_is_regrouped_into_runs_without_loss() {
 fn entity_and_field_numbers_agree_with_their_tables() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("codes.db")).unwrap();
-    let table: Vec<(i64, String)> = store
-        .conn()
-        .prepare("SELECT code, name FROM entities ORDER BY code")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .map(|r| r.unwrap())
-        .collect();
+    let table: Vec<(i64, String)> = rows(
+        store.conn(),
+        "SELECT code, name FROM entities ORDER BY code",
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    );
     let mut rust: Vec<(i64, String)> = Entity::ALL
         .iter()
         .map(|e| (e.code(), e.as_str().to_string()))
@@ -432,14 +435,11 @@ fn entity_and_field_numbers_agree_with_their_tables() {
         assert_eq!(Entity::from_code(e.code()), Some(e));
     }
     // Field numbers likewise: the tombstone is 0, then each field at its place in schema.rs.
-    let numbers: Vec<(i64, i64, String)> = store
-        .conn()
-        .prepare("SELECT entity, no, name FROM field_numbers ORDER BY entity, no")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .map(|r| r.unwrap())
-        .collect();
+    let numbers: Vec<(i64, i64, String)> = rows(
+        store.conn(),
+        "SELECT entity, no, name FROM field_numbers ORDER BY entity, no",
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    );
     let mut rust: Vec<(i64, i64, String)> = Vec::new();
     for e in Entity::ALL {
         let names = std::iter::once("deleted").chain(e.fields().iter().map(|f| f.name));
@@ -460,12 +460,7 @@ fn a_change_of_an_unknown_field_stops_the_schema_6_migration() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("schema5.db");
     {
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        for (i, (_, sql)) in store::migrations().iter().take(5).enumerate() {
-            conn.execute_batch(sql).unwrap();
-            conn.pragma_update(None, "user_version", i as i64 + 1)
-                .unwrap();
-        }
+        let conn = file_at_schema(&path, 5);
         conn.execute(
             "INSERT INTO change_log(scope, node, first_seq, last_seq, entity, row_id, hlc, fields)
              VALUES ('', 1, 1, 2, 'place', 'p1', 100, '[[\"name\",\"Kati\",0],[\"bogus\",1,1]]')",
