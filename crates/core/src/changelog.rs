@@ -199,12 +199,9 @@ pub(crate) struct RunAt<'a> {
     pub first_seq: i64,
 }
 
-/// The local handle of the scope the runs of `study` are stored under (0: shared records),
-/// made on first use.
-pub(crate) fn scope_handle(conn: &Connection, study: Option<&str>) -> Result<i64> {
-    let Some(study) = study else {
-        return Ok(0);
-    };
+/// The local handle of the scope the runs of `study` are stored under, made on first use
+/// (shared records' scope is 0).
+pub(crate) fn scope_handle(conn: &Connection, study: &str) -> Result<i64> {
     conn.prepare_cached("INSERT INTO scopes(study) VALUES (?1) ON CONFLICT(study) DO NOTHING")?
         .execute([study])?;
     Ok(conn
@@ -264,25 +261,20 @@ pub(crate) fn record_runs(conn: &Connection, entity: Entity, row_id: &str) -> Re
     Ok(out)
 }
 
-/// Whether some run of `node` in `scope` (None: shared records) holds `seq`.
-pub(crate) fn holds(conn: &Connection, scope: Option<&str>, node: i64, seq: i64) -> Result<bool> {
+/// Whether some run of `node` in `scope` (a study id, '' for shared records) holds `seq`.
+pub(crate) fn holds(conn: &Connection, scope: &str, node: i64, seq: i64) -> Result<bool> {
     let last: Option<i64> = conn
         .prepare_cached(
             "SELECT last_seq FROM change_log WHERE scope = (SELECT idx FROM scopes WHERE study = ?1) AND node = ?2 AND first_seq <= ?3
               ORDER BY first_seq DESC LIMIT 1",
         )?
-        .query_row((scope.unwrap_or(""), node, seq), |r| r.get(0))
+        .query_row((scope, node, seq), |r| r.get(0))
         .optional()?;
     Ok(last.is_some_and(|l| l >= seq))
 }
 
 /// The stamp of the change `seq` of `node` in `scope`, if held.
-pub(crate) fn hlc_at(
-    conn: &Connection,
-    scope: Option<&str>,
-    node: i64,
-    seq: i64,
-) -> Result<Option<i64>> {
+pub(crate) fn hlc_at(conn: &Connection, scope: &str, node: i64, seq: i64) -> Result<Option<i64>> {
     // The stamp is the run's plus the offset stored at the change's place in the run.
     let hlc: Option<Option<i64>> = conn
         .prepare_cached(
@@ -293,20 +285,20 @@ pub(crate) fn hlc_at(
                 AND first_seq <= ?3
               ORDER BY first_seq DESC LIMIT 1",
         )?
-        .query_row((scope.unwrap_or(""), node, seq), |r| r.get(0))
+        .query_row((scope, node, seq), |r| r.get(0))
         .optional()?;
     Ok(hlc.flatten())
 }
 
 /// The first seq of the run that may hold `seq`'s successor: runs of one node and scope do
 /// not overlap, so the runs holding seqs above `from` start at this seq or later.
-fn range_start(conn: &Connection, scope: Option<&str>, node: i64, from: i64) -> Result<i64> {
+fn range_start(conn: &Connection, scope: &str, node: i64, from: i64) -> Result<i64> {
     Ok(conn
         .prepare_cached(
             "SELECT coalesce(max(first_seq), ?3 + 1) FROM change_log
               WHERE scope = (SELECT idx FROM scopes WHERE study = ?1) AND node = ?2 AND first_seq <= ?3 + 1",
         )?
-        .query_row((scope.unwrap_or(""), node, from), |r| r.get(0))?)
+        .query_row((scope, node, from), |r| r.get(0))?)
 }
 
 /// One change read from a range: where it sits and what it is.
@@ -321,7 +313,7 @@ pub(crate) struct RangeItem<'a> {
 /// The changes of `node` in `scope` with from < seq <= to, in seq order, at most `limit`.
 pub(crate) fn read_range(
     conn: &Connection,
-    scope: Option<&str>,
+    scope: &str,
     node: i64,
     from: i64,
     to: i64,
@@ -334,8 +326,8 @@ pub(crate) fn read_range(
           WHERE scope = (SELECT idx FROM scopes WHERE study = ?1) AND node = ?2 AND first_seq >= ?3 AND first_seq <= ?4
           ORDER BY first_seq",
     )?;
-    let mut rows = stmt.query((scope.unwrap_or(""), node, start, to))?;
-    let study = scope.map(str::to_string);
+    let mut rows = stmt.query((scope, node, start, to))?;
+    let study = (!scope.is_empty()).then(|| scope.to_string());
     let mut given = 0usize;
     while let Some(r) = rows.next()? {
         let first: i64 = r.get(0)?;
@@ -371,7 +363,7 @@ pub(crate) fn read_range(
 /// How many changes of `node` in `scope` have from < seq <= to (from the index alone).
 pub(crate) fn count_range(
     conn: &Connection,
-    scope: Option<&str>,
+    scope: &str,
     node: i64,
     from: i64,
     to: i64,
@@ -383,7 +375,7 @@ pub(crate) fn count_range(
               WHERE scope = (SELECT idx FROM scopes WHERE study = ?1) AND node = ?2 AND first_seq >= ?4 AND first_seq <= ?5
                 AND last_seq > ?3",
         )?
-        .query_row((scope.unwrap_or(""), node, from, start, to), |r| r.get(0))?;
+        .query_row((scope, node, from, start, to), |r| r.get(0))?;
     Ok(n.max(0) as u64)
 }
 
@@ -412,7 +404,7 @@ mod tests {
             .unwrap();
         let conn = store.conn();
         let node = store.node_idx();
-        let scope = Some(study.as_str());
+        let scope = study.as_str();
         let read = |from, to, limit| {
             let mut seqs = Vec::new();
             read_range(conn, scope, node, from, to, limit, &mut |item| {
@@ -435,7 +427,7 @@ mod tests {
         }
         assert!(holds(conn, scope, node, 4).unwrap());
         assert!(!holds(conn, scope, node, 6).unwrap());
-        assert!(!holds(conn, None, node, 1).unwrap());
+        assert!(!holds(conn, "", node, 1).unwrap());
         assert!(hlc_at(conn, scope, node, 5).unwrap() > hlc_at(conn, scope, node, 1).unwrap());
         assert_eq!(hlc_at(conn, scope, node, 6).unwrap(), None);
     }

@@ -5,10 +5,10 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::clock;
 use crate::error::{Error, Result};
 use crate::store::Store;
 use crate::sync::SyncError;
+use crate::{changelog, clock};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -95,27 +95,25 @@ fn rfc3339_ms(ms: i64) -> String {
 pub fn list_devices(store: &Store) -> Result<Vec<Device>> {
     let conn = store.conn();
     let now = clock::wall_millis(store.clock_offset_ms);
-    // The newest stamp of each origin: the stamp of its highest seq held.
-    // Per scope, the run holding the node's highest seq there gives that change's stamp.
+    // The newest stamp of each origin: the stamp of its highest seq held, per scope.
     let mut stmt = conn.prepare(
-        "SELECT n.node_id, v.max_seq,
-                (SELECT l.hlc + (l.fields ->> ('$[' || (v.max_seq - l.first_seq) || '][2]')) FROM change_log l
-                  WHERE l.scope = (SELECT idx FROM scopes WHERE study = v.scope) AND l.node = v.node AND l.first_seq <= v.max_seq
-                  ORDER BY l.first_seq DESC LIMIT 1)
-           FROM scope_vector v JOIN nodes n ON n.idx = v.node",
+        "SELECT n.node_id, v.scope, v.node, v.max_seq FROM scope_vector v
+           JOIN nodes n ON n.idx = v.node",
     )?;
+    let held = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut newest: std::collections::BTreeMap<String, (i64, i64)> = Default::default();
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, Option<i64>>(2)?,
-        ))
-    })?;
-    for row in rows {
-        let (node, seq, hlc) = row?;
-        if let Some(hlc) = hlc {
-            let e = newest.entry(node).or_insert((seq, hlc));
+    for (node_id, scope, node, seq) in held {
+        if let Some(hlc) = changelog::hlc_at(conn, &scope, node, seq)? {
+            let e = newest.entry(node_id).or_insert((seq, hlc));
             if seq > e.0 {
                 *e = (seq, hlc);
             }

@@ -15,7 +15,7 @@ use rusqlite::{Connection, OptionalExtension, Statement};
 
 use crate::changelog::{self, EntryRef, Run, RunAt};
 use crate::error::{Error, Result};
-use crate::schema::{self, Entity};
+use crate::schema::Entity;
 
 /// A stamp: hybrid logical clock and origin node id. Totally ordered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -211,7 +211,7 @@ impl<'c> MergeState<'c> {
             Some(study) => match self.scopes.get(study) {
                 Some(handle) => *handle,
                 None => {
-                    let handle = changelog::scope_handle(self.conn, Some(study))?;
+                    let handle = changelog::scope_handle(self.conn, study)?;
                     self.scopes.insert(study.to_string(), handle);
                     handle
                 }
@@ -227,11 +227,12 @@ impl<'c> MergeState<'c> {
     }
 
     /// The highest seq of `node` held in `scope`: a change above it cannot be held yet.
-    fn held_max(&mut self, conn: &Connection, scope: &str, node: i64) -> Result<i64> {
+    fn held_max(&mut self, scope: &str, node: i64) -> Result<i64> {
         if let Some(h) = self.held.get(scope).and_then(|m| m.get(&node)) {
             return Ok(h.max);
         }
-        let max: i64 = conn
+        let max: i64 = self
+            .conn
             .prepare_cached("SELECT max_seq FROM scope_vector WHERE scope = ?1 AND node = ?2")?
             .query_row((scope, node), |r| r.get(0))
             .optional()?
@@ -259,7 +260,8 @@ impl<'c> MergeState<'c> {
     }
 
     /// Writes the version vectors of what this transaction added.
-    pub(crate) fn flush(&mut self, conn: &Connection) -> Result<()> {
+    pub(crate) fn flush(&mut self) -> Result<()> {
+        let conn = self.conn;
         let mut per_node: HashMap<i64, i64> = HashMap::new();
         for (scope, nodes) in &mut self.held {
             for (node, h) in nodes.iter_mut().filter(|(_, h)| h.added > 0) {
@@ -292,12 +294,12 @@ impl<'c> MergeState<'c> {
 /// just created here, so there is nothing to look up. The version vectors are written by
 /// `state.flush` before the transaction commits.
 pub(crate) fn apply_batch(
-    conn: &Connection,
     changes: &[Change],
     nodes: &mut impl NodeMap,
     state: &mut MergeState<'_>,
     known_new: bool,
 ) -> Result<(Outcome, Vec<Applied>)> {
+    let conn = state.conn;
     let mut out = Outcome::default();
     let mut applied = vec![Applied::Duplicate; changes.len()];
     // Records in first-seen order, each with the indices of its changes.
@@ -347,13 +349,13 @@ pub(crate) fn apply_batch(
             // every change received.
             let max = match last {
                 Some((s, o, m)) if s == scope && o == origin => m,
-                _ => state.held_max(conn, scope, origin)?,
+                _ => state.held_max(scope, origin)?,
             };
             let held = runs.iter().any(|r| r.holds(origin, c.seq))
                 || to_log
                     .iter()
                     .any(|(o, s, _, _)| *o == origin && *s == c.seq)
-                || (c.seq <= max && changelog::holds(conn, c.study.as_deref(), origin, c.seq)?);
+                || (c.seq <= max && changelog::holds(conn, scope, origin, c.seq)?);
             if held {
                 out.duplicates += 1;
                 continue;
@@ -601,24 +603,19 @@ fn set_columns(
     columns: &[(&str, &SqlValue)],
     new_row: bool,
 ) -> Result<()> {
-    // The statement's text depends only on which columns are set (one bit per field, the
-    // tombstone last), so it is built once per set; parameter ?N is the field at position
-    // N - 2, so values bind in any order.
-    let fields = entity.fields();
+    // The statement's text depends only on which columns are set (one bit per field number,
+    // `Entity::field_no`), so it is built once per set; parameter ?N is field number N - 2,
+    // so values bind in any order.
     let mut set: u64 = 0;
     let mut params: [Option<&SqlValue>; 64] = [None; 64];
     for (name, value) in columns.iter() {
-        let position = match fields.iter().position(|f| f.name == *name) {
-            Some(p) if p < 63 => p,
-            None if *name == schema::DELETED => 63,
-            _ => {
-                return Err(Error::Refused(format!(
-                    "{entity} has no field {name} to store"
-                )))
-            }
-        };
-        set |= 1 << position;
-        params[position] = Some(*value);
+        let no = entity
+            .field_no(name)
+            .and_then(|no| usize::try_from(no).ok())
+            .filter(|no| *no < 64)
+            .ok_or_else(|| Error::Refused(format!("{entity} has no field {name} to store")))?;
+        set |= 1 << no;
+        params[no] = Some(*value);
     }
     let key = (entity, new_row, set);
     let stmt = match state.upserts.entry(key) {
@@ -626,11 +623,11 @@ fn set_columns(
         Entry::Vacant(e) => {
             let set_names = || {
                 (0..64)
-                    .filter(|p| set & (1 << p) != 0)
-                    .map(|p| (p, fields.get(p).map_or(schema::DELETED, |f| f.name)))
+                    .filter(|no| set & (1 << no) != 0)
+                    .filter_map(|no| entity.field_name(no).map(|name| (no, name)))
             };
             let names: Vec<String> = set_names().map(|(_, n)| format!("\"{n}\"")).collect();
-            let marks: Vec<String> = set_names().map(|(p, _)| format!("?{}", p + 2)).collect();
+            let marks: Vec<String> = set_names().map(|(no, _)| format!("?{}", no + 2)).collect();
             let mut sql = format!(
                 "INSERT INTO {}(id, {}) VALUES (?1, {})",
                 entity.as_str(),
@@ -651,9 +648,9 @@ fn set_columns(
         }
     };
     stmt.raw_bind_parameter(1, row_id)?;
-    for (position, value) in params.iter().enumerate() {
+    for (no, value) in params.iter().enumerate() {
         if let Some(value) = value {
-            stmt.raw_bind_parameter(position + 2, *value)?;
+            stmt.raw_bind_parameter(no + 2, *value)?;
         }
     }
     stmt.raw_execute()?;

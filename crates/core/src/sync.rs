@@ -294,10 +294,6 @@ pub(crate) fn node_names(conn: &Connection) -> Result<HashMap<i64, String>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn scope_of(scope: &str) -> Option<&str> {
-    (!scope.is_empty()).then_some(scope)
-}
-
 /// Reads a planned range of one node's changes in seq order, at most `limit`; `each` says
 /// whether to go on.
 pub(crate) fn read_range(
@@ -307,43 +303,35 @@ pub(crate) fn read_range(
     limit: usize,
     each: &mut dyn FnMut(Change) -> Result<bool>,
 ) -> Result<()> {
-    changelog::read_range(
-        conn,
-        scope_of(scope),
-        *idx,
-        *from,
-        *to,
-        limit,
-        &mut |item| {
-            let e = item.entry;
-            let prev = match (e.prev_hlc, e.prev_node) {
-                (Some(hlc), Some(n)) => Some(Stamp {
-                    hlc,
-                    node: names
-                        .get(&n)
-                        .cloned()
-                        .ok_or_else(|| Error::Refused(format!("unknown node handle {n}")))?,
-                }),
-                _ => None,
-            };
-            each(Change {
-                node: node.clone(),
-                seq: item.seq,
-                study: item.study.clone(),
-                entity: item.entity,
-                row_id: item.row_id.to_string(),
-                field: e.field,
-                value: e.value,
-                hlc: e.hlc,
-                prev,
-            })
-        },
-    )
+    changelog::read_range(conn, scope, *idx, *from, *to, limit, &mut |item| {
+        let e = item.entry;
+        let prev = match (e.prev_hlc, e.prev_node) {
+            (Some(hlc), Some(n)) => Some(Stamp {
+                hlc,
+                node: names
+                    .get(&n)
+                    .cloned()
+                    .ok_or_else(|| Error::Refused(format!("unknown node handle {n}")))?,
+            }),
+            _ => None,
+        };
+        each(Change {
+            node: node.clone(),
+            seq: item.seq,
+            study: item.study.clone(),
+            entity: item.entity,
+            row_id: item.row_id.to_string(),
+            field: e.field,
+            value: e.value,
+            hlc: e.hlc,
+            prev,
+        })
+    })
 }
 
 pub(crate) fn count_range(conn: &Connection, p: &(String, i64, String, i64, i64)) -> Result<u64> {
     let (scope, idx, _, from, to) = p;
-    changelog::count_range(conn, scope_of(scope), *idx, *from, *to)
+    changelog::count_range(conn, scope, *idx, *from, *to)
 }
 
 /// [`export_bundle`] with a chosen batch size (tests use small ones).
@@ -676,8 +664,7 @@ fn newest_of_ours_held_by(store: &Store, held: &[VectorEntry]) -> Result<Option<
     let me = store.node_idx();
     let mut newest: Option<i64> = None;
     for e in held.iter().filter(|e| e.node == store.node_id()) {
-        let scope = (!e.scope.is_empty()).then_some(e.scope.as_str());
-        if let Some(hlc) = changelog::hlc_at(store.conn(), scope, me, e.max_seq)? {
+        if let Some(hlc) = changelog::hlc_at(store.conn(), &e.scope, me, e.max_seq)? {
             let ms = clock::millis(hlc);
             newest = Some(newest.map_or(ms, |n| n.max(ms)));
         }

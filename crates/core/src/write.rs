@@ -109,7 +109,7 @@ impl Writer<'_> {
     }
 
     fn commit(mut self) -> Result<()> {
-        self.merge_state.flush(&self.tx)?;
+        self.merge_state.flush()?;
         store::set_meta(&self.tx, "hlc", &self.hlc.to_string())?;
         self.tx.commit()?;
         Ok(())
@@ -132,13 +132,8 @@ impl Writer<'_> {
             self.sessions.get_mut().clear();
         }
         let mut nodes = merge::Nodes::for_batch(self, changes)?;
-        let (outcome, _) = merge::apply_batch(
-            &self.tx,
-            changes,
-            &mut nodes,
-            &mut self.merge_state,
-            known_new,
-        )?;
+        let (outcome, _) =
+            merge::apply_batch(changes, &mut nodes, &mut self.merge_state, known_new)?;
         Ok(outcome)
     }
 
