@@ -4,12 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 use tauri::State;
-use terrain_core::places::{PlaceHit, PlaceIndex};
-use terrain_core::query::{
-    self, HistoryEntry, ListOptions, Overview, Record, SessionFilter, SessionRow, StudyRow, Totals,
+use terrain_core::read::{
+    self as query, HistoryEntry, ListOptions, Overview, PlaceHit, PlaceIndex, Record,
+    SessionFilter, SessionRow, StudyRow, Totals,
 };
-use terrain_core::write::Fields;
-use terrain_core::{demo, store, Entity, Lang, Store};
+use terrain_core::{demo, store, Entity, Fields, Lang, Store};
 use ts_rs::TS;
 
 use crate::state::{AppError, AppState};

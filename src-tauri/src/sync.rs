@@ -16,9 +16,10 @@ use serde::Serialize;
 use serde_json::Value as Json;
 use tauri::ipc::Channel;
 use tauri::State;
-use terrain_core::devices::ClockWarning;
-use terrain_core::sync::{ExportReport, ExportTarget, ImportReport, Phase};
-use terrain_core::{bundle, clock, conflicts, devices, keys, query, sync, Entity, Lang, Store};
+use terrain_core::read as query;
+use terrain_core::sync::bundle::{self, ExportReport, ExportTarget, ImportReport};
+use terrain_core::sync::{self, ClockWarning, Phase};
+use terrain_core::{clock, Entity, Lang, Store};
 use terrain_hub::registry;
 use terrain_hub::{HubError, LocalHub, Stage, SyncOptions};
 use ts_rs::TS;
@@ -353,7 +354,7 @@ fn known_title(store: &Store, id: &str) -> String {
 
 /// The studies the Sync screen offers: those with records here and those joined.
 pub fn studies(store: &Store) -> terrain_core::Result<Vec<SyncStudy>> {
-    let joined = keys::joined_studies(store.conn())?;
+    let joined = sync::joined_studies(store.conn())?;
     let mut out: Vec<SyncStudy> = query::studies(store.conn())?
         .into_iter()
         .map(|row| SyncStudy {
@@ -389,7 +390,7 @@ pub fn overview(store: &Store, share: Option<ShareInfo>) -> terrain_core::Result
         last_folder: store.setting(FOLDER_SETTING)?,
         studies: studies(store)?,
         share,
-        open_conflicts: conflicts::list_conflicts(store.conn(), false)?.len() as u64,
+        open_conflicts: sync::list_conflicts(store.conn(), false)?.len() as u64,
     })
 }
 
@@ -453,14 +454,14 @@ pub fn invite(store: &Store, study: &str, folder: &str) -> Res<String> {
     let dir = existing_folder(folder, lang)?;
     let title = study_title(store, study).unwrap_or_default();
     let path = dir.join(format!("terrain-invitation-{}.json", slug(&title)));
-    keys::invite_to_file(store, study, &path).map_err(core_err(lang))?;
+    sync::invite_to_file(store, study, &path).map_err(core_err(lang))?;
     Ok(path.display().to_string())
 }
 
 /// Joins a study from a join file.
 pub fn join(store: &Store, path: &str) -> Res<JoinedStudy> {
     let lang = store.lang();
-    let file = keys::join_from_file(store, Path::new(path.trim())).map_err(core_err(lang))?;
+    let file = sync::join_from_file(store, Path::new(path.trim())).map_err(core_err(lang))?;
     store
         .set_setting(&join_title_setting(&file.study_id), &file.title)
         .map_err(core_err(lang))?;
@@ -556,7 +557,7 @@ pub fn export_to_folder(
         Some(p) => ExportTarget::For(p.to_string()),
         None => ExportTarget::Full,
     };
-    let report = sync::export_bundle(store, study, &target, &dir.join(name), &mut |p| {
+    let report = bundle::export_bundle(store, study, &target, &dir.join(name), &mut |p| {
         progress(bundle_progress(SyncTask::Export, p))
     })
     .map_err(core_err(lang))?;
@@ -579,7 +580,7 @@ pub fn import_file(
             &format!("The file \"{}\" does not exist.", path.display()),
         ));
     }
-    let report = sync::import_bundle(store, path, &mut |p| {
+    let report = bundle::import_bundle(store, path, &mut |p| {
         progress(bundle_progress(SyncTask::Import, p))
     })
     .map_err(core_err(lang))?;
@@ -621,7 +622,7 @@ fn describe(store: &Store, entity: Entity, id: &str) -> String {
 }
 
 fn device_labels(store: &Store) -> std::collections::BTreeMap<String, String> {
-    devices::list_devices(store)
+    sync::list_devices(store)
         .unwrap_or_default()
         .into_iter()
         .filter_map(|d| d.label.map(|l| (d.node_id, l)))
@@ -632,14 +633,14 @@ fn device_labels(store: &Store) -> std::collections::BTreeMap<String, String> {
 pub fn conflict_views(store: &Store) -> terrain_core::Result<Vec<ConflictView>> {
     let lang = store.lang();
     let labels = device_labels(store);
-    let side = |v: conflicts::ConflictValue| ConflictSide {
+    let side = |v: sync::ConflictValue| ConflictSide {
         device_label: labels.get(&v.device).cloned(),
         value_id: v.value_id,
         value: v.value,
         device: v.device,
         at: v.at,
     };
-    Ok(conflicts::list_conflicts(store.conn(), false)?
+    Ok(sync::list_conflicts(store.conn(), false)?
         .into_iter()
         .map(|c| ConflictView {
             entity_label: c.entity.label(lang).to_string(),
@@ -661,7 +662,7 @@ pub fn conflict_views(store: &Store) -> terrain_core::Result<Vec<ConflictView>> 
 }
 
 pub fn seen_devices(store: &Store) -> terrain_core::Result<Vec<SeenDevice>> {
-    Ok(devices::list_devices(store)?
+    Ok(sync::list_devices(store)?
         .into_iter()
         .map(|d| SeenDevice {
             node_id: d.node_id,
@@ -703,7 +704,7 @@ pub fn sync_with_hub(
             "Type the hub's address, for example http://192.168.1.20:7878.",
         )
     })?;
-    if keys::joined_studies(store.conn())
+    if sync::joined_studies(store.conn())
         .map_err(core_err(lang))?
         .is_empty()
     {
@@ -969,7 +970,7 @@ pub async fn sync_resolve_conflict(
     conflict_id: String,
     value_id: String,
 ) -> Res<()> {
-    state.with(|s| conflicts::resolve_conflict(s, &conflict_id, &value_id))
+    state.with(|s| sync::resolve_conflict(s, &conflict_id, &value_id))
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -1067,7 +1068,7 @@ pub async fn sync_share_revoke(state: State<'_, AppState>, node_id: String) -> R
 mod tests {
     use super::*;
     use serde_json::json;
-    use terrain_core::write::Fields;
+    use terrain_core::Fields;
 
     fn fields(v: Json) -> Fields {
         serde_json::from_value(v).expect("fields")
@@ -1241,7 +1242,7 @@ mod tests {
         assert!(values.contains(&json!("Titre de A")) && values.contains(&json!("Titre de B")));
         assert!(got.conflicts + views.len() as u64 >= 1);
         let loser = c.loser.clone();
-        conflicts::resolve_conflict(&mut a, &c.id, &loser.value_id).expect("pick");
+        sync::resolve_conflict(&mut a, &c.id, &loser.value_id).expect("pick");
         assert!(conflict_views(&a).expect("after").is_empty());
         let title = query::get(a.conn(), Entity::Study, &study).expect("study");
         assert_eq!(title.fields.get("title"), Some(&loser.value));

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use terrain_core::sync::{self, ExportTarget, ImportOptions};
+use terrain_core::sync::bundle::{self, ExportTarget, ImportOptions};
 
 use crate::ctx::{print_json, Ctx, Result};
 
@@ -57,9 +57,9 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
             let batch = std::env::var("TERRAIN_TEST_BATCH_SIZE")
                 .ok()
                 .and_then(|v| v.parse().ok())
-                .unwrap_or(sync::BATCH_SIZE);
+                .unwrap_or(bundle::BATCH_SIZE);
             let report =
-                sync::export_bundle_with(&store, &study, &target, &out, batch, &mut |_| {})?;
+                bundle::export_bundle_with(&store, &study, &target, &out, batch, &mut |_| {})?;
             if json {
                 return print_json(&report);
             }
@@ -78,7 +78,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
                     .unwrap_or(0),
                 ..Default::default()
             };
-            let report = sync::import_bundle_with(&mut store, &file, &opts, &mut |_| {})?;
+            let report = bundle::import_bundle_with(&mut store, &file, &opts, &mut |_| {})?;
             if json {
                 return print_json(&report);
             }

@@ -1,7 +1,7 @@
 //! `terrain conflicts list|resolve`: concurrent edits for a supervisor to review.
 
 use clap::Subcommand;
-use terrain_core::conflicts;
+use terrain_core::sync as conflicts;
 
 use crate::ctx::{print_json, Ctx, Result};
 

@@ -1,6 +1,6 @@
 //! `terrain demo`: fills an empty store with the demo studies and says what it wrote.
 
-use terrain_core::demo::load_demo_in;
+use terrain_core::demo::load_demo;
 use terrain_core::Lang;
 
 use crate::ctx::{print_json, Ctx, Result};
@@ -15,7 +15,7 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut store = ctx.open()?;
     let started = std::time::Instant::now();
-    let s = load_demo_in(&mut store, ctx.lang())?;
+    let s = load_demo(&mut store)?;
     if args.json {
         return print_json(&s);
     }

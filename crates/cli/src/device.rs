@@ -1,8 +1,8 @@
 //! `terrain device`: the devices enrolled on the hub this store serves.
 
 use clap::Subcommand;
-use terrain_core::{Error, Lang};
-use terrain_hub::registry;
+use terrain_core::Lang;
+use terrain_hub::{registry, HubError};
 
 use crate::ctx::{print_json, Ctx, Result};
 
@@ -49,11 +49,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
         }
         Cmd::Revoke { node_id } => {
             if !registry::revoke(store.conn(), &node_id)? {
-                return Err(Error::Refused(if fr {
-                    format!("Aucun appareil {node_id} n'est inscrit sur ce hub.")
-                } else {
-                    format!("No device {node_id} is enrolled on this hub.")
-                }));
+                return Err(HubError::UnknownDevice { node: node_id }.into());
             }
             if fr {
                 println!("appareil {node_id} révoqué");

@@ -17,7 +17,7 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let _ = args.json;
     let store = ctx.open()?;
-    let text = terrain_core::dump::dump_string(store.conn(), args.study.as_deref())?;
+    let text = terrain_core::sync::dump_string(store.conn(), args.study.as_deref())?;
     std::io::stdout().write_all(text.as_bytes())?;
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! `terrain info`: who this laptop is and what it holds.
 
 use serde_json::json;
-use terrain_core::query::{self, ListOptions};
-use terrain_core::{keys, store, Entity};
+use terrain_core::read::{self as query, ListOptions};
+use terrain_core::{store, sync, Entity};
 
 use crate::ctx::{print_json, Ctx, Result};
 
@@ -15,7 +15,7 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let store = ctx.open()?;
-    let joined = keys::joined_studies(store.conn())?;
+    let joined = sync::joined_studies(store.conn())?;
     let studies: Vec<_> = query::list(store.conn(), Entity::Study, &ListOptions::default())?
         .into_iter()
         .map(|s| {

@@ -3,8 +3,6 @@
 //! and one match arm.
 
 mod bench;
-mod bench_dashboard;
-mod bench_hub;
 mod bundle;
 mod conflicts;
 mod ctx;

@@ -2,9 +2,9 @@
 
 use clap::Subcommand;
 use serde_json::Value as Json;
-use terrain_core::query::{self, ListOptions};
-use terrain_core::write::Fields;
-use terrain_core::{keys, Entity, Error};
+use terrain_core::read::{self as query, ListOptions};
+use terrain_core::Fields;
+use terrain_core::{sync, Entity, Error};
 
 use crate::ctx::{print_json, Ctx, Result};
 
@@ -42,7 +42,7 @@ pub enum Cmd {
 fn entity(name: &str) -> Result<Entity> {
     Entity::parse(name)
         .filter(|e| *e != Entity::Resolution)
-        .ok_or_else(|| Error::UnknownEntity(name.to_string()))
+        .ok_or_else(|| Error::UnknownEntity(name.to_string()).into())
 }
 
 fn parse_fields(entity: Entity, pairs: &[String]) -> Result<Fields> {
@@ -64,7 +64,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
             let id = store.create(e, &parse_fields(e, &fields)?)?;
             if e == Entity::Study {
                 // A study made here gets its key now, so it can be shared and exported.
-                keys::ensure_study_key(&store, &id)?;
+                sync::ensure_study_key(&store, &id)?;
             }
             println!("{id}");
         }

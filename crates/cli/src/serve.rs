@@ -1,7 +1,5 @@
 //! `terrain serve`: runs a sync hub on this store until Ctrl-C or SIGTERM.
 
-use terrain_core::Error;
-
 use crate::ctx::{Ctx, Result};
 
 #[derive(clap::Args)]
@@ -14,5 +12,5 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let path = ctx.open()?.path().to_path_buf();
     terrain_hub::server::serve_blocking(&path, &args.listen, terrain_hub::print_ready)
-        .map_err(|e| Error::Refused(e.message(ctx.lang())))
+        .map_err(Into::into)
 }

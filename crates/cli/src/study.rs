@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use terrain_core::keys;
+use terrain_core::sync;
 
 use crate::ctx::{Ctx, Result};
 
@@ -23,11 +23,11 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
     let store = ctx.open()?;
     match cmd {
         Cmd::Invite { study_id, out } => {
-            keys::invite_to_file(&store, &study_id, &out)?;
+            sync::invite_to_file(&store, &study_id, &out)?;
             println!("{}", out.display());
         }
         Cmd::Join { file } => {
-            let joined = keys::join_from_file(&store, &file)?;
+            let joined = sync::join_from_file(&store, &file)?;
             println!("{}\t{}", joined.study_id, joined.title);
         }
     }

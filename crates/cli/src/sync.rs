@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::sync::atomic::AtomicBool;
 
-use terrain_core::{Error, Lang};
+use terrain_core::Lang;
 use terrain_hub::{Progress, Stage, SyncOptions};
 
 use crate::ctx::{print_json, Ctx, Result};
@@ -65,8 +65,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             last = line;
         }
     };
-    let summary = terrain_hub::sync(&mut store, &args.url, &opts, &mut report, &cancel)
-        .map_err(|e| Error::Refused(e.message(lang)))?;
+    let summary = terrain_hub::sync(&mut store, &args.url, &opts, &mut report, &cancel)?;
     if args.json {
         return print_json(&summary);
     }

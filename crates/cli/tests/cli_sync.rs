@@ -326,7 +326,7 @@ fn an_import_killed_mid_way_leaves_a_consistent_database_and_resumes() {
         let study = l.study.clone();
         a.write(|w| {
             for i in 0..400 {
-                let f: terrain_core::write::Fields = serde_json::from_value(serde_json::json!({
+                let f: terrain_core::Fields = serde_json::from_value(serde_json::json!({
                     "study_id": study, "session_type": "workshop", "date": "2026-04-01", "title": format!("Séance {i}")
                 }))
                 .unwrap();

@@ -1,59 +1,32 @@
-//! Terrain's core: the domain, the change-logged SQLite store, merge and sync, exports and
-//! statistics. Nothing here knows about Tauri, HTTP or a display.
+//! Terrain's core: the domain, the change-logged SQLite store, merge and sync, statistics,
+//! reports and exports. Nothing here knows about Tauri, HTTP or a display.
+//!
+//! Each folder is a layer that imports only the layers above it in this list (a test,
+//! `tests/it/layers.rs`, fails on any other import):
+//! - `lang`, `clock`, `schema`, `error`: the domain's words, the hybrid logical clock, the
+//!   entities and their fields, what can go wrong;
+//! - `store`: the SQLite file (open, migrations, meta, rows, atomic file writes);
+//! - `changes`: the change log, the merge, the one write path;
+//! - `read`: what screens and the CLI read (records, sessions, studies, history, places);
+//! - `sync`: version vectors and the planner, batches, bundles, keys, devices, conflicts, dump;
+//! - `stats`, then `export` and `report`; `demo` writes through `changes`.
 
-pub mod bench;
-pub mod bundle;
-mod changelog;
+mod lang;
+
+pub mod changes;
 pub mod clock;
-pub mod conflicts;
 pub mod demo;
-pub mod devices;
-pub mod dump;
 pub mod error;
 pub mod export;
-pub mod keys;
-pub mod merge;
-pub mod places;
-pub mod query;
+pub mod read;
 pub mod report;
 pub mod schema;
 pub mod stats;
 pub mod store;
 pub mod sync;
-pub mod transport;
-pub mod value;
-pub mod write;
 
-pub use error::{Error, Problem, Result, ValidationError};
+pub use changes::Fields;
+pub use error::{Error, Problem, Refusal, Result, SyncError, ValidationError};
+pub use lang::Lang;
 pub use schema::Entity;
 pub use store::Store;
-
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
-
-/// The language of messages shown to a person. French is the default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[serde(rename_all = "lowercase")]
-#[ts(export)]
-pub enum Lang {
-    #[default]
-    Fr,
-    En,
-}
-
-impl Lang {
-    pub fn parse(code: &str) -> Option<Lang> {
-        match code {
-            "fr" => Some(Lang::Fr),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Fr => "fr",
-            Lang::En => "en",
-        }
-    }
-}

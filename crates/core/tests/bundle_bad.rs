@@ -9,11 +9,12 @@ use std::path::{Path, PathBuf};
 use base64::Engine;
 use rusqlite::types::Value as SqlValue;
 use serde_json::json;
-use terrain_core::bundle::{BundleWriter, Header, FORMAT_VERSION};
-use terrain_core::merge::{Change, Stamp};
-use terrain_core::sync::{self, ExportTarget};
-use terrain_core::write::Fields;
-use terrain_core::{dump, keys, store, Entity, Lang, Store};
+use terrain_core::changes::{Change, Stamp};
+use terrain_core::sync;
+use terrain_core::sync::bundle::{self, ExportTarget};
+use terrain_core::sync::bundle::{BundleWriter, Header, FORMAT_VERSION};
+use terrain_core::Fields;
+use terrain_core::{store, Entity, Lang, Store};
 
 fn fields(v: serde_json::Value) -> Fields {
     serde_json::from_value(v).unwrap()
@@ -41,9 +42,9 @@ fn setup() -> Setup {
         )
         .unwrap();
     }
-    keys::join(&b, &keys::invite(&a, &study).unwrap()).unwrap();
+    sync::join(&b, &sync::invite(&a, &study).unwrap()).unwrap();
     let good = dir.path().join("good.terrain");
-    sync::export_bundle_with(&a, &study, &ExportTarget::Full, &good, 4, &mut |_| {}).unwrap();
+    bundle::export_bundle_with(&a, &study, &ExportTarget::Full, &good, 4, &mut |_| {}).unwrap();
     Setup {
         dir,
         a,
@@ -54,7 +55,7 @@ fn setup() -> Setup {
 }
 
 fn code_of(store: &mut Store, path: &Path) -> String {
-    match sync::import_bundle(store, path, &mut |_| {}) {
+    match bundle::import_bundle(store, path, &mut |_| {}) {
         Ok(_) => "ok".into(),
         Err(e) => {
             let fr = e.message(Lang::Fr);
@@ -68,7 +69,7 @@ fn code_of(store: &mut Store, path: &Path) -> String {
 #[test]
 fn truncated_and_flipped_bundles_are_refused_and_change_nothing() {
     let mut s = setup();
-    let before = dump::dump_string(s.b.conn(), None).unwrap();
+    let before = sync::dump_string(s.b.conn(), None).unwrap();
     let bytes = std::fs::read(&s.good).unwrap();
     assert!(bytes.len() > 500, "a bundle with several batches");
     let bad = s.dir.path().join("bad.terrain");
@@ -98,13 +99,13 @@ fn truncated_and_flipped_bundles_are_refused_and_change_nothing() {
             "byte {i} flipped was accepted"
         );
     }
-    assert_eq!(dump::dump_string(s.b.conn(), None).unwrap(), before);
+    assert_eq!(sync::dump_string(s.b.conn(), None).unwrap(), before);
     // The good one still imports, once.
     assert_eq!(code_of(&mut s.b, &s.good), "ok");
-    let after = dump::dump_string(s.b.conn(), None).unwrap();
-    assert_eq!(after, dump::dump_string(s.a.conn(), None).unwrap());
+    let after = sync::dump_string(s.b.conn(), None).unwrap();
+    assert_eq!(after, sync::dump_string(s.a.conn(), None).unwrap());
     assert_eq!(code_of(&mut s.b, &s.good), "already_imported");
-    assert_eq!(dump::dump_string(s.b.conn(), None).unwrap(), after);
+    assert_eq!(sync::dump_string(s.b.conn(), None).unwrap(), after);
 }
 
 #[test]
@@ -112,8 +113,8 @@ fn keys_decide_who_can_read_a_bundle() {
     let mut s = setup();
     // A laptop that never joined.
     let mut c = Store::open_in_dir(&s.dir.path().join("c")).unwrap();
-    let before = dump::dump_string(c.conn(), None).unwrap();
-    let err = sync::import_bundle(&mut c, &s.good, &mut |_| {}).unwrap_err();
+    let before = sync::dump_string(c.conn(), None).unwrap();
+    let err = bundle::import_bundle(&mut c, &s.good, &mut |_| {}).unwrap_err();
     assert_eq!(err.code(), "not_joined");
     assert!(err.message(Lang::En).contains("join"));
     assert!(err.message(Lang::Fr).contains("rejoint"));
@@ -122,18 +123,18 @@ fn keys_decide_who_can_read_a_bundle() {
         "format": "terrain-join", "version": 1, "study_id": s.study, "title": "x",
         "key": base64::engine::general_purpose::STANDARD.encode([7u8; 32]),
     });
-    keys::join(&c, &forged.to_string()).unwrap();
+    sync::join(&c, &forged.to_string()).unwrap();
     assert_eq!(code_of(&mut c, &s.good), "wrong_key");
-    assert_eq!(dump::dump_string(c.conn(), None).unwrap(), before);
+    assert_eq!(sync::dump_string(c.conn(), None).unwrap(), before);
     // Joining again with a different key is refused.
-    let err = keys::join(&c, &keys::invite(&s.a, &s.study).unwrap()).unwrap_err();
+    let err = sync::join(&c, &sync::invite(&s.a, &s.study).unwrap()).unwrap_err();
     assert_eq!(err.code(), "other_key");
     // A bundle of another study.
     let other =
         s.a.create(Entity::Study, &fields(json!({"title": "Autre"})))
             .unwrap();
     let p = s.dir.path().join("other.terrain");
-    sync::export_bundle(&s.a, &other, &ExportTarget::Full, &p, &mut |_| {}).unwrap();
+    bundle::export_bundle(&s.a, &other, &ExportTarget::Full, &p, &mut |_| {}).unwrap();
     assert_eq!(code_of(&mut s.b, &p), "not_joined");
 }
 
@@ -145,12 +146,12 @@ fn craft(
     changes: Vec<Change>,
     signer: Option<ed25519_dalek::SigningKey>,
 ) {
-    let key = keys::study_key(s.a.conn(), &s.study).unwrap().unwrap();
-    let signer = signer.unwrap_or_else(|| keys::device_key(&s.a).unwrap());
+    let key = sync::study_key(s.a.conn(), &s.study).unwrap().unwrap();
+    let signer = signer.unwrap_or_else(|| sync::device_key(&s.a).unwrap());
     let mut header = Header {
         schema_version: store::schema_version(),
         study: s.study.clone(),
-        key_check: keys::key_check(&key),
+        key_check: sync::key_check(&key),
         sender: s.a.node_id().to_string(),
         sender_label: None,
         sender_public_key: base64::engine::general_purpose::STANDARD
@@ -184,12 +185,12 @@ fn change(s: &Setup, field: &str, value: SqlValue, hlc: i64, prev: Option<Stamp>
 #[test]
 fn crafted_bundles_are_checked_before_anything_is_applied() {
     let mut s = setup();
-    let before = dump::dump_string(s.b.conn(), None).unwrap();
+    let before = sync::dump_string(s.b.conn(), None).unwrap();
     let p = s.dir.path().join("crafted.terrain");
     let ok = change(&s, "title", SqlValue::Text("ok".into()), 5 << 16, None);
 
     craft(&s, &p, |h| h.schema_version += 1, vec![ok.clone()], None);
-    let err = sync::import_bundle(&mut s.b, &p, &mut |_| {}).unwrap_err();
+    let err = bundle::import_bundle(&mut s.b, &p, &mut |_| {}).unwrap_err();
     assert_eq!(err.code(), "bundle_newer_schema");
     assert!(err.message(Lang::Fr).contains("plus récente"));
 
@@ -224,7 +225,7 @@ fn crafted_bundles_are_checked_before_anything_is_applied() {
         &s,
         &p,
         |h| {
-            h.base = vec![terrain_core::bundle::VectorEntry {
+            h.base = vec![terrain_core::sync::VectorEntry {
                 scope: h.study.clone(),
                 node: h.sender.clone(),
                 max_seq: 999,
@@ -237,20 +238,20 @@ fn crafted_bundles_are_checked_before_anything_is_applied() {
 
     // Someone else signing as A, once B knows A's key.
     assert_eq!(code_of(&mut s.b, &s.good), "ok");
-    let mid = dump::dump_string(s.b.conn(), None).unwrap();
+    let mid = sync::dump_string(s.b.conn(), None).unwrap();
     let impostor = ed25519_dalek::SigningKey::from_bytes(&[9u8; 32]);
     craft(&s, &p, |_| {}, vec![ok.clone()], Some(impostor));
     assert_eq!(code_of(&mut s.b, &p), "device_key_changed");
-    assert_eq!(dump::dump_string(s.b.conn(), None).unwrap(), mid);
+    assert_eq!(sync::dump_string(s.b.conn(), None).unwrap(), mid);
     assert_ne!(mid, before);
 
     // A future format version.
     let mut bytes = std::fs::read(&s.good).unwrap();
     bytes[8..10].copy_from_slice(&(FORMAT_VERSION + 1).to_le_bytes());
     std::fs::write(&p, &bytes).unwrap();
-    let err = sync::import_bundle(&mut s.b, &p, &mut |_| {}).unwrap_err();
+    let err = bundle::import_bundle(&mut s.b, &p, &mut |_| {}).unwrap_err();
     assert_eq!(err.code(), "unknown_format");
     std::fs::write(&p, b"PK\x03\x04 not a bundle at all").unwrap();
     assert_eq!(code_of(&mut s.b, &p), "not_a_bundle");
-    assert_eq!(dump::dump_string(s.b.conn(), None).unwrap(), mid);
+    assert_eq!(sync::dump_string(s.b.conn(), None).unwrap(), mid);
 }

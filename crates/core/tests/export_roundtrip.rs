@@ -10,8 +10,8 @@ use std::path::Path;
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use fixture::*;
 use serde_json::Value;
-use terrain_core::export::{self, columns::is_hxl_tag, ExportOptions, Format};
-use terrain_core::query::{self, ListOptions};
+use terrain_core::export::{self, is_hxl_tag, ExportOptions, Format};
+use terrain_core::read::{self as query, ListOptions};
 use terrain_core::Entity;
 
 type Table = Vec<BTreeMap<String, String>>;

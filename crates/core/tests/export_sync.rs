@@ -3,10 +3,11 @@
 
 use serde_json::{json, Value};
 use terrain_core::export::{self, ExportOptions, Format};
-use terrain_core::query::{self, ListOptions};
-use terrain_core::sync::{self, ExportTarget};
-use terrain_core::write::Fields;
-use terrain_core::{keys, Entity, Store};
+use terrain_core::read::{self as query, ListOptions};
+use terrain_core::sync;
+use terrain_core::sync::bundle::{self, ExportTarget};
+use terrain_core::Fields;
+use terrain_core::{Entity, Store};
 
 fn fields(v: Value) -> Fields {
     serde_json::from_value(v).expect("fields")
@@ -20,7 +21,7 @@ fn an_export_record_syncs_with_its_study() {
     let study = laptop
         .create(Entity::Study, &fields(json!({"title": "Mopti"})))
         .expect("study");
-    keys::join(&office, &keys::invite(&laptop, &study).expect("invite")).expect("join");
+    sync::join(&office, &sync::invite(&laptop, &study).expect("invite")).expect("join");
     let opts = ExportOptions {
         study_id: Some(study.clone()),
         date_from: Some("2025-01-01".into()),
@@ -40,8 +41,8 @@ fn an_export_record_syncs_with_its_study() {
 
     let bundle = dir.path().join("b.terrain");
     let target = ExportTarget::For(office.node_id().to_string());
-    sync::export_bundle(&laptop, &study, &target, &bundle, &mut |_| {}).expect("bundle");
-    sync::import_bundle(&mut office, &bundle, &mut |_| {}).expect("import");
+    bundle::export_bundle(&laptop, &study, &target, &bundle, &mut |_| {}).expect("bundle");
+    bundle::import_bundle(&mut office, &bundle, &mut |_| {}).expect("import");
 
     let seen = query::list(office.conn(), Entity::Export, &ListOptions::default()).expect("list");
     assert_eq!(seen.len(), 1);

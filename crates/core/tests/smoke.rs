@@ -1,8 +1,8 @@
 #![allow(clippy::unwrap_used)]
 
 use serde_json::json;
-use terrain_core::query;
-use terrain_core::write::Fields;
+use terrain_core::read as query;
+use terrain_core::Fields;
 use terrain_core::{Entity, Store};
 
 fn fields(v: serde_json::Value) -> Fields {

@@ -4,7 +4,7 @@
 mod fixture;
 
 use fixture::*;
-use terrain_core::query::KeyCount;
+use terrain_core::read::KeyCount;
 use terrain_core::stats::{self, StatsFilter};
 
 fn kc(list: &[KeyCount]) -> Vec<(String, i64, i64)> {

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use serde_json::{json, Value};
-use terrain_core::write::Fields;
+use terrain_core::Fields;
 use terrain_core::{Entity, Store};
 
 pub const KAYES: &str = "9d70cd7c-749a-5857-92e2-16825cba5192";

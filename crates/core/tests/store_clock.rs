@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde_json::{json, Value as Json};
-use terrain_core::query;
-use terrain_core::write::Fields;
+use terrain_core::read as query;
+use terrain_core::Fields;
 use terrain_core::{Entity, Store};
 
 fn fields(v: Json) -> Fields {

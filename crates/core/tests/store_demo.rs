@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use terrain_core::demo::load_demo;
-use terrain_core::query::{self, ListOptions, SessionFilter};
+use terrain_core::read::{self as query, ListOptions, SessionFilter};
 use terrain_core::schema::{ACTOR_GROUPS, SESSION_TYPES};
 use terrain_core::{Entity, Error, Lang, Store};
 
@@ -201,7 +201,8 @@ fn demo_loads_the_promised_sizes_and_refuses_a_second_load() {
     let changes = count("SELECT count(*) FROM changes");
     let err = load_demo(&mut store).unwrap_err();
     assert!(matches!(err, Error::Refused(_)), "{err:?}");
-    assert_eq!(err.code(), "refused");
+    // The refusal says what happened (the desktop app already used this code).
+    assert_eq!(err.code(), "not_empty");
     assert!(
         err.message(Lang::Fr).contains("base vide"),
         "{}",

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use serde_json::json;
-use terrain_core::write::Fields;
+use terrain_core::Fields;
 use terrain_core::{store, Entity, Error, Lang, Store};
 
 /// Every row `sql` gives, mapped by `map`.

@@ -5,8 +5,8 @@
 #![allow(clippy::unwrap_used)]
 
 use serde_json::{json, Value as Json};
-use terrain_core::query::{self, ListOptions};
-use terrain_core::write::Fields;
+use terrain_core::read::{self as query, ListOptions};
+use terrain_core::Fields;
 use terrain_core::{Entity, Error, Store};
 
 fn fields(v: Json) -> Fields {

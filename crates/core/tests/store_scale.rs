@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use serde_json::{json, Value as Json};
-use terrain_core::query::{self, SessionFilter};
+use terrain_core::read::{self as query, SessionFilter};
 use terrain_core::schema::{age_band_of, ACTOR_GROUPS};
-use terrain_core::write::Fields;
+use terrain_core::Fields;
 use terrain_core::{Entity, Store};
 
 fn fields(v: Json) -> Fields {

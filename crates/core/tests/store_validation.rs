@@ -5,8 +5,8 @@
 #![allow(clippy::unwrap_used)]
 
 use serde_json::{json, Value as Json};
-use terrain_core::query;
-use terrain_core::write::Fields;
+use terrain_core::read as query;
+use terrain_core::Fields;
 use terrain_core::{Entity, Error, Lang, Problem, Store};
 
 fn fields(v: Json) -> Fields {

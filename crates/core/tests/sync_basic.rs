@@ -5,9 +5,10 @@
 #![allow(clippy::unwrap_used)]
 
 use serde_json::json;
-use terrain_core::sync::{self, ExportTarget, ImportOptions, Phase};
-use terrain_core::write::Fields;
-use terrain_core::{clock, conflicts, devices, dump, keys, query, store, Entity, Store};
+use terrain_core::sync::bundle::{self, ExportTarget, ImportOptions};
+use terrain_core::sync::{self, Phase};
+use terrain_core::Fields;
+use terrain_core::{clock, read as query, store, Entity, Store};
 
 fn fields(v: serde_json::Value) -> Fields {
     serde_json::from_value(v).unwrap()
@@ -20,15 +21,15 @@ fn pair() -> (tempfile::TempDir, Store, Store, String) {
     let study = a
         .create(Entity::Study, &fields(json!({"title": "Mopti"})))
         .unwrap();
-    keys::join(&b, &keys::invite(&a, &study).unwrap()).unwrap();
+    sync::join(&b, &sync::invite(&a, &study).unwrap()).unwrap();
     (dir, a, b, study)
 }
 
-fn send(dir: &std::path::Path, from: &Store, to: &mut Store, study: &str) -> sync::ImportReport {
+fn send(dir: &std::path::Path, from: &Store, to: &mut Store, study: &str) -> bundle::ImportReport {
     let p = dir.join(format!("{}.terrain", uuid::Uuid::new_v4()));
     let target = ExportTarget::For(to.node_id().to_string());
-    sync::export_bundle(from, study, &target, &p, &mut |_| {}).unwrap();
-    sync::import_bundle(to, &p, &mut |_| {}).unwrap()
+    bundle::export_bundle(from, study, &target, &p, &mut |_| {}).unwrap();
+    bundle::import_bundle(to, &p, &mut |_| {}).unwrap()
 }
 
 #[test]
@@ -90,41 +91,37 @@ fn a_conflict_is_logged_on_both_sides_and_its_resolution_syncs() {
         2,
         "each side logs the value it did not keep"
     );
-    let on_a = conflicts::list_conflicts(a.conn(), false).unwrap();
-    let on_b = conflicts::list_conflicts(b.conn(), false).unwrap();
+    let on_a = sync::list_conflicts(a.conn(), false).unwrap();
+    let on_b = sync::list_conflicts(b.conn(), false).unwrap();
     assert_eq!(on_a, on_b);
     assert_eq!(on_a.len(), 1);
     let c = &on_a[0];
     let winner = c.winner.clone().unwrap();
     assert_ne!(c.loser.value, winner.value);
     // The supervisor on A keeps the overwritten value.
-    conflicts::resolve_conflict(&mut a, &c.id, &c.loser.value_id).unwrap();
-    assert!(conflicts::list_conflicts(a.conn(), false)
-        .unwrap()
-        .is_empty());
+    sync::resolve_conflict(&mut a, &c.id, &c.loser.value_id).unwrap();
+    assert!(sync::list_conflicts(a.conn(), false).unwrap().is_empty());
     let title = query::get(a.conn(), Entity::Session, &session)
         .unwrap()
         .fields["title"]
         .clone();
     assert_eq!(title, c.loser.value);
     send(dir.path(), &a, &mut b, &study);
-    assert!(conflicts::list_conflicts(b.conn(), false)
-        .unwrap()
-        .is_empty());
-    let resolved = conflicts::list_conflicts(b.conn(), true).unwrap();
+    assert!(sync::list_conflicts(b.conn(), false).unwrap().is_empty());
+    let resolved = sync::list_conflicts(b.conn(), true).unwrap();
     assert_eq!(
         resolved[0].picked.as_deref(),
         Some(c.loser.value_id.as_str())
     );
     assert_eq!(
-        dump::dump_string(a.conn(), None).unwrap(),
-        dump::dump_string(b.conn(), None).unwrap()
+        sync::dump_string(a.conn(), None).unwrap(),
+        sync::dump_string(b.conn(), None).unwrap()
     );
     // A value that is not one of the conflict's is refused.
-    let err = conflicts::resolve_conflict(&mut a, &c.id, "nobody:1").unwrap_err();
+    let err = sync::resolve_conflict(&mut a, &c.id, "nobody:1").unwrap_err();
     assert_eq!(err.code(), "not_a_conflict_value");
     assert_eq!(
-        conflicts::resolve_conflict(&mut a, "nope", "x")
+        sync::resolve_conflict(&mut a, "nope", "x")
             .unwrap_err()
             .code(),
         "unknown_conflict"
@@ -174,9 +171,9 @@ fn a_laptop_in_2036_syncs_without_dragging_clocks_and_is_flagged() {
         json!("2026-05-03"),
         "an edit made on top of a 2036 value wins"
     );
-    let devs = devices::list_devices(&a).unwrap();
+    let devs = sync::list_devices(&a).unwrap();
     let bdev = devs.iter().find(|d| d.node_id == b.node_id()).unwrap();
-    assert_eq!(bdev.clock_warning, Some(devices::ClockWarning::Ahead));
+    assert_eq!(bdev.clock_warning, Some(sync::ClockWarning::Ahead));
     assert!(bdev.last_sync.is_some());
     assert!(devs.iter().any(|d| d.is_self && d.clock_warning.is_none()));
 }
@@ -187,12 +184,12 @@ fn an_old_bundle_is_not_taken_for_a_clock_behind() {
     let (dir, a, mut b, study) = pair();
     let three_days = 3 * 24 * 3600 * 1000;
     let p = dir.path().join("old.terrain");
-    sync::export_bundle(&a, &study, &ExportTarget::Full, &p, &mut |_| {}).unwrap();
+    bundle::export_bundle(&a, &study, &ExportTarget::Full, &p, &mut |_| {}).unwrap();
     b.set_clock_offset_ms(three_days);
-    let report = sync::import_bundle(&mut b, &p, &mut |_| {}).unwrap();
+    let report = bundle::import_bundle(&mut b, &p, &mut |_| {}).unwrap();
     assert!(!report.clock_warning, "{report:?}");
     assert_eq!(report.clock_offset_ms, 0);
-    let devs = devices::list_devices(&b).unwrap();
+    let devs = sync::list_devices(&b).unwrap();
     let adev = devs.iter().find(|d| d.node_id == a.node_id()).unwrap();
     assert_eq!(adev.clock_warning, None);
 }
@@ -213,9 +210,9 @@ fn a_laptop_behind_is_flagged_by_our_changes_it_held() {
     let report = send(dir.path(), &b, &mut a, &study);
     assert!(report.clock_warning, "{report:?}");
     assert!(report.clock_offset_ms <= -three_days + 60_000, "{report:?}");
-    let devs = devices::list_devices(&a).unwrap();
+    let devs = sync::list_devices(&a).unwrap();
     let bdev = devs.iter().find(|d| d.node_id == b.node_id()).unwrap();
-    assert_eq!(bdev.clock_warning, Some(devices::ClockWarning::Behind));
+    assert_eq!(bdev.clock_warning, Some(sync::ClockWarning::Behind));
 }
 
 #[test]
@@ -230,7 +227,7 @@ fn an_interrupted_import_resumes_and_progress_is_reported() {
     }
     let p = dir.path().join("big.terrain");
     let mut phases = Vec::new();
-    let report = sync::export_bundle_with(&a, &study, &ExportTarget::Full, &p, 7, &mut |pr| {
+    let report = bundle::export_bundle_with(&a, &study, &ExportTarget::Full, &p, 7, &mut |pr| {
         phases.push(pr)
     })
     .unwrap();
@@ -241,21 +238,21 @@ fn an_interrupted_import_resumes_and_progress_is_reported() {
         stop_after_batches: Some(3),
         ..Default::default()
     };
-    let partial = sync::import_bundle_with(&mut b, &p, &opts, &mut |_| {}).unwrap();
+    let partial = bundle::import_bundle_with(&mut b, &p, &opts, &mut |_| {}).unwrap();
     assert_eq!(partial.applied, 21);
     assert_ne!(
-        dump::dump_string(b.conn(), None).unwrap(),
-        dump::dump_string(a.conn(), None).unwrap()
+        sync::dump_string(b.conn(), None).unwrap(),
+        sync::dump_string(a.conn(), None).unwrap()
     );
     let mut seen = Vec::new();
-    let rest = sync::import_bundle(&mut b, &p, &mut |pr| seen.push(pr)).unwrap();
+    let rest = bundle::import_bundle(&mut b, &p, &mut |pr| seen.push(pr)).unwrap();
     assert_eq!(rest.already_known, 21);
     assert_eq!(rest.applied, report.changes - 21);
     assert!(seen.iter().any(|p| p.phase == Phase::Checking));
     assert_eq!(seen.last().unwrap().phase, Phase::Applying);
     assert_eq!(
-        dump::dump_string(b.conn(), None).unwrap(),
-        dump::dump_string(a.conn(), None).unwrap()
+        sync::dump_string(b.conn(), None).unwrap(),
+        sync::dump_string(a.conn(), None).unwrap()
     );
     // B's delta back to A carries nothing A lacks; A learns what B holds.
     let back = send(dir.path(), &b, &mut a, &study);
@@ -272,7 +269,7 @@ fn an_interrupted_import_resumes_and_progress_is_reported() {
     )
     .unwrap();
     let q = dir.path().join("delta.terrain");
-    let d = sync::export_bundle(
+    let d = bundle::export_bundle(
         &a,
         &study,
         &ExportTarget::For(b.node_id().into()),
@@ -289,7 +286,7 @@ fn shared_places_travel_with_every_study() {
     let s2 = a
         .create(Entity::Study, &fields(json!({"title": "Deuxième"})))
         .unwrap();
-    keys::join(&b, &keys::invite(&a, &s2).unwrap()).unwrap();
+    sync::join(&b, &sync::invite(&a, &s2).unwrap()).unwrap();
     let village = a
         .create(
             Entity::Place,
@@ -302,7 +299,7 @@ fn shared_places_travel_with_every_study() {
     // The other study's sync still knows B holds the place: nothing is sent twice.
     let p = dir.path().join("s1.terrain");
     let back = dir.path().join("back.terrain");
-    sync::export_bundle(
+    bundle::export_bundle(
         &b,
         &s1,
         &ExportTarget::For(a.node_id().into()),
@@ -310,8 +307,8 @@ fn shared_places_travel_with_every_study() {
         &mut |_| {},
     )
     .unwrap();
-    sync::import_bundle(&mut a, &back, &mut |_| {}).unwrap();
-    let d = sync::export_bundle(
+    bundle::import_bundle(&mut a, &back, &mut |_| {}).unwrap();
+    let d = bundle::export_bundle(
         &a,
         &s1,
         &ExportTarget::For(b.node_id().into()),
@@ -320,9 +317,9 @@ fn shared_places_travel_with_every_study() {
     )
     .unwrap();
     assert_eq!(d.changes, 2, "only study 1's own changes (title, status)");
-    sync::import_bundle(&mut b, &p, &mut |_| {}).unwrap();
+    bundle::import_bundle(&mut b, &p, &mut |_| {}).unwrap();
     assert_eq!(
-        dump::dump_string(a.conn(), None).unwrap(),
-        dump::dump_string(b.conn(), None).unwrap()
+        sync::dump_string(a.conn(), None).unwrap(),
+        sync::dump_string(b.conn(), None).unwrap()
     );
 }

@@ -13,11 +13,13 @@ use proptest::prelude::*;
 use rusqlite::types::Value as SqlValue;
 use serde_json::json;
 use tempfile::TempDir;
-use terrain_core::merge::Change;
-use terrain_core::query::{self, ListOptions};
-use terrain_core::sync::{self, ExportTarget, ImportOptions, SyncError};
-use terrain_core::write::Fields;
-use terrain_core::{conflicts, dump, keys, Entity, Error, Store};
+use terrain_core::changes::Change;
+use terrain_core::read::{self as query, ListOptions};
+use terrain_core::sync;
+use terrain_core::sync::bundle::{self, ExportTarget, ImportOptions};
+use terrain_core::Fields;
+use terrain_core::SyncError;
+use terrain_core::{Entity, Error, Store};
 
 const YEAR_MS: i64 = 365 * 24 * 3600 * 1000;
 const OFFSETS: [i64; 6] = [
@@ -134,9 +136,9 @@ impl World {
         let study = stores[0]
             .create(Entity::Study, &fields(json!({"title": "Étude"})))
             .unwrap();
-        let invite = keys::invite(&stores[0], &study).unwrap();
+        let invite = sync::invite(&stores[0], &study).unwrap();
         for s in &stores[1..] {
-            keys::join(s, &invite).unwrap();
+            sync::join(s, &invite).unwrap();
         }
         let mut w = World {
             _dir: dir,
@@ -149,7 +151,7 @@ impl World {
             restores: BTreeMap::new(),
         };
         let first = w.bundle_path();
-        sync::export_bundle(
+        bundle::export_bundle(
             &stores[0],
             &w.study,
             &ExportTarget::Full,
@@ -158,7 +160,7 @@ impl World {
         )
         .unwrap();
         for s in stores.iter_mut().skip(1) {
-            sync::import_bundle(s, &first, &mut |_| {}).unwrap();
+            bundle::import_bundle(s, &first, &mut |_| {}).unwrap();
         }
         w.stores = stores;
         w
@@ -186,7 +188,7 @@ impl World {
 
     fn export(&self, from: usize, target: &ExportTarget, batch: usize) -> PathBuf {
         let p = self.bundle_path();
-        sync::export_bundle_with(
+        bundle::export_bundle_with(
             &self.stores[from],
             &self.study,
             target,
@@ -203,7 +205,7 @@ impl World {
             stop_after_batches: stop,
             ..Default::default()
         };
-        match sync::import_bundle_with(&mut self.stores[to], path, &opts, &mut |_| {}) {
+        match bundle::import_bundle_with(&mut self.stores[to], path, &opts, &mut |_| {}) {
             Ok(_) => {}
             Err(e) if is_allowed_refusal(&e) => {}
             Err(e) => panic!("import refused: {e}"),
@@ -276,11 +278,11 @@ impl World {
                 }
                 match how {
                     How::Full => {
-                        let p = self.export(from, &ExportTarget::Full, sync::BATCH_SIZE);
+                        let p = self.export(from, &ExportTarget::Full, bundle::BATCH_SIZE);
                         self.import(to, &p, None);
                     }
                     How::Delta => {
-                        let p = self.export(from, &self.for_peer(to), sync::BATCH_SIZE);
+                        let p = self.export(from, &self.for_peer(to), bundle::BATCH_SIZE);
                         self.import(to, &p, None);
                     }
                     How::Partial(k) => {
@@ -323,11 +325,11 @@ impl World {
             self.import(to, &p, None);
         }
         for from in 1..self.n {
-            let p = self.export(from, &ExportTarget::Full, sync::BATCH_SIZE);
+            let p = self.export(from, &ExportTarget::Full, bundle::BATCH_SIZE);
             self.import(0, &p, None);
         }
         for to in 1..self.n {
-            let p = self.export(0, &self.for_peer(to), sync::BATCH_SIZE);
+            let p = self.export(0, &self.for_peer(to), bundle::BATCH_SIZE);
             self.import(to, &p, None);
         }
     }
@@ -341,7 +343,7 @@ fn change_ids(changes: &[Change]) -> BTreeSet<(String, i64)> {
 /// (some change names it as prev) or is in the conflict log.
 fn check_nothing_lost(store: &Store) {
     let changes = sync::all_changes(store.conn()).unwrap();
-    let logged: BTreeSet<String> = conflicts::list_conflicts(store.conn(), true)
+    let logged: BTreeSet<String> = sync::list_conflicts(store.conn(), true)
         .unwrap()
         .into_iter()
         .map(|c| c.loser.value_id)
@@ -412,17 +414,17 @@ proptest! {
             w.run(op);
         }
         w.settle();
-        let first = dump::dump_string(w.stores[0].conn(), None).unwrap();
+        let first = sync::dump_string(w.stores[0].conn(), None).unwrap();
         let all0 = change_ids(&sync::all_changes(w.stores[0].conn()).unwrap());
         for s in &w.stores[1..] {
-            prop_assert_eq!(&dump::dump_string(s.conn(), None).unwrap(), &first);
+            prop_assert_eq!(&sync::dump_string(s.conn(), None).unwrap(), &first);
             prop_assert_eq!(&change_ids(&sync::all_changes(s.conn()).unwrap()), &all0);
         }
         for s in &w.stores {
             check_nothing_lost(s);
             // The tables hold what the change log says (the study's dump is computed from it).
-            let whole = dump::dump(s.conn(), None).unwrap();
-            let scoped = dump::dump(s.conn(), Some(&w.study)).unwrap();
+            let whole = sync::dump(s.conn(), None).unwrap();
+            let scoped = sync::dump(s.conn(), Some(&w.study)).unwrap();
             prop_assert_eq!(records_part(&whole), records_part(&scoped));
         }
         let store = &w.stores[0];
@@ -466,7 +468,7 @@ fn merged_dump(dir: &TempDir, name: &str, parts: &[Vec<Change>]) -> String {
     for p in parts {
         sync::apply_changes(&mut s, None, p).unwrap();
     }
-    dump::dump_string(s.conn(), None).unwrap()
+    sync::dump_string(s.conn(), None).unwrap()
 }
 
 proptest! {
@@ -541,7 +543,7 @@ fn delta_exchanges_give_the_same_state_as_full_ones() {
         }
         w.settle();
         (0..3)
-            .map(|i| records_part(&dump::dump(w.stores[i].conn(), None).unwrap()))
+            .map(|i| records_part(&sync::dump(w.stores[i].conn(), None).unwrap()))
             .collect::<Vec<_>>()
     };
     let delta = run(false);
@@ -590,7 +592,7 @@ fn a_value_of_the_wrong_kind_is_refused_as_malformed() {
     let older = Change {
         field: "name".into(),
         value: SqlValue::Text("x".into()),
-        prev: Some(terrain_core::merge::Stamp {
+        prev: Some(terrain_core::changes::Stamp {
             hlc: 2 << 20,
             node: bad.node.clone(),
         }),

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use ed25519_dalek::SigningKey;
 use serde::{Deserialize, Serialize};
-use terrain_core::Store;
+use terrain_core::{Store, SyncError};
 use ts_rs::TS;
 
 use crate::auth::{self, Signed};
@@ -334,7 +334,7 @@ impl Session<'_> {
         self.tell();
         loop {
             let ask = PullRequest {
-                have: engine::to_wire(&engine::vector(store, study)?),
+                have: engine::vector(store, study)?.to_wire(),
                 max_changes: batch,
             };
             let plain = serde_json::to_vec(&ask).unwrap_or_default();
@@ -401,9 +401,9 @@ pub fn sync(
     };
     for study in engine::studies(store)? {
         let key = engine::study_key(store, &study)?.ok_or_else(|| {
-            HubError::Core(terrain_core::Error::Refused(format!(
-                "no key for study {study}"
-            )))
+            HubError::Core(terrain_core::Error::Sync(SyncError::NotJoined {
+                study: study.clone(),
+            }))
         })?;
         session.progress.study = Some(study.clone());
         let label = opts.label.as_deref();
@@ -425,7 +425,7 @@ pub fn sync(
             study: study.clone(),
             ..StudySummary::default()
         };
-        let mut hub_has = engine::from_wire(&state.vector);
+        let mut hub_has = Vector::from_wire(&state.vector);
         session.push(store, &study, &key, &mut hub_has, batch, &mut sum)?;
         session.pull(store, &study, &key, batch, &mut sum)?;
         // Both ways done: the hub holds at least what we hold now.

@@ -4,9 +4,8 @@
 
 use ed25519_dalek::SigningKey;
 use serde::{Deserialize, Serialize};
-use terrain_core::bundle::{self, VectorEntry};
-use terrain_core::sync::{self, Vector};
-use terrain_core::{devices, keys, transport, Store};
+use terrain_core::sync::{self, bundle, Vector};
+use terrain_core::Store;
 
 /// About how much change data a batch carries before compression, well under the hub's body
 /// limit even if nothing compresses: long texts make for fewer changes per batch.
@@ -31,31 +30,15 @@ pub struct Imported {
 }
 
 pub fn study_key(store: &Store, study: &str) -> terrain_core::Result<Option<[u8; 32]>> {
-    keys::study_key(store.conn(), study)
+    sync::study_key(store.conn(), study)
 }
 
 pub fn signing_key(store: &Store) -> terrain_core::Result<SigningKey> {
-    keys::device_key(store)
+    sync::device_key(store)
 }
 
 pub fn studies(store: &Store) -> terrain_core::Result<Vec<String>> {
-    keys::joined_studies(store.conn())
-}
-
-pub fn to_wire(v: &Vector) -> Vec<VectorEntry> {
-    v.iter()
-        .map(|((scope, node), max_seq)| VectorEntry {
-            scope: scope.clone(),
-            node: node.clone(),
-            max_seq: *max_seq,
-        })
-        .collect()
-}
-
-pub fn from_wire(v: &[VectorEntry]) -> Vector {
-    v.iter()
-        .map(|e| ((e.scope.clone(), e.node.clone()), e.max_seq))
-        .collect()
+    sync::joined_studies(store.conn())
 }
 
 /// What this store holds of a study and of shared records.
@@ -64,7 +47,7 @@ pub fn vector(store: &Store, study: &str) -> terrain_core::Result<Vector> {
 }
 
 pub fn missing(store: &Store, study: &str, have: &Vector) -> terrain_core::Result<u64> {
-    transport::count_missing(store.conn(), study, have)
+    sync::count_missing(store.conn(), study, have)
 }
 
 /// The next batch a peer holding `have` lacks; `have` moves past it.
@@ -74,10 +57,9 @@ pub fn export(
     have: &mut Vector,
     max: usize,
 ) -> terrain_core::Result<Batch> {
-    let (changes, more) = transport::next_batch(store.conn(), study, have, max, MAX_BATCH_BYTES)?;
-    transport::advance(have, &changes);
-    let plain = bundle::encode_batch(&changes);
-    let bytes = zstd::bulk::compress(&plain, 3)?;
+    let (changes, more) = sync::next_batch(store.conn(), study, have, max, MAX_BATCH_BYTES)?;
+    have.advance(&changes);
+    let bytes = bundle::pack(&changes)?;
     Ok(Batch {
         bytes,
         count: changes.len() as u64,
@@ -90,7 +72,7 @@ pub fn import(store: &mut Store, study: &str, bytes: &[u8]) -> terrain_core::Res
     if bytes.is_empty() {
         return Ok(Imported::default());
     }
-    let changes = bundle::unpack_batch(bytes)?;
+    let changes = bundle::unpack(bytes)?;
     let o = sync::apply_changes(store, Some(study), &changes)?;
     Ok(Imported {
         received: changes.len() as u64,
@@ -117,5 +99,5 @@ pub fn contact(
     clock_offset_ms: i64,
 ) -> terrain_core::Result<()> {
     let now = chrono::Utc::now().timestamp_millis();
-    devices::record_contact(store.conn(), peer, label, public_key, clock_offset_ms, now)
+    sync::record_contact(store.conn(), peer, label, public_key, clock_offset_ms, now)
 }

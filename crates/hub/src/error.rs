@@ -25,6 +25,8 @@ pub enum HubError {
     NoCommonStudy,
     #[error("sync cancelled")]
     Cancelled,
+    #[error("no device {node} is enrolled on this hub")]
+    UnknownDevice { node: String },
     #[error("the hub sent an answer that cannot be read: {0}")]
     BadAnswer(String),
     #[error(transparent)]
@@ -44,6 +46,7 @@ impl HubError {
             HubError::NeedJoinCode => "need_join_code".into(),
             HubError::NoCommonStudy => "no_common_study".into(),
             HubError::Cancelled => "cancelled".into(),
+            HubError::UnknownDevice { .. } => "unknown_device".into(),
             HubError::BadAnswer(_) => "bad_answer".into(),
             HubError::Core(e) => e.code().into(),
             HubError::Io(_) => "io".into(),
@@ -65,6 +68,9 @@ impl HubError {
                 "Le hub et cet ordinateur n'ont aucune étude en commun.".into()
             }
             (HubError::Cancelled, Lang::Fr) => "Synchronisation annulée.".into(),
+            (HubError::UnknownDevice { node }, Lang::Fr) => {
+                format!("Aucun appareil {node} n'est inscrit sur ce hub.")
+            }
             (HubError::BadAnswer(e), Lang::Fr) => format!("Réponse illisible du hub : {e}"),
             (HubError::Core(e), _) => e.message(lang),
             (HubError::Io(e), Lang::Fr) => format!("Erreur de fichier : {e}"),
@@ -118,14 +124,14 @@ impl Refusal {
 }
 
 impl From<terrain_core::Error> for Refusal {
+    /// What the request sent is refused with the core's own code (a malformed batch, a value
+    /// the schema refuses); anything else is the hub's fault.
     fn from(e: terrain_core::Error) -> Refusal {
+        use terrain_core::Error as E;
         match e {
-            terrain_core::Error::Refused(_) | terrain_core::Error::Invalid(_) => Refusal::new(
-                422,
-                "refused_batch",
-                e.message(Lang::Fr),
-                e.message(Lang::En),
-            ),
+            E::Invalid(_) | E::Refused(_) | E::Sync(_) | E::UnknownEntity(_) => {
+                Refusal::new(422, e.code(), e.message(Lang::Fr), e.message(Lang::En))
+            }
             other => Refusal::internal(other.message(Lang::En)),
         }
     }

@@ -6,7 +6,7 @@
 //! batch encoding for changes, so a hub holds and relays exactly what a USB bundle carries.
 
 use serde::{Deserialize, Serialize};
-pub use terrain_core::bundle::VectorEntry;
+pub use terrain_core::sync::VectorEntry;
 
 /// The protocol this build speaks. A request with a greater number is refused with
 /// `protocol_too_new`; one with a smaller number than [`MIN_PROTOCOL`] with `protocol_too_old`.

@@ -17,6 +17,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Serialize;
+use terrain_core::sync::Vector;
 use terrain_core::Store;
 use tokio::sync::Mutex;
 
@@ -371,7 +372,7 @@ async fn state(State(hub): State<Arc<Hub>>, headers: HeaderMap, body: Bytes) -> 
         tx.commit().map_err(Refusal::internal)?;
         let answer = StateAnswer {
             hub_node: hub.hub_node.clone(),
-            vector: engine::to_wire(&vector),
+            vector: vector.to_wire(),
         };
         Ok(req.answer(&serde_json::to_vec(&answer).unwrap_or_default()))
     })
@@ -398,7 +399,7 @@ async fn pull(State(hub): State<Arc<Hub>>, headers: HeaderMap, body: Bytes) -> R
     with_store(hub, PATH_PULL, headers, body, |hub, store, req| {
         let ask: PullRequest = json(&req.plain)?;
         let max = ask.max_changes.clamp(1, MAX_BATCH);
-        let asked = engine::from_wire(&ask.have);
+        let asked = Vector::from_wire(&ask.have);
         let mut have = asked.clone();
         let out = engine::export(store, &req.signed.study, &mut have, max)?;
         let tx = store

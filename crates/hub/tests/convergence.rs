@@ -134,11 +134,8 @@ fn a_relay_through_a_regional_hub_keeps_origins_and_applies_each_change_once() {
     sync(&mut other, &hq.info.url, None).expect("other ↔ hq");
     let back = sync(&mut field, &regional.info.url, None).expect("field ← regional");
     assert!(back.studies[0].received_new > 0);
-    assert!(
-        terrain_core::write::read_row(field.conn(), Entity::Session, &o)
-            .expect("read")
-            .is_some()
-    );
+    terrain_core::read::get(field.conn(), Entity::Session, &o)
+        .expect("the other laptop's session reached the field laptop");
     // The same changes could reach the field laptop again, straight from HQ: nothing is new.
     let direct = sync(&mut field, &hq.info.url, Some(&hq.info.join_code)).expect("field ↔ hq");
     assert_eq!(
@@ -252,14 +249,14 @@ fn a_laptop_whose_clock_says_2036_still_syncs_and_is_flagged_on_the_hub() {
     assert_eq!(dump(&lead), dump(&skewed));
 
     let hub_view = lab.store("hub");
-    let devices = terrain_core::devices::list_devices(&hub_view).expect("devices");
+    let devices = terrain_core::sync::list_devices(&hub_view).expect("devices");
     let flagged = devices
         .iter()
         .find(|d| d.node_id == skewed.node_id())
         .expect("the hub knows the skewed laptop");
     assert_eq!(
         flagged.clock_warning,
-        Some(terrain_core::devices::ClockWarning::Ahead)
+        Some(terrain_core::sync::ClockWarning::Ahead)
     );
     hub.stop().expect("stop");
 }

@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use terrain_core::keys;
+use terrain_core::sync;
 use terrain_hub::auth::{self, Signed};
 use terrain_hub::protocol::*;
 use terrain_hub::seal::{self, Context, Way};
@@ -50,8 +50,8 @@ fn state_request(
     store: &terrain_core::Store,
     study: &str,
 ) -> (Vec<(&'static str, String)>, Vec<u8>) {
-    let key = keys::device_key(store).expect("device key");
-    let study_key = keys::study_key(store.conn(), study)
+    let key = sync::device_key(store).expect("device key");
+    let study_key = sync::study_key(store.conn(), study)
         .expect("key")
         .expect("joined");
     let signed = Signed {
@@ -171,7 +171,7 @@ fn the_hub_refuses_bad_requests_and_changes_nothing() {
     );
     // Sealed with another key than the study's: signed correctly, but unreadable.
     {
-        let key = keys::device_key(&laptop).expect("device key");
+        let key = sync::device_key(&laptop).expect("device key");
         let signed = Signed {
             protocol: PROTOCOL_VERSION,
             study: study.clone(),

@@ -126,8 +126,8 @@ pub fn allowed_of(kind: Kind) -> String {
         Kind::Choice(values) => values.join(", "),
         Kind::Ref(e) => format!(
             "identifiant d'un(e) {} / id of a {}",
-            e.label(crate::Lang::Fr),
-            e.label(crate::Lang::En)
+            e.label(crate::lang::Lang::Fr),
+            e.label(crate::lang::Lang::En)
         ),
         Kind::Codes => {
             "codes séparés par « ; » (JSON : liste) / codes separated by \"; \" (JSON: list)"
@@ -173,9 +173,9 @@ pub fn id_col(entity: Entity, hxl: &str) -> Col {
         hxl,
         &format!(
             "identifiant de l'enregistrement ({})",
-            entity.label(crate::Lang::Fr)
+            entity.label(crate::lang::Lang::Fr)
         ),
-        &format!("record id ({})", entity.label(crate::Lang::En)),
+        &format!("record id ({})", entity.label(crate::lang::Lang::En)),
         "UUID",
     )
 }

@@ -20,7 +20,7 @@ pub(crate) struct CsvSink {
 fn csv_err(e: csv::Error) -> Error {
     match e.into_kind() {
         csv::ErrorKind::Io(io) => Error::Io(io),
-        other => Error::Refused(format!("CSV: {other:?}")),
+        other => Error::Internal(format!("CSV: {other:?}")),
     }
 }
 
@@ -72,7 +72,7 @@ impl Sink for CsvSink {
         let w = self
             .current
             .as_mut()
-            .ok_or_else(|| Error::Refused("CSV row outside a table".into()))?;
+            .ok_or_else(|| Error::Internal("CSV row outside a table".into()))?;
         w.write_record(cells.iter().map(Cell::flat))
             .map_err(csv_err)
     }

@@ -14,7 +14,7 @@
 //!   could be recovered by subtraction when it is the only non-zero hidden cell of its region
 //!   and sex: one more cell is then hidden (see [`Suppression`]). No totals are written.
 
-pub mod columns;
+mod columns;
 mod csv_out;
 mod json_out;
 mod xlsx_out;
@@ -27,13 +27,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use ts_rs::TS;
 
-use crate::error::{Error, Result};
-use crate::places::PlaceIndex;
-use crate::query::SexCount;
+use crate::error::{Error, Refusal, Result};
+use crate::read::{PlaceIndex, SexCount};
 use crate::schema::Entity;
 use crate::stats::{RegionRef, Scope, StatsFilter};
 use crate::store::Store;
-use columns::{count_col, derived, field, id_col, place_cols, Cell, CodebookEntry, Col};
+use columns::{count_col, derived, field, id_col, place_cols, Cell, Col};
+pub use columns::{is_hxl_tag, CodebookEntry};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
@@ -577,10 +577,10 @@ pub fn run(
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<ExportSummary> {
     if opts.anonymised && opts.min_cell < 1 {
-        return Err(Error::Refused("--min-cell must be at least 1".into()));
+        return Err(Error::Refused(Refusal::MinCellTooSmall));
     }
     if let Some(study) = opts.study_id.as_deref().filter(|s| !s.trim().is_empty()) {
-        crate::query::get(store.conn(), Entity::Study, study)?;
+        crate::read::get(store.conn(), Entity::Study, study)?;
     }
     let sink: Box<dyn Sink> = match format {
         Format::Csv => Box::new(csv_out::CsvSink::create(out, opts.hxl, opts.csv_separator)?),

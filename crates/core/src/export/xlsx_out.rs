@@ -27,7 +27,7 @@ pub(crate) struct XlsxSink {
 fn xlsx_err(e: XlsxError) -> Error {
     match e {
         XlsxError::IoError(io) => Error::Io(io),
-        other => Error::Refused(format!("XLSX: {other}")),
+        other => Error::Internal(format!("XLSX: {other}")),
     }
 }
 

@@ -8,7 +8,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use serde_json::json;
-use terrain_core::{keys, Entity, Store};
+use terrain_core::{sync, Entity, Store};
 use terrain_hub::{HubError, LocalHub, SyncOptions, SyncSummary};
 
 pub struct Lab {
@@ -31,7 +31,7 @@ impl Lab {
     }
 }
 
-pub fn fields(pairs: &[(&str, serde_json::Value)]) -> terrain_core::write::Fields {
+pub fn fields(pairs: &[(&str, serde_json::Value)]) -> terrain_core::Fields {
     pairs
         .iter()
         .map(|(k, v)| (k.to_string(), v.clone()))
@@ -43,13 +43,13 @@ pub fn new_study(owner: &mut Store, title: &str) -> (String, String) {
     let id = owner
         .create(Entity::Study, &fields(&[("title", json!(title))]))
         .expect("study");
-    keys::ensure_study_key(owner, &id).expect("key");
-    let invite = keys::invite(owner, &id).expect("invite");
+    sync::ensure_study_key(owner, &id).expect("key");
+    let invite = sync::invite(owner, &id).expect("invite");
     (id, invite)
 }
 
 pub fn join(store: &Store, invite: &str) {
-    keys::join(store, invite).expect("join");
+    sync::join(store, invite).expect("join");
 }
 
 pub fn new_session(store: &mut Store, study: &str, title: &str) -> String {
@@ -88,7 +88,7 @@ pub fn sync(
 }
 
 pub fn dump(store: &Store) -> String {
-    terrain_core::dump::dump_string(store.conn(), None).expect("dump")
+    terrain_core::sync::dump_string(store.conn(), None).expect("dump")
 }
 
 pub fn change_ids(store: &Store) -> Vec<(String, i64)> {

@@ -1,0 +1,535 @@
+//! `terrain bench sync`: what the change-logged write path costs against plain SQLite, how fast
+//! a large bundle merges into an empty replica, what a small delta costs on a large replica,
+//! how small a field change is on the wire, and how much memory a large import takes.
+
+use std::fmt;
+use std::path::Path;
+use std::time::Instant;
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::Connection;
+use serde_json::json;
+
+use terrain_core::changes::{participant_code, Change, Stamp};
+use terrain_core::schema::{self, Entity, ACTOR_GROUPS, PARTICIPANT_CONSENT, SEXES};
+use terrain_core::store::{Store, CACHE_KIB};
+use terrain_core::sync::bundle::{self, ExportTarget};
+use terrain_core::sync::{self as keys, apply_changes};
+use terrain_core::{clock, Fields, Result};
+
+#[derive(Debug, Clone)]
+pub struct SyncBench {
+    pub rows: usize,
+    pub plain_insert_ms: f64,
+    pub write_path_ms: f64,
+    pub changes: u64,
+    pub build_source_ms: f64,
+    pub export_ms: f64,
+    pub bundle_bytes: u64,
+    pub import_ms: f64,
+    pub import_cpu_ms: Option<f64>,
+    pub import_peak_kb: Option<u64>,
+    pub delta_export_ms: f64,
+    pub delta_import_ms: f64,
+    pub delta_changes: u64,
+    pub delta_bytes: u64,
+}
+
+fn ms(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1000.0
+}
+
+/// Peak resident memory of this process (Linux), in KiB.
+pub fn peak_memory_kb() -> Option<u64> {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()?
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// CPU time of this thread so far (Linux), in ms: throughput that does not depend on what
+/// else the machine is running.
+pub fn thread_cpu_ms() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: f64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(ns / 1e6)
+}
+
+/// Resets the peak so the next reading covers only what follows (Linux; false elsewhere).
+fn reset_peak_memory() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+const NODES: [&str; 2] = [
+    "0191d2c0-0000-7000-8000-00000000000a",
+    "0191d2c0-0000-7000-8000-00000000000b",
+];
+
+/// Synthetic history of a study: participants written by two laptops, each created with nine
+/// fields and edited once (with its prev), about ten field changes per participant.
+struct Generator {
+    rng: StdRng,
+    study: String,
+    sessions: Vec<String>,
+    seq: [i64; 2],
+    hlc: i64,
+}
+
+impl Generator {
+    fn change(
+        &mut self,
+        n: usize,
+        entity: Entity,
+        row: &str,
+        field: &str,
+        value: SqlValue,
+        prev: Option<Stamp>,
+    ) -> Change {
+        self.seq[n] += 1;
+        self.hlc += 1 + self.rng.gen_range(0..3);
+        Change {
+            node: NODES[n].to_string(),
+            seq: self.seq[n],
+            study: Some(self.study.clone()),
+            entity,
+            row_id: row.to_string(),
+            field: field.to_string(),
+            value,
+            hlc: self.hlc,
+            prev,
+        }
+    }
+
+    fn record(&mut self, i: usize) -> Vec<Change> {
+        let n = i % 2;
+        let id = uuid::Uuid::now_v7().to_string();
+        let session = self.sessions[self.rng.gen_range(0..self.sessions.len())].clone();
+        let age: i64 = self.rng.gen_range(15..80);
+        let text = |s: &str| SqlValue::Text(s.to_string());
+        let mut out = vec![
+            self.change(
+                n,
+                Entity::Participant,
+                &id,
+                "session_id",
+                text(&session),
+                None,
+            ),
+            self.change(
+                n,
+                Entity::Participant,
+                &id,
+                "code",
+                text(&format!("P{:03}-{:04X}", i % 1000, i % 65536)),
+                None,
+            ),
+        ];
+        let sex = SEXES[self.rng.gen_range(0..2)];
+        out.push(self.change(n, Entity::Participant, &id, "sex", text(sex), None));
+        out.push(self.change(
+            n,
+            Entity::Participant,
+            &id,
+            "age",
+            SqlValue::Integer(age),
+            None,
+        ));
+        out.push(self.change(
+            n,
+            Entity::Participant,
+            &id,
+            "age_band",
+            text(schema::age_band_of(age)),
+            None,
+        ));
+        let group = ACTOR_GROUPS[self.rng.gen_range(0..ACTOR_GROUPS.len())];
+        out.push(self.change(
+            n,
+            Entity::Participant,
+            &id,
+            "actor_group",
+            text(group),
+            None,
+        ));
+        out.push(self.change(
+            n,
+            Entity::Participant,
+            &id,
+            "institution",
+            text("Mairie"),
+            None,
+        ));
+        let role = self.change(n, Entity::Participant, &id, "role", text("membre"), None);
+        let role_stamp = role.stamp();
+        out.push(role);
+        let consent = PARTICIPANT_CONSENT[self.rng.gen_range(0..2)];
+        out.push(self.change(n, Entity::Participant, &id, "consent", text(consent), None));
+        out.push(self.change(
+            n,
+            Entity::Participant,
+            &id,
+            "role",
+            text("présidente"),
+            Some(role_stamp),
+        ));
+        out
+    }
+}
+
+/// Runs the benchmark in `dir` (emptied stores are created there). `n` field changes are
+/// merged; the insert comparison uses n/10 rows (at most 100,000).
+pub fn bench_sync(dir: &Path, n: u64, progress: &mut dyn FnMut(&str)) -> Result<SyncBench> {
+    std::fs::create_dir_all(dir)?;
+    let rows = ((n / 10) as usize).clamp(100, 100_000);
+
+    // The machine's noise moves one round by several per cent: the median of three rounds,
+    // taken in turn, compares like with like.
+    let mut plain_rounds = Vec::new();
+    let mut write_rounds = Vec::new();
+    for round in 1..=ROUNDS {
+        progress(&format!("plain SQLite insert, round {round} of {ROUNDS}"));
+        plain_rounds.push(plain_insert(&dir.join("plain"), rows)?);
+        progress(&format!("write path, round {round} of {ROUNDS}"));
+        write_rounds.push(write_path(&dir.join("writepath"), rows)?);
+    }
+    let plain_insert_ms = median(&mut plain_rounds);
+    let write_path_ms = median(&mut write_rounds);
+
+    progress("building a source replica");
+    let mut source = Store::open_in_dir(&dir.join("source"))?;
+    let study = uuid::Uuid::now_v7().to_string();
+    let mut g = Generator {
+        rng: StdRng::seed_from_u64(7),
+        study: study.clone(),
+        sessions: Vec::new(),
+        seq: [0, 0],
+        hlc: clock::from_millis(clock::wall_millis(0) - 86_400_000),
+    };
+    let mut head = vec![g.change(
+        0,
+        Entity::Study,
+        &study,
+        "title",
+        SqlValue::Text("Bench".into()),
+        None,
+    )];
+    for _ in 0..100 {
+        let s = uuid::Uuid::now_v7().to_string();
+        for (f, v) in [
+            ("study_id", study.as_str()),
+            ("session_type", "focus_group"),
+            ("date", "2026-11-20"),
+        ] {
+            head.push(g.change(1, Entity::Session, &s, f, SqlValue::Text(v.into()), None));
+        }
+        g.sessions.push(s);
+    }
+    let t = Instant::now();
+    let mut total = head.len() as u64;
+    apply_changes(&mut source, Some(&study), &head)?;
+    let mut i = 0;
+    while total < n {
+        let mut chunk = Vec::with_capacity(bundle::BATCH_SIZE + 10);
+        while chunk.len() < bundle::BATCH_SIZE && total + (chunk.len() as u64) < n {
+            chunk.extend(g.record(i));
+            i += 1;
+        }
+        total += chunk.len() as u64;
+        apply_changes(&mut source, Some(&study), &chunk)?;
+    }
+    let build_source_ms = ms(t);
+    keys::ensure_study_key(&source, &study)?;
+
+    progress("full export");
+    let bundle = dir.join("full.terrain");
+    let t = Instant::now();
+    let exported =
+        bundle::export_bundle(&source, &study, &ExportTarget::Full, &bundle, &mut |_| {})?;
+    let export_ms = ms(t);
+
+    progress("import into an empty replica");
+    let mut target = Store::open_in_dir(&dir.join("target"))?;
+    keys::join(&target, &keys::invite(&source, &study)?)?;
+    let measured = reset_peak_memory();
+    let t = Instant::now();
+    let cpu = thread_cpu_ms();
+    bundle::import_bundle(&mut target, &bundle, &mut |_| {})?;
+    let import_ms = ms(t);
+    let import_cpu_ms = cpu.zip(thread_cpu_ms()).map(|(a, b)| b - a);
+    let import_peak_kb = if measured { peak_memory_kb() } else { None };
+
+    progress("delta of 10 records");
+    // The source learns what the target holds from the target's (nearly empty) bundle.
+    let back = dir.join("back.terrain");
+    bundle::export_bundle(
+        &target,
+        &study,
+        &ExportTarget::For(source.node_id().to_string()),
+        &back,
+        &mut |_| {},
+    )?;
+    bundle::import_bundle(&mut source, &back, &mut |_| {})?;
+    let session = g.sessions[0].clone();
+    source.write(|w| {
+        for i in 0..10 {
+            w.create(Entity::Participant, &participant_fields(&session, i))?;
+        }
+        Ok(())
+    })?;
+    let delta = dir.join("delta.terrain");
+    let t = Instant::now();
+    let d = bundle::export_bundle(
+        &source,
+        &study,
+        &ExportTarget::For(target.node_id().to_string()),
+        &delta,
+        &mut |_| {},
+    )?;
+    let delta_export_ms = ms(t);
+    let t = Instant::now();
+    bundle::import_bundle(&mut target, &delta, &mut |_| {})?;
+    let delta_import_ms = ms(t);
+
+    Ok(SyncBench {
+        rows,
+        plain_insert_ms,
+        write_path_ms,
+        changes: exported.changes,
+        build_source_ms,
+        export_ms,
+        bundle_bytes: exported.bytes,
+        import_ms,
+        import_cpu_ms,
+        import_peak_kb,
+        delta_export_ms,
+        delta_import_ms,
+        delta_changes: d.changes,
+        delta_bytes: d.bytes,
+    })
+}
+
+fn fields(v: serde_json::Value) -> Fields {
+    serde_json::from_value(v).unwrap_or_default()
+}
+
+fn participant_fields(session: &str, i: usize) -> Fields {
+    let group = ACTOR_GROUPS[i % ACTOR_GROUPS.len()];
+    fields(json!({
+        "session_id": session,
+        "sex": SEXES[i % 2],
+        "age": 18 + (i % 60) as i64,
+        "actor_group": group,
+        "institution": "Mairie",
+        "role": "membre",
+    }))
+}
+
+/// `rows` participants written through the write path into a new store, one transaction.
+fn write_path(dir: &Path, rows: usize) -> Result<f64> {
+    let _ = std::fs::remove_dir_all(dir);
+    let mut wp = Store::open_in_dir(dir)?;
+    let study = wp.create(Entity::Study, &fields(json!({"title": "Bench"})))?;
+    // About 25 people per session, as in the field (the write path numbers them per session).
+    let sessions: Vec<String> = wp.write(|w| {
+        (0..rows.div_ceil(25))
+            .map(|_| {
+                w.create(
+                    Entity::Session,
+                    &fields(json!({"study_id": study, "session_type": "focus_group", "date": "2026-11-20"})),
+                )
+            })
+            .collect()
+    })?;
+    // What a person typed arrives as fields (the UI's JSON): made off the clock, as the plain
+    // insert's values are at hand, a chunk at a time to keep memory small; one transaction.
+    let mut write_path_ms = 0.0;
+    let mut commit_start = Instant::now();
+    wp.write(|w| {
+        for chunk in (0..rows).collect::<Vec<_>>().chunks(10_000) {
+            let typed: Vec<Fields> = chunk
+                .iter()
+                .map(|i| participant_fields(&sessions[i / 25], *i))
+                .collect();
+            let t = Instant::now();
+            for f in &typed {
+                w.create(Entity::Participant, f)?;
+            }
+            write_path_ms += ms(t);
+        }
+        commit_start = Instant::now();
+        Ok(())
+    })?;
+    // The commit (WAL write and fsync) counts, as it does for the plain insert.
+    Ok(write_path_ms + ms(commit_start))
+}
+
+const ROUNDS: usize = 3;
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// The same participant rows (as the write path stores them) inserted with plain SQL into
+/// the same table, with the same indexes and pragmas, with no change log and no checks.
+fn plain_insert(dir: &Path, rows: usize) -> Result<f64> {
+    let _ = std::fs::remove_dir_all(dir);
+    let path = Store::open_in_dir(dir)?.path().to_path_buf();
+    let mut conn = Connection::open(&path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "cache_size", CACHE_KIB)?;
+    let sessions: Vec<String> = (0..rows.div_ceil(25))
+        .map(|_| uuid::Uuid::now_v7().to_string())
+        .collect();
+    let t = Instant::now();
+    let tx = conn.transaction()?;
+    {
+        let mut stmt = tx.prepare(
+            "INSERT INTO participant(id, session_id, code, sex, age, age_band, actor_group, institution, role)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?;
+        for i in 0..rows {
+            let id = uuid::Uuid::now_v7().to_string();
+            let age = 18 + (i % 60) as i64;
+            stmt.execute((
+                &id,
+                &sessions[i / 25],
+                participant_code(&id, (i % 25) as i64 + 1),
+                SEXES[i % 2],
+                age,
+                schema::age_band_of(age),
+                ACTOR_GROUPS[i % ACTOR_GROUPS.len()],
+                "Mairie",
+                "membre",
+            ))?;
+        }
+    }
+    tx.commit()?;
+    Ok(ms(t))
+}
+
+impl fmt::Display for SyncBench {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let per_s = |n: u64, ms: f64| {
+            if ms > 0.0 {
+                n as f64 / (ms / 1000.0)
+            } else {
+                0.0
+            }
+        };
+        let ratio = if self.plain_insert_ms > 0.0 {
+            self.write_path_ms / self.plain_insert_ms
+        } else {
+            0.0
+        };
+        writeln!(f, "{:<58} {:>16} {:>14}", "measure", "value", "target")?;
+        writeln!(f, "{}", "-".repeat(90))?;
+        writeln!(
+            f,
+            "{:<58} {:>13.1} ms {:>14}",
+            format!(
+                "plain SQLite insert, {} rows (median of {ROUNDS})",
+                self.rows
+            ),
+            self.plain_insert_ms,
+            ""
+        )?;
+        writeln!(
+            f,
+            "{:<58} {:>13.1} ms {:>14}",
+            format!(
+                "write path (change log), {} rows (median of {ROUNDS})",
+                self.rows
+            ),
+            self.write_path_ms,
+            ""
+        )?;
+        writeln!(
+            f,
+            "{:<58} {:>15.2}x {:>14}",
+            "write path / plain insert", ratio, "<= 2x"
+        )?;
+        writeln!(
+            f,
+            "{:<58} {:>11.0} ch/s {:>14}",
+            format!(
+                "merge, {} changes applied in 10k batches (no bundle)",
+                self.changes
+            ),
+            per_s(self.changes, self.build_source_ms),
+            ""
+        )?;
+        writeln!(
+            f,
+            "{:<58} {:>13.1} ms {:>14}",
+            "full export of those changes", self.export_ms, ""
+        )?;
+        writeln!(
+            f,
+            "{:<58} {:>11.0} ch/s {:>14}",
+            format!(
+                "bundle import (verify + merge) into empty replica, {:.1} s",
+                self.import_ms / 1000.0
+            ),
+            per_s(self.changes, self.import_ms),
+            ">= 100000/s"
+        )?;
+        if let Some(cpu) = self.import_cpu_ms {
+            writeln!(
+                f,
+                "{:<58} {:>11.0} ch/s {:>14}",
+                format!("  same, per CPU second ({:.1} s of CPU)", cpu / 1000.0),
+                per_s(self.changes, cpu),
+                ""
+            )?;
+        }
+        writeln!(
+            f,
+            "{:<58} {:>13.2} B {:>14}",
+            format!(
+                "bundle bytes per field change ({} bytes)",
+                self.bundle_bytes
+            ),
+            self.bundle_bytes as f64 / self.changes.max(1) as f64,
+            ""
+        )?;
+        let peak = self
+            .import_peak_kb
+            .map(|k| format!("{:.1} MB", k as f64 / 1024.0))
+            .unwrap_or_else(|| "n/a".into());
+        writeln!(
+            f,
+            "{:<58} {:>16} {:>14}",
+            "peak memory (VmHWM) during that import", peak, "< 200 MB"
+        )?;
+        writeln!(
+            f,
+            "{:<58} {:>13.1} ms {:>14}",
+            format!(
+                "delta export, 10 records ({} changes, {} B)",
+                self.delta_changes, self.delta_bytes
+            ),
+            self.delta_export_ms,
+            ""
+        )?;
+        writeln!(
+            f,
+            "{:<58} {:>13.1} ms {:>14}",
+            "delta import into the 1M replica", self.delta_import_ms, ""
+        )?;
+        writeln!(
+            f,
+            "{:<58} {:>13.1} ms {:>14}",
+            "delta export + import",
+            self.delta_export_ms + self.delta_import_ms,
+            "< 50 ms"
+        )
+    }
+}

@@ -1,0 +1,652 @@
+//! Applying one field change, local or received, to the store. Per field, the change with the
+//! greatest (hlc, node id) wins. A value overwritten by a change that did not know it (its
+//! `prev` is something else) is kept in the conflict log. The conflict log depends only on the
+//! set of changes held — never on the order they arrived in — so replicas converge:
+//! a change is in conflict iff it is not the winner of its field and no held change was
+//! written on top of it. That needs one fact: a change written on top of another always has
+//! a greater stamp (the write path guarantees it).
+
+use std::cmp::Ordering;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Connection, OptionalExtension, Statement};
+
+use super::log::{self, EntryRef, Run, RunAt};
+use crate::error::{Error, Result};
+use crate::schema::Entity;
+use crate::store::meta::node_idx;
+
+/// A stamp: hybrid logical clock and origin node id. Totally ordered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    pub hlc: i64,
+    pub node: String,
+}
+
+impl Ord for Stamp {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (self.hlc, &self.node).cmp(&(other.hlc, &other.node))
+    }
+}
+
+impl PartialOrd for Stamp {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// One field change as it travels: identity (node, seq), target, value, stamp and the stamp of
+/// the value it replaced on its origin (None when the field had none).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub node: String,
+    pub seq: i64,
+    /// The study whose sync carries it; None for shared records (user-added places).
+    pub study: Option<String>,
+    pub entity: Entity,
+    pub row_id: String,
+    pub field: String,
+    pub value: SqlValue,
+    pub hlc: i64,
+    pub prev: Option<Stamp>,
+}
+
+impl Change {
+    pub fn stamp(&self) -> Stamp {
+        Stamp {
+            hlc: self.hlc,
+            node: self.node.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// Already held: nothing changed.
+    Duplicate,
+    /// Became the field's value.
+    Won,
+    /// Held and in the history, but an existing value wins.
+    Lost,
+}
+
+/// The value currently winning a field, with its stamp.
+pub(crate) fn winner(
+    conn: &Connection,
+    entity: Entity,
+    row_id: &str,
+    field: &str,
+) -> Result<Option<(Stamp, SqlValue)>> {
+    let runs = log::record_runs(conn, entity, row_id)?;
+    Ok(winners_of(&runs).remove(field).map(|(h, v)| {
+        (
+            Stamp {
+                hlc: h.hlc,
+                node: h.node.to_string(),
+            },
+            v.clone(),
+        )
+    }))
+}
+
+/// Maps node ids to this database's integer handles and back.
+pub(crate) trait NodeMap {
+    fn idx(&mut self, conn: &Connection, node_id: &str) -> Result<i64>;
+}
+
+/// A node map for one batch, filled by the caller (the writer, from its cache).
+#[derive(Default)]
+pub(crate) struct Nodes {
+    by_id: HashMap<String, i64>,
+}
+
+impl Nodes {
+    /// Notes the handle of a node id the caller already knows.
+    pub(crate) fn insert(&mut self, node_id: &str, idx: i64) {
+        self.by_id.insert(node_id.to_string(), idx);
+    }
+
+    pub(crate) fn contains(&self, node_id: &str) -> bool {
+        self.by_id.contains_key(node_id)
+    }
+}
+
+impl NodeMap for Nodes {
+    fn idx(&mut self, conn: &Connection, node_id: &str) -> Result<i64> {
+        if let Some(i) = self.by_id.get(node_id) {
+            return Ok(*i);
+        }
+        let i = node_idx(conn, node_id)?;
+        self.by_id.insert(node_id.to_string(), i);
+        Ok(i)
+    }
+}
+
+/// What applying a batch did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// Records this replica had no change of before.
+    pub new_records: u64,
+    /// Fields of already known records whose value changed.
+    pub updated_fields: u64,
+    /// Entries added to the conflict log.
+    pub conflicts: u64,
+    /// Changes already held.
+    pub duplicates: u64,
+    /// Changes newly held.
+    pub applied: u64,
+}
+
+impl Outcome {
+    pub fn add(&mut self, o: Outcome) {
+        self.new_records += o.new_records;
+        self.updated_fields += o.updated_fields;
+        self.conflicts += o.conflicts;
+        self.duplicates += o.duplicates;
+        self.applied += o.applied;
+    }
+}
+
+/// A held change's stamp with the handle of its node.
+#[derive(Debug, Clone, Copy)]
+struct Held<'a> {
+    hlc: i64,
+    node_idx: i64,
+    node: &'a str,
+}
+
+impl Held<'_> {
+    fn key(&self) -> (i64, &str) {
+        (self.hlc, self.node)
+    }
+}
+
+/// What merging keeps across the batches of one transaction: per (scope, node) the highest
+/// seq held (read once, then kept up to date) and the vector entries still to write, which
+/// are written once when the transaction commits rather than once per record.
+pub(crate) struct MergeState<'c> {
+    /// The transaction's connection, which the statements below are prepared on.
+    conn: &'c Connection,
+    /// scope ('' for shared records) → node handle → seqs held.
+    held: HashMap<String, HashMap<i64, HeldSeqs>>,
+    /// Row upserts by (entity, new row, columns set): see `set_columns`. Held here rather
+    /// than in the connection's statement cache, whose look-up hashes the statement's text:
+    /// typing an attendance list writes one row and one run per person.
+    upserts: HashMap<(Entity, bool, u64), Statement<'c>>,
+    /// The run insert, for the same reason.
+    run_insert: Option<Statement<'c>>,
+    /// Scope handles by study (see `log::scope_handle`).
+    scopes: HashMap<String, i64>,
+}
+
+/// Of one node in one scope: the highest seq held, this transaction's changes included, and
+/// the highest added by this transaction (0: none yet).
+#[derive(Clone, Copy)]
+struct HeldSeqs {
+    max: i64,
+    added: i64,
+}
+
+impl<'c> MergeState<'c> {
+    pub(crate) fn new(conn: &'c Connection) -> Self {
+        MergeState {
+            conn,
+            held: HashMap::new(),
+            upserts: HashMap::new(),
+            run_insert: None,
+            scopes: HashMap::new(),
+        }
+    }
+
+    /// Appends one run to the log (see `log::insert_run`).
+    fn insert_run(&mut self, at: RunAt<'_>, entries: &[EntryRef<'_>]) -> Result<()> {
+        let scope = match at.study {
+            None => 0,
+            Some(study) => match self.scopes.get(study) {
+                Some(handle) => *handle,
+                None => {
+                    let handle = log::scope_handle(self.conn, study)?;
+                    self.scopes.insert(study.to_string(), handle);
+                    handle
+                }
+            },
+        };
+        let insert = match &mut self.run_insert {
+            Some(stmt) => stmt,
+            None => self.run_insert.insert(self.conn.prepare(log::INSERT_RUN)?),
+        };
+        log::insert_run(insert, scope, at, entries)
+    }
+
+    /// The highest seq of `node` held in `scope`: a change above it cannot be held yet.
+    fn held_max(&mut self, scope: &str, node: i64) -> Result<i64> {
+        if let Some(h) = self.held.get(scope).and_then(|m| m.get(&node)) {
+            return Ok(h.max);
+        }
+        let max: i64 = self
+            .conn
+            .prepare_cached("SELECT max_seq FROM scope_vector WHERE scope = ?1 AND node = ?2")?
+            .query_row((scope, node), |r| r.get(0))
+            .optional()?
+            .unwrap_or(0);
+        self.held
+            .entry(scope.to_string())
+            .or_default()
+            .insert(node, HeldSeqs { max, added: 0 });
+        Ok(max)
+    }
+
+    /// Notes a change added. Its (scope, node) was looked up by `held_max` first, or the
+    /// change is this node's newest, above anything held of it.
+    fn note(&mut self, scope: &str, node: i64, seq: i64) {
+        let per_node = match self.held.get_mut(scope) {
+            Some(m) => m,
+            None => self.held.entry(scope.to_string()).or_default(),
+        };
+        let h = per_node.entry(node).or_insert(HeldSeqs {
+            max: seq,
+            added: seq,
+        });
+        h.max = h.max.max(seq);
+        h.added = h.added.max(seq);
+    }
+
+    /// Writes the version vectors of what this transaction added.
+    pub(crate) fn flush(&mut self) -> Result<()> {
+        let conn = self.conn;
+        let mut per_node: HashMap<i64, i64> = HashMap::new();
+        for (scope, nodes) in &mut self.held {
+            for (node, h) in nodes.iter_mut().filter(|(_, h)| h.added > 0) {
+                let (node, seq) = (*node, std::mem::take(&mut h.added));
+                conn.prepare_cached(
+                    "INSERT INTO scope_vector(scope, node, max_seq) VALUES (?1, ?2, ?3)
+                     ON CONFLICT(scope, node) DO UPDATE SET max_seq = max(max_seq, excluded.max_seq)",
+                )?
+                .execute((&scope, node, seq))?;
+                let m = per_node.entry(node).or_insert(seq);
+                *m = (*m).max(seq);
+            }
+        }
+        for (node, seq) in per_node {
+            conn.prepare_cached(
+                "INSERT INTO version_vector(node, max_seq) VALUES (?1, ?2)
+                 ON CONFLICT(node) DO UPDATE SET max_seq = max(max_seq, excluded.max_seq)",
+            )?
+            .execute((node, seq))?;
+        }
+        Ok(())
+    }
+}
+
+/// Applies changes in the caller's transaction, as if one at a time, but with one look-up and
+/// one write per record rather than several per field. Entities and fields must have been
+/// checked against the schema. The state reached depends only on the set of changes held:
+/// per field the greatest (hlc, node id) wins, and a non-winning change goes to the conflict
+/// log unless a held change names it as its `prev`. `known_new`: the changes are of a record
+/// just created here, so there is nothing to look up. The version vectors are written by
+/// `state.flush` before the transaction commits.
+pub(crate) fn apply_batch(
+    changes: &[Change],
+    nodes: &mut impl NodeMap,
+    state: &mut MergeState<'_>,
+    known_new: bool,
+) -> Result<(Outcome, Vec<Applied>)> {
+    let conn = state.conn;
+    let mut out = Outcome::default();
+    let mut applied = vec![Applied::Duplicate; changes.len()];
+    // Records in first-seen order, each with the indices of its changes.
+    let mut rows: Vec<(Entity, &str, Vec<usize>)> = Vec::new();
+    let mut row_pos: HashMap<(Entity, &str), usize> = HashMap::new();
+    let one_record = changes.first().is_some_and(|first| {
+        changes
+            .iter()
+            .all(|c| c.entity == first.entity && c.row_id == first.row_id)
+    });
+    if one_record {
+        // A record written here: nothing to group.
+        rows.push((
+            changes[0].entity,
+            &changes[0].row_id,
+            (0..changes.len()).collect(),
+        ));
+    }
+    for (i, c) in changes.iter().enumerate().filter(|_| !one_record) {
+        let pos = *row_pos
+            .entry((c.entity, c.row_id.as_str()))
+            .or_insert_with(|| {
+                rows.push((c.entity, c.row_id.as_str(), Vec::new()));
+                rows.len() - 1
+            });
+        rows[pos].2.push(i);
+    }
+    for (entity, row_id, idxs) in rows {
+        let runs = if known_new {
+            Vec::new()
+        } else {
+            log::record_runs(conn, entity, row_id)?
+        };
+        let row_is_new = runs.is_empty();
+        let existing = winners_of(&runs);
+        // Newly held changes: per field, and as (origin, seq, index, prev node) for the log.
+        let mut fresh: BTreeMap<&str, Vec<(usize, Held)>> = BTreeMap::new();
+        let mut to_log: Vec<(i64, i64, usize, Option<i64>)> = Vec::new();
+        // The (scope, origin) of the previous change and its highest seq held: the changes of
+        // a record nearly always share both.
+        let mut last: Option<(&str, i64, i64)> = None;
+        for i in idxs {
+            let c = &changes[i];
+            let origin = nodes.idx(conn, &c.node)?;
+            let scope = c.study.as_deref().unwrap_or("");
+            // A change above the highest seq held cannot be held yet: no look-up for nearly
+            // every change received.
+            let max = match last {
+                Some((s, o, m)) if s == scope && o == origin => m,
+                _ => state.held_max(scope, origin)?,
+            };
+            let held = runs.iter().any(|r| r.holds(origin, c.seq))
+                || to_log
+                    .iter()
+                    .any(|(o, s, _, _)| *o == origin && *s == c.seq)
+                || (c.seq <= max && log::holds(conn, scope, origin, c.seq)?);
+            if held {
+                out.duplicates += 1;
+                continue;
+            }
+            let prev_node = match &c.prev {
+                Some(p) => Some(nodes.idx(conn, &p.node)?),
+                None => None,
+            };
+            out.applied += 1;
+            state.note(scope, origin, c.seq);
+            last = Some((scope, origin, max.max(c.seq)));
+            if let (Some(p), Some(pn)) = (&c.prev, prev_node) {
+                // The replaced value was seen: it is not lost, whenever it arrives.
+                conn.prepare_cached(
+                    "INSERT OR IGNORE INTO superseded(row_id, field, hlc, node) VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute((&c.row_id, &c.field, p.hlc, pn))?;
+                conn.prepare_cached(
+                    "DELETE FROM conflicts WHERE row_id = ?1 AND field = ?2 AND loser_hlc = ?3 AND loser_node = ?4",
+                )?
+                .execute((&c.row_id, &c.field, p.hlc, pn))?;
+            }
+            to_log.push((origin, c.seq, i, prev_node));
+            fresh.entry(c.field.as_str()).or_default().push((
+                i,
+                Held {
+                    hlc: c.hlc,
+                    node_idx: origin,
+                    node: &c.node,
+                },
+            ));
+        }
+        if fresh.is_empty() {
+            continue;
+        }
+        write_runs(state, entity, row_id, changes, &mut to_log)?;
+        if row_is_new && entity != Entity::Resolution {
+            out.new_records += 1;
+        }
+        let mut columns: Vec<(&str, &SqlValue)> = Vec::new();
+        for (field, news) in fresh {
+            let old = existing.get(field);
+            let best_new = news
+                .iter()
+                .max_by(|a, b| a.1.key().cmp(&b.1.key()))
+                .map(|(i, h)| (*i, *h));
+            let Some((best_i, best)) = best_new else {
+                continue;
+            };
+            let new_wins = old.is_none_or(|(o, _)| best.key() > o.key());
+            for (i, h) in &news {
+                if new_wins && *i == best_i {
+                    applied[*i] = Applied::Won;
+                    continue;
+                }
+                applied[*i] = Applied::Lost;
+                if !is_superseded(conn, changes[*i].row_id.as_str(), field, h)? {
+                    out.conflicts += add_conflict(
+                        conn,
+                        entity,
+                        &changes[*i].row_id,
+                        field,
+                        h,
+                        &changes[*i].value,
+                    )?;
+                }
+            }
+            if new_wins {
+                if let Some((o, o_value)) = old {
+                    if !is_superseded(conn, row_id, field, o)? {
+                        out.conflicts += add_conflict(conn, entity, row_id, field, o, o_value)?;
+                    }
+                }
+                if !row_is_new {
+                    out.updated_fields += 1;
+                }
+                columns.push((field, &changes[best_i].value));
+            }
+        }
+        if !columns.is_empty() {
+            set_columns(state, entity, row_id, &columns, false)?;
+        }
+    }
+    Ok((out, applied))
+}
+
+/// A field of a record created here, as the write path stamps it.
+pub(crate) struct LocalChange<'a> {
+    pub field: &'a str,
+    pub value: &'a SqlValue,
+    pub hlc: i64,
+}
+
+/// Applies the changes of a record just created here, with an id just made (so nothing of it
+/// is held): what `apply_batch` would do, without its look-ups. Seqs are consecutive from
+/// `at.first_seq` and fields distinct.
+pub(crate) fn apply_new_record(
+    state: &mut MergeState<'_>,
+    at: RunAt<'_>,
+    fields: &[LocalChange<'_>],
+) -> Result<()> {
+    let Some(last) = fields.len().checked_sub(1) else {
+        return Ok(());
+    };
+    let entries: Vec<EntryRef<'_>> = fields
+        .iter()
+        .map(|f| EntryRef {
+            field: f.field,
+            value: f.value,
+            hlc: f.hlc,
+            prev_hlc: None,
+            prev_node: None,
+        })
+        .collect();
+    state.insert_run(at, &entries)?;
+    state.note(at.study.unwrap_or(""), at.node, at.first_seq + last as i64);
+    let columns: Vec<(&str, &SqlValue)> = fields.iter().map(|f| (f.field, f.value)).collect();
+    set_columns(state, at.entity, at.row_id, &columns, true)
+}
+
+/// Stores a record's newly held changes as runs: consecutive seqs of one origin in one scope.
+fn write_runs(
+    state: &mut MergeState<'_>,
+    entity: Entity,
+    row_id: &str,
+    changes: &[Change],
+    to_log: &mut [(i64, i64, usize, Option<i64>)],
+) -> Result<()> {
+    to_log.sort_unstable_by_key(|(origin, seq, _, _)| (*origin, *seq));
+    let mut start = 0;
+    while start < to_log.len() {
+        let (origin, first_seq, first_i, _) = to_log[start];
+        let study = changes[first_i].study.as_deref();
+        let mut end = start + 1;
+        while end < to_log.len() {
+            let (o, s, i, _) = to_log[end];
+            if o != origin
+                || s != first_seq + (end - start) as i64
+                || changes[i].study.as_deref() != study
+            {
+                break;
+            }
+            end += 1;
+        }
+        let entries: Vec<EntryRef<'_>> = to_log[start..end]
+            .iter()
+            .map(|(_, _, i, prev_node)| {
+                let c = &changes[*i];
+                EntryRef {
+                    field: &c.field,
+                    value: &c.value,
+                    hlc: c.hlc,
+                    prev_hlc: c.prev.as_ref().map(|p| p.hlc),
+                    prev_node: *prev_node,
+                }
+            })
+            .collect();
+        let at = RunAt {
+            node: origin,
+            study,
+            entity,
+            row_id,
+            first_seq,
+        };
+        state.insert_run(at, &entries)?;
+        start = end;
+    }
+    Ok(())
+}
+
+/// The stamp winning each field of a record (the write path's `prev`s).
+pub(crate) fn field_stamps(
+    conn: &Connection,
+    entity: Entity,
+    row_id: &str,
+) -> Result<HashMap<String, Stamp>> {
+    let runs = log::record_runs(conn, entity, row_id)?;
+    Ok(winners_of(&runs)
+        .into_iter()
+        .map(|(field, (h, _))| {
+            (
+                field.to_string(),
+                Stamp {
+                    hlc: h.hlc,
+                    node: h.node.to_string(),
+                },
+            )
+        })
+        .collect())
+}
+
+/// The winning held change of each field, with its value, among a record's runs.
+fn winners_of(runs: &[Run]) -> HashMap<&str, (Held<'_>, &SqlValue)> {
+    let mut out: HashMap<&str, (Held<'_>, &SqlValue)> = HashMap::new();
+    for run in runs {
+        for e in &run.entries {
+            let held = Held {
+                hlc: e.hlc,
+                node_idx: run.node,
+                node: &run.node_id,
+            };
+            if out
+                .get(e.field.as_str())
+                .is_none_or(|(w, _)| held.key() > w.key())
+            {
+                out.insert(&e.field, (held, &e.value));
+            }
+        }
+    }
+    out
+}
+
+fn is_superseded(conn: &Connection, row_id: &str, field: &str, h: &Held) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS(SELECT 1 FROM superseded WHERE row_id = ?1 AND field = ?2 AND hlc = ?3 AND node = ?4)",
+        )?
+        .query_row((row_id, field, h.hlc, h.node_idx), |r| r.get(0))?)
+}
+
+fn add_conflict(
+    conn: &Connection,
+    entity: Entity,
+    row_id: &str,
+    field: &str,
+    h: &Held,
+    value: &SqlValue,
+) -> Result<u64> {
+    let n = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO conflicts(row_id, field, entity, loser_hlc, loser_node, loser_value)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute((row_id, field, entity.as_str(), h.hlc, h.node_idx, value))?;
+    Ok(n as u64)
+}
+
+/// Writes winning values into the entity's table, creating the row on first sight, in one
+/// statement. Fields were checked against the schema, so they are real columns. `new_row`:
+/// the row cannot exist yet (an id just made here), so a plain insert does.
+fn set_columns(
+    state: &mut MergeState<'_>,
+    entity: Entity,
+    row_id: &str,
+    columns: &[(&str, &SqlValue)],
+    new_row: bool,
+) -> Result<()> {
+    // The statement's text depends only on which columns are set (one bit per field number,
+    // `Entity::field_no`), so it is built once per set; parameter ?N is field number N - 2,
+    // so values bind in any order.
+    let mut set: u64 = 0;
+    let mut params: [Option<&SqlValue>; 64] = [None; 64];
+    for (name, value) in columns.iter() {
+        let no = entity
+            .field_no(name)
+            .and_then(|no| usize::try_from(no).ok())
+            .filter(|no| *no < 64)
+            .ok_or_else(|| Error::Internal(format!("{entity} has no field {name} to store")))?;
+        set |= 1 << no;
+        params[no] = Some(*value);
+    }
+    let key = (entity, new_row, set);
+    let stmt = match state.upserts.entry(key) {
+        Entry::Occupied(e) => e.into_mut(),
+        Entry::Vacant(e) => {
+            let set_names = || {
+                (0..64)
+                    .filter(|no| set & (1 << no) != 0)
+                    .filter_map(|no| entity.field_name(no).map(|name| (no, name)))
+            };
+            let names: Vec<String> = set_names().map(|(_, n)| format!("\"{n}\"")).collect();
+            let marks: Vec<String> = set_names().map(|(no, _)| format!("?{}", no + 2)).collect();
+            let mut sql = format!(
+                "INSERT INTO {}(id, {}) VALUES (?1, {})",
+                entity.as_str(),
+                names.join(", "),
+                marks.join(", "),
+            );
+            if !new_row {
+                let sets: Vec<String> = names
+                    .iter()
+                    .map(|n| format!("{n} = excluded.{n}"))
+                    .collect();
+                sql.push_str(&format!(
+                    " ON CONFLICT(id) DO UPDATE SET {}",
+                    sets.join(", ")
+                ));
+            }
+            e.insert(state.conn.prepare(&sql)?)
+        }
+    };
+    stmt.raw_bind_parameter(1, row_id)?;
+    for (no, value) in params.iter().enumerate() {
+        if let Some(value) = value {
+            stmt.raw_bind_parameter(no + 2, *value)?;
+        }
+    }
+    stmt.raw_execute()?;
+    Ok(())
+}

@@ -1,0 +1,600 @@
+//! The one write path. Every user edit goes through a [`Writer`]: in one transaction it
+//! checks the values, and for each field that changes appends a change to the log (stamped by
+//! the hybrid logical clock, numbered by this node's sequence) and updates the row.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior};
+use serde_json::Value as Json;
+
+use super::log::RunAt;
+use super::merge::{self, Change};
+use super::value::normalize;
+use crate::clock;
+use crate::error::{Error, Problem, Result};
+use crate::schema::{self, Entity, FieldDef, Kind};
+use crate::store::meta::{get_meta, node_idx, set_meta};
+use crate::store::rows::read_row;
+use crate::store::Store;
+
+/// Field name → value, as typed by a person (JSON from the UI, text from the CLI).
+pub type Fields = BTreeMap<String, Json>;
+
+/// What a participant being added needs of its session: whether it is live, its study and how
+/// many participant rows it has (for the next pseudonymous code). Kept for the transaction
+/// while it only adds new records, so typing in a 25-line attendance list reads the session
+/// once; any other write forgets it.
+#[derive(Debug, Clone)]
+struct SessionFacts {
+    live: bool,
+    study: Option<String>,
+    participants: Option<i64>,
+}
+
+pub struct Writer<'a> {
+    /// Holds statements prepared on `tx`'s connection; declared first so they are finalized
+    /// before the transaction ends.
+    merge_state: merge::MergeState<'a>,
+    tx: Transaction<'a>,
+    node_id: String,
+    seq: i64,
+    hlc: i64,
+    clock_offset_ms: i64,
+    node_cache: BTreeMap<String, i64>,
+    node_idx: i64,
+    /// Sessions read during this transaction; see [`SessionFacts`].
+    sessions: RefCell<HashMap<String, SessionFacts>>,
+    /// The study a resolution being written belongs to (set by the conflicts module).
+    pub(crate) resolution_study: Option<String>,
+}
+
+impl Store {
+    /// Runs `f` in one immediate transaction: all its writes land together or not at all.
+    pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        let node_id = self.node_id().to_string();
+        let node_idx = self.node_idx();
+        let clock_offset_ms = self.clock_offset_ms;
+        // `&mut self` already makes this the only transaction on the connection; the shared
+        // borrow lets the writer keep statements prepared on it for the whole transaction.
+        let conn = &self.conn;
+        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+        let seq: i64 = tx
+            .query_row(
+                "SELECT max_seq FROM version_vector WHERE node = ?1",
+                [node_idx],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(0);
+        let hlc = get_meta(&tx, "hlc")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let mut writer = Writer {
+            merge_state: merge::MergeState::new(conn),
+            tx,
+            node_id: node_id.clone(),
+            seq,
+            hlc,
+            clock_offset_ms,
+            node_cache: BTreeMap::from([(node_id, node_idx)]),
+            node_idx,
+            sessions: RefCell::default(),
+            resolution_study: None,
+        };
+        let out = f(&mut writer)?;
+        writer.commit()?;
+        Ok(out)
+    }
+
+    pub fn create(&mut self, entity: Entity, fields: &Fields) -> Result<String> {
+        self.write(|w| w.create(entity, fields))
+    }
+
+    pub fn update(&mut self, entity: Entity, id: &str, fields: &Fields) -> Result<usize> {
+        self.write(|w| w.update(entity, id, fields))
+    }
+
+    pub fn delete(&mut self, entity: Entity, id: &str) -> Result<()> {
+        self.write(|w| w.delete(entity, id))
+    }
+
+    pub fn restore(&mut self, entity: Entity, id: &str) -> Result<()> {
+        self.write(|w| w.restore(entity, id))
+    }
+}
+
+impl Writer<'_> {
+    pub fn conn(&self) -> &rusqlite::Connection {
+        &self.tx
+    }
+
+    fn commit(mut self) -> Result<()> {
+        self.merge_state.flush()?;
+        set_meta(&self.tx, "hlc", &self.hlc.to_string())?;
+        self.tx.commit()?;
+        Ok(())
+    }
+
+    /// The local handle of a node id, cached for the transaction.
+    fn node_handle(&mut self, node_id: &str) -> Result<i64> {
+        if let Some(idx) = self.node_cache.get(node_id) {
+            return Ok(*idx);
+        }
+        let idx = node_idx(&self.tx, node_id)?;
+        self.node_cache.insert(node_id.to_string(), idx);
+        Ok(idx)
+    }
+
+    /// Applies changes (local or received) in this transaction. `known_new`: they are the
+    /// first changes of a record whose id was just made here.
+    pub(crate) fn apply(&mut self, changes: &[Change], known_new: bool) -> Result<merge::Outcome> {
+        if !known_new || changes.iter().any(|c| c.entity == Entity::Session) {
+            self.sessions.get_mut().clear();
+        }
+        let mut nodes = merge::Nodes::default();
+        let names = changes
+            .iter()
+            .flat_map(|c| std::iter::once(&c.node).chain(c.prev.as_ref().map(|p| &p.node)));
+        for name in names {
+            if !nodes.contains(name) {
+                let idx = self.node_handle(name)?;
+                nodes.insert(name, idx);
+            }
+        }
+        let (outcome, _) =
+            merge::apply_batch(changes, &mut nodes, &mut self.merge_state, known_new)?;
+        Ok(outcome)
+    }
+
+    /// Moves our clock after seeing a received stamp (bounded: see `clock::observe`).
+    pub(crate) fn observe(&mut self, remote_hlc: i64) {
+        self.hlc = clock::observe(
+            self.hlc,
+            remote_hlc,
+            clock::wall_millis(self.clock_offset_ms),
+        );
+    }
+
+    /// Creates a record with a new UUIDv7 id and returns the id.
+    pub fn create(&mut self, entity: Entity, fields: &Fields) -> Result<String> {
+        let id = uuid::Uuid::now_v7().to_string();
+        self.create_record(entity, &id, fields, true)?;
+        Ok(id)
+    }
+
+    /// Creates a record with a given id (ids are made by the caller for linked records).
+    pub fn create_with_id(&mut self, entity: Entity, id: &str, fields: &Fields) -> Result<()> {
+        self.create_record(entity, id, fields, false)
+    }
+
+    /// `fresh_id`: the id was just made here, so no change of it can be held yet.
+    fn create_record(
+        &mut self,
+        entity: Entity,
+        id: &str,
+        fields: &Fields,
+        fresh_id: bool,
+    ) -> Result<()> {
+        let mut values = self.check(entity, fields)?;
+        self.fill_defaults(entity, id, &mut values)?;
+        for def in entity.fields() {
+            if def.required && values.get(def.name).is_none_or(|v| *v == SqlValue::Null) {
+                return Err(Error::invalid(entity, def.name, Problem::Required));
+            }
+        }
+        check_dates(entity, |name| values.get(name))?;
+        let parent = ["study_id", "session_id"]
+            .into_iter()
+            .find_map(|k| values.get(k).map(|v| (k, v)));
+        let study = match parent {
+            Some((k, v)) => self.study_of(entity, id, k, v)?,
+            None => self.study_of(entity, id, "", &SqlValue::Null)?,
+        };
+        let mut values = values.0;
+        values.retain(|(_, v)| *v != SqlValue::Null);
+        let session = match (entity, values_session(&values)) {
+            (Entity::Participant, Some(s)) => Some(s.to_string()),
+            _ => None,
+        };
+        self.put_all(entity, id, values, study, fresh_id)?;
+        if let Some(session) = session {
+            if let Some(f) = self.sessions.get_mut().get_mut(&session) {
+                f.participants = f.participants.map(|n| n + 1);
+            }
+        }
+        Ok(())
+    }
+
+    /// Changes the given fields of a live record; returns how many fields actually changed.
+    pub fn update(&mut self, entity: Entity, id: &str, fields: &Fields) -> Result<usize> {
+        let current = self.current_row(entity, id)?;
+        if current.get(schema::DELETED) == Some(&SqlValue::Integer(1)) {
+            return Err(Error::NotFound {
+                entity,
+                id: id.to_string(),
+            });
+        }
+        let mut values = self.check(entity, fields)?;
+        if entity == Entity::Participant {
+            if let (Some(SqlValue::Integer(age)), false) =
+                (values.get("age"), values.contains_key("age_band"))
+            {
+                values.insert("age_band", SqlValue::Text(schema::age_band_of(*age).into()));
+            }
+        }
+        for (name, value) in &values.0 {
+            let def = entity
+                .field(name)
+                .ok_or_else(|| Error::invalid(entity, name, Problem::UnknownField))?;
+            if def.required && *value == SqlValue::Null {
+                return Err(Error::invalid(entity, name, Problem::Required));
+            }
+        }
+        check_dates(entity, |name| {
+            values.get(name).or_else(|| current.get(name))
+        })?;
+        let study = self.study_of(entity, id, "", &SqlValue::Null)?;
+        let changed: Vec<(&str, SqlValue)> = values
+            .0
+            .into_iter()
+            .filter(|(name, value)| current.get(name) != Some(value))
+            .collect();
+        let count = changed.len();
+        self.put_all(entity, id, changed, study, false)?;
+        Ok(count)
+    }
+
+    pub fn delete(&mut self, entity: Entity, id: &str) -> Result<()> {
+        self.set_deleted(entity, id, true)
+    }
+
+    pub fn restore(&mut self, entity: Entity, id: &str) -> Result<()> {
+        self.set_deleted(entity, id, false)
+    }
+
+    fn set_deleted(&mut self, entity: Entity, id: &str, deleted: bool) -> Result<()> {
+        let current = self.current_row(entity, id)?;
+        let now = current.get(schema::DELETED) == Some(&SqlValue::Integer(1));
+        if now != deleted {
+            let study = self.study_of(entity, id, "", &SqlValue::Null)?;
+            self.put(
+                entity,
+                id,
+                schema::DELETED,
+                SqlValue::Integer(deleted as i64),
+                study,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Appends one local change and applies it. Its stamp is above the value it replaces even
+    /// when that value came from a laptop whose clock runs ahead: an edit made after seeing a
+    /// value must win over it.
+    pub(crate) fn put(
+        &mut self,
+        entity: Entity,
+        id: &str,
+        field: &str,
+        value: SqlValue,
+        study: Option<String>,
+    ) -> Result<()> {
+        self.put_all(entity, id, vec![(field, value)], study, false)
+    }
+
+    /// Appends one local change per field of one record and applies them together: one
+    /// look-up of the record's current stamps and one row write, whatever the field count.
+    fn put_all(
+        &mut self,
+        entity: Entity,
+        id: &str,
+        values: Vec<(&str, SqlValue)>,
+        study: Option<String>,
+        fresh_id: bool,
+    ) -> Result<()> {
+        if values.is_empty() {
+            return Ok(());
+        }
+        let wall = clock::wall_millis(self.clock_offset_ms);
+        if fresh_id {
+            // A record whose id was just made here: every field is new and wins, nothing to
+            // look up or compare, so its changes go straight to the log and the row.
+            let first_seq = self.seq + 1;
+            let mut entries = Vec::with_capacity(values.len());
+            for (field, value) in &values {
+                self.hlc = clock::tick(self.hlc, wall);
+                entries.push(merge::LocalChange {
+                    field,
+                    value,
+                    hlc: self.hlc,
+                });
+            }
+            self.seq += values.len() as i64;
+            if entity == Entity::Session {
+                self.sessions.get_mut().clear();
+            }
+            let at = RunAt {
+                node: self.node_idx,
+                study: study.as_deref(),
+                entity,
+                row_id: id,
+                first_seq,
+            };
+            return merge::apply_new_record(&mut self.merge_state, at, &entries);
+        }
+        let winners = merge::field_stamps(&self.tx, entity, id)?;
+        let mut changes = Vec::with_capacity(values.len());
+        for (field, value) in values {
+            let prev = winners.get(field).cloned();
+            self.hlc = clock::tick(self.hlc, wall);
+            let hlc = match &prev {
+                Some(p) if p.hlc >= self.hlc => p.hlc + 1,
+                _ => self.hlc,
+            };
+            self.seq += 1;
+            changes.push(Change {
+                node: self.node_id.clone(),
+                seq: self.seq,
+                study: study.clone(),
+                entity,
+                row_id: id.to_string(),
+                field: field.to_string(),
+                value,
+                hlc,
+                prev,
+            });
+        }
+        self.apply(&changes, false)?;
+        Ok(())
+    }
+
+    /// The study whose sync carries a change to this record. For a new record the row does
+    /// not exist yet, so the reference being written (study_id, session_id) is used.
+    pub(crate) fn study_of(
+        &self,
+        entity: Entity,
+        id: &str,
+        field: &str,
+        value: &SqlValue,
+    ) -> Result<Option<String>> {
+        let text = |v: &SqlValue| match v {
+            SqlValue::Text(t) => Some(t.clone()),
+            _ => None,
+        };
+        let one = |sql: &str, key: &str| -> Result<Option<String>> {
+            Ok(self
+                .tx
+                .prepare_cached(sql)?
+                .query_row([key], |r| r.get::<_, Option<String>>(0))
+                .optional()?
+                .flatten())
+        };
+        let via_session = |session: &str| -> Result<Option<String>> {
+            Ok(self.with_session(session, |f| f.study.clone())?.flatten())
+        };
+        Ok(match entity {
+            Entity::Study => Some(id.to_string()),
+            Entity::Place => None,
+            Entity::Session | Entity::Recommendation | Entity::Export => match field {
+                "study_id" => text(value),
+                _ => one(&format!("SELECT study_id FROM {entity} WHERE id = ?1"), id)?,
+            },
+            Entity::Participant | Entity::Tally | Entity::Finding => match field {
+                "session_id" => match text(value) {
+                    Some(s) => via_session(&s)?,
+                    None => None,
+                },
+                _ => match one(
+                    &format!("SELECT session_id FROM {entity} WHERE id = ?1"),
+                    id,
+                )? {
+                    Some(s) => via_session(&s)?,
+                    None => None,
+                },
+            },
+            // A resolution travels with the record in conflict: its study is set by the caller.
+            Entity::Resolution => self.resolution_study.clone(),
+        })
+    }
+
+    /// What `read` takes of a session's facts, read once per transaction (None: no such
+    /// session).
+    fn with_session<T>(
+        &self,
+        id: &str,
+        read: impl FnOnce(&SessionFacts) -> T,
+    ) -> Result<Option<T>> {
+        if let Some(f) = self.sessions.borrow().get(id) {
+            return Ok(Some(read(f)));
+        }
+        let facts = self
+            .tx
+            .prepare_cached("SELECT deleted, study_id FROM session WHERE id = ?1")?
+            .query_row([id], |r| {
+                Ok(SessionFacts {
+                    live: r.get::<_, i64>(0)? == 0,
+                    study: r.get(1)?,
+                    participants: None,
+                })
+            })
+            .optional()?;
+        let out = facts.as_ref().map(read);
+        if let Some(f) = facts {
+            self.sessions.borrow_mut().insert(id.to_string(), f);
+        }
+        Ok(out)
+    }
+
+    /// How many participant rows a session has (tombstones included), counted once per
+    /// transaction and then kept up to date by `create_record`.
+    fn participants_in(&self, session: &str) -> Result<i64> {
+        if let Some(n) = self
+            .sessions
+            .borrow()
+            .get(session)
+            .and_then(|f| f.participants)
+        {
+            return Ok(n);
+        }
+        let n: i64 = self
+            .tx
+            .prepare_cached("SELECT count(*) FROM participant WHERE session_id = ?1")?
+            .query_row([session], |r| r.get(0))?;
+        if let Some(f) = self.sessions.borrow_mut().get_mut(session) {
+            f.participants = Some(n);
+        }
+        Ok(n)
+    }
+
+    /// Normalises every given field; refuses unknown ones and the tombstone.
+    fn check(&self, entity: Entity, fields: &Fields) -> Result<Values> {
+        let mut out = Values(Vec::with_capacity(fields.len() + 2));
+        for (name, input) in fields {
+            let def: &'static FieldDef = entity
+                .fields()
+                .iter()
+                .find(|f| f.name == name)
+                .ok_or_else(|| Error::invalid(entity, name, Problem::UnknownField))?;
+            let value = normalize(entity, def, input)?;
+            if let (Kind::Ref(target), SqlValue::Text(ref_id)) = (def.kind, &value) {
+                if !self.is_live(target, ref_id)? {
+                    return Err(Error::invalid(entity, name, Problem::MissingReference));
+                }
+            }
+            // `fields` has each name once, so each field comes once.
+            out.0.push((def.name, value));
+        }
+        Ok(out)
+    }
+
+    /// Values a new record gets when the person left them out.
+    fn fill_defaults(&self, entity: Entity, id: &str, values: &mut Values) -> Result<()> {
+        let missing = |v: &Values, k: &str| v.get(k).is_none_or(|x| *x == SqlValue::Null);
+        match entity {
+            Entity::Participant => {
+                if let (Some(SqlValue::Integer(age)), true) =
+                    (values.get("age"), missing(values, "age_band"))
+                {
+                    values.insert("age_band", SqlValue::Text(schema::age_band_of(*age).into()));
+                }
+                if missing(values, "code") {
+                    if let Some(SqlValue::Text(session)) = values.get("session_id") {
+                        let n = self.participants_in(session)?;
+                        values.insert("code", SqlValue::Text(participant_code(id, n + 1)));
+                    }
+                }
+            }
+            Entity::Recommendation if missing(values, "status") => {
+                values.insert("status", SqlValue::Text("proposed".into()));
+            }
+            Entity::Study if missing(values, "status") => {
+                values.insert("status", SqlValue::Text("ongoing".into()));
+            }
+            Entity::Place if missing(values, "map_version") => {
+                values.insert("map_version", SqlValue::Text("user".into()));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn is_live(&self, entity: Entity, id: &str) -> Result<bool> {
+        if entity == Entity::Session {
+            return Ok(self.with_session(id, |f| f.live)?.unwrap_or(false));
+        }
+        let table = entity.as_str();
+        Ok(self
+            .tx
+            .prepare_cached(&format!("SELECT deleted FROM {table} WHERE id = ?1"))?
+            .query_row([id], |r| r.get::<_, i64>(0))
+            .optional()?
+            == Some(0))
+    }
+
+    /// The stored row as field → value, or NotFound.
+    fn current_row(&self, entity: Entity, id: &str) -> Result<BTreeMap<&'static str, SqlValue>> {
+        read_row(&self.tx, entity, id)?.ok_or_else(|| Error::NotFound {
+            entity,
+            id: id.to_string(),
+        })
+    }
+}
+
+/// Checked values of one record, at most one per field, in the order they were given: a
+/// record has a dozen fields at most, so a list is quicker to fill and search than a map.
+struct Values(Vec<(&'static str, SqlValue)>);
+
+impl Values {
+    fn get(&self, name: &str) -> Option<&SqlValue> {
+        self.0.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+
+    fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    fn insert(&mut self, name: &'static str, value: SqlValue) {
+        match self.0.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, v)) => *v = value,
+            None => self.0.push((name, value)),
+        }
+    }
+}
+
+fn values_session<'v>(values: &'v [(&str, SqlValue)]) -> Option<&'v str> {
+    values.iter().find_map(|(k, v)| match (*k, v) {
+        ("session_id", SqlValue::Text(s)) => Some(s.as_str()),
+        _ => None,
+    })
+}
+
+/// A pseudonymous code: a running number in the session and a few characters of the id, so
+/// two laptops adding people to the same session do not hand out the same code.
+pub fn participant_code(id: &str, n: i64) -> String {
+    let mut code = format!("P{n:03}-");
+    code.extend(
+        id.bytes()
+            .rev()
+            .filter(u8::is_ascii_hexdigit)
+            .take(4)
+            .map(|b| b.to_ascii_uppercase() as char),
+    );
+    code
+}
+
+/// End dates not before start dates; `value` gives a field's value as it will be stored.
+fn check_dates<'v>(entity: Entity, value: impl Fn(&str) -> Option<&'v SqlValue>) -> Result<()> {
+    if let (Some(SqlValue::Text(start)), Some(SqlValue::Text(end))) =
+        (value("start_date"), value("end_date"))
+    {
+        if end < start {
+            return Err(Error::invalid(
+                entity,
+                "end_date",
+                Problem::BeforeStart {
+                    start_field: "start_date",
+                },
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::participant_code;
+
+    #[test]
+    fn a_participant_code_is_the_running_number_and_the_ids_last_hex_digits_reversed() {
+        assert_eq!(
+            participant_code("01a20c62-2b1e-7748-a6a6-7aa5202b8bd7", 1),
+            "P001-7DB8"
+        );
+        assert_eq!(
+            participant_code("01a20c62-2b1e-7748-a6a6-7aa5202b8bd7", 1234),
+            "P1234-7DB8"
+        );
+    }
+}

@@ -1,0 +1,40 @@
+//! Requests refused as a whole: each has a stable code and a message in French and English.
+
+use crate::lang::Lang;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// No home directory to keep the data in (set TERRAIN_DATA_DIR).
+    NoDataDir,
+    /// Demo data goes only into a store without studies, so it never mixes with real work.
+    NotEmpty { studies: i64 },
+    /// Exports made for sharing hide counts below a minimum, which must be at least 1.
+    MinCellTooSmall,
+}
+
+impl Refusal {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::NoDataDir => "no_data_dir",
+            Refusal::NotEmpty { .. } => "not_empty",
+            Refusal::MinCellTooSmall => "bad_min_cell",
+        }
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        let fr = lang == Lang::Fr;
+        match self {
+            Refusal::NoDataDir if fr => "Aucun dossier personnel où garder les données de Terrain : indiquez-en un avec TERRAIN_DATA_DIR.".into(),
+            Refusal::NoDataDir => "No home directory to keep Terrain's data in: name one with TERRAIN_DATA_DIR.".into(),
+            Refusal::NotEmpty { studies } if fr => format!(
+                "Les données de démonstration ne se chargent que dans une base vide : celle-ci contient déjà {studies} étude(s)."
+            ),
+            Refusal::NotEmpty { studies } => format!(
+                "Demo data can only be loaded into an empty database: this one already holds {studies} stud{}.",
+                if *studies == 1 { "y" } else { "ies" }
+            ),
+            Refusal::MinCellTooSmall if fr => "L'effectif minimal publié (--min-cell) doit valoir au moins 1.".into(),
+            Refusal::MinCellTooSmall => "The minimum cell size (--min-cell) must be at least 1.".into(),
+        }
+    }
+}

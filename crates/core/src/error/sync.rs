@@ -1,0 +1,130 @@
+//! Why a sync operation was refused, in French and English.
+
+use crate::lang::Lang;
+
+/// Why a sync operation was refused. Every refusal changes nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncError {
+    NotABundle,
+    UnknownFormat {
+        found: i64,
+        supported: i64,
+    },
+    NewerSchema {
+        found: i64,
+        supported: i64,
+    },
+    Truncated,
+    Damaged,
+    NotJoined {
+        study: String,
+    },
+    WrongKey {
+        study: String,
+    },
+    Malformed(String),
+    /// The bundle assumes changes this laptop does not hold (made for another laptop).
+    Gap,
+    AlreadyImported,
+    KeyChanged {
+        node: String,
+    },
+    UnknownStudy {
+        study: String,
+    },
+    BadJoinFile,
+    OtherKey {
+        study: String,
+    },
+    UnknownConflict {
+        id: String,
+    },
+    NotAConflictValue {
+        id: String,
+    },
+}
+
+impl SyncError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            SyncError::NotABundle => "not_a_bundle",
+            SyncError::UnknownFormat { .. } => "unknown_format",
+            SyncError::NewerSchema { .. } => "bundle_newer_schema",
+            SyncError::Truncated => "truncated",
+            SyncError::Damaged => "damaged",
+            SyncError::NotJoined { .. } => "not_joined",
+            SyncError::WrongKey { .. } => "wrong_key",
+            SyncError::Malformed(_) => "malformed",
+            SyncError::Gap => "gap",
+            SyncError::AlreadyImported => "already_imported",
+            SyncError::KeyChanged { .. } => "device_key_changed",
+            SyncError::UnknownStudy { .. } => "unknown_study",
+            SyncError::BadJoinFile => "bad_join_file",
+            SyncError::OtherKey { .. } => "other_key",
+            SyncError::UnknownConflict { .. } => "unknown_conflict",
+            SyncError::NotAConflictValue { .. } => "not_a_conflict_value",
+        }
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        let fr = lang == Lang::Fr;
+        match self {
+            SyncError::NotABundle if fr => "Ce fichier n'est pas un paquet Terrain.".into(),
+            SyncError::NotABundle => "This file is not a Terrain bundle.".into(),
+            SyncError::UnknownFormat { found, supported } if fr => format!(
+                "Ce paquet a un format inconnu (version {found}, cette version de Terrain lit la version {supported}) : mettez Terrain à jour."
+            ),
+            SyncError::UnknownFormat { found, supported } => format!(
+                "This bundle has an unknown format (version {found}, this version of Terrain reads version {supported}): update Terrain."
+            ),
+            SyncError::NewerSchema { found, supported } if fr => format!(
+                "Ce paquet vient d'une version plus récente de Terrain (schéma {found}, cette version connaît {supported}) : mettez Terrain à jour."
+            ),
+            SyncError::NewerSchema { found, supported } => format!(
+                "This bundle comes from a newer version of Terrain (schema {found}, this version knows {supported}): update Terrain."
+            ),
+            SyncError::Truncated if fr => "Ce paquet est incomplet (fichier tronqué) : copiez-le à nouveau.".into(),
+            SyncError::Truncated => "This bundle is incomplete (truncated file): copy it again.".into(),
+            SyncError::Damaged if fr => "Ce paquet est endommagé ou a été modifié : il est refusé.".into(),
+            SyncError::Damaged => "This bundle is damaged or was altered: it is refused.".into(),
+            SyncError::NotJoined { study } if fr => format!(
+                "Cet ordinateur n'a pas rejoint l'étude {study} : importez d'abord son fichier d'invitation (terrain study join)."
+            ),
+            SyncError::NotJoined { study } => format!(
+                "This laptop has not joined study {study}: import its join file first (terrain study join)."
+            ),
+            SyncError::WrongKey { study } if fr => format!(
+                "Ce paquet est chiffré avec une autre clé que celle de l'étude {study} sur cet ordinateur."
+            ),
+            SyncError::WrongKey { study } => format!(
+                "This bundle is encrypted with another key than this laptop's key for study {study}."
+            ),
+            SyncError::Malformed(why) if fr => format!("Ce paquet contient une modification invalide ({why})."),
+            SyncError::Malformed(why) => format!("This bundle contains an invalid change ({why})."),
+            SyncError::Gap if fr => "Ce paquet suppose des données que cet ordinateur n'a pas : demandez un paquet complet (--full).".into(),
+            SyncError::Gap => "This bundle assumes data this laptop does not hold: ask for a full bundle (--full).".into(),
+            SyncError::AlreadyImported if fr => "Ce paquet a déjà été importé.".into(),
+            SyncError::AlreadyImported => "This bundle was already imported.".into(),
+            SyncError::KeyChanged { node } if fr => format!(
+                "L'appareil {node} signe avec une autre clé que celle connue : paquet refusé."
+            ),
+            SyncError::KeyChanged { node } => format!(
+                "Device {node} signs with another key than the one known here: bundle refused."
+            ),
+            SyncError::UnknownStudy { study } if fr => format!("Aucune étude {study} sur cet ordinateur."),
+            SyncError::UnknownStudy { study } => format!("There is no study {study} on this laptop."),
+            SyncError::BadJoinFile if fr => "Ce fichier n'est pas un fichier d'invitation Terrain valide.".into(),
+            SyncError::BadJoinFile => "This file is not a valid Terrain join file.".into(),
+            SyncError::OtherKey { study } if fr => format!(
+                "Cet ordinateur a déjà une autre clé pour l'étude {study}."
+            ),
+            SyncError::OtherKey { study } => format!("This laptop already holds another key for study {study}."),
+            SyncError::UnknownConflict { id } if fr => format!("Aucun conflit avec l'identifiant {id}."),
+            SyncError::UnknownConflict { id } => format!("There is no conflict with id {id}."),
+            SyncError::NotAConflictValue { id } if fr => {
+                format!("La valeur {id} n'est pas l'une des valeurs de ce conflit.")
+            }
+            SyncError::NotAConflictValue { id } => format!("Value {id} is not one of this conflict's values."),
+        }
+    }
+}

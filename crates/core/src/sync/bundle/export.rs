@@ -1,0 +1,137 @@
+//! Writing a study's changes into a bundle file: everything, or what one peer lacks.
+
+use std::path::Path;
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::file::{BundleWriter, Header};
+use crate::changes::merge::Change;
+use crate::error::Result;
+use crate::store::{schema_version, Store};
+use crate::sync::batches::{count_range, read_range, NodeIndex};
+use crate::sync::keys;
+use crate::sync::progress::{Phase, Progress};
+use crate::sync::vector::{held_vector, peer_vector, Vector};
+
+/// Whom a bundle is for.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ExportTarget {
+    /// Everything this laptop holds of the study.
+    Full,
+    /// Only what this node (a node id) lacks, as last learned from it.
+    For(String),
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ExportReport {
+    pub path: String,
+    pub study: String,
+    pub changes: u64,
+    pub batches: u32,
+    pub bytes: u64,
+}
+
+/// Changes per batch: large enough to compress well, small enough that a batch's transaction
+/// stays short and its memory small.
+pub const BATCH_SIZE: usize = 10_000;
+
+/// Writes a bundle of `study` to `path`.
+pub fn export_bundle(
+    store: &Store,
+    study: &str,
+    target: &ExportTarget,
+    path: &Path,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ExportReport> {
+    export_bundle_with(store, study, target, path, BATCH_SIZE, progress)
+}
+
+/// [`export_bundle`] with a chosen batch size (tests use small ones).
+pub fn export_bundle_with(
+    store: &Store,
+    study: &str,
+    target: &ExportTarget,
+    path: &Path,
+    batch_size: usize,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ExportReport> {
+    let batch_size = batch_size.max(1);
+    let key = keys::ensure_study_key(store, study)?;
+    let signer = keys::device_key(store)?;
+    let conn = store.conn();
+    // One read transaction: the header's counts and vectors match the batches exactly.
+    let tx = conn.unchecked_transaction()?;
+    let held = held_vector(&tx, study)?;
+    let base = match target {
+        ExportTarget::Full => Vector::new(),
+        ExportTarget::For(peer) => peer_vector(&tx, peer, study)?,
+    };
+    let plan = held.missing_from(&base);
+    let nodes = NodeIndex::load(&tx)?;
+    let mut total = 0u64;
+    for range in &plan {
+        total += count_range(&tx, &nodes, range)?;
+    }
+    let batches = total.div_ceil(batch_size as u64) as u32;
+    let header = Header {
+        schema_version: schema_version(),
+        study: study.to_string(),
+        key_check: keys::key_check(&key),
+        sender: store.node_id().to_string(),
+        sender_label: store.setting("device_label")?,
+        sender_public_key: B64.encode(signer.verifying_key().to_bytes()),
+        sender_wall_ms: store.wall_millis(),
+        held: held.to_wire(),
+        base: base.to_wire(),
+        batches,
+        changes: total,
+    };
+    let mut writer = BundleWriter::create(path, &header, &key)?;
+    let mut buf: Vec<Change> = Vec::with_capacity(batch_size.min(total as usize));
+    let mut done = 0u64;
+    progress(Progress {
+        phase: Phase::Writing,
+        done,
+        total,
+    });
+    for range in &plan {
+        read_range(&tx, &nodes, range, usize::MAX, &mut |c| {
+            buf.push(c);
+            if buf.len() == batch_size {
+                writer.write_batch(&buf)?;
+                done += buf.len() as u64;
+                buf.clear();
+                progress(Progress {
+                    phase: Phase::Writing,
+                    done,
+                    total,
+                });
+            }
+            Ok(true)
+        })?;
+    }
+    if !buf.is_empty() {
+        writer.write_batch(&buf)?;
+        done += buf.len() as u64;
+        progress(Progress {
+            phase: Phase::Writing,
+            done,
+            total,
+        });
+    }
+    drop(tx);
+    let bytes = writer.finish(&signer)?;
+    Ok(ExportReport {
+        path: path.display().to_string(),
+        study: study.to_string(),
+        changes: total,
+        batches,
+        bytes,
+    })
+}

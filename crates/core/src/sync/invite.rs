@@ -1,0 +1,98 @@
+//! Join files: how a study's key reaches a new team laptop.
+
+use std::path::Path;
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Error, Result, SyncError};
+use crate::read::records::get;
+use crate::schema::Entity;
+use crate::store::{write_atomically, Store};
+use crate::sync::keys::{ensure_study_key, study_key, StudyKey};
+
+const JOIN_FORMAT: &str = "terrain-join";
+const JOIN_VERSION: u32 = 1;
+
+/// What a join file holds: enough for a new team laptop to read and write a study's bundles.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct JoinFile {
+    pub format: String,
+    pub version: u32,
+    pub study_id: String,
+    pub title: String,
+    /// The study key, base64.
+    pub key: String,
+}
+
+/// The join file of a study, as JSON text.
+pub fn invite(store: &Store, study: &str) -> Result<String> {
+    let key = ensure_study_key(store, study)?;
+    let title = get(store.conn(), Entity::Study, study)?
+        .text("title")
+        .unwrap_or_default()
+        .to_string();
+    let file = JoinFile {
+        format: JOIN_FORMAT.into(),
+        version: JOIN_VERSION,
+        study_id: study.to_string(),
+        title,
+        key: B64.encode(key),
+    };
+    serde_json::to_string_pretty(&file).map_err(|e| Error::Internal(e.to_string()))
+}
+
+/// Writes a study's join file (atomically: it holds a key, half a file is useless).
+pub fn invite_to_file(store: &Store, study: &str, path: &Path) -> Result<()> {
+    let text = invite(store, study)?;
+    write_atomically(path, |w| {
+        use std::io::Write;
+        w.write_all(text.as_bytes())?;
+        Ok(())
+    })
+}
+
+/// Joins a study from a join file's text; returns the study id and title. Joining twice with
+/// the same key is fine; a different key for a study already joined is refused.
+pub fn join(store: &Store, text: &str) -> Result<JoinFile> {
+    let file: JoinFile =
+        serde_json::from_str(text).map_err(|_| Error::Sync(SyncError::BadJoinFile))?;
+    let key: StudyKey = B64
+        .decode(file.key.as_bytes())
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or(Error::Sync(SyncError::BadJoinFile))?;
+    if file.format != JOIN_FORMAT
+        || file.version != JOIN_VERSION
+        || uuid::Uuid::parse_str(&file.study_id).is_err()
+    {
+        return Err(Error::Sync(SyncError::BadJoinFile));
+    }
+    match study_key(store.conn(), &file.study_id)? {
+        Some(existing) if existing == key => {}
+        Some(_) => {
+            return Err(Error::Sync(SyncError::OtherKey {
+                study: file.study_id.clone(),
+            }))
+        }
+        None => {
+            store.conn().execute(
+                "INSERT INTO study_keys(study, key, created_at) VALUES (?1, ?2, ?3)",
+                (
+                    &file.study_id,
+                    &key[..],
+                    chrono::Utc::now().timestamp_millis(),
+                ),
+            )?;
+        }
+    }
+    Ok(file)
+}
+
+pub fn join_from_file(store: &Store, path: &Path) -> Result<JoinFile> {
+    let text = std::fs::read_to_string(path).map_err(|_| Error::Sync(SyncError::BadJoinFile))?;
+    join(store, &text)
+}

@@ -1,0 +1,30 @@
+//! Sync between laptops and hubs: version vectors and the one planner, change batches, bundle
+//! files, study and device keys, join files, the devices heard from, the conflict log and the
+//! canonical dump.
+//!
+//! What is held of a study is described per (scope, origin node) by the highest seq held, where
+//! the scope is the study or '' for shared records (carried by every study's sync). Every
+//! transport sends each origin's changes of a scope above what the peer holds, in seq order,
+//! and the receiver applies them a batch per transaction: so what a replica holds of each
+//! (scope, node) is always a prefix.
+
+pub(crate) mod batches;
+pub mod bundle;
+pub(crate) mod conflicts;
+pub(crate) mod devices;
+pub(crate) mod dump;
+pub(crate) mod invite;
+pub(crate) mod keys;
+pub(crate) mod progress;
+pub(crate) mod vector;
+
+pub use batches::{all_changes, apply_changes, count_missing, next_batch, validate_change};
+pub use conflicts::{conflict_id, list_conflicts, resolve_conflict, Conflict, ConflictValue};
+pub use devices::{list_devices, record_contact, ClockWarning, Device};
+pub use dump::{dump, dump_string};
+pub use invite::{invite, invite_to_file, join, join_from_file, JoinFile};
+pub use keys::{
+    device_key, ensure_study_key, joined_studies, key_check, study_key, StudyKey, KEY_LEN,
+};
+pub use progress::{Phase, Progress};
+pub use vector::{held_vector, learn_peer_vector, peer_vector, Range, Vector, VectorEntry};

@@ -1,0 +1,3 @@
+//! Terrain-core's integration tests: one binary, one module per part of the crate.
+
+mod layers;
