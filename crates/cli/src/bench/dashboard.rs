@@ -1,19 +1,25 @@
 //! `terrain bench dashboard`: builds a study of N participants (100,000 by default) through the
-//! change-logged write path, times every dashboard query, then times the exports and the peak
+//! change-logged write path (a quarter of it received from other laptops, through
+//! `sync::apply_changes`), times every dashboard query, then times the exports and the peak
 //! memory they add (Linux VmHWM). Run it in release.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
+use terrain_core::changes::{participant_code, Change, Writer};
 use terrain_core::export::{self, ExportOptions, Format};
+use terrain_core::schema::{age_band_of, DSF_GROUPS};
 use terrain_core::stats::{self, StatsFilter};
-use terrain_core::Fields;
-use terrain_core::{Entity, Store};
+use terrain_core::sync::apply_changes;
+use terrain_core::{Entity, Fields, Store};
 
-use crate::ctx::{Ctx, Result};
+use super::generate::{fields, Laptops};
+use super::measure::{memory_kb, peak_memory_kb, reset_peak_memory, time_runs};
+use super::scratch::Scratch;
+use crate::ctx::Result;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -75,19 +81,16 @@ const OTHER_NODES: [&str; 3] = [
     "0191d2c0-0000-7000-8000-0000000000d3",
 ];
 
-fn fields(v: Value) -> Fields {
-    v.as_object()
-        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-        .unwrap_or_default()
-}
-
 fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
     &items[rng.gen_range(0..items.len())]
 }
 
+/// Sessions written per transaction while building.
+const BATCH: u64 = 50;
+
 /// A study of `n` participants in sessions of 20 across Mali's communes, with tallies,
-/// recommendations, a quarter of the sessions entered on other laptops, and a few
-/// duplicates for the data-quality lists to find.
+/// recommendations, a quarter of the sessions entered on other laptops (received as their
+/// changes, as a sync brings them), and a few duplicates for the data-quality lists to find.
 fn build(store: &mut Store, n: u64) -> Result<String> {
     let mut rng = StdRng::seed_from_u64(42);
     let mut communes: Vec<String> = Vec::new();
@@ -104,60 +107,40 @@ fn build(store: &mut Store, n: u64) -> Result<String> {
         Entity::Study,
         &fields(json!({"title": "Étude de charge", "organisation": "Banc d'essai"})),
     )?;
+    let mut elsewhere = Laptops::new(&study, &OTHER_NODES);
     let sessions = n.div_ceil(PER_SESSION);
     let mut session_ids = Vec::with_capacity(sessions as usize);
-    let mut written = 0u64;
-    let batch = 50;
-    for start in (0..sessions).step_by(batch) {
-        let ids = store.write(|w| {
-            let mut ids = Vec::new();
-            for s in start..(start + batch as u64).min(sessions) {
-                let t = *pick(&mut rng, &TYPES);
-                let place = pick(&mut rng, &communes).clone();
-                let day = rng.gen_range(0..600);
-                let date = chrono::NaiveDate::from_ymd_opt(2024, 1, 1)
-                    .map(|d| d + chrono::Duration::days(day))
-                    .map(|d| d.to_string())
-                    .unwrap_or_default();
-                let consent = if rng.gen_bool(0.05) { Value::Null } else { json!("group") };
-                let sid = w.create(
-                    Entity::Session,
-                    &fields(json!({
-                        "study_id": study, "session_type": t, "date": date, "place_id": place,
-                        "title": format!("Séance {s}"),
-                        "languages": [pick(&mut rng, &LANGS), "fr"],
-                        "facilitators": [pick(&mut rng, &facilitators)],
-                        "woman_facilitator": rng.gen_bool(0.4), "women_only": rng.gen_bool(0.3),
-                        "interpreter": rng.gen_bool(0.2), "consent_level": consent,
-                    })),
-                )?;
-                let people = PER_SESSION.min(n - s * PER_SESSION);
-                for p in 0..people {
-                    let group = *pick(&mut rng, &GROUPS);
-                    let dsf = ["police", "gendarmerie", "national_guard", "armed_forces", "civil_protection"].contains(&group);
-                    let mut f = json!({
-                        "session_id": sid,
-                        "sex": if rng.gen_bool(0.55) { "female" } else { "male" },
-                        "age": rng.gen_range(16..75), "actor_group": group,
-                    });
-                    if dsf {
-                        f["institution"] = json!(format!("{group} — brigade {}", rng.gen_range(0..30)));
-                        f["role"] = json!(if p % 2 == 0 { "agent" } else { "officier" });
-                    }
-                    w.create(Entity::Participant, &fields(f))?;
-                }
-                w.create(
-                    Entity::Tally,
-                    &fields(json!({"session_id": sid, "sex": "female", "actor_group": "youth", "count": rng.gen_range(0..12)})),
-                )?;
-                ids.push(sid);
+    for start in (0..sessions).step_by(BATCH as usize) {
+        let batch: Vec<(u64, Planned)> = (start..(start + BATCH).min(sessions))
+            .map(|s| (s, plan(&mut rng, &study, s, n, &communes, &facilitators)))
+            .collect();
+        let mut ids = vec![String::new(); batch.len()];
+        let mut received = Vec::new();
+        for ((s, p), id) in batch
+            .iter()
+            .zip(ids.iter_mut())
+            .filter(|((s, _), _)| s % 4 == 0)
+        {
+            *id = uuid::Uuid::now_v7().to_string();
+            received.extend(made_elsewhere(&mut elsewhere, (s % 3) as usize, id, p)?);
+        }
+        apply_changes(store, Some(&study), &received)?;
+        store.write(|w| {
+            for ((_, p), id) in batch
+                .iter()
+                .zip(ids.iter_mut())
+                .filter(|(_, id)| id.is_empty())
+            {
+                *id = write_here(w, p)?;
             }
-            Ok(ids)
+            Ok(())
         })?;
-        written += ids.len() as u64 * PER_SESSION;
         session_ids.extend(ids);
         if start % 1000 == 0 {
-            eprintln!("… {} / {n} participants", written.min(n));
+            eprintln!(
+                "… {} / {n} participants",
+                (session_ids.len() as u64 * PER_SESSION).min(n)
+            );
         }
     }
     store.write(|w| {
@@ -174,99 +157,132 @@ fn build(store: &mut Store, n: u64) -> Result<String> {
         }
         Ok(())
     })?;
-    // A quarter of the sessions come from other laptops (as if synced): their changes get
-    // another origin node.
-    let conn = store.conn();
-    for node in OTHER_NODES {
-        conn.execute("INSERT OR IGNORE INTO nodes(node_id) VALUES (?1)", [node])?;
-    }
-    conn.execute_batch("BEGIN")?;
-    for (i, sid) in session_ids.iter().enumerate().filter(|(i, _)| i % 4 == 0) {
-        conn.execute(
-            // row_id alone: the planner must take the (row_id, ...) index, not scan every
-            // session change once per session.
-            "UPDATE changes SET node = (SELECT idx FROM nodes WHERE node_id = ?1) WHERE row_id = ?2",
-            (OTHER_NODES[i % 3], sid),
-        )?;
-    }
-    conn.execute_batch("COMMIT; ANALYZE;")?;
+    // Statistics for SQLite's query planner, as on a store in use.
+    store.conn().execute_batch("ANALYZE")?;
     Ok(study)
 }
 
-fn ms(t: Instant) -> f64 {
-    t.elapsed().as_secs_f64() * 1000.0
+/// One session as typed: its fields, its people's and its tally's (without their session id,
+/// which is known once it is written).
+struct Planned {
+    session: Fields,
+    people: Vec<Fields>,
+    tally: Fields,
 }
 
-fn status_kb(key: &str) -> Option<u64> {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()?
-        .lines()
-        .find(|l| l.starts_with(key))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-/// CPU time of this process in ms (Linux /proc/self/stat, 10 ms ticks): unlike wall time, it
-/// does not count the time other programs on a busy machine kept us waiting.
-fn cpu_ms() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let after = &stat[stat.rfind(')')? + 2..];
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
-    Some(ticks * 10.0)
-}
-
-/// One dashboard query, timed by the bench.
-type Query<'a> = Box<dyn Fn() -> terrain_core::Result<()> + 'a>;
-
-/// Times `f` `runs` times: (first, median, slowest) wall ms and mean CPU ms.
-fn time(
-    runs: usize,
-    mut f: impl FnMut() -> terrain_core::Result<()>,
-) -> Result<(f64, f64, f64, Option<f64>)> {
-    let mut v = Vec::with_capacity(runs);
-    let cpu0 = cpu_ms();
-    for _ in 0..runs.max(1) {
-        let t = Instant::now();
-        f()?;
-        v.push(ms(t));
-    }
-    let cpu = match (cpu0, cpu_ms()) {
-        (Some(a), Some(b)) => Some((b - a) / v.len() as f64),
-        _ => None,
+/// Session `s` of the study, drawn from `rng` wherever it is then written.
+fn plan(
+    rng: &mut StdRng,
+    study: &str,
+    s: u64,
+    n: u64,
+    communes: &[String],
+    facilitators: &[String],
+) -> Planned {
+    let t = *pick(rng, &TYPES);
+    let place = pick(rng, communes).clone();
+    let day = rng.gen_range(0..600);
+    let date = chrono::NaiveDate::from_ymd_opt(2024, 1, 1)
+        .map(|d| d + chrono::Duration::days(day))
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    let consent = if rng.gen_bool(0.05) {
+        Value::Null
+    } else {
+        json!("group")
     };
-    let first = v[0];
-    v.sort_by(f64::total_cmp);
-    Ok((first, v[v.len() / 2], v[v.len() - 1], cpu))
-}
-
-pub fn run(_ctx: &Ctx, a: Args) -> Result<()> {
-    let (dir, remove) = match a.dir {
-        Some(d) => (d, false),
-        None => (
-            std::env::temp_dir().join(format!("terrain-bench-dashboard-{}", std::process::id())),
-            true,
-        ),
-    };
-    let result = bench(&dir, &a.participants, a.runs, a.no_export);
-    if remove {
-        let _ = std::fs::remove_dir_all(&dir);
+    let session = fields(json!({
+        "study_id": study, "session_type": t, "date": date, "place_id": place,
+        "title": format!("Séance {s}"),
+        "languages": [pick(rng, &LANGS), "fr"],
+        "facilitators": [pick(rng, facilitators)],
+        "woman_facilitator": rng.gen_bool(0.4), "women_only": rng.gen_bool(0.3),
+        "interpreter": rng.gen_bool(0.2), "consent_level": consent,
+    }));
+    let people = (0..PER_SESSION.min(n - s * PER_SESSION))
+        .map(|p| {
+            let group = *pick(rng, &GROUPS);
+            let mut f = json!({
+                "sex": if rng.gen_bool(0.55) { "female" } else { "male" },
+                "age": rng.gen_range(16..75), "actor_group": group,
+            });
+            if DSF_GROUPS.contains(&group) {
+                f["institution"] = json!(format!("{group} — brigade {}", rng.gen_range(0..30)));
+                f["role"] = json!(if p % 2 == 0 { "agent" } else { "officier" });
+            }
+            fields(f)
+        })
+        .collect();
+    let tally =
+        fields(json!({"sex": "female", "actor_group": "youth", "count": rng.gen_range(0..12)}));
+    Planned {
+        session,
+        people,
+        tally,
     }
-    result
 }
 
-fn bench(dir: &std::path::Path, n: &u64, runs: usize, no_export: bool) -> Result<()> {
-    let n = *n;
-    std::fs::create_dir_all(dir)?;
-    let mut store = Store::open(&dir.join("bench.db"))?;
+/// `fields` with the session id of the record.
+fn in_session(fields: &Fields, session: &str) -> Fields {
+    let mut f = fields.clone();
+    f.insert("session_id".into(), json!(session));
+    f
+}
+
+/// A planned session typed on this laptop, through the write path; returns its id.
+fn write_here(w: &mut Writer<'_>, p: &Planned) -> terrain_core::Result<String> {
+    let sid = w.create(Entity::Session, &p.session)?;
+    for person in &p.people {
+        w.create(Entity::Participant, &in_session(person, &sid))?;
+    }
+    w.create(Entity::Tally, &in_session(&p.tally, &sid))?;
+    Ok(sid)
+}
+
+/// A planned session typed on laptop `laptop` of `elsewhere`, with id `sid`: the changes its
+/// write path logged, with the code and age band it gave each person.
+fn made_elsewhere(
+    elsewhere: &mut Laptops,
+    laptop: usize,
+    sid: &str,
+    p: &Planned,
+) -> terrain_core::Result<Vec<Change>> {
+    let mut out = elsewhere.create(laptop, Entity::Session, sid, &p.session)?;
+    for (i, person) in p.people.iter().enumerate() {
+        let id = uuid::Uuid::now_v7().to_string();
+        let mut f = in_session(person, sid);
+        let age = f.get("age").and_then(Value::as_i64).unwrap_or_default();
+        f.insert("age_band".into(), json!(age_band_of(age)));
+        f.insert("code".into(), json!(participant_code(&id, i as i64 + 1)));
+        out.extend(elsewhere.create(laptop, Entity::Participant, &id, &f)?);
+    }
+    let tally = uuid::Uuid::now_v7().to_string();
+    out.extend(elsewhere.create(laptop, Entity::Tally, &tally, &in_session(&p.tally, sid))?);
+    Ok(out)
+}
+
+pub fn run(a: Args) -> Result<()> {
+    let scratch = Scratch::new(a.dir, "dashboard")?;
+    let mut store = Store::open(&scratch.join("bench.db"))?;
+    let n = a.participants;
     let t = Instant::now();
     let study = build(&mut store, n)?;
     println!(
         "built {n} participants in {:.1} s",
         t.elapsed().as_secs_f64()
     );
+    queries(&store, &study, a.runs)?;
+    if !a.no_export {
+        exports(&mut store, &study, scratch.path())?;
+    }
+    Ok(())
+}
+
+/// One dashboard query, timed by the bench.
+type Query<'a> = Box<dyn Fn() -> terrain_core::Result<()> + 'a>;
+
+/// Times every dashboard query under three filters, then checks what the dashboard counts.
+fn queries(store: &Store, study: &str, runs: usize) -> Result<()> {
     let kayes: String = store.conn().query_row(
         "SELECT id FROM place WHERE kind = 'region' AND name = 'Kayes' AND map_version = '2016'",
         [],
@@ -274,7 +290,7 @@ fn bench(dir: &std::path::Path, n: &u64, runs: usize, no_export: bool) -> Result
     )?;
     let c = store.conn();
     let study_f = StatsFilter {
-        study_id: Some(study.clone()),
+        study_id: Some(study.to_string()),
         ..Default::default()
     };
     let filters: [(&str, StatsFilter); 3] = [
@@ -327,15 +343,19 @@ fn bench(dir: &std::path::Path, n: &u64, runs: usize, no_export: bool) -> Result
             ),
         ];
         for (qname, q) in rows.iter() {
-            let (first, median, max, cpu) = time(runs, q)?;
+            let r = time_runs(runs, q)?;
             if !qname.starts_with("all") {
-                worst = worst.max(median);
-                worst_cpu = worst_cpu.max(cpu.unwrap_or(0.0));
+                worst = worst.max(r.median);
+                worst_cpu = worst_cpu.max(r.cpu.unwrap_or(0.0));
             }
-            let cpu = cpu
+            let cpu = r
+                .cpu
                 .map(|c| format!("{c:.0}"))
                 .unwrap_or_else(|| "n/a".into());
-            println!("{qname:<26} {fname:<26} {first:>9.1} {median:>9.1} {max:>9.1} {cpu:>9}");
+            println!(
+                "{qname:<26} {fname:<26} {:>9.1} {:>9.1} {:>9.1} {cpu:>9}",
+                r.first, r.median, r.max
+            );
         }
     }
     let d = stats::dashboard(c, &study_f)?;
@@ -346,13 +366,16 @@ fn bench(dir: &std::path::Path, n: &u64, runs: usize, no_export: bool) -> Result
     println!(
         "slowest single query: median {worst:.1} ms wall, {worst_cpu:.0} ms CPU (target < 200 ms)"
     );
-    if no_export {
-        return Ok(());
-    }
+    Ok(())
+}
+
+/// Times each export of the study into `dir` and the memory it adds at its peak.
+fn exports(store: &mut Store, study: &str, dir: &Path) -> Result<()> {
     println!(
         "{:<28} {:>9} {:>12} {:>16}",
         "export", "s", "rows", "peak added MB"
     );
+    let me = std::process::id();
     for (label, format, out, anonymised) in [
         ("csv", Format::Csv, dir.join("csv"), false),
         ("xlsx", Format::Xlsx, dir.join("out.xlsx"), false),
@@ -364,23 +387,69 @@ fn bench(dir: &std::path::Path, n: &u64, runs: usize, no_export: bool) -> Result
             true,
         ),
     ] {
-        let reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
-        let before = status_kb("VmRSS:");
+        let reset = reset_peak_memory();
+        let before = memory_kb(me);
         let t = Instant::now();
         let opts = ExportOptions {
-            study_id: Some(study.clone()),
+            study_id: Some(study.to_string()),
             anonymised,
             hxl: anonymised,
             ..Default::default()
         };
-        let sum = export::run(&mut store, format, &out, &opts, &mut |_| {})?;
+        let sum = export::run(store, format, &out, &opts, &mut |_| {})?;
         let secs = t.elapsed().as_secs_f64();
         let rows: u64 = sum.tables.iter().map(|t| t.rows).sum();
-        let peak = match (reset, before, status_kb("VmHWM:")) {
+        let peak = match (reset, before, peak_memory_kb(me)) {
             (true, Some(b), Some(h)) => format!("{:.1}", h.saturating_sub(b) as f64 / 1024.0),
             _ => "n/a".to_string(),
         };
         println!("{label:<28} {secs:>9.2} {rows:>12} {peak:>16}");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_study_holds_every_person_and_a_quarter_of_its_sessions_come_from_other_laptops() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = Store::open(&dir.path().join("bench.db")).expect("store");
+        // 11 sessions: the last one holds the 10 people left over.
+        let study = build(&mut store, 210).expect("built");
+        let filter = StatsFilter {
+            study_id: Some(study),
+            ..Default::default()
+        };
+        let d = stats::dashboard(store.conn(), &filter).expect("dashboard");
+        let (people, tallied): (i64, i64) = store
+            .conn()
+            .query_row(
+                "SELECT (SELECT count(*) FROM participant), (SELECT sum(count) FROM tally)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("counts");
+        assert_eq!(people, 210);
+        assert_eq!(d.people.women + d.people.men, people + tallied);
+        assert_eq!(d.sessions.sessions, 11);
+        let mut devices: Vec<(String, i64)> = d
+            .activity
+            .by_device
+            .iter()
+            .map(|w| (w.key.clone(), w.sessions))
+            .collect();
+        devices.sort();
+        let mut expected: Vec<(String, i64)> = OTHER_NODES
+            .iter()
+            .map(|n| (n.to_string(), 1))
+            .chain([(store.node_id().to_string(), 8)])
+            .collect();
+        expected.sort();
+        assert_eq!(
+            devices, expected,
+            "sessions 0, 4 and 8 come from other laptops"
+        );
+    }
 }

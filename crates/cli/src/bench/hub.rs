@@ -3,20 +3,19 @@
 //! at once. The hub and the syncing laptop run as child processes (this same binary), so
 //! their peak memory (VmHWM, Linux) is their own.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::AtomicBool;
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde_json::json;
-use terrain_core::schema::{ACTOR_GROUPS, PARTICIPANT_CONSENT, SEXES};
-use terrain_core::Fields;
-use terrain_core::{sync, Entity, Error, Store};
-use terrain_hub::SyncSummary;
+use terrain_core::{sync, Entity, Store};
 
-use crate::ctx::{Ctx, Failure, Result};
+use super::generate::{fields, participant};
+use super::measure::{mb, median, ms};
+use super::processes::{self, Hub};
+use super::scratch::Scratch;
+use super::stopped;
+use crate::ctx::Result;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -29,28 +28,6 @@ pub struct Args {
     /// Where to put the scratch databases (default: a temporary folder, removed after).
     #[arg(long)]
     dir: Option<PathBuf>,
-}
-
-/// The benchmark itself could not go on (a hub that did not start, a sync that failed).
-fn refused(e: impl std::fmt::Display) -> Failure {
-    Failure::Core(Error::Internal(e.to_string()))
-}
-
-fn fields(v: serde_json::Value) -> Fields {
-    serde_json::from_value(v).unwrap_or_default()
-}
-
-/// A participant as a field team records one: nine fields on creation.
-fn participant(session: &str, i: usize) -> Fields {
-    fields(json!({
-        "session_id": session,
-        "sex": SEXES[i % 2],
-        "age": 15 + (i % 65) as i64,
-        "actor_group": ACTOR_GROUPS[i % ACTOR_GROUPS.len()],
-        "institution": format!("Mairie de la commune {}", i % 97),
-        "role": "membre",
-        "consent": PARTICIPANT_CONSENT[i % 2],
-    }))
 }
 
 /// Sessions, then `records` participants each created and edited once (~10 field changes).
@@ -94,149 +71,12 @@ fn fill(
     Ok(())
 }
 
-fn vm_hwm_kb(pid: u32) -> Option<u64> {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()?
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-fn mb(kb: Option<u64>) -> String {
-    kb.map(|k| format!("{:.1} MB", k as f64 / 1024.0))
-        .unwrap_or_else(|| "n/a".into())
-}
-
-struct HubProcess {
-    child: Child,
-    url: String,
-    code: String,
-}
-
-impl Drop for HubProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn spawn_hub(exe: &Path, db: &Path) -> Result<HubProcess> {
-    let mut child = Command::new(exe)
-        .arg("--db")
-        .arg(db)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()?;
-    let stdout = child
-        .stdout
-        .take()
-        .ok_or_else(|| refused("no stdout from the hub"))?;
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout)
-            .lines()
-            .map_while(std::result::Result::ok)
-        {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut hub = HubProcess {
-        child,
-        url: String::new(),
-        code: String::new(),
-    };
-    while hub.url.is_empty() || hub.code.is_empty() {
-        let line = rx
-            .recv_timeout(Duration::from_secs(60))
-            .map_err(|_| refused("the hub did not start"))?;
-        if let Some(u) = line.strip_prefix("listening on ") {
-            hub.url = u.to_string();
-        }
-        if let Some(c) = line.strip_prefix("join code: ") {
-            hub.code = c.to_string();
-        }
-    }
-    Ok(hub)
-}
-
-struct Measured {
-    summary: SyncSummary,
-    wall_ms: f64,
-    peak_kb: Option<u64>,
-}
-
-/// Runs `terrain --db DB sync URL` as a child, sampling its peak memory until it exits.
-fn sync_child(exe: &Path, db: &Path, url: &str, code: &str) -> Result<Measured> {
-    let t = Instant::now();
-    let mut child = Command::new(exe)
-        .arg("--db")
-        .arg(db)
-        .args(["sync", url, "--join", code, "--json", "--quiet"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()?;
-    let pid = child.id();
-    let mut stdout = child
-        .stdout
-        .take()
-        .ok_or_else(|| refused("no stdout from sync"))?;
-    let reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = std::io::Read::read_to_string(&mut stdout, &mut text);
-        text
-    });
-    let mut peak = None;
-    let deadline = Instant::now() + Duration::from_secs(600);
-    let status = loop {
-        if let Some(kb) = vm_hwm_kb(pid) {
-            peak = Some(kb);
-        }
-        if let Some(status) = child.try_wait()? {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            return Err(refused("sync took more than 10 minutes"));
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let wall_ms = t.elapsed().as_secs_f64() * 1000.0;
-    let text = reader.join().unwrap_or_default();
-    if !status.success() {
-        return Err(refused("the sync process failed"));
-    }
-    let summary: SyncSummary = serde_json::from_str(&text).map_err(refused)?;
-    Ok(Measured {
-        summary,
-        wall_ms,
-        peak_kb: peak,
-    })
-}
-
-pub fn run(_ctx: &Ctx, args: Args) -> Result<()> {
-    let (dir, remove) = match args.dir {
-        Some(d) => (d, false),
-        None => (
-            std::env::temp_dir().join(format!("terrain-bench-hub-{}", std::process::id())),
-            true,
-        ),
-    };
-    std::fs::create_dir_all(&dir)?;
-    let result = bench(&dir, args.records, args.laptops);
-    if remove {
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-    result
+pub fn run(args: Args) -> Result<()> {
+    let scratch = Scratch::new(args.dir, "hub")?;
+    bench(scratch.path(), args.records, args.laptops)
 }
 
 fn bench(dir: &Path, records: usize, laptops: usize) -> Result<()> {
-    let exe = std::env::current_exe()?;
     let laptop_db = dir.join("laptop.db");
     let hub_db = dir.join("hub.db");
 
@@ -250,21 +90,17 @@ fn bench(dir: &Path, records: usize, laptops: usize) -> Result<()> {
             eprintln!("…   {n}");
         }
     })?;
-    let changes: i64 = laptop.conn().query_row(
-        "SELECT coalesce(sum(last_seq - first_seq + 1), 0) FROM change_log",
-        [],
-        |r| r.get(0),
-    )?;
+    let changes = sync::count_missing(laptop.conn(), &study, &sync::Vector::new())?;
     let build_s = t.elapsed().as_secs_f64();
     let invite = sync::invite(&laptop, &study)?;
     drop(laptop);
     sync::join(&Store::open(&hub_db)?, &invite)?;
 
     eprintln!("… starting the hub");
-    let hub = spawn_hub(&exe, &hub_db)?;
+    let hub = Hub::start(&hub_db)?;
     eprintln!("… first sync ({changes} field changes)");
-    let first = sync_child(&exe, &laptop_db, &hub.url, &hub.code)?;
-    let hub_after_first = vm_hwm_kb(hub.child.id());
+    let first = processes::sync(&laptop_db, &hub)?;
+    let hub_after_first = hub.peak_memory_kb();
 
     eprintln!("… delta of 10 records");
     {
@@ -280,11 +116,11 @@ fn bench(dir: &Path, records: usize, laptops: usize) -> Result<()> {
             Ok(())
         })?;
     }
-    let delta = sync_child(&exe, &laptop_db, &hub.url, &hub.code)?;
+    let delta = processes::sync(&laptop_db, &hub)?;
 
     eprintln!("… {laptops} laptops at once");
     let crowd = crowd(dir, &hub, laptops)?;
-    let hub_peak = vm_hwm_kb(hub.child.id());
+    let hub_peak = hub.peak_memory_kb();
     drop(hub);
 
     let s1 = first.summary.studies.first().cloned().unwrap_or_default();
@@ -330,7 +166,7 @@ fn bench(dir: &Path, records: usize, laptops: usize) -> Result<()> {
     );
     println!("  peak memory hub     {} (whole run)", mb(hub_peak));
     if crowd.ok < laptops {
-        return Err(refused(format!(
+        return Err(stopped(format!(
             "{} of {laptops} laptops failed to sync",
             laptops - crowd.ok
         )));
@@ -348,7 +184,7 @@ struct Crowd {
 
 /// Many laptops of a second study, each with 200 records of its own, sync with the hub at
 /// once (in-process clients, one thread each).
-fn crowd(dir: &Path, hub: &HubProcess, laptops: usize) -> Result<Crowd> {
+fn crowd(dir: &Path, hub: &Hub, laptops: usize) -> Result<Crowd> {
     let lead_db = dir.join("crowd-lead.db");
     let mut lead = Store::open(&lead_db)?;
     let study = lead.create(Entity::Study, &fields(json!({"title": "Bench crowd"})))?;
@@ -390,7 +226,7 @@ fn crowd(dir: &Path, hub: &HubProcess, laptops: usize) -> Result<Crowd> {
                     let t = Instant::now();
                     terrain_hub::sync(s, url, opts, &mut |_| {}, cancel)
                         .ok()
-                        .map(|_| t.elapsed().as_secs_f64() * 1000.0)
+                        .map(|_| ms(t))
                 })
             })
             .collect();
@@ -399,15 +235,14 @@ fn crowd(dir: &Path, hub: &HubProcess, laptops: usize) -> Result<Crowd> {
             .map(|h| h.join().ok().flatten())
             .collect()
     });
-    let wall_ms = t.elapsed().as_secs_f64() * 1000.0;
+    let wall_ms = ms(t);
     let mut ok: Vec<f64> = times.into_iter().flatten().collect();
-    ok.sort_by(f64::total_cmp);
-    let pick = |i: usize| ok.get(i).copied().unwrap_or(0.0);
+    let median_ms = median(&mut ok);
     Ok(Crowd {
         ok: ok.len(),
         wall_ms,
-        min_ms: pick(0),
-        median_ms: pick(ok.len() / 2),
-        max_ms: pick(ok.len().saturating_sub(1)),
+        min_ms: ok.first().copied().unwrap_or(0.0),
+        median_ms,
+        max_ms: ok.last().copied().unwrap_or(0.0),
     })
 }

@@ -3,7 +3,7 @@
 //! how small a field change is on the wire, and how much memory a large import takes.
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rand::rngs::StdRng;
@@ -12,58 +12,49 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::Connection;
 use serde_json::json;
 
-use terrain_core::changes::{participant_code, Change, Stamp};
+use terrain_core::changes::{participant_code, Change};
 use terrain_core::schema::{self, Entity, ACTOR_GROUPS, PARTICIPANT_CONSENT, SEXES};
 use terrain_core::store::{Store, CACHE_KIB};
 use terrain_core::sync::bundle::{self, ExportTarget};
 use terrain_core::sync::{self as keys, apply_changes};
-use terrain_core::{clock, Fields, Result};
+use terrain_core::{Fields, Result};
 
-#[derive(Debug, Clone)]
-pub struct SyncBench {
-    pub rows: usize,
-    pub plain_insert_ms: f64,
-    pub write_path_ms: f64,
-    pub changes: u64,
-    pub build_source_ms: f64,
-    pub export_ms: f64,
-    pub bundle_bytes: u64,
-    pub import_ms: f64,
-    pub import_cpu_ms: Option<f64>,
-    pub import_peak_kb: Option<u64>,
-    pub delta_export_ms: f64,
-    pub delta_import_ms: f64,
-    pub delta_changes: u64,
-    pub delta_bytes: u64,
+use super::generate::{fields, participant, Laptops};
+use super::measure::{median, ms, peak_memory_kb, reset_peak_memory, thread_cpu_ms};
+use super::scratch::Scratch;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Field changes in the large bundle.
+    #[arg(long, default_value_t = 1_000_000)]
+    n: u64,
+    /// Where to put the scratch databases (default: a temporary folder, removed after).
+    #[arg(long)]
+    dir: Option<PathBuf>,
 }
 
-fn ms(t: Instant) -> f64 {
-    t.elapsed().as_secs_f64() * 1000.0
+pub fn run(args: Args) -> crate::ctx::Result<()> {
+    let scratch = Scratch::new(args.dir, "sync")?;
+    let result = bench_sync(&scratch, args.n, &mut |step| eprintln!("… {step}"))?;
+    print!("{result}");
+    Ok(())
 }
 
-/// Peak resident memory of this process (Linux), in KiB.
-pub fn peak_memory_kb() -> Option<u64> {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()?
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-/// CPU time of this thread so far (Linux), in ms: throughput that does not depend on what
-/// else the machine is running.
-pub fn thread_cpu_ms() -> Option<f64> {
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns: f64 = text.split_whitespace().next()?.parse().ok()?;
-    Some(ns / 1e6)
-}
-
-/// Resets the peak so the next reading covers only what follows (Linux; false elsewhere).
-fn reset_peak_memory() -> bool {
-    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+struct SyncBench {
+    rows: usize,
+    plain_insert_ms: f64,
+    write_path_ms: f64,
+    changes: u64,
+    build_source_ms: f64,
+    export_ms: f64,
+    bundle_bytes: u64,
+    import_ms: f64,
+    import_cpu_ms: Option<f64>,
+    import_peak_kb: Option<u64>,
+    delta_export_ms: f64,
+    delta_import_ms: f64,
+    delta_changes: u64,
+    delta_bytes: u64,
 }
 
 const NODES: [&str; 2] = [
@@ -75,13 +66,12 @@ const NODES: [&str; 2] = [
 /// fields and edited once (with its prev), about ten field changes per participant.
 struct Generator {
     rng: StdRng,
-    study: String,
+    laptops: Laptops,
     sessions: Vec<String>,
-    seq: [i64; 2],
-    hlc: i64,
 }
 
 impl Generator {
+    /// A change of laptop `n`, one to three clock ticks after the last one.
     fn change(
         &mut self,
         n: usize,
@@ -89,21 +79,9 @@ impl Generator {
         row: &str,
         field: &str,
         value: SqlValue,
-        prev: Option<Stamp>,
     ) -> Change {
-        self.seq[n] += 1;
-        self.hlc += 1 + self.rng.gen_range(0..3);
-        Change {
-            node: NODES[n].to_string(),
-            seq: self.seq[n],
-            study: Some(self.study.clone()),
-            entity,
-            row_id: row.to_string(),
-            field: field.to_string(),
-            value,
-            hlc: self.hlc,
-            prev,
-        }
+        self.laptops.wait(self.rng.gen_range(0..3));
+        self.laptops.change(n, entity, row, field, value, None)
     }
 
     fn record(&mut self, i: usize) -> Vec<Change> {
@@ -112,80 +90,41 @@ impl Generator {
         let session = self.sessions[self.rng.gen_range(0..self.sessions.len())].clone();
         let age: i64 = self.rng.gen_range(15..80);
         let text = |s: &str| SqlValue::Text(s.to_string());
+        let p = Entity::Participant;
         let mut out = vec![
+            self.change(n, p, &id, "session_id", text(&session)),
             self.change(
                 n,
-                Entity::Participant,
-                &id,
-                "session_id",
-                text(&session),
-                None,
-            ),
-            self.change(
-                n,
-                Entity::Participant,
+                p,
                 &id,
                 "code",
                 text(&format!("P{:03}-{:04X}", i % 1000, i % 65536)),
-                None,
             ),
         ];
         let sex = SEXES[self.rng.gen_range(0..2)];
-        out.push(self.change(n, Entity::Participant, &id, "sex", text(sex), None));
-        out.push(self.change(
-            n,
-            Entity::Participant,
-            &id,
-            "age",
-            SqlValue::Integer(age),
-            None,
-        ));
-        out.push(self.change(
-            n,
-            Entity::Participant,
-            &id,
-            "age_band",
-            text(schema::age_band_of(age)),
-            None,
-        ));
+        out.push(self.change(n, p, &id, "sex", text(sex)));
+        out.push(self.change(n, p, &id, "age", SqlValue::Integer(age)));
+        out.push(self.change(n, p, &id, "age_band", text(schema::age_band_of(age))));
         let group = ACTOR_GROUPS[self.rng.gen_range(0..ACTOR_GROUPS.len())];
-        out.push(self.change(
-            n,
-            Entity::Participant,
-            &id,
-            "actor_group",
-            text(group),
-            None,
-        ));
-        out.push(self.change(
-            n,
-            Entity::Participant,
-            &id,
-            "institution",
-            text("Mairie"),
-            None,
-        ));
-        let role = self.change(n, Entity::Participant, &id, "role", text("membre"), None);
+        out.push(self.change(n, p, &id, "actor_group", text(group)));
+        out.push(self.change(n, p, &id, "institution", text("Mairie")));
+        let role = self.change(n, p, &id, "role", text("membre"));
         let role_stamp = role.stamp();
         out.push(role);
         let consent = PARTICIPANT_CONSENT[self.rng.gen_range(0..2)];
-        out.push(self.change(n, Entity::Participant, &id, "consent", text(consent), None));
-        out.push(self.change(
-            n,
-            Entity::Participant,
-            &id,
-            "role",
-            text("présidente"),
-            Some(role_stamp),
-        ));
+        out.push(self.change(n, p, &id, "consent", text(consent)));
+        self.laptops.wait(self.rng.gen_range(0..3));
+        out.push(
+            self.laptops
+                .change(n, p, &id, "role", text("présidente"), Some(role_stamp)),
+        );
         out
     }
 }
 
-/// Runs the benchmark in `dir` (emptied stores are created there). `n` field changes are
+/// Runs the benchmark in `scratch` (emptied stores are created there). `n` field changes are
 /// merged; the insert comparison uses n/10 rows (at most 100,000).
-pub fn bench_sync(dir: &Path, n: u64, progress: &mut dyn FnMut(&str)) -> Result<SyncBench> {
-    std::fs::create_dir_all(dir)?;
+fn bench_sync(scratch: &Scratch, n: u64, progress: &mut dyn FnMut(&str)) -> Result<SyncBench> {
     let rows = ((n / 10) as usize).clamp(100, 100_000);
 
     // The machine's noise moves one round by several per cent: the median of three rounds,
@@ -194,22 +133,20 @@ pub fn bench_sync(dir: &Path, n: u64, progress: &mut dyn FnMut(&str)) -> Result<
     let mut write_rounds = Vec::new();
     for round in 1..=ROUNDS {
         progress(&format!("plain SQLite insert, round {round} of {ROUNDS}"));
-        plain_rounds.push(plain_insert(&dir.join("plain"), rows)?);
+        plain_rounds.push(plain_insert(&scratch.fresh("plain")?, rows)?);
         progress(&format!("write path, round {round} of {ROUNDS}"));
-        write_rounds.push(write_path(&dir.join("writepath"), rows)?);
+        write_rounds.push(write_path(&scratch.fresh("writepath")?, rows)?);
     }
     let plain_insert_ms = median(&mut plain_rounds);
     let write_path_ms = median(&mut write_rounds);
 
     progress("building a source replica");
-    let mut source = Store::open_in_dir(&dir.join("source"))?;
+    let mut source = Store::open_in_dir(&scratch.join("source"))?;
     let study = uuid::Uuid::now_v7().to_string();
     let mut g = Generator {
         rng: StdRng::seed_from_u64(7),
-        study: study.clone(),
+        laptops: Laptops::new(&study, &NODES),
         sessions: Vec::new(),
-        seq: [0, 0],
-        hlc: clock::from_millis(clock::wall_millis(0) - 86_400_000),
     };
     let mut head = vec![g.change(
         0,
@@ -217,7 +154,6 @@ pub fn bench_sync(dir: &Path, n: u64, progress: &mut dyn FnMut(&str)) -> Result<
         &study,
         "title",
         SqlValue::Text("Bench".into()),
-        None,
     )];
     for _ in 0..100 {
         let s = uuid::Uuid::now_v7().to_string();
@@ -226,7 +162,7 @@ pub fn bench_sync(dir: &Path, n: u64, progress: &mut dyn FnMut(&str)) -> Result<
             ("session_type", "focus_group"),
             ("date", "2026-11-20"),
         ] {
-            head.push(g.change(1, Entity::Session, &s, f, SqlValue::Text(v.into()), None));
+            head.push(g.change(1, Entity::Session, &s, f, SqlValue::Text(v.into())));
         }
         g.sessions.push(s);
     }
@@ -247,14 +183,14 @@ pub fn bench_sync(dir: &Path, n: u64, progress: &mut dyn FnMut(&str)) -> Result<
     keys::ensure_study_key(&source, &study)?;
 
     progress("full export");
-    let bundle = dir.join("full.terrain");
+    let bundle = scratch.join("full.terrain");
     let t = Instant::now();
     let exported =
         bundle::export_bundle(&source, &study, &ExportTarget::Full, &bundle, &mut |_| {})?;
     let export_ms = ms(t);
 
     progress("import into an empty replica");
-    let mut target = Store::open_in_dir(&dir.join("target"))?;
+    let mut target = Store::open_in_dir(&scratch.join("target"))?;
     keys::join(&target, &keys::invite(&source, &study)?)?;
     let measured = reset_peak_memory();
     let t = Instant::now();
@@ -262,11 +198,15 @@ pub fn bench_sync(dir: &Path, n: u64, progress: &mut dyn FnMut(&str)) -> Result<
     bundle::import_bundle(&mut target, &bundle, &mut |_| {})?;
     let import_ms = ms(t);
     let import_cpu_ms = cpu.zip(thread_cpu_ms()).map(|(a, b)| b - a);
-    let import_peak_kb = if measured { peak_memory_kb() } else { None };
+    let import_peak_kb = if measured {
+        peak_memory_kb(std::process::id())
+    } else {
+        None
+    };
 
     progress("delta of 10 records");
     // The source learns what the target holds from the target's (nearly empty) bundle.
-    let back = dir.join("back.terrain");
+    let back = scratch.join("back.terrain");
     bundle::export_bundle(
         &target,
         &study,
@@ -278,11 +218,11 @@ pub fn bench_sync(dir: &Path, n: u64, progress: &mut dyn FnMut(&str)) -> Result<
     let session = g.sessions[0].clone();
     source.write(|w| {
         for i in 0..10 {
-            w.create(Entity::Participant, &participant_fields(&session, i))?;
+            w.create(Entity::Participant, &participant(&session, i))?;
         }
         Ok(())
     })?;
-    let delta = dir.join("delta.terrain");
+    let delta = scratch.join("delta.terrain");
     let t = Instant::now();
     let d = bundle::export_bundle(
         &source,
@@ -314,30 +254,15 @@ pub fn bench_sync(dir: &Path, n: u64, progress: &mut dyn FnMut(&str)) -> Result<
     })
 }
 
-fn fields(v: serde_json::Value) -> Fields {
-    serde_json::from_value(v).unwrap_or_default()
-}
-
-fn participant_fields(session: &str, i: usize) -> Fields {
-    let group = ACTOR_GROUPS[i % ACTOR_GROUPS.len()];
-    fields(json!({
-        "session_id": session,
-        "sex": SEXES[i % 2],
-        "age": 18 + (i % 60) as i64,
-        "actor_group": group,
-        "institution": "Mairie",
-        "role": "membre",
-    }))
-}
+/// About 25 people per session, as in the field (the write path numbers them per session).
+const PER_SESSION: usize = 25;
 
 /// `rows` participants written through the write path into a new store, one transaction.
 fn write_path(dir: &Path, rows: usize) -> Result<f64> {
-    let _ = std::fs::remove_dir_all(dir);
     let mut wp = Store::open_in_dir(dir)?;
     let study = wp.create(Entity::Study, &fields(json!({"title": "Bench"})))?;
-    // About 25 people per session, as in the field (the write path numbers them per session).
     let sessions: Vec<String> = wp.write(|w| {
-        (0..rows.div_ceil(25))
+        (0..rows.div_ceil(PER_SESSION))
             .map(|_| {
                 w.create(
                     Entity::Session,
@@ -354,7 +279,7 @@ fn write_path(dir: &Path, rows: usize) -> Result<f64> {
         for chunk in (0..rows).collect::<Vec<_>>().chunks(10_000) {
             let typed: Vec<Fields> = chunk
                 .iter()
-                .map(|i| participant_fields(&sessions[i / 25], *i))
+                .map(|i| participant(&sessions[i / PER_SESSION], *i))
                 .collect();
             let t = Instant::now();
             for f in &typed {
@@ -371,43 +296,42 @@ fn write_path(dir: &Path, rows: usize) -> Result<f64> {
 
 const ROUNDS: usize = 3;
 
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
-}
-
 /// The same participant rows (as the write path stores them) inserted with plain SQL into
 /// the same table, with the same indexes and pragmas, with no change log and no checks.
 fn plain_insert(dir: &Path, rows: usize) -> Result<f64> {
-    let _ = std::fs::remove_dir_all(dir);
     let path = Store::open_in_dir(dir)?.path().to_path_buf();
     let mut conn = Connection::open(&path)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "cache_size", CACHE_KIB)?;
-    let sessions: Vec<String> = (0..rows.div_ceil(25))
+    let sessions: Vec<String> = (0..rows.div_ceil(PER_SESSION))
         .map(|_| uuid::Uuid::now_v7().to_string())
+        .collect();
+    let typed: Vec<Fields> = (0..rows)
+        .map(|i| participant(&sessions[i / PER_SESSION], i))
         .collect();
     let t = Instant::now();
     let tx = conn.transaction()?;
     {
         let mut stmt = tx.prepare(
-            "INSERT INTO participant(id, session_id, code, sex, age, age_band, actor_group, institution, role)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO participant(id, session_id, code, sex, age, age_band, actor_group, institution, role, consent)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?;
-        for i in 0..rows {
+        for (i, f) in typed.iter().enumerate() {
             let id = uuid::Uuid::now_v7().to_string();
-            let age = 18 + (i % 60) as i64;
+            let text = |k: &str| f.get(k).and_then(|v| v.as_str()).unwrap_or_default();
+            let age = f.get("age").and_then(|v| v.as_i64()).unwrap_or_default();
             stmt.execute((
                 &id,
-                &sessions[i / 25],
-                participant_code(&id, (i % 25) as i64 + 1),
-                SEXES[i % 2],
+                text("session_id"),
+                participant_code(&id, (i % PER_SESSION) as i64 + 1),
+                text("sex"),
                 age,
                 schema::age_band_of(age),
-                ACTOR_GROUPS[i % ACTOR_GROUPS.len()],
-                "Mairie",
-                "membre",
+                text("actor_group"),
+                text("institution"),
+                text("role"),
+                text("consent"),
             ))?;
         }
     }
