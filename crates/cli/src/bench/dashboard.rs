@@ -114,27 +114,7 @@ fn build(store: &mut Store, n: u64) -> Result<String> {
         let batch: Vec<(u64, Planned)> = (start..(start + BATCH).min(sessions))
             .map(|s| (s, plan(&mut rng, &study, s, n, &communes, &facilitators)))
             .collect();
-        let mut ids = vec![String::new(); batch.len()];
-        let mut received = Vec::new();
-        for ((s, p), id) in batch
-            .iter()
-            .zip(ids.iter_mut())
-            .filter(|((s, _), _)| s % 4 == 0)
-        {
-            *id = uuid::Uuid::now_v7().to_string();
-            received.extend(made_elsewhere(&mut elsewhere, (s % 3) as usize, id, p)?);
-        }
-        apply_changes(store, Some(&study), &received)?;
-        store.write(|w| {
-            for ((_, p), id) in batch
-                .iter()
-                .zip(ids.iter_mut())
-                .filter(|(_, id)| id.is_empty())
-            {
-                *id = write_here(w, p)?;
-            }
-            Ok(())
-        })?;
+        let ids = write_batch(store, &mut elsewhere, &study, &batch)?;
         session_ids.extend(ids);
         if start % 1000 == 0 {
             eprintln!(
@@ -143,23 +123,61 @@ fn build(store: &mut Store, n: u64) -> Result<String> {
             );
         }
     }
+    recommend(store, &mut rng, &study, &session_ids)?;
+    // Statistics for SQLite's query planner, as on a store in use.
+    store.conn().execute_batch("ANALYZE")?;
+    Ok(study)
+}
+
+/// Writes planned sessions: one in four made on another laptop and merged as received
+/// changes, the others typed here. Returns their ids, in order.
+fn write_batch(
+    store: &mut Store,
+    elsewhere: &mut Laptops,
+    study: &str,
+    batch: &[(u64, Planned)],
+) -> Result<Vec<String>> {
+    let mut ids = vec![String::new(); batch.len()];
+    let mut received = Vec::new();
+    for ((s, p), id) in batch
+        .iter()
+        .zip(ids.iter_mut())
+        .filter(|((s, _), _)| s % 4 == 0)
+    {
+        *id = uuid::Uuid::now_v7().to_string();
+        received.extend(made_elsewhere(elsewhere, (s % 3) as usize, id, p)?);
+    }
+    apply_changes(store, Some(study), &received)?;
     store.write(|w| {
-        for i in 0..(sessions / 20).max(5) {
-            let src = pick(&mut rng, &session_ids).clone();
+        for ((_, p), id) in batch
+            .iter()
+            .zip(ids.iter_mut())
+            .filter(|(_, id)| id.is_empty())
+        {
+            *id = write_here(w, p)?;
+        }
+        Ok(())
+    })?;
+    Ok(ids)
+}
+
+/// One recommendation per 20 sessions (at least 5), each drawn from one of them.
+fn recommend(store: &mut Store, rng: &mut StdRng, study: &str, sessions: &[String]) -> Result<()> {
+    store.write(|w| {
+        for i in 0..(sessions.len() / 20).max(5) {
+            let src = pick(rng, sessions).clone();
             w.create(
                 Entity::Recommendation,
                 &fields(json!({
-                    "study_id": study, "text": format!("Recommandation {i}"), "theme": pick(&mut rng, &THEMES),
-                    "target_institution": pick(&mut rng, &["Gouvernorat", "Police nationale", "Mairie"]),
-                    "status": pick(&mut rng, &STATUS), "source_sessions": [src],
+                    "study_id": study, "text": format!("Recommandation {i}"), "theme": pick(rng, &THEMES),
+                    "target_institution": pick(rng, &["Gouvernorat", "Police nationale", "Mairie"]),
+                    "status": pick(rng, &STATUS), "source_sessions": [src],
                 })),
             )?;
         }
         Ok(())
     })?;
-    // Statistics for SQLite's query planner, as on a store in use.
-    store.conn().execute_batch("ANALYZE")?;
-    Ok(study)
+    Ok(())
 }
 
 /// One session as typed: its fields, its people's and its tally's (without their session id,
