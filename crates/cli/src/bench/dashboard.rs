@@ -9,6 +9,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 use terrain_core::export::{self, ExportOptions, Format};
+use terrain_core::read::SessionFilter;
 use terrain_core::stats::{self, StatsFilter};
 use terrain_core::Fields;
 use terrain_core::{Entity, Store};
@@ -274,7 +275,10 @@ fn bench(dir: &std::path::Path, n: &u64, runs: usize, no_export: bool) -> Result
     )?;
     let c = store.conn();
     let study_f = StatsFilter {
-        study_id: Some(study.clone()),
+        filter: SessionFilter {
+            study_id: Some(study.clone()),
+            ..Default::default()
+        },
         ..Default::default()
     };
     let filters: [(&str, StatsFilter); 3] = [
@@ -282,10 +286,13 @@ fn bench(dir: &std::path::Path, n: &u64, runs: usize, no_export: bool) -> Result
         (
             "study+region+type+period",
             StatsFilter {
-                region_id: Some(kayes),
-                session_type: Some("focus_group".into()),
-                date_from: Some("2024-03-01".into()),
-                date_to: Some("2025-03-01".into()),
+                filter: SessionFilter {
+                    region_id: Some(kayes),
+                    session_type: Some("focus_group".into()),
+                    date_from: Some("2024-03-01".into()),
+                    date_to: Some("2025-03-01".into()),
+                    ..study_f.filter.clone()
+                },
                 ..study_f.clone()
             },
         ),
@@ -368,7 +375,10 @@ fn bench(dir: &std::path::Path, n: &u64, runs: usize, no_export: bool) -> Result
         let before = status_kb("VmRSS:");
         let t = Instant::now();
         let opts = ExportOptions {
-            study_id: Some(study.clone()),
+            filter: SessionFilter {
+                study_id: Some(study.clone()),
+                ..Default::default()
+            },
             anonymised,
             hxl: anonymised,
             ..Default::default()
