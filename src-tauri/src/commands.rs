@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use terrain_core::read::{
-    self as query, HistoryEntry, ListOptions, Overview, PlaceHit, PlaceIndex, Record,
-    SessionFilter, SessionRow, StudyRow, Totals,
+    self as query, HistoryEntry, ListOptions, Overview, PlaceHit, PlaceIndex, Record, SessionQuery,
+    SessionRow, StudyRow, Totals,
 };
 use terrain_core::{demo, store, Entity, Fields, Lang, Store};
 use ts_rs::TS;
@@ -132,7 +132,7 @@ pub async fn restore_record(state: State<'_, AppState>, entity: Entity, id: Stri
 #[tauri::command(rename_all = "snake_case")]
 pub async fn list_sessions(
     state: State<'_, AppState>,
-    filter: SessionFilter,
+    filter: SessionQuery,
 ) -> Res<Vec<SessionRow>> {
     state.with(|s| query::sessions(s.conn(), &filter))
 }

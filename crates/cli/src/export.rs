@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 use terrain_core::export::{self, CsvSeparator, ExportOptions, Format, DEFAULT_MIN_CELL};
+use terrain_core::read::SessionFilter;
 
 use crate::ctx::{print_json, Ctx, Result};
 
@@ -66,11 +67,13 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         FormatArg::Json => Format::Json,
     };
     let opts = ExportOptions {
-        study_id: a.study,
-        date_from: a.from,
-        date_to: a.to,
-        region_id: a.region,
-        session_type: a.session_type,
+        filter: SessionFilter {
+            study_id: a.study,
+            date_from: a.from,
+            date_to: a.to,
+            region_id: a.region,
+            session_type: a.session_type,
+        },
         hxl: a.hxl,
         anonymised: a.anonymised,
         min_cell: a.min_cell,

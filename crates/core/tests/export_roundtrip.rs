@@ -11,7 +11,7 @@ use calamine::{open_workbook, Data, Reader, Xlsx};
 use fixture::*;
 use serde_json::Value;
 use terrain_core::export::{self, is_hxl_tag, ExportOptions, Format};
-use terrain_core::read::{self as query, ListOptions};
+use terrain_core::read::{self as query, ListOptions, SessionFilter};
 use terrain_core::Entity;
 
 type Table = Vec<BTreeMap<String, String>>;
@@ -107,7 +107,10 @@ fn by_id(t: &Table) -> BTreeMap<String, BTreeMap<String, String>> {
 
 fn opts(fx: &Fixture) -> ExportOptions {
     ExportOptions {
-        study_id: Some(fx.study_a.clone()),
+        filter: SessionFilter {
+            study_id: Some(fx.study_a.clone()),
+            ..Default::default()
+        },
         hxl: true,
         user_name: Some("Aminata".into()),
         ..Default::default()
@@ -313,7 +316,10 @@ fn filters_narrow_every_table() {
     let dir = tempfile::tempdir().expect("tmp");
     let mut fx = build(&dir.path().join("db"));
     let o = ExportOptions {
-        region_id: Some(SEGOU.into()),
+        filter: SessionFilter {
+            region_id: Some(SEGOU.into()),
+            ..Default::default()
+        },
         ..Default::default()
     };
     let out = dir.path().join("segou.json");
@@ -329,9 +335,12 @@ fn filters_narrow_every_table() {
     assert_eq!(counts["recommendation"], 1);
     assert_eq!(counts["study"], 2);
     let o = ExportOptions {
-        study_id: Some(fx.study_a.clone()),
-        session_type: Some("focus_group".into()),
-        date_to: Some("2025-01-31".into()),
+        filter: SessionFilter {
+            study_id: Some(fx.study_a.clone()),
+            session_type: Some("focus_group".into()),
+            date_to: Some("2025-01-31".into()),
+            ..Default::default()
+        },
         ..Default::default()
     };
     let sum = export::run(&mut fx.store, Format::Json, &out, &o, &mut |_| {}).expect("json");

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 use terrain_core::export::{self, ExportOptions, Format};
-use terrain_core::read::{self as query, ListOptions};
+use terrain_core::read::{self as query, ListOptions, SessionFilter};
 use terrain_core::sync;
 use terrain_core::sync::bundle::{self, ExportTarget};
 use terrain_core::Fields;
@@ -23,8 +23,11 @@ fn an_export_record_syncs_with_its_study() {
         .expect("study");
     sync::join(&office, &sync::invite(&laptop, &study).expect("invite")).expect("join");
     let opts = ExportOptions {
-        study_id: Some(study.clone()),
-        date_from: Some("2025-01-01".into()),
+        filter: SessionFilter {
+            study_id: Some(study.clone()),
+            date_from: Some("2025-01-01".into()),
+            ..Default::default()
+        },
         anonymised: true,
         min_cell: 10,
         user_name: Some("Awa".into()),

@@ -4,7 +4,7 @@
 mod fixture;
 
 use fixture::*;
-use terrain_core::read::KeyCount;
+use terrain_core::read::{KeyCount, SessionFilter};
 use terrain_core::stats::{self, StatsFilter};
 
 fn kc(list: &[KeyCount]) -> Vec<(String, i64, i64)> {
@@ -19,7 +19,10 @@ fn owned(v: &[(&str, i64, i64)]) -> Vec<(String, i64, i64)> {
 
 fn study(f: &Fixture) -> StatsFilter {
     StatsFilter {
-        study_id: Some(f.study_a.clone()),
+        filter: SessionFilter {
+            study_id: Some(f.study_a.clone()),
+            ..Default::default()
+        },
         ..Default::default()
     }
 }
@@ -79,24 +82,27 @@ fn people_by_region_and_actor_group() {
 
     // Filters: region, type, period, other study, everything.
     let mut f = study(&fx);
-    f.region_id = Some(SEGOU.into());
+    f.filter.region_id = Some(SEGOU.into());
     let p = stats::people(c, &f).expect("people");
     assert_eq!((p.women, p.men), (1, 4));
     let mut f = study(&fx);
-    f.session_type = Some("focus_group".into());
+    f.filter.session_type = Some("focus_group".into());
     assert_eq!(
         stats::people(c, &f).map(|p| (p.women, p.men)).expect("p"),
         (8, 0)
     );
     let mut f = study(&fx);
-    f.date_from = Some("2025-02-01".into());
-    f.date_to = Some("2025-02-28".into());
+    f.filter.date_from = Some("2025-02-01".into());
+    f.filter.date_to = Some("2025-02-28".into());
     assert_eq!(
         stats::people(c, &f).map(|p| (p.women, p.men)).expect("p"),
         (1, 4)
     );
     let f = StatsFilter {
-        study_id: Some(fx.study_b.clone()),
+        filter: SessionFilter {
+            study_id: Some(fx.study_b.clone()),
+            ..Default::default()
+        },
         ..Default::default()
     };
     assert_eq!(
@@ -159,7 +165,7 @@ fn sessions_types_and_follow_up() {
     );
     // The type filter does not hide the validation workshop from the follow-up question.
     let mut f = study(&fx);
-    f.session_type = Some("focus_group".into());
+    f.filter.session_type = Some("focus_group".into());
     let s = stats::sessions(c, &f).expect("sessions");
     assert_eq!(s.sessions, 2);
     assert_eq!(s.awaiting_follow_up[0].validations, 1);
@@ -265,7 +271,7 @@ fn recommendations_by_theme_status_and_age() {
     assert_eq!(open, want);
     assert!(r.open.iter().all(|o| (39..=41).contains(&o.days_open)));
     // Narrowed to Ségou: only the recommendation drawn from the Pelengana workshop.
-    f.region_id = Some(SEGOU.into());
+    f.filter.region_id = Some(SEGOU.into());
     let r = stats::recommendations(fx.store.conn(), &f).expect("recs");
     assert_eq!(r.total, 1);
     assert!(r.open.is_empty());
@@ -361,7 +367,7 @@ fn dashboard_agrees_with_the_single_queries() {
     let fx = build(dir.path());
     let c = fx.store.conn();
     let mut f = study(&fx);
-    f.session_type = Some("focus_group".into());
+    f.filter.session_type = Some("focus_group".into());
     let d = stats::dashboard(c, &f).expect("dashboard");
     assert_eq!((d.people.women, d.people.men), (8, 0));
     assert_eq!(d.sessions.sessions, 2);

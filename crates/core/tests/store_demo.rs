@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use terrain_core::demo::load_demo;
-use terrain_core::read::{self as query, ListOptions, SessionFilter};
+use terrain_core::read::{self as query, ListOptions, SessionQuery};
 use terrain_core::schema::{ACTOR_GROUPS, SESSION_TYPES};
 use terrain_core::{Entity, Error, Lang, Store};
 
@@ -134,7 +134,7 @@ fn demo_loads_the_promised_sizes_and_refuses_a_second_load() {
     }
 
     // Regions through the sessions list, as the UI sees them.
-    let rows = query::sessions(conn, &SessionFilter::default()).unwrap();
+    let rows = query::sessions(conn, &SessionQuery::default()).unwrap();
     assert_eq!(rows.len(), summary.sessions as usize);
     let regions: BTreeSet<_> = rows.iter().filter_map(|r| r.region.clone()).collect();
     assert!(regions.len() >= 8, "{regions:?}");

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use serde_json::{json, Value as Json};
-use terrain_core::read::{self as query, SessionFilter};
+use terrain_core::read::{self as query, SessionFilter, SessionQuery};
 use terrain_core::schema::{age_band_of, ACTOR_GROUPS};
 use terrain_core::Fields;
 use terrain_core::{Entity, Store};
@@ -97,8 +97,11 @@ fn ten_thousand_participants_load_their_totals_correctly() {
     let started = Instant::now();
     let rows = query::sessions(
         store.conn(),
-        &SessionFilter {
-            study_id: Some(study.clone()),
+        &SessionQuery {
+            filter: SessionFilter {
+                study_id: Some(study.clone()),
+                ..Default::default()
+            },
             ..Default::default()
         },
     )

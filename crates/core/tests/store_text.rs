@@ -76,7 +76,7 @@ fn any_script_round_trips_through_row_history_and_reopen() {
         let found = |needle: &str| {
             query::sessions(
                 store.conn(),
-                &query::SessionFilter {
+                &query::SessionQuery {
                     text: Some(needle.into()),
                     ..Default::default()
                 },

@@ -11,7 +11,7 @@ import type { ListOptions } from './bindings/ListOptions';
 import type { Overview } from './bindings/Overview';
 import type { PlaceHit } from './bindings/PlaceHit';
 import type { Record as Rec } from './bindings/Record';
-import type { SessionFilter } from './bindings/SessionFilter';
+import type { SessionQuery } from './bindings/SessionQuery';
 import type { SessionRow } from './bindings/SessionRow';
 import type { Settings } from './bindings/Settings';
 import type { StudyRow } from './bindings/StudyRow';
@@ -71,7 +71,7 @@ export const api = {
   restore: (entity: Entity, id: string) => call<null>('restore_record', { entity, id }),
   /** Several writes in one transaction: all land or none. */
   writeBatch: (ops: WriteOp[]) => call<string[]>('write_batch', { ops }),
-  sessions: (filter: Partial<SessionFilter>) =>
+  sessions: (query: Partial<SessionQuery>) =>
     call<SessionRow[]>('list_sessions', {
       filter: {
         study_id: null,
@@ -81,7 +81,7 @@ export const api = {
         date_to: null,
         text: null,
         sort: 'date_desc',
-        ...filter,
+        ...query,
       },
     }),
   sessionTotals: (session_id: string) => call<Totals>('session_totals', { session_id }),

@@ -1,7 +1,24 @@
-// The sessions list's filters, kept while the person opens a session and comes back.
+// The study, region, type and period a filter panel holds, how the core reads them, and the
+// sessions list's filters, kept while the person opens a session and comes back.
+import type { SessionFilter } from './bindings/SessionFilter';
 import type { SessionSort } from './bindings/SessionSort';
 
-class SessionFilters {
+/** A filter panel's fields, as its inputs hold them ('' = any). */
+export type FilterFields = { study_id: string; region_id: string; session_type: string; date_from: string; date_to: string };
+
+/** The fields as the sessions list, the dashboards and the exports read them: an empty field
+ *  does not filter. */
+export function sessionFilter(f: FilterFields): SessionFilter {
+  return {
+    study_id: f.study_id || null,
+    region_id: f.region_id || null,
+    session_type: f.session_type || null,
+    date_from: f.date_from || null,
+    date_to: f.date_to || null,
+  };
+}
+
+class SessionFilters implements FilterFields {
   study_id = $state('');
   region_id = $state('');
   session_type = $state('');

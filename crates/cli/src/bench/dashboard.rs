@@ -11,6 +11,7 @@ use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 use terrain_core::changes::{participant_code, Change, Writer};
 use terrain_core::export::{self, ExportOptions, Format};
+use terrain_core::read::SessionFilter;
 use terrain_core::schema::{age_band_of, DSF_GROUPS};
 use terrain_core::stats::{self, StatsFilter};
 use terrain_core::sync::apply_changes;
@@ -308,7 +309,10 @@ fn queries(store: &Store, study: &str, runs: usize) -> Result<()> {
     )?;
     let c = store.conn();
     let study_f = StatsFilter {
-        study_id: Some(study.to_string()),
+        filter: SessionFilter {
+            study_id: Some(study.to_string()),
+            ..Default::default()
+        },
         ..Default::default()
     };
     let filters: [(&str, StatsFilter); 3] = [
@@ -316,10 +320,13 @@ fn queries(store: &Store, study: &str, runs: usize) -> Result<()> {
         (
             "study+region+type+period",
             StatsFilter {
-                region_id: Some(kayes),
-                session_type: Some("focus_group".into()),
-                date_from: Some("2024-03-01".into()),
-                date_to: Some("2025-03-01".into()),
+                filter: SessionFilter {
+                    region_id: Some(kayes),
+                    session_type: Some("focus_group".into()),
+                    date_from: Some("2024-03-01".into()),
+                    date_to: Some("2025-03-01".into()),
+                    ..study_f.filter.clone()
+                },
                 ..study_f.clone()
             },
         ),
@@ -409,7 +416,10 @@ fn exports(store: &mut Store, study: &str, dir: &Path) -> Result<()> {
         let before = memory_kb(me);
         let t = Instant::now();
         let opts = ExportOptions {
-            study_id: Some(study.to_string()),
+            filter: SessionFilter {
+                study_id: Some(study.to_string()),
+                ..Default::default()
+            },
             anonymised,
             hxl: anonymised,
             ..Default::default()
@@ -437,7 +447,10 @@ mod tests {
         // 11 sessions: the last one holds the 10 people left over.
         let study = build(&mut store, 210).expect("built");
         let filter = StatsFilter {
-            study_id: Some(study),
+            filter: SessionFilter {
+                study_id: Some(study),
+                ..Default::default()
+            },
             ..Default::default()
         };
         let d = stats::dashboard(store.conn(), &filter).expect("dashboard");

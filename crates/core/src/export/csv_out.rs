@@ -6,7 +6,8 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use super::columns::{Cell, CodebookEntry, Col, CODEBOOK_COLUMNS};
-use super::{CsvSeparator, Sink};
+use super::options::CsvSeparator;
+use super::writer::Sink;
 use crate::error::{Error, Result};
 
 pub(crate) struct CsvSink {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use super::columns::{Cell, CodebookEntry, Col, CODEBOOK_COLUMNS};
-use super::Sink;
+use super::writer::Sink;
 use crate::error::{Error, Result};
 
 const MAX_ROWS: u32 = 1_048_576;

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::Result;
+use crate::read::filter::SessionFilter;
 use crate::read::places::{fold, PlaceIndex};
 use crate::read::totals::SexCount;
 
@@ -22,21 +23,12 @@ pub enum SessionSort {
     People,
 }
 
-/// The filters of the sessions list.
+/// What the sessions list shows: the sessions a filter takes, searched and sorted.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[ts(export)]
-pub struct SessionFilter {
-    #[serde(default)]
-    pub study_id: Option<String>,
-    /// A region's place id: sessions anywhere inside it.
-    #[serde(default)]
-    pub region_id: Option<String>,
-    #[serde(default)]
-    pub session_type: Option<String>,
-    #[serde(default)]
-    pub date_from: Option<String>,
-    #[serde(default)]
-    pub date_to: Option<String>,
+pub struct SessionQuery {
+    #[serde(flatten)]
+    pub filter: SessionFilter,
     /// Words looked for in title, notes, place, facilitators.
     #[serde(default)]
     pub text: Option<String>,
@@ -60,7 +52,7 @@ pub struct SessionRow {
     pub men: i64,
 }
 
-pub fn sessions(conn: &Connection, filter: &SessionFilter) -> Result<Vec<SessionRow>> {
+pub fn sessions(conn: &Connection, query: &SessionQuery) -> Result<Vec<SessionRow>> {
     let places = PlaceIndex::load(conn)?;
     let mut counts: BTreeMap<String, SexCount> = BTreeMap::new();
     {
@@ -81,33 +73,25 @@ pub fn sessions(conn: &Connection, filter: &SessionFilter) -> Result<Vec<Session
             }
         }
     }
-    let mut stmt = conn.prepare_cached(
+    let filter = &query.filter;
+    let (cond, params) = filter.sql();
+    // In the order sessions were stored, whichever index the filter lets SQLite use: the
+    // sorts below keep that order among equals.
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT s.id, s.study_id, st.title, s.session_type, s.title, s.date, s.place_id,
                 coalesce(s.notes, '') || ' ' || coalesce(s.facilitators, '') || ' ' || coalesce(s.note_taker, '')
            FROM session s LEFT JOIN study st ON st.id = s.study_id
-          WHERE s.deleted = 0
-            AND (?1 IS NULL OR s.study_id = ?1)
-            AND (?2 IS NULL OR s.session_type = ?2)
-            AND (?3 IS NULL OR s.date >= ?3)
-            AND (?4 IS NULL OR s.date <= ?4)",
-    )?;
-    let empty = |s: &Option<String>| s.clone().filter(|v| !v.trim().is_empty());
-    let needle = filter.text.as_deref().map(fold).unwrap_or_default();
-    let mut out = Vec::new();
-    let mut rows = stmt.query((
-        empty(&filter.study_id),
-        empty(&filter.session_type),
-        empty(&filter.date_from),
-        empty(&filter.date_to),
+          WHERE {cond} ORDER BY s.rowid"
     ))?;
+    let needle = query.text.as_deref().map(fold).unwrap_or_default();
+    let mut out = Vec::new();
+    let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
     while let Some(r) = rows.next()? {
         let id: String = r.get(0)?;
         let place_id: Option<String> = r.get(6)?;
         let region = place_id.as_deref().and_then(|p| places.region_of(p));
-        if let Some(want) = empty(&filter.region_id) {
-            if region.map(|p| p.id.as_str()) != Some(want.as_str()) {
-                continue;
-            }
+        if !filter.keeps_region(region.map(|p| p.id.as_str())) {
+            continue;
         }
         let title: Option<String> = r.get(4)?;
         let place_path = place_id.as_deref().map(|p| places.path(p));
@@ -140,7 +124,7 @@ pub fn sessions(conn: &Connection, filter: &SessionFilter) -> Result<Vec<Session
             men: c.men,
         });
     }
-    match filter.sort {
+    match query.sort {
         SessionSort::DateDesc => out.sort_by(|a, b| (&b.date, &b.id).cmp(&(&a.date, &a.id))),
         SessionSort::DateAsc => out.sort_by(|a, b| (&a.date, &a.id).cmp(&(&b.date, &b.id))),
         SessionSort::Place => {

@@ -7,8 +7,9 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::Result;
+use crate::read::filter::SessionFilter;
 use crate::read::records::{get, list, ListOptions, Record};
-use crate::read::sessions::{sessions, SessionFilter};
+use crate::read::sessions::{sessions, SessionQuery};
 use crate::read::totals::{study_totals, Totals};
 use crate::schema::Entity;
 
@@ -59,8 +60,11 @@ pub fn study_overview(conn: &Connection, study_id: &str) -> Result<Overview> {
     let study = get(conn, Entity::Study, study_id)?;
     let rows = sessions(
         conn,
-        &SessionFilter {
-            study_id: Some(study_id.to_string()),
+        &SessionQuery {
+            filter: SessionFilter {
+                study_id: Some(study_id.to_string()),
+                ..Default::default()
+            },
             ..Default::default()
         },
     )?;

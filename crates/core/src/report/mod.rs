@@ -11,7 +11,7 @@ use ts_rs::TS;
 
 use crate::error::Result;
 use crate::lang::Lang;
-use crate::read::{self, KeyCount};
+use crate::read::{self, KeyCount, SessionFilter};
 use crate::schema::Entity;
 use crate::stats::{self, Dashboard, StatsFilter};
 
@@ -65,10 +65,12 @@ pub fn study_report(
 ) -> Result<StudyReport> {
     let study = read::get(conn, Entity::Study, study_id)?;
     let filter = StatsFilter {
-        study_id: Some(study_id.to_string()),
+        filter: SessionFilter {
+            study_id: Some(study_id.to_string()),
+            ..Default::default()
+        },
         by_age: true,
         as_of,
-        ..Default::default()
     };
     let dashboard = stats::dashboard(conn, &filter)?;
     let methodology = methodology(conn, study_id)?;

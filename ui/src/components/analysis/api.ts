@@ -9,10 +9,21 @@ import type { ExportOptions } from '../../lib/bindings/ExportOptions';
 import type { ExportProgress } from '../../lib/bindings/ExportProgress';
 import type { ExportSummary } from '../../lib/bindings/ExportSummary';
 import type { Lang } from '../../lib/bindings/Lang';
+import type { SessionFilter } from '../../lib/bindings/SessionFilter';
 import type { StatsFilter } from '../../lib/bindings/StatsFilter';
 import type { StudyReport } from '../../lib/bindings/StudyReport';
 
-export type { CsvSeparator, Dashboard, ExportFormat, ExportOptions, ExportProgress, ExportSummary, StatsFilter, StudyReport };
+export type {
+  CsvSeparator,
+  Dashboard,
+  ExportFormat,
+  ExportOptions,
+  ExportProgress,
+  ExportSummary,
+  SessionFilter,
+  StatsFilter,
+  StudyReport,
+};
 
 export const analysisApi = {
   dashboard: (filter: StatsFilter) => call<Dashboard>('stats_dashboard', { filter }),

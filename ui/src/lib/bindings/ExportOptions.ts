@@ -4,11 +4,7 @@ import type { CsvSeparator } from "./CsvSeparator";
 /**
  * What to export and how.
  */
-export type ExportOptions = { study_id: string | null, date_from: string | null, date_to: string | null, 
-/**
- * A region's place id: sessions whose place lies inside it.
- */
-region_id: string | null, session_type: string | null, 
+export type ExportOptions = { 
 /**
  * Add an HXL hashtag row under the headers.
  */
@@ -28,4 +24,16 @@ user_name: string | null,
 /**
  * CSV only: the separator of values.
  */
-csv_separator: CsvSeparator, };
+csv_separator: CsvSeparator, study_id: string | null, 
+/**
+ * First day taken (YYYY-MM-DD), inclusive.
+ */
+date_from: string | null, 
+/**
+ * Last day taken (YYYY-MM-DD), inclusive.
+ */
+date_to: string | null, 
+/**
+ * A region's place id: sessions whose place lies inside it.
+ */
+region_id: string | null, session_type: string | null, };

@@ -1,0 +1,210 @@
+//! The one session filter (study, period, region, type): what it means, that the sessions
+//! list, the dashboards and the exports read it from the same flat JSON, and that all three
+//! take the same sessions for it.
+
+use serde_json::{json, Value};
+use terrain_core::export::{self, ExportOptions, Format};
+use terrain_core::read::{self, SessionFilter, SessionQuery, SessionSort};
+use terrain_core::stats::{self, StatsFilter};
+use terrain_core::{Entity, Fields, Store};
+
+/// Ségou and Kayes regions, and a commune in each (2016 gazetteer).
+const SEGOU: &str = "46ff4d5a-c09b-58ce-b2bc-28446f270c0e";
+const KAYES: &str = "9d70cd7c-749a-5857-92e2-16825cba5192";
+const PELENGANA: &str = "e0d688fc-e603-5e02-b219-f93037ae2eff";
+const SADIOLA: &str = "e5ede3f5-1d45-5cc3-b925-41f7972dd82a";
+
+fn filter(study: &str, region: &str, kind: &str, from: &str, to: &str) -> SessionFilter {
+    let v = |s: &str| Some(s.to_string());
+    SessionFilter {
+        study_id: v(study),
+        date_from: v(from),
+        date_to: v(to),
+        region_id: v(region),
+        session_type: v(kind),
+    }
+}
+
+#[test]
+fn blank_values_do_not_filter() {
+    let f = filter("", " ", "\t", "  ", "");
+    assert_eq!(f.sql(), ("s.deleted = 0".to_string(), Vec::new()));
+    assert!(!f.narrows_study());
+    assert!(f.keeps_region(None));
+    assert!(f.keeps_region(Some(SEGOU)));
+    assert_eq!(f.to_json(), json!({}));
+    assert_eq!(SessionFilter::default().sql(), f.sql());
+}
+
+#[test]
+fn given_values_filter_trimmed() {
+    let f = filter(" st1 ", SEGOU, "focus_group", "2024-01-01", "2024-12-31 ");
+    let (sql, params) = f.sql();
+    assert_eq!(
+        sql,
+        "s.deleted = 0 AND s.study_id = ?1 AND s.session_type = ?2 AND s.date >= ?3 AND s.date <= ?4"
+    );
+    assert_eq!(params, ["st1", "focus_group", "2024-01-01", "2024-12-31"]);
+    assert!(f.keeps_region(Some(SEGOU)));
+    assert!(!f.keeps_region(Some(KAYES)));
+    assert!(!f.keeps_region(None));
+    assert!(f.narrows_study());
+    assert_eq!(f.any_type().session_type(), None);
+    assert_eq!(f.any_type().study(), Some("st1"));
+    assert_eq!(
+        f.to_json(),
+        json!({"study_id": "st1", "date_from": "2024-01-01", "date_to": "2024-12-31",
+               "region_id": SEGOU, "session_type": "focus_group"})
+    );
+}
+
+#[test]
+fn a_study_alone_does_not_narrow_it() {
+    let f = SessionFilter {
+        study_id: Some("st1".into()),
+        ..Default::default()
+    };
+    assert!(!f.narrows_study());
+    assert_eq!(f.to_json(), json!({"study_id": "st1"}));
+}
+
+#[test]
+fn the_list_the_dashboards_and_the_exports_read_the_same_flat_json() {
+    let sent = json!({
+        "study_id": "st1", "region_id": SEGOU, "session_type": "workshop",
+        "date_from": "2025-01-01", "date_to": null,
+    });
+    let want = filter("st1", SEGOU, "workshop", "2025-01-01", "");
+    let want = SessionFilter {
+        date_to: None,
+        ..want
+    };
+    let with = |extra: Value| {
+        let mut v = sent.clone();
+        v.as_object_mut()
+            .expect("object")
+            .extend(extra.as_object().expect("object").clone());
+        v
+    };
+
+    let q: SessionQuery =
+        serde_json::from_value(with(json!({"text": "pelengana", "sort": "people"}))).expect("q");
+    assert_eq!(q.filter, want);
+    assert_eq!(q.text.as_deref(), Some("pelengana"));
+    assert_eq!(q.sort, SessionSort::People);
+
+    let s: StatsFilter =
+        serde_json::from_value(with(json!({"by_age": true, "as_of": "2025-06-30"}))).expect("s");
+    assert_eq!(s.filter, want);
+    assert!(s.by_age);
+    assert_eq!(s.as_of.as_deref(), Some("2025-06-30"));
+    // A dashboard sends its filter back flat, in the same order of keys as before.
+    let back = serde_json::to_string(&s).expect("to json");
+    assert_eq!(
+        back,
+        format!(
+            r#"{{"study_id":"st1","date_from":"2025-01-01","date_to":null,"region_id":"{SEGOU}","session_type":"workshop","by_age":true,"as_of":"2025-06-30"}}"#
+        )
+    );
+
+    let e: ExportOptions = serde_json::from_value(with(
+        json!({"anonymised": true, "csv_separator": "semicolon"}),
+    ))
+    .expect("e");
+    assert_eq!(e.filter, want);
+    assert!(e.anonymised);
+    assert_eq!(e.min_cell, export::DEFAULT_MIN_CELL);
+    assert_eq!(e.csv_separator, export::CsvSeparator::Semicolon);
+
+    let empty: ExportOptions = serde_json::from_value(json!({})).expect("empty");
+    assert_eq!(empty.filter, SessionFilter::default());
+    assert_eq!(empty.min_cell, export::DEFAULT_MIN_CELL);
+}
+
+fn create(store: &mut Store, entity: Entity, v: Value) -> String {
+    let fields: Fields = serde_json::from_value(v).expect("fields");
+    store.create(entity, &fields).expect("create")
+}
+
+/// Two studies; sessions in Ségou, in Kayes and nowhere, of two types over three months.
+fn sessions_here_and_there(store: &mut Store) -> (String, String) {
+    let a = create(store, Entity::Study, json!({"title": "A"}));
+    let b = create(store, Entity::Study, json!({"title": "B"}));
+    for (study, kind, date, place) in [
+        (&a, "focus_group", "2025-01-10", Some(PELENGANA)),
+        (&a, "workshop", "2025-02-01", Some(PELENGANA)),
+        (&a, "focus_group", "2025-02-15", Some(SADIOLA)),
+        (&a, "focus_group", "2025-03-01", None),
+        (&b, "workshop", "2025-01-20", Some(SADIOLA)),
+        (&b, "focus_group", "2025-03-05", Some(PELENGANA)),
+    ] {
+        let s = create(
+            store,
+            Entity::Session,
+            json!({"study_id": study, "session_type": kind, "date": date, "place_id": place}),
+        );
+        create(
+            store,
+            Entity::Participant,
+            json!({"session_id": s, "sex": "female", "actor_group": "youth"}),
+        );
+    }
+    (a, b)
+}
+
+#[test]
+fn the_list_the_dashboards_and_the_exports_take_the_same_sessions() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut store = Store::open_in_dir(dir.path()).expect("open");
+    let (a, b) = sessions_here_and_there(&mut store);
+    let cases = [
+        (filter("", "", "", "", ""), 6),
+        (filter(&a, "", "", "", ""), 4),
+        (filter(&b, " ", "", "", ""), 2),
+        (filter("", SEGOU, "", "", ""), 3),
+        (filter("", KAYES, "", "", ""), 2),
+        (filter("", "", "focus_group", "", ""), 4),
+        (filter("", "", "", "2025-02-01", "2025-03-01"), 3),
+        (
+            filter(&a, SEGOU, "focus_group", "2025-01-01", "2025-01-31"),
+            1,
+        ),
+        (filter(&b, KAYES, "focus_group", "", ""), 0),
+    ];
+    for (n, (f, want)) in cases.into_iter().enumerate() {
+        let listed = read::sessions(
+            store.conn(),
+            &SessionQuery {
+                filter: f.clone(),
+                ..Default::default()
+            },
+        )
+        .expect("list");
+        assert_eq!(listed.len(), want, "list {f:?}");
+
+        let counted = stats::sessions(
+            store.conn(),
+            &StatsFilter {
+                filter: f.clone(),
+                ..Default::default()
+            },
+        )
+        .expect("stats");
+        assert_eq!(counted.sessions, want as i64, "stats {f:?}");
+        assert_eq!(counted.women, want as i64, "stats {f:?}");
+
+        let out = dir.path().join(format!("export-{n}.json"));
+        let opts = ExportOptions {
+            filter: f.clone(),
+            ..Default::default()
+        };
+        let summary =
+            export::run(&mut store, Format::Json, &out, &opts, &mut |_| {}).expect("export");
+        let rows = summary
+            .tables
+            .iter()
+            .find(|t| t.table == "session")
+            .map(|t| t.rows);
+        assert_eq!(rows, Some(want as u64), "export {f:?}");
+    }
+}
