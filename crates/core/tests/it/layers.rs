@@ -298,18 +298,24 @@ fn imports(src: &Source, modules: &BTreeSet<Vec<String>>) -> Vec<(Vec<String>, S
     code.push_str(rest);
     let text = &code;
     let mut paths: Vec<Vec<String>> = uses.iter().flat_map(|u| expand(u)).collect();
-    for (at, _) in text
-        .match_indices("crate::")
-        .chain(text.match_indices("super::"))
-    {
-        if text[..at]
-            .chars()
+    // Inline paths: `crate::…`, `super::…`, `self::…` and a child module's name (`csv_out::CsvSink`
+    // in export/mod.rs); other names (std, other crates, types) are left out below.
+    for (at, _) in text.match_indices("::") {
+        let start = text[..at]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
             .last()
-            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':')
+            .map_or(at, |(i, _)| i);
+        if start == at
+            || text[..start]
+                .chars()
+                .last()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':')
         {
-            continue;
+            continue; // not the head of a path
         }
-        let path: String = text[at..]
+        let path: String = text[start..]
             .chars()
             .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
             .collect();
@@ -508,12 +514,21 @@ fn the_checker_sees_imports_in_use_trees_and_paths_and_finds_cycles() {
     let source = Source {
         path: PathBuf::from("sync/mod.rs"),
         module: m("sync"),
-        text: strip("pub(crate) mod vector; pub use vector::Vector; use super::store::Store; fn f() { crate::read::get(); }"),
+        text: strip("pub(crate) mod vector; pub use vector::Vector; use super::store::Store; fn f() { crate::read::get(); std::mem::take(x); batches::next(); }"),
     };
-    let modules = BTreeSet::from([m("sync"), m("sync/vector"), m("store"), m("read")]);
+    let modules = BTreeSet::from([
+        m("sync"),
+        m("sync/vector"),
+        m("sync/batches"),
+        m("store"),
+        m("read"),
+    ]);
     let found: Vec<Vec<String>> = imports(&source, &modules)
         .into_iter()
         .map(|(t, _)| t)
         .collect();
-    assert_eq!(found, vec![m("sync/vector"), m("store"), m("read")]);
+    assert_eq!(
+        found,
+        vec![m("sync/vector"), m("store"), m("read"), m("sync/batches")]
+    );
 }
