@@ -428,13 +428,10 @@ fn recommendation_cols() -> Vec<Col> {
 fn region_cols() -> Vec<Col> {
     let mut c: Vec<Col> =
         place_cols("region_name", "region_pcode", "#adm1", "région", "region").into();
-    c.push(derived(
-        "actor_group",
-        "#x_actor_group",
-        "groupe d'acteurs",
-        "actor group",
-        &format!("{}, unknown", crate::schema::ACTOR_GROUPS.join(", ")),
-    ));
+    // A participant's actor group, a missing one counted under "unknown".
+    let mut group = field(Entity::Participant, "actor_group", None);
+    group.allowed = format!("{}, {}", group.allowed, crate::schema::UNKNOWN);
+    c.push(group);
     c.extend(reached_cols());
     c
 }
