@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { en, fr } from './catalogue';
+import { CHOICE_LISTS } from './bindings/vocabulary';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -15,5 +16,11 @@ describe('catalogue', () => {
     for (const k of Object.keys(fr) as (keyof typeof fr)[]) {
       expect(placeholders(en[k]), k).toEqual(placeholders(fr[k]));
     }
+  });
+
+  it('holds only UI text: entity, field and choice labels come from the vocabulary', () => {
+    const vocabulary = ['entity', 'field', ...Object.keys(CHOICE_LISTS)];
+    const strays = Object.keys(fr).filter((k) => vocabulary.includes(k.split('.')[0]));
+    expect(strays).toEqual([]);
   });
 });

@@ -60,12 +60,12 @@ pub fn normalize(entity: Entity, def: &FieldDef, input: &Json) -> Result<SqlValu
                 .map_err(|_| bad(Problem::NotADate))?;
             Ok(SqlValue::Text(text.to_string()))
         }
-        Kind::Choice(allowed) => {
+        Kind::Choice(list) => {
             let text = as_text(input);
             let text = text.trim();
-            if !allowed.contains(&text) {
+            if !list.contains(text) {
                 return Err(bad(Problem::NotAChoice {
-                    allowed: allowed.iter().map(|s| s.to_string()).collect(),
+                    allowed: list.values().map(str::to_string).collect(),
                 }));
             }
             Ok(SqlValue::Text(text.to_string()))

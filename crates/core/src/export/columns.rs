@@ -123,7 +123,7 @@ pub fn allowed_of(kind: Kind) -> String {
         }
         Kind::Bool => "1 = oui / yes ; 0 = non / no".to_string(),
         Kind::Date => "date AAAA-MM-JJ / date YYYY-MM-DD".to_string(),
-        Kind::Choice(values) => values.join(", "),
+        Kind::Choice(list) => list.values().collect::<Vec<_>>().join(", "),
         Kind::Ref(e) => format!(
             "identifiant d'un(e) {} / id of a {}",
             e.label(crate::lang::Lang::Fr),
@@ -143,7 +143,7 @@ pub fn allowed_of(kind: Kind) -> String {
 /// A column straight from a schema field. Custom HXL tags are `#x_<field>`.
 pub fn field(entity: Entity, name: &'static str, hxl: Option<&str>) -> Col {
     let def = entity.field(name).unwrap_or_else(|| {
-        panic!("{entity} has no field {name}: the export columns are out of step with schema.rs")
+        panic!("{entity} has no field {name}: the export columns are out of step with the schema")
     });
     Col {
         name,

@@ -1,7 +1,7 @@
 //! The tables of an export, in order, and their columns.
 
 use crate::export::columns::{count_col, derived, field, id_col, place_cols, CodebookEntry, Col};
-use crate::schema::{Entity, ACTOR_GROUPS};
+use crate::schema::{Entity, UNKNOWN};
 
 /// The tables of an export, in order, with their columns.
 pub fn tables(anonymised: bool) -> Vec<(&'static str, Vec<Col>)> {
@@ -225,13 +225,10 @@ fn recommendation_cols() -> Vec<Col> {
 fn region_cols() -> Vec<Col> {
     let mut c: Vec<Col> =
         place_cols("region_name", "region_pcode", "#adm1", "région", "region").into();
-    c.push(derived(
-        "actor_group",
-        "#x_actor_group",
-        "groupe d'acteurs",
-        "actor group",
-        &format!("{}, unknown", ACTOR_GROUPS.join(", ")),
-    ));
+    // A participant's actor group, a missing one counted under "unknown".
+    let mut group = field(Entity::Participant, "actor_group", None);
+    group.allowed = format!("{}, {}", group.allowed, UNKNOWN);
+    c.push(group);
     c.extend(reached_cols());
     c
 }

@@ -4,6 +4,9 @@ import type { Lang } from "./Lang";
 import type { Methodology } from "./Methodology";
 import type { ReportRecommendation } from "./ReportRecommendation";
 
+/**
+ * A study's report: the figures and the HTML document made from them.
+ */
 export type StudyReport = { study_id: string, lang: Lang, title: string, organisation: string | null, 
 /**
  * RFC 3339 time the report was made.
