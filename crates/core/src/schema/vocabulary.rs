@@ -260,8 +260,8 @@ pub const RECOMMENDATION_STATUS: ChoiceList = ChoiceList {
     ],
 };
 
-/// How long a recommendation not yet implemented nor dropped has been open (the buckets of
-/// `stats::OPEN_AGE_BUCKETS`, which a test keeps in step).
+/// How long a recommendation not yet implemented nor dropped has been open (the dashboards'
+/// buckets).
 pub const OPEN_FOR: ChoiceList = ChoiceList {
     name: "open_for",
     choices: &[

@@ -32,9 +32,7 @@ pub use people::{people, PeopleStats, RegionPeople};
 pub use quality::{
     quality, DuplicateParticipants, DuplicateSessions, QualityStats, SessionBrief, LIST_LIMIT,
 };
-pub use recommendations::{
-    recommendations, Count, OpenRecommendation, RecommendationStats, OPEN_AGE_BUCKETS,
-};
+pub use recommendations::{recommendations, Count, OpenRecommendation, RecommendationStats};
 pub use scope::{RegionRef, Scope, SessionInfo, StatsFilter};
 pub use sessions::{sessions, FollowUp, RegionSessions, SessionStats, TypeCount};
 

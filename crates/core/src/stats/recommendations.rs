@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use crate::clock;
 use crate::error::Result;
-use crate::schema::Entity;
+use crate::schema::{Entity, OPEN_FOR};
 use crate::stats::origins::origins;
 use crate::stats::scope::{Scope, StatsFilter};
 
@@ -45,9 +45,9 @@ pub struct RecommendationStats {
     pub open: Vec<OpenRecommendation>,
 }
 
-pub const OPEN_AGE_BUCKETS: [&str; 5] = ["0_30", "31_90", "91_180", "181_365", "over_365"];
 const CLOSED_STATUS: [&str; 2] = ["implemented", "dropped"];
 
+/// The bucket of `schema::OPEN_FOR` a recommendation open for `days` falls in.
 fn age_bucket(days: i64) -> &'static str {
     match days {
         i64::MIN..=30 => "0_30",
@@ -113,7 +113,7 @@ pub(crate) fn recommendations_in(
         open: Vec::new(),
     };
     let (mut theme, mut target, mut status) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
-    let mut ages: BTreeMap<&str, i64> = OPEN_AGE_BUCKETS.iter().map(|b| (*b, 0)).collect();
+    let mut ages: BTreeMap<&str, i64> = OPEN_FOR.values().map(|b| (b, 0)).collect();
     while let Some(r) = rows.next()? {
         let id: String = r.get(0)?;
         if let Some(scope) = scope {
@@ -153,8 +153,8 @@ pub(crate) fn recommendations_in(
     stats.by_theme = sorted_counts(theme);
     stats.by_target = sorted_counts(target);
     stats.by_status = sorted_counts(status);
-    stats.open_by_age = OPEN_AGE_BUCKETS
-        .iter()
+    stats.open_by_age = OPEN_FOR
+        .values()
         .map(|b| Count {
             key: b.to_string(),
             count: ages.get(b).copied().unwrap_or(0),
