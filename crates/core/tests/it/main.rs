@@ -1,3 +1,13 @@
-//! Terrain-core's integration tests: one binary, one module per part of the crate.
+//! Terrain-core's integration tests: one binary, one module per part of the crate, with the
+//! helpers they share in `support`. (The streaming export's memory test is its own binary,
+//! `tests/export_streaming.rs`: it measures its whole process.)
 
+mod demo;
+mod export;
 mod layers;
+mod report;
+mod smoke;
+mod stats;
+mod store;
+mod support;
+mod sync;

@@ -1,5 +1,5 @@
 //! A small fixed dataset whose dashboard figures are worked out by hand in the tests
-//! (included by stats_dashboard.rs and export_*.rs through `#[path]`).
+//! (used by the stats, report and export tests).
 #![allow(dead_code)]
 
 use serde_json::{json, Value};
