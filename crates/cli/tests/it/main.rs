@@ -1,3 +1,7 @@
 //! The `terrain` command's integration tests: one binary, one module per part of the command.
 
+// A test stops at the first surprise, with the value that caused it.
+#![allow(clippy::unwrap_used)]
+
+mod support;
 mod sync;

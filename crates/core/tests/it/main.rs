@@ -2,6 +2,9 @@
 //! helpers they share in `support`. (The streaming export's memory test is its own binary,
 //! `tests/export_streaming.rs`: it measures its whole process.)
 
+// A test stops at the first surprise, with the value that caused it.
+#![allow(clippy::unwrap_used)]
+
 mod demo;
 mod export;
 mod layers;
