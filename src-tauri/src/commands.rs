@@ -218,11 +218,8 @@ pub fn load_demo_if_empty(store: &mut Store) -> Res<demo::DemoSummary> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::fields;
     use serde_json::json;
-
-    fn fields(v: serde_json::Value) -> Fields {
-        serde_json::from_value(v).expect("fields")
-    }
 
     fn store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().expect("tempdir");

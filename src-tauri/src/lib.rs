@@ -5,6 +5,8 @@ pub mod analysis;
 pub mod commands;
 pub mod state;
 pub mod sync;
+#[cfg(test)]
+mod test_support;
 
 pub use state::{AppError, AppState};
 

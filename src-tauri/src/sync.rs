@@ -1067,12 +1067,8 @@ pub async fn sync_share_revoke(state: State<'_, AppState>, node_id: String) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::fields;
     use serde_json::json;
-    use terrain_core::Fields;
-
-    fn fields(v: Json) -> Fields {
-        serde_json::from_value(v).expect("fields")
-    }
 
     fn store(dir: &Path, name: &str) -> Store {
         Store::open_in_dir(&dir.join(name)).expect("open")

@@ -6,13 +6,10 @@ use serde_json::{json, Value};
 use terrain_core::export::{self, ExportOptions, Format};
 use terrain_core::read::{self, SessionFilter, SessionQuery, SessionSort};
 use terrain_core::stats::{self, StatsFilter};
-use terrain_core::{Entity, Fields, Store};
+use terrain_core::{Entity, Store};
 
-/// Ségou and Kayes regions, and a commune in each (2016 gazetteer).
-const SEGOU: &str = "46ff4d5a-c09b-58ce-b2bc-28446f270c0e";
-const KAYES: &str = "9d70cd7c-749a-5857-92e2-16825cba5192";
-const PELENGANA: &str = "e0d688fc-e603-5e02-b219-f93037ae2eff";
-const SADIOLA: &str = "e5ede3f5-1d45-5cc3-b925-41f7972dd82a";
+use crate::support::stats_fixture::{create, KAYES, PELENGANA, SADIOLA, SEGOU};
+use crate::support::temp_store;
 
 fn filter(study: &str, region: &str, kind: &str, from: &str, to: &str) -> SessionFilter {
     let v = |s: &str| Some(s.to_string());
@@ -121,11 +118,6 @@ fn the_list_the_dashboards_and_the_exports_read_the_same_flat_json() {
     assert_eq!(empty.min_cell, export::DEFAULT_MIN_CELL);
 }
 
-fn create(store: &mut Store, entity: Entity, v: Value) -> String {
-    let fields: Fields = serde_json::from_value(v).expect("fields");
-    store.create(entity, &fields).expect("create")
-}
-
 /// Two studies; sessions in Ségou, in Kayes and nowhere, of two types over three months.
 fn sessions_here_and_there(store: &mut Store) -> (String, String) {
     let a = create(store, Entity::Study, json!({"title": "A"}));
@@ -154,8 +146,7 @@ fn sessions_here_and_there(store: &mut Store) -> (String, String) {
 
 #[test]
 fn the_list_the_dashboards_and_the_exports_take_the_same_sessions() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut store = Store::open_in_dir(dir.path()).expect("open");
+    let (dir, mut store) = temp_store();
     let (a, b) = sessions_here_and_there(&mut store);
     let cases = [
         (filter("", "", "", "", ""), 6),

@@ -1,17 +1,11 @@
 //! Refused values: each error names the field in French and in English, and nothing already
 //! saved is lost or changed.
 
-// A test stops at the first surprise, with the value that caused it.
-#![allow(clippy::unwrap_used)]
-
-use serde_json::{json, Value as Json};
+use serde_json::json;
 use terrain_core::read as query;
-use terrain_core::Fields;
 use terrain_core::{Entity, Error, Lang, Problem, Store};
 
-fn fields(v: Json) -> Fields {
-    serde_json::from_value(v).unwrap()
-}
+use crate::support::{fields, temp_store};
 
 /// Everything a store holds that a refused write must not touch.
 fn state(store: &Store) -> (i64, i64, String) {
@@ -70,8 +64,7 @@ fn refused(
 
 #[test]
 fn impossible_values_are_refused_with_the_field_named_and_nothing_is_lost() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open_in_dir(dir.path()).unwrap();
+    let (_dir, mut store) = temp_store();
     let study = store
         .create(
             Entity::Study,
@@ -356,8 +349,7 @@ fn impossible_values_are_refused_with_the_field_named_and_nothing_is_lost() {
 
 #[test]
 fn one_refused_value_rolls_back_the_whole_write() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open_in_dir(dir.path()).unwrap();
+    let (_dir, mut store) = temp_store();
     let study = store
         .create(Entity::Study, &fields(json!({"title": "Étude"})))
         .unwrap();

@@ -1,20 +1,18 @@
 //! The demo loads through the write path with the sizes the issue promises, and refuses a
 //! store that already has studies.
 
-// A test stops at the first surprise, with the value that caused it.
-#![allow(clippy::unwrap_used)]
-
 use std::collections::BTreeSet;
 
 use terrain_core::demo::load_demo;
 use terrain_core::read::{self as query, ListOptions, SessionQuery};
 use terrain_core::schema::{ACTOR_GROUPS, SESSION_TYPES};
-use terrain_core::{Entity, Error, Lang, Store};
+use terrain_core::{Entity, Error, Lang};
+
+use crate::support::temp_store;
 
 #[test]
 fn demo_loads_the_promised_sizes_and_refuses_a_second_load() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open_in_dir(dir.path()).unwrap();
+    let (_dir, mut store) = temp_store();
     let started = std::time::Instant::now();
     let summary = load_demo(&mut store).unwrap();
     eprintln!("demo loaded in {:?}: {summary:?}", started.elapsed());
@@ -226,8 +224,7 @@ fn demo_loads_the_promised_sizes_and_refuses_a_second_load() {
 #[test]
 fn demo_content_is_the_same_on_every_load() {
     let digest = || {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open_in_dir(dir.path()).unwrap();
+        let (_dir, mut store) = temp_store();
         let summary = load_demo(&mut store).unwrap();
         let rows: Vec<String> = store
             .conn()

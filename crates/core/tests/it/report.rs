@@ -1,12 +1,10 @@
 //! The printable study report, in French and English.
 
-#[path = "stats_fixture.rs"]
-mod fixture;
-
-use fixture::*;
 use serde_json::json;
 use terrain_core::report::study_report;
 use terrain_core::{Entity, Lang};
+
+use crate::support::stats_fixture::*;
 
 #[test]
 fn report_in_both_languages() {

@@ -1,11 +1,9 @@
 //! Dashboard figures against answers worked out by hand on the fixed dataset.
 
-#[path = "stats_fixture.rs"]
-mod fixture;
-
-use fixture::*;
 use terrain_core::read::{KeyCount, SessionFilter};
 use terrain_core::stats::{self, StatsFilter};
+
+use crate::support::stats_fixture::*;
 
 fn kc(list: &[KeyCount]) -> Vec<(String, i64, i64)> {
     list.iter()

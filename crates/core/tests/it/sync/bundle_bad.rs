@@ -2,8 +2,6 @@
 //! every byte flipped, a wrong or missing study key, a replay, an unknown format, a newer
 //! schema, a malformed change, a change of another study, an impersonated device.
 
-#![allow(clippy::unwrap_used)]
-
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
@@ -13,12 +11,9 @@ use terrain_core::changes::{Change, Stamp};
 use terrain_core::sync;
 use terrain_core::sync::bundle::{self, ExportTarget};
 use terrain_core::sync::bundle::{BundleWriter, Header, FORMAT_VERSION};
-use terrain_core::Fields;
 use terrain_core::{store, Entity, Lang, Store};
 
-fn fields(v: serde_json::Value) -> Fields {
-    serde_json::from_value(v).unwrap()
-}
+use crate::support::fields;
 
 struct Setup {
     dir: tempfile::TempDir,

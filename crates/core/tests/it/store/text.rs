@@ -1,17 +1,11 @@
 //! Text of any script and length goes in and comes back byte for byte, through the row, the
 //! history and a reopened file.
 
-// A test stops at the first surprise, with the value that caused it.
-#![allow(clippy::unwrap_used)]
-
-use serde_json::{json, Value as Json};
+use serde_json::json;
 use terrain_core::read as query;
-use terrain_core::Fields;
 use terrain_core::{Entity, Error, Problem, Store};
 
-fn fields(v: Json) -> Fields {
-    serde_json::from_value(v).unwrap()
-}
+use crate::support::{fields, temp_store};
 
 const SAMPLES: &[&str] = &[
     "Atelier « Rôle des femmes » à Ségou — l'été, où ça s'est passé : « Œuvre, çà et là ».",
@@ -29,8 +23,7 @@ const SAMPLES: &[&str] = &[
 
 #[test]
 fn any_script_round_trips_through_row_history_and_reopen() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open_in_dir(dir.path()).unwrap();
+    let (dir, mut store) = temp_store();
     let mut ids = Vec::new();
     for text in SAMPLES {
         let study = store
@@ -96,8 +89,7 @@ fn any_script_round_trips_through_row_history_and_reopen() {
 
 #[test]
 fn long_notes_round_trip_and_limits_count_characters_not_bytes() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open_in_dir(dir.path()).unwrap();
+    let (dir, mut store) = temp_store();
     // 100 KB and more of mixed scripts in one note.
     let mut notes = String::new();
     let mut i = 0;

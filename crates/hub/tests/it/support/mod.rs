@@ -1,8 +1,6 @@
 //! Shared pieces of the hub tests: stores in a temp dir, a study shared by join text, hubs
 //! on 127.0.0.1 with a random port, syncs with a time limit.
 
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;

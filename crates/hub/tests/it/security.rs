@@ -1,15 +1,14 @@
 //! Bad requests to a hub on 127.0.0.1 get a clear refusal and change nothing.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
 use terrain_core::sync;
 use terrain_hub::auth::{self, Signed};
 use terrain_hub::protocol::*;
 use terrain_hub::seal::{self, Context, Way};
 use terrain_hub::HubError;
+
+use crate::support::*;
 
 struct Raw {
     agent: ureq::Agent,

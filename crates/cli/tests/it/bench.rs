@@ -5,14 +5,12 @@
 //! starts `terrain serve` and `terrain sync` children on loopback: the test fails, and kills
 //! them, if any is left running.
 
-#![allow(clippy::unwrap_used)]
-
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_terrain");
+use crate::support::BIN;
 
 /// Far above what each benchmark takes at these sizes in a debug build (a few seconds).
 const LIMIT: Duration = Duration::from_secs(300);

@@ -2,15 +2,13 @@
 //! least the minimum, and no hidden non-zero count is alone in an equation a reader can write
 //! (per region and sex, the session cells and the actor-group cells add up to the same total).
 
-#[path = "stats_fixture.rs"]
-mod fixture;
-
 use std::collections::BTreeMap;
 
-use fixture::{create, PELENGANA, SADIOLA};
 use serde_json::{json, Value};
 use terrain_core::export::{self, ExportOptions, Format};
 use terrain_core::{Entity, Store};
+
+use crate::support::stats_fixture::{create, PELENGANA, SADIOLA};
 
 struct Lcg(u64);
 impl Lcg {

@@ -2,60 +2,13 @@
 //! conflicts are listed and resolved, refusals exit non-zero with one line and change nothing,
 //! and an import killed with SIGKILL leaves a consistent database that a second import completes.
 
-#![allow(clippy::unwrap_used)]
-
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_terrain");
-
-fn cmd(db: &Path) -> Command {
-    let mut c = Command::new(BIN);
-    c.env("TERRAIN_LANG", "en").arg("--db").arg(db);
-    c
-}
-
-fn run(db: &Path, args: &[&str]) -> Output {
-    cmd(db).args(args).output().unwrap()
-}
-
-/// Runs and expects success; returns stdout.
-fn ok(db: &Path, args: &[&str]) -> String {
-    let out = run(db, args);
-    assert!(
-        out.status.success(),
-        "terrain {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// Runs and expects a refusal: non-zero exit and exactly one line on stderr.
-fn refused(db: &Path, args: &[&str]) -> String {
-    let out = run(db, args);
-    assert!(!out.status.success(), "terrain {args:?} was accepted");
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(err.trim_end().lines().count(), 1, "not one line: {err:?}");
-    err
-}
-
-fn json(db: &Path, args: &[&str]) -> Value {
-    serde_json::from_str(&ok(db, args)).unwrap()
-}
-
-fn node_id(db: &Path) -> String {
-    json(db, &["info", "--json"])["node_id"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
-
-fn dump(db: &Path) -> String {
-    ok(db, &["dump", "--json"])
-}
+use crate::support::{cmd, dump, json, node_id, ok, refused, BIN};
 
 struct Laptops {
     dir: tempfile::TempDir,

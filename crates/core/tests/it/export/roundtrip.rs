@@ -1,18 +1,16 @@
 //! Exports read back by standard readers (csv, calamine, serde_json) and compared, the HXL
 //! row, the codebook, the export record, and what an anonymised export leaves out.
 
-#[path = "stats_fixture.rs"]
-mod fixture;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
-use fixture::*;
 use serde_json::Value;
 use terrain_core::export::{self, is_hxl_tag, ExportOptions, Format};
 use terrain_core::read::{self as query, ListOptions, SessionFilter};
 use terrain_core::Entity;
+
+use crate::support::stats_fixture::*;
 
 type Table = Vec<BTreeMap<String, String>>;
 

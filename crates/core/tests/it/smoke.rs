@@ -1,18 +1,15 @@
-#![allow(clippy::unwrap_used)]
+//! The shortest path through the store: a study, a session of five people, their totals, a
+//! title edited and its history.
 
 use serde_json::json;
 use terrain_core::read as query;
-use terrain_core::Fields;
-use terrain_core::{Entity, Store};
+use terrain_core::Entity;
 
-fn fields(v: serde_json::Value) -> Fields {
-    serde_json::from_value(v).unwrap()
-}
+use crate::support::{fields, temp_store};
 
 #[test]
 fn create_session_with_participants_and_read_totals() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open_in_dir(dir.path()).unwrap();
+    let (_dir, mut store) = temp_store();
     let study = store
         .create(
             Entity::Study,

@@ -1,13 +1,12 @@
 //! Several laptops and hubs on 127.0.0.1 end with the same data, each change applied once.
 
-mod common;
-
-use common::*;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use serde_json::json;
 use terrain_core::Entity;
+
+use crate::support::*;
 
 #[test]
 fn three_laptops_editing_the_same_records_converge_with_the_hub() {

@@ -1,28 +1,21 @@
 //! A study of 10,000 participants, written in one transaction, reads back its totals exactly.
 
-// A test stops at the first surprise, with the value that caused it.
-#![allow(clippy::unwrap_used)]
-
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use serde_json::{json, Value as Json};
+use serde_json::json;
 use terrain_core::read::{self as query, SessionFilter, SessionQuery};
 use terrain_core::schema::{age_band_of, ACTOR_GROUPS};
-use terrain_core::Fields;
-use terrain_core::{Entity, Store};
+use terrain_core::Entity;
 
-fn fields(v: Json) -> Fields {
-    serde_json::from_value(v).unwrap()
-}
+use crate::support::{fields, temp_store};
 
 const PEOPLE: usize = 10_000;
 const SESSIONS: usize = 40;
 
 #[test]
 fn ten_thousand_participants_load_their_totals_correctly() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open_in_dir(dir.path()).unwrap();
+    let (_dir, mut store) = temp_store();
     let places: Vec<String> = store
         .conn()
         .prepare("SELECT id FROM place WHERE kind = 'commune' AND map_version = '2016' ORDER BY name LIMIT 8")

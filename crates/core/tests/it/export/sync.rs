@@ -6,12 +6,9 @@ use terrain_core::export::{self, ExportOptions, Format};
 use terrain_core::read::{self as query, ListOptions, SessionFilter};
 use terrain_core::sync;
 use terrain_core::sync::bundle::{self, ExportTarget};
-use terrain_core::Fields;
 use terrain_core::{Entity, Store};
 
-fn fields(v: Value) -> Fields {
-    serde_json::from_value(v).expect("fields")
-}
+use crate::support::fields;
 
 #[test]
 fn an_export_record_syncs_with_its_study() {

@@ -1,17 +1,11 @@
 //! Create, edit, delete and restore every kind of record on a real SQLite file, and the
 //! history each write leaves: one change per field, with the value it replaced.
 
-// A test stops at the first surprise, with the value that caused it.
-#![allow(clippy::unwrap_used)]
-
 use serde_json::{json, Value as Json};
 use terrain_core::read::{self as query, ListOptions};
-use terrain_core::Fields;
 use terrain_core::{Entity, Error, Store};
 
-fn fields(v: Json) -> Fields {
-    serde_json::from_value(v).unwrap()
-}
+use crate::support::{fields, temp_store};
 
 fn changes(store: &Store, row: &str) -> i64 {
     store
@@ -96,8 +90,7 @@ fn edit_of(entity: Entity) -> (&'static str, Json) {
 
 #[test]
 fn every_record_kind_is_created_edited_deleted_and_restored_with_history() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open_in_dir(dir.path()).unwrap();
+    let (dir, mut store) = temp_store();
     let fx = fixture(&mut store);
 
     for (entity, id, given) in &fx.records {
@@ -249,8 +242,7 @@ fn every_record_kind_is_created_edited_deleted_and_restored_with_history() {
 
 #[test]
 fn defaults_codes_and_age_bands_are_filled_by_the_write_path() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open_in_dir(dir.path()).unwrap();
+    let (_dir, mut store) = temp_store();
     let fx = fixture(&mut store);
     let id_of = |e: Entity| fx.records.iter().find(|r| r.0 == e).unwrap().1.clone();
     let study = query::get(store.conn(), Entity::Study, &id_of(Entity::Study)).unwrap();
@@ -298,8 +290,7 @@ fn defaults_codes_and_age_bands_are_filled_by_the_write_path() {
 
 #[test]
 fn deleting_a_session_hides_its_people_from_totals_until_restored() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open_in_dir(dir.path()).unwrap();
+    let (_dir, mut store) = temp_store();
     let fx = fixture(&mut store);
     let id_of = |e: Entity| fx.records.iter().find(|r| r.0 == e).unwrap().1.clone();
     let (study, session) = (id_of(Entity::Study), id_of(Entity::Session));
@@ -321,8 +312,7 @@ fn deleting_a_session_hides_its_people_from_totals_until_restored() {
 
 #[test]
 fn the_bin_lists_the_most_recently_deleted_first() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open_in_dir(dir.path()).unwrap();
+    let (_dir, mut store) = temp_store();
     let older = store
         .create(Entity::Study, &fields(json!({"title": "Ségou 2024"})))
         .unwrap();

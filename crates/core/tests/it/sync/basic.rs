@@ -2,17 +2,12 @@
 //! picked and the pick syncs, a laptop whose clock says 2036 is accepted but does not drag
 //! clocks and is flagged, an interrupted import resumes, progress is reported.
 
-#![allow(clippy::unwrap_used)]
-
 use serde_json::json;
 use terrain_core::sync::bundle::{self, ExportTarget, ImportOptions};
 use terrain_core::sync::{self, Phase};
-use terrain_core::Fields;
 use terrain_core::{clock, read as query, store, Entity, Store};
 
-fn fields(v: serde_json::Value) -> Fields {
-    serde_json::from_value(v).unwrap()
-}
+use crate::support::fields;
 
 fn pair() -> (tempfile::TempDir, Store, Store, String) {
     let dir = tempfile::tempdir().unwrap();

@@ -1,14 +1,13 @@
 //! Migrations from an empty file, agreement between schema.rs and the SQL tables, and the
 //! refusal of a file written by a newer Terrain.
 
-// A test stops at the first surprise, with the value that caused it.
-#![allow(clippy::unwrap_used)]
-
 use std::collections::BTreeSet;
 
 use serde_json::json;
 use terrain_core::Fields;
 use terrain_core::{store, Entity, Error, Lang, Store};
+
+use crate::support::temp_store;
 
 /// Every row `sql` gives, mapped by `map`.
 fn rows<T>(
@@ -142,8 +141,7 @@ fn an_empty_file_is_migrated_to_the_latest_schema() {
 
 #[test]
 fn every_field_in_schema_rs_has_a_column_and_every_column_a_field() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open_in_dir(dir.path()).unwrap();
+    let (_dir, store) = temp_store();
     for entity in Entity::ALL {
         let in_sql = columns(&store, entity.as_str());
         let mut in_rust: BTreeSet<String> =

@@ -1,11 +1,12 @@
 //! A small fixed dataset whose dashboard figures are worked out by hand in the tests
-//! (included by stats_dashboard.rs and export_*.rs through `#[path]`).
-#![allow(dead_code)]
+//! (used by the stats, report and export tests).
 
 use serde_json::{json, Value};
-use terrain_core::Fields;
 use terrain_core::{Entity, Store};
 
+use super::fields;
+
+/// The Kayes and Ségou regions (2016 gazetteer).
 pub const KAYES: &str = "9d70cd7c-749a-5857-92e2-16825cba5192";
 pub const SEGOU: &str = "46ff4d5a-c09b-58ce-b2bc-28446f270c0e";
 /// Sadiola, a commune of the Kayes cercle (ML0103), Kayes region (ML01).
@@ -23,14 +24,6 @@ pub struct Fixture {
     /// S5 (study B) focus group Pelengana 2025-01-20.
     pub s: [String; 5],
     pub r: [String; 3],
-}
-
-fn fields(v: Value) -> Fields {
-    v.as_object()
-        .expect("object")
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
 }
 
 pub fn create(store: &mut Store, entity: Entity, v: Value) -> String {

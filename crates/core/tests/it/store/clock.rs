@@ -1,20 +1,14 @@
 //! The clock never runs backwards across restarts, and two handles (two windows) on one file
 //! write in turn or at once without losing, reusing or corrupting anything.
 
-// A test stops at the first surprise, with the value that caused it.
-#![allow(clippy::unwrap_used)]
-
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use serde_json::{json, Value as Json};
+use serde_json::json;
 use terrain_core::read as query;
-use terrain_core::Fields;
 use terrain_core::{Entity, Store};
 
-fn fields(v: Json) -> Fields {
-    serde_json::from_value(v).unwrap()
-}
+use crate::support::{fields, temp_store};
 
 fn max_hlc(store: &Store) -> i64 {
     store
@@ -27,8 +21,7 @@ const DAY_MS: i64 = 24 * 3600 * 1000;
 
 #[test]
 fn the_clock_never_goes_backwards_across_reopen() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open_in_dir(dir.path()).unwrap();
+    let (dir, mut store) = temp_store();
     let study = store
         .create(Entity::Study, &fields(json!({"title": "Avant"})))
         .unwrap();

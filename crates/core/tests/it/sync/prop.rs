@@ -4,8 +4,6 @@
 //! identical, no change is lost and no deleted record comes back unless restored. Then the
 //! algebra of the merge itself: twice = once, two parts = whole, any order.
 
-#![allow(clippy::unwrap_used)]
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -17,9 +15,10 @@ use terrain_core::changes::Change;
 use terrain_core::read::{self as query, ListOptions};
 use terrain_core::sync;
 use terrain_core::sync::bundle::{self, ExportTarget, ImportOptions};
-use terrain_core::Fields;
 use terrain_core::SyncError;
 use terrain_core::{Entity, Error, Store};
+
+use crate::support::fields;
 
 const YEAR_MS: i64 = 365 * 24 * 3600 * 1000;
 const OFFSETS: [i64; 6] = [
@@ -97,10 +96,6 @@ fn op() -> impl Strategy<Value = Op> {
         5 => (r.clone(), r, how()).prop_map(|(from, to, how)| Op::Exchange { from, to, how }),
         1 => (0usize..4).prop_map(|k| Op::Deliver { k }),
     ]
-}
-
-fn fields(v: serde_json::Value) -> Fields {
-    serde_json::from_value(v).unwrap()
 }
 
 struct World {

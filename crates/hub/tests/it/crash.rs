@@ -1,8 +1,6 @@
 //! A hub process killed (SIGKILL on Unix) in the middle of a large push loses nothing: after
 //! a restart the next sync completes, with every change held once.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -10,9 +8,10 @@ use std::sync::atomic::AtomicBool;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use common::*;
 use serde_json::json;
 use terrain_core::Entity;
+
+use crate::support::*;
 
 /// Starts `terrain-hub` on a random port; returns the child, its URL and join code.
 fn spawn_hub(db: &Path) -> (Child, String, String) {

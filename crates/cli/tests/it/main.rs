@@ -1,0 +1,8 @@
+//! The `terrain` command's integration tests: one binary, one module per part of the command.
+
+// A test stops at the first surprise, with the value that caused it.
+#![allow(clippy::unwrap_used)]
+
+mod bench;
+mod support;
+mod sync;

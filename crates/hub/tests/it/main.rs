@@ -1,0 +1,7 @@
+//! Terrain-hub's integration tests: one binary, one module per scenario, with the helpers they
+//! share in `support`.
+
+mod convergence;
+mod crash;
+mod security;
+mod support;
