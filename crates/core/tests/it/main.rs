@@ -1,3 +1,4 @@
 //! Terrain-core's integration tests: one binary, one module per part of the crate.
 
 mod layers;
+mod sync_folder;
