@@ -1,41 +1,46 @@
-//! Terrain's desktop shell. The store is opened once at start-up and kept behind a mutex;
-//! every command in `commands` is a thin adapter over one terrain-core function.
+//! Terrain's desktop shell: a face over terrain-core and terrain-hub. The store is opened once
+//! at start-up and kept behind a mutex (`state`); every command in `commands` is a few lines
+//! over one core or hub function. A command is declared in three places that must agree: the
+//! handler list below, `build.rs` (which makes its permission) and `capabilities/main.json`
+//! (which grants it); a test checks them.
 
-pub mod analysis;
-pub mod commands;
+pub mod commands {
+    pub mod analysis;
+    pub mod records;
+    pub mod sync;
+}
 pub mod state;
-pub mod sync;
-#[cfg(test)]
-mod test_support;
 
 pub use state::{AppError, AppState};
+
+use commands::{analysis, records, sync};
 
 /// Starts the desktop app (the binary's `main` calls this).
 pub fn run() {
     let state = AppState::open_default();
     let result = tauri::Builder::default()
         .manage(state)
-        .manage(sync::SyncJobs::default())
+        .manage(state::SyncJobs::default())
         .invoke_handler(tauri::generate_handler![
-            commands::get_settings,
-            commands::set_language,
-            commands::app_info,
-            commands::list_studies,
-            commands::get_record,
-            commands::list_records,
-            commands::create_record,
-            commands::write_batch,
-            commands::update_record,
-            commands::delete_record,
-            commands::restore_record,
-            commands::list_sessions,
-            commands::session_totals,
-            commands::study_overview,
-            commands::record_history,
-            commands::deleted_records,
-            commands::search_places,
-            commands::place_path,
-            commands::load_demo,
+            records::get_settings,
+            records::set_language,
+            records::app_info,
+            records::list_studies,
+            records::get_record,
+            records::list_records,
+            records::create_record,
+            records::update_record,
+            records::delete_record,
+            records::restore_record,
+            records::list_sessions,
+            records::session_page,
+            records::save_attendance,
+            records::study_overview,
+            records::record_history,
+            records::deleted_records,
+            records::search_places,
+            records::place_path,
+            records::load_demo,
             sync::sync_overview,
             sync::sync_set_device_label,
             sync::sync_files,
@@ -60,5 +65,65 @@ pub fn run() {
     if let Err(e) = result {
         eprintln!("Terrain could not start: {e}");
         std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    fn source(path: &str) -> String {
+        let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+        std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
+    }
+
+    /// The text between `start` and the next `end` after it.
+    fn between<'t>(text: &'t str, start: &str, end: &str) -> &'t str {
+        let from = text.find(start).unwrap_or_else(|| panic!("no {start}")) + start.len();
+        let len = text[from..].find(end).unwrap_or_else(|| panic!("no {end}"));
+        &text[from..from + len]
+    }
+
+    /// The commands given to `generate_handler!` in lib.rs (`module::name,` each).
+    fn handled() -> BTreeSet<String> {
+        between(&source("src/lib.rs"), "generate_handler![", "]")
+            .split(',')
+            .filter_map(|item| item.trim().rsplit("::").next())
+            .filter(|name| !name.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The commands build.rs declares (one permission each).
+    fn declared() -> BTreeSet<String> {
+        between(&source("build.rs"), "COMMANDS: &[&str] = &[", "]")
+            .split(',')
+            .map(|item| item.trim().trim_matches('"').to_string())
+            .filter(|name| !name.is_empty())
+            .collect()
+    }
+
+    /// The commands the main window is granted (`allow-<name>` with dashes).
+    fn granted() -> BTreeSet<String> {
+        let capability: serde_json::Value =
+            serde_json::from_str(&source("capabilities/main.json")).expect("capability JSON");
+        capability["permissions"]
+            .as_array()
+            .expect("permissions")
+            .iter()
+            .map(|p| {
+                let p = p.as_str().expect("a permission name");
+                let name = p.strip_prefix("allow-").unwrap_or_else(|| panic!("{p}"));
+                name.replace('-', "_")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn handler_list_build_script_and_capability_name_the_same_commands() {
+        let handled = handled();
+        assert!(handled.len() > 30, "the handler list was read: {handled:?}");
+        assert_eq!(handled, declared(), "lib.rs and build.rs");
+        assert_eq!(handled, granted(), "lib.rs and capabilities/main.json");
     }
 }

@@ -1,9 +1,13 @@
-//! The one store handle of the app, and the error shape that crosses IPC.
+//! The app's state: the one store handle, the sync work in flight (one long task at a time,
+//! its cancel flag, the hub this laptop shares), and the error shape that crosses IPC.
 
-use std::sync::{Mutex, MutexGuard};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
 use terrain_core::{store, Error, Lang, Store};
+use terrain_hub::{HubError, LocalHub};
 use ts_rs::TS;
 
 /// What a failed command returns to the UI: a stable code to branch on and a message in the
@@ -15,23 +19,41 @@ pub struct AppError {
     pub message: String,
 }
 
+/// An error of the core or the hub: each has a stable code and a message in French and English.
+pub trait Explained {
+    fn code(&self) -> String;
+    fn message(&self, lang: Lang) -> String;
+}
+
+impl Explained for Error {
+    fn code(&self) -> String {
+        Error::code(self).to_string()
+    }
+    fn message(&self, lang: Lang) -> String {
+        Error::message(self, lang)
+    }
+}
+
+impl Explained for HubError {
+    fn code(&self) -> String {
+        HubError::code(self)
+    }
+    fn message(&self, lang: Lang) -> String {
+        HubError::message(self, lang)
+    }
+}
+
 impl AppError {
-    pub fn from_core(e: &Error, lang: Lang) -> AppError {
+    pub fn new(e: &impl Explained, lang: Lang) -> AppError {
         AppError {
-            code: e.code().to_string(),
+            code: e.code(),
             message: e.message(lang),
         }
     }
 
-    /// An error of the shell itself, with its two messages.
-    pub fn new(code: &str, lang: Lang, fr: &str, en: &str) -> AppError {
-        AppError {
-            code: code.to_string(),
-            message: match lang {
-                Lang::Fr => fr.to_string(),
-                Lang::En => en.to_string(),
-            },
-        }
+    /// Work that panicked or was dropped on the blocking pool: Terrain's own fault.
+    fn lost(e: impl std::fmt::Display, lang: Lang) -> AppError {
+        AppError::new(&Error::Internal(e.to_string()), lang)
     }
 }
 
@@ -83,24 +105,35 @@ impl AppState {
         self.store.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Runs `f` on the store and maps its error into the person's language.
-    pub fn with<T>(
+    /// Runs `f` on the store and tells its error in the person's language.
+    pub fn with<T, E: Explained>(
         &self,
-        f: impl FnOnce(&mut Store) -> terrain_core::Result<T>,
-    ) -> Result<T, AppError> {
-        self.try_with(|s| f(s).map_err(|e| AppError::from_core(&e, s.lang())))
-    }
-
-    /// Like [`AppState::with`], for code that builds its own [`AppError`].
-    pub fn try_with<T>(
-        &self,
-        f: impl FnOnce(&mut Store) -> Result<T, AppError>,
+        f: impl FnOnce(&mut Store) -> Result<T, E>,
     ) -> Result<T, AppError> {
         let mut guard = self.lock();
         match guard.as_mut() {
-            Some(store) => f(store),
+            Some(store) => f(store).map_err(|e| AppError::new(&e, store.lang())),
             None => Err(self.failure_error()),
         }
+    }
+
+    /// The person's language and the store file, for work done away from the shared handle.
+    pub fn lang_and_path(&self) -> Result<(Lang, PathBuf), AppError> {
+        self.with(|s| Ok::<_, Error>((s.lang(), s.path().to_path_buf())))
+    }
+
+    /// Runs long work on the blocking pool on its own connection to the store file, so the
+    /// rest of the app stays usable meanwhile.
+    pub async fn in_background<T: Send + 'static, E: Explained>(
+        &self,
+        work: impl FnOnce(&mut Store) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let (lang, path) = self.lang_and_path()?;
+        blocking(lang, move || {
+            let mut store = Store::open(&path).map_err(|e| AppError::new(&e, lang))?;
+            work(&mut store).map_err(|e| AppError::new(&e, lang))
+        })
+        .await
     }
 
     fn failure_error(&self) -> AppError {
@@ -117,9 +150,65 @@ impl AppState {
     }
 }
 
+/// Runs `work` on the blocking pool (work that must not hold up the async runtime).
+pub async fn blocking<T: Send + 'static>(
+    lang: Lang,
+    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .map_err(|e| AppError::lost(e, lang))?
+}
+
+/// Sync work in flight: one long task at a time, its cancel flag, and the shared hub.
+#[derive(Default)]
+pub struct SyncJobs {
+    busy: Arc<AtomicBool>,
+    pub cancel: Arc<AtomicBool>,
+    share: Mutex<Option<LocalHub>>,
+}
+
+/// Holds the "one long task at a time" slot; frees it when dropped, even on a panic.
+pub struct Slot(Arc<AtomicBool>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
+}
+
+impl SyncJobs {
+    pub fn take_slot(&self, lang: Lang) -> Result<Slot, AppError> {
+        if self.busy.swap(true, Ordering::SeqCst) {
+            return Err(AppError {
+                code: "busy".into(),
+                message: match lang {
+                    Lang::Fr => {
+                        "Une synchronisation est déjà en cours : attendez qu'elle se termine."
+                    }
+                    Lang::En => "A sync is already running: wait until it ends.",
+                }
+                .into(),
+            });
+        }
+        self.cancel.store(false, Ordering::SeqCst);
+        Ok(Slot(self.busy.clone()))
+    }
+
+    pub fn share(&self) -> MutexGuard<'_, Option<LocalHub>> {
+        self.share.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+    use terrain_core::{Entity, Fields};
+
+    fn fields(v: serde_json::Value) -> Fields {
+        serde_json::from_value(v).expect("fields")
+    }
 
     #[test]
     fn a_store_from_a_newer_terrain_is_refused_in_both_languages() {
@@ -130,9 +219,46 @@ mod tests {
             .expect("version");
         drop(conn);
         let state = AppState::open(Store::open(&path));
-        let err = state.with(|s| Ok(s.lang())).expect_err("refused");
+        let err = state.lang_and_path().expect_err("refused");
         assert_eq!(err.code, "newer_schema");
         assert!(err.message.contains("plus récente"), "{}", err.message);
         assert!(err.message.contains("newer version"), "{}", err.message);
+    }
+
+    #[test]
+    fn error_crosses_as_code_and_message_in_the_persons_language() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let s = Store::open_in_dir(dir.path()).expect("open");
+        s.set_setting("lang", "en").expect("set");
+        let state = AppState::with_store(s);
+        let err = state
+            .with(|s| s.create(Entity::Study, &fields(json!({"title": ""}))))
+            .expect_err("title is required");
+        assert_eq!(
+            serde_json::to_value(&err).expect("json"),
+            json!({"code": "invalid", "message": "The field \"title\" is required."})
+        );
+        state.with(|s| s.set_setting("lang", "fr")).expect("set");
+        let err = state
+            .with(|s| s.create(Entity::Study, &fields(json!({}))))
+            .expect_err("title is required");
+        assert_eq!(err.message, "Le champ « titre » est obligatoire.");
+        let err = state
+            .with(|_| Err::<(), _>(HubError::NoJoinedStudy))
+            .expect_err("hub error");
+        assert_eq!(err.code, "no_joined_study");
+        assert!(err.message.contains("rejoint aucune étude"));
+    }
+
+    #[test]
+    fn one_long_task_at_a_time() {
+        let jobs = SyncJobs::default();
+        let slot = jobs.take_slot(Lang::En).expect("first");
+        assert_eq!(
+            jobs.take_slot(Lang::En).err().map(|e| e.code),
+            Some("busy".into())
+        );
+        drop(slot);
+        assert!(jobs.take_slot(Lang::En).is_ok());
     }
 }

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
+use terrain_core::sync;
 use terrain_core::sync::bundle::{self, ExportTarget, ImportOptions};
 
 use crate::ctx::{print_json, Ctx, Result};
@@ -13,7 +14,10 @@ pub enum Cmd {
     Export {
         #[arg(long)]
         study: String,
-        #[arg(long, value_name = "FILE")]
+        /// The bundle file to write, or an existing folder (a USB stick) to write it into
+        /// under the name the desktop app gives it (the study, for whom, when, from which
+        /// laptop), so that two laptops never overwrite each other's file.
+        #[arg(long, value_name = "FILE|FOLDER")]
         out: PathBuf,
         /// Only what this node lacks, as last learned from its bundles or syncs.
         #[arg(
@@ -58,6 +62,11 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
                 .ok()
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(bundle::BATCH_SIZE);
+            let out = if out.is_dir() {
+                out.join(sync::bundle_name(&store, &study, &target))
+            } else {
+                out
+            };
             let report =
                 bundle::export_bundle_with(&store, &study, &target, &out, batch, &mut |_| {})?;
             if json {
@@ -96,4 +105,51 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use terrain_core::{Entity, Fields, Store};
+
+    #[test]
+    fn a_bundle_written_into_a_folder_gets_the_apps_name() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("a.db");
+        let fields: Fields =
+            serde_json::from_value(json!({"title": "Études à Ségou"})).expect("fields");
+        let mut store = Store::open(&db).expect("store");
+        let study = store.create(Entity::Study, &fields).expect("study");
+        let node: String = store.node_id().chars().take(8).collect();
+        drop(store);
+        let export = |out: PathBuf| Cmd::Export {
+            study: study.clone(),
+            out,
+            for_node: None,
+            full: true,
+            json: false,
+        };
+        let ctx = Ctx::new(Some(db));
+        run(&ctx, export(dir.path().to_path_buf())).expect("into a folder");
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".terrain"))
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+        assert!(
+            names[0].starts_with("terrain-etudes-a-segou-complet-"),
+            "{names:?}"
+        );
+        assert!(
+            names[0].ends_with(&format!("-de-{node}.terrain")),
+            "{names:?}"
+        );
+        run(&ctx, export(dir.path().join("a.terrain"))).expect("into a file");
+        assert!(
+            dir.path().join("a.terrain").is_file(),
+            "--out FILE as before"
+        );
+    }
 }

@@ -86,6 +86,9 @@ pub struct Progress {
 #[ts(export)]
 pub struct StudySummary {
     pub study: String,
+    /// The study's title for people: its record's, else its join file's, else its id.
+    #[serde(default)]
+    pub title: String,
     pub sent: u64,
     /// Of the sent changes, how many the hub did not have yet.
     pub sent_new: u64,
@@ -107,6 +110,9 @@ pub struct SyncSummary {
     pub studies: Vec<StudySummary>,
     /// Studies of this laptop the hub does not hold (join them on the hub to sync them).
     pub skipped_studies: Vec<String>,
+    /// Their titles, in the same order.
+    #[serde(default)]
+    pub skipped_titles: Vec<String>,
     pub bytes_sent: u64,
     pub bytes_received: u64,
     pub millis: u64,
@@ -410,6 +416,7 @@ pub fn sync(
         let state = match session.state(&study, &key, label) {
             Ok(s) => s,
             Err(HubError::Refused { code, .. }) if code == "unknown_study" => {
+                summary.skipped_titles.push(engine::title(store, &study));
                 summary.skipped_studies.push(study.clone());
                 continue;
             }
@@ -423,6 +430,7 @@ pub fn sync(
         };
         let mut sum = StudySummary {
             study: study.clone(),
+            title: engine::title(store, &study),
             ..StudySummary::default()
         };
         let mut hub_has = Vector::from_wire(&state.vector);

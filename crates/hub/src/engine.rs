@@ -41,6 +41,11 @@ pub fn studies(store: &Store) -> terrain_core::Result<Vec<String>> {
     sync::joined_studies(store.conn())
 }
 
+/// A study's title for people, for sync summaries.
+pub fn title(store: &Store, study: &str) -> String {
+    sync::known_title(store, study)
+}
+
 /// What this store holds of a study and of shared records.
 pub fn vector(store: &Store, study: &str) -> terrain_core::Result<Vector> {
     sync::held_vector(store.conn(), study)

@@ -21,6 +21,12 @@ pub enum HubError {
     NeedJoinCode,
     #[error("cannot share on {address}: {reason}. Another program may be using this port: try another number.")]
     CannotListen { address: String, reason: String },
+    #[error("\"{address}\" is not a valid address to listen on (for example 0.0.0.0:7878).")]
+    BadAddress { address: String },
+    #[error("Type the hub's address, for example http://192.168.1.20:7878.")]
+    BadUrl,
+    #[error("This laptop has not joined any study: join one with its join file before syncing.")]
+    NoJoinedStudy,
     #[error("the hub and this laptop share no study")]
     NoCommonStudy,
     #[error("sync cancelled")]
@@ -43,6 +49,9 @@ impl HubError {
             HubError::Refused { code, .. } => code.clone(),
             HubError::Unreachable { .. } => "unreachable".into(),
             HubError::CannotListen { .. } => "cannot_listen".into(),
+            HubError::BadAddress { .. } => "bad_address".into(),
+            HubError::BadUrl => "bad_url".into(),
+            HubError::NoJoinedStudy => "no_joined_study".into(),
             HubError::NeedJoinCode => "need_join_code".into(),
             HubError::NoCommonStudy => "no_common_study".into(),
             HubError::Cancelled => "cancelled".into(),
@@ -63,6 +72,13 @@ impl HubError {
             (HubError::CannotListen { address, reason }, Lang::Fr) => format!(
                 "Impossible de partager sur {address} : {reason}. Un autre programme utilise peut-être ce port : essayez un autre numéro."
             ),
+            (HubError::BadAddress { address }, Lang::Fr) => format!(
+                "« {address} » n'est pas une adresse d'écoute valide (par exemple 0.0.0.0:7878)."
+            ),
+            (HubError::BadUrl, Lang::Fr) => {
+                "Saisissez l'adresse du hub, par exemple http://192.168.1.20:7878.".into()
+            }
+            (HubError::NoJoinedStudy, Lang::Fr) => "Cet ordinateur n'a rejoint aucune étude : rejoignez-en une avec son fichier d'invitation avant de synchroniser.".into(),
             (HubError::NeedJoinCode, Lang::Fr) => "Cet ordinateur n'est pas inscrit sur le hub : saisissez le code d'inscription affiché par `terrain serve`.".into(),
             (HubError::NoCommonStudy, Lang::Fr) => {
                 "Le hub et cet ordinateur n'ont aucune étude en commun.".into()

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod client;
 pub mod engine;
 pub mod error;
+pub mod laptop;
 pub mod protocol;
 pub mod registry;
 pub mod seal;
@@ -13,7 +14,8 @@ pub mod server;
 
 pub use client::{sync, Progress, Stage, StudySummary, SyncOptions, SyncSummary};
 pub use error::{HubError, Result};
-pub use server::{LocalHub, ServeInfo};
+pub use laptop::{normalise_url, sync_joined};
+pub use server::{LocalHub, ServeInfo, DEFAULT_SHARE_ADDRESS};
 
 /// What `serve` prints once it listens: scripts read the first two lines.
 pub fn print_ready(info: &ServeInfo) {

@@ -7,7 +7,7 @@ use serde::Serialize;
 use terrain_core::Store;
 use ts_rs::TS;
 
-use crate::error::Refusal;
+use crate::error::{HubError, Refusal};
 
 const TABLES: &str = "
 CREATE TABLE IF NOT EXISTS hub_device (
@@ -134,6 +134,17 @@ pub fn revoke(conn: &Connection, node_id: &str) -> terrain_core::Result<bool> {
         (node_id, now),
     )?;
     Ok(n > 0)
+}
+
+/// Refuses a device from now on; a device not enrolled here is an error a person can read.
+pub fn revoke_device(conn: &Connection, node_id: &str) -> crate::Result<()> {
+    if revoke(conn, node_id)? {
+        Ok(())
+    } else {
+        Err(HubError::UnknownDevice {
+            node: node_id.to_string(),
+        })
+    }
 }
 
 /// What the hub knows of a device that signs a request.

@@ -20,6 +20,7 @@ use serde::Serialize;
 use terrain_core::sync::Vector;
 use terrain_core::Store;
 use tokio::sync::Mutex;
+use ts_rs::TS;
 
 use crate::auth::{self, Freshness, Signed};
 use crate::engine;
@@ -28,15 +29,24 @@ use crate::protocol::*;
 use crate::registry::{self, Known};
 use crate::seal::{self, Context, Way};
 
+/// The address the desktop app shares its store on unless told otherwise: every network of
+/// this machine, so the other laptops on the office LAN or the hotspot can reach it.
+pub const DEFAULT_SHARE_ADDRESS: &str = "0.0.0.0:7878";
+
 /// What a running hub tells the person who started it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct ServeInfo {
+    #[ts(type = "string")]
     pub address: SocketAddr,
     pub url: String,
     pub join_code: String,
     pub hub_node: String,
     /// Addresses other laptops can use when the hub listens on every network (0.0.0.0).
     pub lan_urls: Vec<String>,
+    /// The addresses to give the other laptops: the one listened on, or when the hub listens
+    /// on every network, this machine's addresses on them and its own (loopback).
+    pub urls: Vec<String>,
 }
 
 /// This machine's addresses on its networks, found by asking the routing table which local
@@ -520,20 +530,24 @@ pub async fn bind(db: &Path, listen: &str) -> Result<Bound, HubError> {
                 reason: e.to_string(),
             })?;
     let address = listener.local_addr()?;
-    let lan_urls = if address.ip().is_unspecified() {
-        lan_addresses()
+    let url = format!("http://{address}");
+    let (lan_urls, urls) = if address.ip().is_unspecified() {
+        let lan: Vec<String> = lan_addresses()
             .into_iter()
             .map(|ip| format!("http://{}", SocketAddr::new(ip, address.port())))
-            .collect()
+            .collect();
+        let own = format!("http://127.0.0.1:{}", address.port());
+        (lan.clone(), lan.into_iter().chain([own]).collect())
     } else {
-        Vec::new()
+        (Vec::new(), vec![url.clone()])
     };
     let info = ServeInfo {
         address,
-        url: format!("http://{address}"),
+        url,
         join_code,
         hub_node: hub.hub_node.clone(),
         lan_urls,
+        urls,
     };
     Ok(Bound {
         listener,
@@ -603,9 +617,18 @@ pub struct LocalHub {
 }
 
 impl LocalHub {
-    /// Starts serving the store at `db` on `listen` (e.g. "0.0.0.0:8765"); returns once it
-    /// listens.
+    /// Starts serving the store at `db` on `listen` (e.g. "0.0.0.0:8765", empty for
+    /// [`DEFAULT_SHARE_ADDRESS`]); returns once it listens.
     pub fn start(db: &Path, listen: &str) -> Result<LocalHub, HubError> {
+        let listen = match listen.trim() {
+            "" => DEFAULT_SHARE_ADDRESS,
+            typed => typed,
+        };
+        if listen.parse::<SocketAddr>().is_err() {
+            return Err(HubError::BadAddress {
+                address: listen.to_string(),
+            });
+        }
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -648,5 +671,28 @@ impl LocalHub {
 impl Drop for LocalHub {
     fn drop(&mut self) {
         let _ = self.halt();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shared_hub_refuses_an_address_it_cannot_listen_on() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("terrain.db");
+        let e = LocalHub::start(&db, "not an address").err().expect("bad");
+        assert_eq!(e.code(), "bad_address");
+        assert!(e
+            .message(terrain_core::Lang::Fr)
+            .contains("n'est pas une adresse d'écoute valide"));
+        let taken = LocalHub::start(&db, "127.0.0.1:0").expect("a port");
+        let busy = LocalHub::start(&db, &taken.info.address.to_string());
+        assert_eq!(
+            busy.err().map(|e| e.code()).as_deref(),
+            Some("cannot_listen")
+        );
+        taken.stop().expect("stop");
     }
 }

@@ -1,8 +1,10 @@
-// Typed calls to the app's Tauri commands (src-tauri/src/commands.rs). The types come from
+// Typed calls to the app's Tauri commands (src-tauri/src/commands/records.rs and analysis.rs). The types come from
 // Rust through ts-rs (./bindings, generated and committed); the command names and arguments
 // are spelled once here.
 import { invoke } from '@tauri-apps/api/core';
 import type { AppError } from './bindings/AppError';
+import type { Attendance } from './bindings/Attendance';
+import type { AttendanceSaved } from './bindings/AttendanceSaved';
 import type { AppInfo } from './bindings/AppInfo';
 import type { Entity } from './bindings/Entity';
 import type { HistoryEntry } from './bindings/HistoryEntry';
@@ -11,15 +13,26 @@ import type { ListOptions } from './bindings/ListOptions';
 import type { Overview } from './bindings/Overview';
 import type { PlaceHit } from './bindings/PlaceHit';
 import type { Record as Rec } from './bindings/Record';
+import type { SessionPage } from './bindings/SessionPage';
 import type { SessionQuery } from './bindings/SessionQuery';
 import type { SessionRow } from './bindings/SessionRow';
 import type { Settings } from './bindings/Settings';
 import type { StudyRow } from './bindings/StudyRow';
-import type { Totals } from './bindings/Totals';
 import type { WriteOp } from './bindings/WriteOp';
 import type { DemoSummary } from './bindings/DemoSummary';
 
-export type { Rec, Entity, PlaceHit, SessionRow, StudyRow, Totals, Overview, HistoryEntry, WriteOp };
+export type {
+  Rec,
+  Entity,
+  PlaceHit,
+  SessionRow,
+  StudyRow,
+  Overview,
+  HistoryEntry,
+  WriteOp,
+  Attendance,
+  SessionPage,
+};
 
 /** Field name → value, as a form sends it (the core checks and normalises). */
 export type Fields = { [field: string]: unknown };
@@ -69,8 +82,6 @@ export const api = {
     call<number>('update_record', { entity, id, fields }),
   remove: (entity: Entity, id: string) => call<null>('delete_record', { entity, id }),
   restore: (entity: Entity, id: string) => call<null>('restore_record', { entity, id }),
-  /** Several writes in one transaction: all land or none. */
-  writeBatch: (ops: WriteOp[]) => call<string[]>('write_batch', { ops }),
   sessions: (query: Partial<SessionQuery>) =>
     call<SessionRow[]>('list_sessions', {
       filter: {
@@ -84,7 +95,12 @@ export const api = {
         ...query,
       },
     }),
-  sessionTotals: (session_id: string) => call<Totals>('session_totals', { session_id }),
+  /** The session screen in one call: the session, its study, place, attendance and findings. */
+  sessionPage: (session_id: string) => call<SessionPage>('session_page', { session_id }),
+  /** Writes of a session's attendance (a line, a tally sheet) in one transaction: all land or
+   *  none. The answer holds the id each op wrote and the attendance as it now stands. */
+  saveAttendance: (session_id: string, ops: WriteOp[]) =>
+    call<AttendanceSaved>('save_attendance', { session_id, ops }),
   studyOverview: (study_id: string) => call<Overview>('study_overview', { study_id }),
   history: (entity: Entity, id: string) => call<HistoryEntry[]>('record_history', { entity, id }),
   deleted: () => call<Rec[]>('deleted_records'),

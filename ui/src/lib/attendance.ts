@@ -1,6 +1,7 @@
 // The arithmetic of a session's attendance: live totals from attendance lines and tally
 // cells, the words "3 women, 2 men", and the writes a tally grid needs. Plain functions so
 // Vitest can check them without a window.
+import type { JsonValue } from './bindings/serde_json/JsonValue';
 import { format, type Lang } from './format';
 
 export interface Line {
@@ -165,9 +166,9 @@ export interface LineInput {
  * keeps the existing one when a line is edited; a bad age is sent as typed for the core to
  * refuse with a message naming the field.
  */
-export function lineFields(input: LineInput): { [field: string]: unknown } {
+export function lineFields(input: LineInput): { [field: string]: JsonValue } {
   const a = parseAge(input.age);
-  const fields: { [field: string]: unknown } = {
+  const fields: { [field: string]: JsonValue } = {
     sex: input.sex,
     actor_group: input.actor,
     institution: input.institution,

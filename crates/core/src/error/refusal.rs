@@ -10,6 +10,10 @@ pub enum Refusal {
     NotEmpty { studies: i64 },
     /// Exports made for sharing hide counts below a minimum, which must be at least 1.
     MinCellTooSmall,
+    /// A folder named for sync files (a USB stick) that is not there.
+    NoFolder { folder: String },
+    /// A file named for import that is not there.
+    NoFile { path: String },
 }
 
 impl Refusal {
@@ -18,6 +22,8 @@ impl Refusal {
             Refusal::NoDataDir => "no_data_dir",
             Refusal::NotEmpty { .. } => "not_empty",
             Refusal::MinCellTooSmall => "bad_min_cell",
+            Refusal::NoFolder { .. } => "no_folder",
+            Refusal::NoFile { .. } => "no_file",
         }
     }
 
@@ -35,6 +41,10 @@ impl Refusal {
             ),
             Refusal::MinCellTooSmall if fr => "L'effectif minimal publié (--min-cell) doit valoir au moins 1.".into(),
             Refusal::MinCellTooSmall => "The minimum cell size (--min-cell) must be at least 1.".into(),
+            Refusal::NoFolder { folder } if fr => format!("Le dossier « {folder} » n'existe pas : branchez la clé USB ou choisissez un autre dossier."),
+            Refusal::NoFolder { folder } => format!("The folder \"{folder}\" does not exist: plug in the USB stick or choose another folder."),
+            Refusal::NoFile { path } if fr => format!("Le fichier « {path} » n'existe pas."),
+            Refusal::NoFile { path } => format!("The file \"{path}\" does not exist."),
         }
     }
 }

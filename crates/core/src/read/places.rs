@@ -137,6 +137,12 @@ impl PlaceIndex {
     }
 }
 
+/// One place with its full path ("Ségou › Ségou › Pelengana"), for showing a chosen place.
+pub fn place_with_path(conn: &Connection, id: &str) -> Result<Option<PlaceHit>> {
+    let index = PlaceIndex::load(conn)?;
+    Ok(index.get(id).map(|p| index.hit(p)))
+}
+
 fn kind_rank(kind: &str) -> u8 {
     match kind {
         "region" => 0,

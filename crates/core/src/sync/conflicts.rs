@@ -1,7 +1,8 @@
 //! The conflict log as people see it: a value overwritten by a concurrent edit, side by side
 //! with the value in force, and a supervisor's pick. A pick is a synced `resolution` record
 //! (its id derives from the conflict) plus, when the loser is picked, a normal edit that
-//! writes it back on top of the current value.
+//! writes it back on top of the current value. [`conflict_views`] dresses the log for people:
+//! labels in their language, a few words naming the record, the devices' names.
 
 use std::collections::BTreeMap;
 
@@ -15,8 +16,10 @@ use crate::changes::merge;
 use crate::changes::value::{sql_to_json, to_json};
 use crate::clock;
 use crate::error::{Error, Result, SyncError};
+use crate::read::records::get;
 use crate::schema::Entity;
 use crate::store::Store;
+use crate::sync::devices::list_devices;
 
 /// Namespace of conflict ids (UUIDv5 of the conflict's key).
 const NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x5e0c_41b2_7a11_4c8e_9d0f_7e1a_c0ff_1c75);
@@ -229,4 +232,102 @@ pub fn resolve_conflict(store: &mut Store, conflict_id: &str, value_id: &str) ->
         }
         Ok(())
     })
+}
+
+/// One value of a conflict, for showing side by side.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ConflictSide {
+    pub value_id: String,
+    #[ts(type = "unknown")]
+    pub value: Json,
+    pub device: String,
+    pub device_label: Option<String>,
+    pub at: String,
+}
+
+/// A conflict as a person sees it: what was edited, in their language, and both values.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ConflictView {
+    pub id: String,
+    pub entity: Entity,
+    pub entity_label: String,
+    pub row_id: String,
+    /// A few words that let a person recognise the record.
+    pub record_label: String,
+    pub field: String,
+    pub field_label: String,
+    /// The value overwritten without being seen.
+    pub loser: ConflictSide,
+    /// The value in force now.
+    pub current: Option<ConflictSide>,
+    pub picked: Option<String>,
+}
+
+/// Unresolved conflicts, each with both values side by side, labelled in the store's language.
+pub fn conflict_views(store: &Store) -> Result<Vec<ConflictView>> {
+    let lang = store.lang();
+    let labels: BTreeMap<String, String> = list_devices(store)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|d| d.label.map(|l| (d.node_id, l)))
+        .collect();
+    let side = |v: ConflictValue| ConflictSide {
+        device_label: labels.get(&v.device).cloned(),
+        value_id: v.value_id,
+        value: v.value,
+        device: v.device,
+        at: v.at,
+    };
+    Ok(list_conflicts(store.conn(), false)?
+        .into_iter()
+        .map(|c| ConflictView {
+            entity_label: c.entity.label(lang).to_string(),
+            record_label: describe(store, c.entity, &c.row_id),
+            field_label: c
+                .entity
+                .field(&c.field)
+                .map(|f| f.label(lang).to_string())
+                .unwrap_or_else(|| c.field.clone()),
+            id: c.id,
+            entity: c.entity,
+            row_id: c.row_id,
+            field: c.field,
+            loser: side(c.loser),
+            current: c.winner.map(side),
+            picked: c.picked,
+        })
+        .collect())
+}
+
+/// A few words that let a person recognise a record (its title, its date, a code...), else
+/// the start of its id.
+fn describe(store: &Store, entity: Entity, id: &str) -> String {
+    let short_id = || id.chars().take(8).collect();
+    let Ok(r) = get(store.conn(), entity, id) else {
+        return short_id();
+    };
+    let names: &[&str] = match entity {
+        Entity::Study => &["title"],
+        Entity::Session => &["title", "date"],
+        Entity::Participant => &["code", "age"],
+        Entity::Place => &["name"],
+        Entity::Finding | Entity::Recommendation => &["text"],
+        _ => &[],
+    };
+    let text = names
+        .iter()
+        .filter_map(|n| match r.fields.get(*n) {
+            Some(Json::String(s)) if !s.is_empty() => Some(s.chars().take(60).collect()),
+            Some(Json::Number(n)) => Some(n.to_string()),
+            _ => None,
+        })
+        .collect::<Vec<String>>()
+        .join(" · ");
+    if text.is_empty() {
+        short_id()
+    } else {
+        text
+    }
 }

@@ -9,6 +9,7 @@ use crate::changes::log;
 use crate::clock;
 use crate::error::{Error, Result, SyncError};
 use crate::store::Store;
+use crate::sync::settings::DEVICE_LABEL;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -168,7 +169,7 @@ fn device(
     Device {
         label: label.or_else(|| {
             if is_self {
-                store.setting("device_label").ok().flatten()
+                store.setting(DEVICE_LABEL).ok().flatten()
             } else {
                 None
             }

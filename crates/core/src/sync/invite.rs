@@ -12,8 +12,9 @@ use crate::read::records::get;
 use crate::schema::Entity;
 use crate::store::{write_atomically, Store};
 use crate::sync::keys::{ensure_study_key, study_key, StudyKey};
+use crate::sync::settings::note_join_title;
 
-const JOIN_FORMAT: &str = "terrain-join";
+pub(crate) const JOIN_FORMAT: &str = "terrain-join";
 const JOIN_VERSION: u32 = 1;
 
 /// What a join file holds: enough for a new team laptop to read and write a study's bundles.
@@ -26,6 +27,14 @@ pub struct JoinFile {
     pub title: String,
     /// The study key, base64.
     pub key: String,
+}
+
+/// A study joined from a join file (the key itself stays in the store).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct JoinedStudy {
+    pub study_id: String,
+    pub title: String,
 }
 
 /// The join file of a study, as JSON text.
@@ -56,8 +65,9 @@ pub fn invite_to_file(store: &Store, study: &str, path: &Path) -> Result<()> {
 }
 
 /// Joins a study from a join file's text; returns the study id and title. Joining twice with
-/// the same key is fine; a different key for a study already joined is refused.
-pub fn join(store: &Store, text: &str) -> Result<JoinFile> {
+/// the same key is fine; a different key for a study already joined is refused. The title is
+/// noted so that the study shows by name before its records arrive.
+pub fn join(store: &Store, text: &str) -> Result<JoinedStudy> {
     let file: JoinFile =
         serde_json::from_str(text).map_err(|_| Error::Sync(SyncError::BadJoinFile))?;
     let key: StudyKey = B64
@@ -89,10 +99,14 @@ pub fn join(store: &Store, text: &str) -> Result<JoinFile> {
             )?;
         }
     }
-    Ok(file)
+    note_join_title(store, &file.study_id, &file.title)?;
+    Ok(JoinedStudy {
+        study_id: file.study_id,
+        title: file.title,
+    })
 }
 
-pub fn join_from_file(store: &Store, path: &Path) -> Result<JoinFile> {
+pub fn join_from_file(store: &Store, path: &Path) -> Result<JoinedStudy> {
     let text = std::fs::read_to_string(path).map_err(|_| Error::Sync(SyncError::BadJoinFile))?;
     join(store, &text)
 }

@@ -1,6 +1,7 @@
 //! Sync between laptops and hubs: version vectors and the one planner, change batches, bundle
 //! files, study and device keys, join files, the devices heard from, the conflict log and the
-//! canonical dump.
+//! canonical dump; and the use cases around them: sync by folder (a USB stick), the studies
+//! sync offers by title, the sync's local settings and the overview the Sync screen shows.
 //!
 //! What is held of a study is described per (scope, origin node) by the highest seq held, where
 //! the scope is the study or '' for shared records (carried by every study's sync). Every
@@ -13,18 +14,34 @@ pub mod bundle;
 pub(crate) mod conflicts;
 pub(crate) mod devices;
 pub(crate) mod dump;
+pub(crate) mod folder;
 pub(crate) mod invite;
 pub(crate) mod keys;
+pub(crate) mod overview;
 pub(crate) mod progress;
+pub(crate) mod settings;
+pub(crate) mod studies;
 pub(crate) mod vector;
 
 pub use batches::{all_changes, apply_changes, count_missing, next_batch, validate_change};
-pub use conflicts::{conflict_id, list_conflicts, resolve_conflict, Conflict, ConflictValue};
+pub use conflicts::{
+    conflict_id, conflict_views, list_conflicts, resolve_conflict, Conflict, ConflictSide,
+    ConflictValue, ConflictView,
+};
 pub use devices::{list_devices, record_contact, ClockWarning, Device};
 pub use dump::{dump, dump_string};
-pub use invite::{invite, invite_to_file, join, join_from_file, JoinFile};
+pub use folder::{
+    bundle_name, default_folder, export_to_folder, files_in, import_file, invitation_name,
+    invite_to_folder, slug, stamp_now, SyncFile, SyncFileKind,
+};
+pub use invite::{invite, invite_to_file, join, join_from_file, JoinFile, JoinedStudy};
 pub use keys::{
     device_key, ensure_study_key, joined_studies, key_check, study_key, StudyKey, KEY_LEN,
 };
+pub use overview::{overview, SyncOverview};
 pub use progress::{Phase, Progress};
+pub use settings::{
+    device_label, device_name, hub_url, last_folder, remember_hub_url, set_device_label,
+};
+pub use studies::{known_title, offered_studies, SyncStudy};
 pub use vector::{held_vector, learn_peer_vector, peer_vector, Range, Vector, VectorEntry};

@@ -10,6 +10,7 @@ mod export;
 mod filter;
 mod layers;
 mod report;
+mod session_page;
 mod smoke;
 mod stats;
 mod store;

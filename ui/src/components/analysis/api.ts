@@ -1,4 +1,4 @@
-// Typed calls to the dashboard, export and report commands (src-tauri/src/analysis.rs).
+// Typed calls to the dashboard, export and report commands (src-tauri/src/commands/analysis.rs).
 // An export takes a Channel on which the Rust side sends its progress.
 import { Channel } from '@tauri-apps/api/core';
 import { call } from '../../lib/api';

@@ -1,29 +1,29 @@
-// Typed calls to the Sync screen's Tauri commands (src-tauri/src/sync.rs). Long work takes a
+// Typed calls to the Sync screen's Tauri commands (src-tauri/src/commands/sync.rs). Long work takes a
 // Channel on which the Rust side sends its progress; the promise resolves with the summary.
 import { Channel } from '@tauri-apps/api/core';
 import { call } from '../../lib/api';
 import type { ConflictView } from '../../lib/bindings/ConflictView';
-import type { EnrolledDevice } from '../../lib/bindings/EnrolledDevice';
+import type { Device } from '../../lib/bindings/Device';
 import type { ExportReport } from '../../lib/bindings/ExportReport';
-import type { HubReport } from '../../lib/bindings/HubReport';
+import type { HubDevice } from '../../lib/bindings/HubDevice';
 import type { ImportReport } from '../../lib/bindings/ImportReport';
 import type { JoinedStudy } from '../../lib/bindings/JoinedStudy';
-import type { SeenDevice } from '../../lib/bindings/SeenDevice';
-import type { ShareInfo } from '../../lib/bindings/ShareInfo';
+import type { ServeInfo } from '../../lib/bindings/ServeInfo';
 import type { SyncFile } from '../../lib/bindings/SyncFile';
-import type { SyncOverview } from '../../lib/bindings/SyncOverview';
+import type { SyncScreen } from '../../lib/bindings/SyncScreen';
+import type { SyncSummary } from '../../lib/bindings/SyncSummary';
 import type { TaskProgress } from '../../lib/bindings/TaskProgress';
 
 export type {
   ConflictView,
-  EnrolledDevice,
+  Device,
   ExportReport,
-  HubReport,
+  HubDevice,
   ImportReport,
-  SeenDevice,
-  ShareInfo,
+  ServeInfo,
   SyncFile,
-  SyncOverview,
+  SyncScreen,
+  SyncSummary,
   TaskProgress,
 };
 
@@ -32,7 +32,7 @@ function channel(onProgress: (p: TaskProgress) => void): Channel<TaskProgress> {
 }
 
 export const syncApi = {
-  overview: () => call<SyncOverview>('sync_overview'),
+  overview: () => call<SyncScreen>('sync_overview'),
   setDeviceLabel: (label: string) => call<null>('sync_set_device_label', { label }),
   files: (folder: string) => call<SyncFile[]>('sync_files', { folder }),
   invite: (study_id: string, folder: string) => call<string>('sync_invite', { study_id, folder }),
@@ -54,12 +54,12 @@ export const syncApi = {
   conflicts: () => call<ConflictView[]>('sync_conflicts'),
   resolve: (conflict_id: string, value_id: string) =>
     call<null>('sync_resolve_conflict', { conflict_id, value_id }),
-  devices: () => call<SeenDevice[]>('sync_devices'),
+  devices: () => call<Device[]>('sync_devices'),
   hub: (url: string, join_code: string | null, onProgress: (p: TaskProgress) => void) =>
-    call<HubReport>('sync_hub', { url, join_code, on_progress: channel(onProgress) }),
+    call<SyncSummary>('sync_hub', { url, join_code, on_progress: channel(onProgress) }),
   cancelHub: () => call<null>('sync_hub_cancel'),
-  shareStart: (address: string) => call<ShareInfo>('sync_share_start', { address }),
+  shareStart: (address: string) => call<ServeInfo>('sync_share_start', { address }),
   shareStop: () => call<null>('sync_share_stop'),
-  shareDevices: () => call<EnrolledDevice[]>('sync_share_devices'),
+  shareDevices: () => call<HubDevice[]>('sync_share_devices'),
   shareRevoke: (node_id: string) => call<null>('sync_share_revoke', { node_id }),
 };

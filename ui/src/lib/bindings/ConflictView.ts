@@ -2,6 +2,9 @@
 import type { ConflictSide } from "./ConflictSide";
 import type { Entity } from "./Entity";
 
+/**
+ * A conflict as a person sees it: what was edited, in their language, and both values.
+ */
 export type ConflictView = { id: string, entity: Entity, entity_label: string, row_id: string, 
 /**
  * A few words that let a person recognise the record.

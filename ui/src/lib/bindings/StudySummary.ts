@@ -3,7 +3,11 @@
 /**
  * What one study's sync did.
  */
-export type StudySummary = { study: string, sent: number, 
+export type StudySummary = { study: string, 
+/**
+ * The study's title for people: its record's, else its join file's, else its id.
+ */
+title: string, sent: number, 
 /**
  * Of the sent changes, how many the hub did not have yet.
  */

@@ -8,4 +8,8 @@ export type SyncSummary = { hub_node: string, enrolled: boolean, studies: Array<
 /**
  * Studies of this laptop the hub does not hold (join them on the hub to sync them).
  */
-skipped_studies: Array<string>, bytes_sent: number, bytes_received: number, millis: number, };
+skipped_studies: Array<string>, 
+/**
+ * Their titles, in the same order.
+ */
+skipped_titles: Array<string>, bytes_sent: number, bytes_received: number, millis: number, };

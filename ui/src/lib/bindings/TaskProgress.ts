@@ -2,8 +2,8 @@
 import type { SyncTask } from "./SyncTask";
 
 /**
- * What long work sends on its progress channel. `total` is 0 while it is not known (a hub does not
- * say in advance how much it will send).
+ * What long work sends on its progress channel, bundle or hub alike. `total` is 0 while it
+ * is not known (a hub does not say in advance how much it will send).
  */
 export type TaskProgress = { task: SyncTask, 
 /**

@@ -3,6 +3,6 @@ import type { Entity } from "./Entity";
 import type { JsonValue } from "./serde_json/JsonValue";
 
 /**
- * One write of a batch saved in a single transaction (an attendance list, a tally sheet).
+ * One write of a batch.
  */
 export type WriteOp = { "op": "create", entity: Entity, fields: { [key in string]: JsonValue }, } | { "op": "update", entity: Entity, id: string, fields: { [key in string]: JsonValue }, } | { "op": "delete", entity: Entity, id: string, };

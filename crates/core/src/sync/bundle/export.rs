@@ -14,6 +14,7 @@ use crate::store::{schema_version, Store};
 use crate::sync::batches::{count_range, read_range, NodeIndex};
 use crate::sync::keys;
 use crate::sync::progress::{Phase, Progress};
+use crate::sync::settings::DEVICE_LABEL;
 use crate::sync::vector::{held_vector, peer_vector, Vector};
 
 /// Whom a bundle is for.
@@ -84,7 +85,7 @@ pub fn export_bundle_with(
         study: study.to_string(),
         key_check: keys::key_check(&key),
         sender: store.node_id().to_string(),
-        sender_label: store.setting("device_label")?,
+        sender_label: store.setting(DEVICE_LABEL)?,
         sender_public_key: B64.encode(signer.verifying_key().to_bytes()),
         sender_wall_ms: store.wall_millis(),
         held: held.to_wire(),

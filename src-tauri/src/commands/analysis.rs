@@ -8,7 +8,7 @@ use tauri::State;
 use terrain_core::export::{self, ExportOptions, ExportSummary, Format, Progress};
 use terrain_core::report::{self, StudyReport};
 use terrain_core::stats::{self, Dashboard, StatsFilter};
-use terrain_core::{Lang, Store};
+use terrain_core::Lang;
 
 use crate::state::{AppError, AppState};
 
@@ -40,25 +40,12 @@ pub async fn export_data(
     options: ExportOptions,
     on_progress: Channel<Progress>,
 ) -> Res<ExportSummary> {
-    let (lang, path) = state.with(|s| Ok((s.lang(), s.path().to_path_buf())))?;
-    let internal = |e: String| {
-        AppError::new(
-            "internal",
-            lang,
-            &format!("Erreur interne : {e}"),
-            &format!("Internal error: {e}"),
-        )
-    };
-    tauri::async_runtime::spawn_blocking(move || {
-        // Its own connection: the window stays usable while a large export runs.
-        let mut store = Store::open(&path).map_err(|e| AppError::from_core(&e, lang))?;
-        let out = PathBuf::from(out);
-        export::run(&mut store, format, &out, &options, &mut |p| {
-            // A lost progress message only leaves the bar behind; the result still arrives.
-            let _ = on_progress.send(p.clone());
+    state
+        .in_background(move |s| {
+            export::run(s, format, &PathBuf::from(out), &options, &mut |p| {
+                // A lost progress message only leaves the bar behind; the result still arrives.
+                let _ = on_progress.send(p.clone());
+            })
         })
-        .map_err(|e| AppError::from_core(&e, lang))
-    })
-    .await
-    .map_err(|e| internal(e.to_string()))?
+        .await
 }

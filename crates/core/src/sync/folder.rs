@@ -1,0 +1,219 @@
+//! Sync by folder (a USB stick): the files a folder holds, the names Terrain gives the files
+//! it writes there, and writing or reading them. The desktop app and the CLI name files the
+//! same way, so a team sees the same names whichever wrote them.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::clock;
+use crate::error::{Error, Refusal, Result};
+use crate::read::places::fold;
+use crate::store::Store;
+use crate::sync::bundle::export::{export_bundle, ExportReport, ExportTarget};
+use crate::sync::bundle::file::MAGIC;
+use crate::sync::bundle::import::{import_bundle, ImportReport};
+use crate::sync::invite::{invite_to_file, JOIN_FORMAT};
+use crate::sync::progress::Progress;
+use crate::sync::settings::remember_folder;
+use crate::sync::studies::record_title;
+
+/// Join files are small: a larger JSON file is not read to find out.
+const MAX_JOIN_FILE: u64 = 64 * 1024;
+/// A folder with more entries than this is listed only in part (a USB stick never has that many).
+const MAX_ENTRIES: usize = 2000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SyncFileKind {
+    Bundle,
+    Join,
+}
+
+/// A bundle or join file found in a folder (a USB stick).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct SyncFile {
+    pub path: String,
+    pub name: String,
+    pub kind: SyncFileKind,
+    pub bytes: u64,
+    /// Last modified, RFC 3339.
+    pub modified: Option<String>,
+}
+
+/// Where files go unless the person picks another folder: their Documents folder (their home
+/// folder when there is none).
+pub fn default_folder() -> PathBuf {
+    directories::UserDirs::new()
+        .and_then(|u| {
+            u.document_dir()
+                .map(Path::to_path_buf)
+                .or_else(|| Some(u.home_dir().to_path_buf()))
+        })
+        .unwrap_or_else(std::env::temp_dir)
+}
+
+fn existing_folder(folder: &Path) -> Result<&Path> {
+    if folder.as_os_str().is_empty() || !folder.is_dir() {
+        return Err(Error::Refused(Refusal::NoFolder {
+            folder: folder.display().to_string(),
+        }));
+    }
+    Ok(folder)
+}
+
+/// Bundle and join files directly in `folder`, newest first. Files are recognised by their
+/// content (a bundle's magic bytes, a join file's format tag), not their names.
+pub fn files_in(folder: &Path) -> Result<Vec<SyncFile>> {
+    let dir = existing_folder(folder)?;
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir)?.take(MAX_ENTRIES) {
+        let Ok(entry) = entry else { continue };
+        let Ok(meta) = entry.metadata() else { continue };
+        if !meta.is_file() {
+            continue;
+        }
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue; // temporary files of a bundle being written
+        }
+        let Some(kind) = sniff(&path, meta.len()) else {
+            continue;
+        };
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| clock::to_rfc3339(clock::from_millis(d.as_millis() as i64)));
+        out.push(SyncFile {
+            path: path.display().to_string(),
+            name,
+            kind,
+            bytes: meta.len(),
+            modified,
+        });
+    }
+    out.sort_by(|a, b| b.modified.cmp(&a.modified).then(a.name.cmp(&b.name)));
+    Ok(out)
+}
+
+fn sniff(path: &Path, len: u64) -> Option<SyncFileKind> {
+    let mut head = [0u8; 8];
+    let mut f = std::fs::File::open(path).ok()?;
+    if len >= 8 && f.read_exact(&mut head).is_ok() && &head == MAGIC {
+        return Some(SyncFileKind::Bundle);
+    }
+    let json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if len < MAX_JOIN_FILE && json {
+        let text = std::fs::read_to_string(path).ok()?;
+        let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+        if v.get("format").and_then(serde_json::Value::as_str) == Some(JOIN_FORMAT) {
+            return Some(SyncFileKind::Join);
+        }
+    }
+    None
+}
+
+/// Lowercase ASCII words joined by dashes, for file names people can read on a USB stick.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in fold(text).chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+        if out.len() >= 40 {
+            break;
+        }
+    }
+    let s = out.trim_end_matches('-').to_string();
+    if s.is_empty() {
+        "etude".into()
+    } else {
+        s
+    }
+}
+
+/// "20261124-0310" in UTC, from this laptop's clock.
+pub fn stamp_now() -> String {
+    let t = clock::to_rfc3339(clock::from_millis(clock::wall_millis(0)));
+    let digits: String = t.chars().filter(char::is_ascii_digit).take(12).collect();
+    let (day, time) = digits.split_at(8.min(digits.len()));
+    format!("{day}-{time}")
+}
+
+fn short(id: &str) -> String {
+    id.chars().take(8).collect()
+}
+
+/// The name of a study's join file: "terrain-invitation-etudes-a-segou.json".
+pub fn invitation_name(store: &Store, study: &str) -> String {
+    let title = record_title(store, study).unwrap_or_default();
+    format!("terrain-invitation-{}.json", slug(&title))
+}
+
+/// The name of a bundle: the study, for whom, when, and from which laptop, so that two laptops
+/// never overwrite each other's file ("terrain-etudes-a-segou-complet-20261124-0310-de-1a2b3c4d.terrain").
+pub fn bundle_name(store: &Store, study: &str, target: &ExportTarget) -> String {
+    let title = record_title(store, study).unwrap_or_default();
+    let whom = match target {
+        ExportTarget::For(peer) => format!("pour-{}", short(peer)),
+        ExportTarget::Full => "complet".into(),
+    };
+    format!(
+        "terrain-{}-{}-{}-de-{}.terrain",
+        slug(&title),
+        whom,
+        stamp_now(),
+        short(store.node_id())
+    )
+}
+
+/// Writes a study's join file into `folder`; returns its path.
+pub fn invite_to_folder(store: &Store, study: &str, folder: &Path) -> Result<PathBuf> {
+    let path = existing_folder(folder)?.join(invitation_name(store, study));
+    invite_to_file(store, study, &path)?;
+    Ok(path)
+}
+
+/// Writes a bundle of `study` into `folder`, for one peer (only what it lacks) or full, and
+/// remembers the folder for next time.
+pub fn export_to_folder(
+    store: &Store,
+    study: &str,
+    target: &ExportTarget,
+    folder: &Path,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ExportReport> {
+    let dir = existing_folder(folder)?;
+    let path = dir.join(bundle_name(store, study, target));
+    let report = export_bundle(store, study, target, &path, progress)?;
+    remember_folder(store, dir);
+    Ok(report)
+}
+
+/// Imports a bundle file and remembers its folder for next time.
+pub fn import_file(
+    store: &mut Store,
+    path: &Path,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportReport> {
+    if !path.is_file() {
+        return Err(Error::Refused(Refusal::NoFile {
+            path: path.display().to_string(),
+        }));
+    }
+    let report = import_bundle(store, path, progress)?;
+    if let Some(dir) = path.parent() {
+        remember_folder(store, dir);
+    }
+    Ok(report)
+}

@@ -1,0 +1,276 @@
+//! The Sync screen's commands: study keys (invite, join), USB bundles (export, import), the
+//! conflict log, the devices seen, syncing with a hub, and sharing this laptop as a hub on the
+//! office network. Each is a few lines over one terrain-core or terrain-hub function.
+//!
+//! Long work (bundles, hub syncs) runs on the blocking pool on its own connection to the
+//! store file and reports progress through a Tauri channel given by the UI (a channel needs
+//! no event permission in the capability and carries one task's progress only).
+
+use std::path::Path;
+use std::sync::atomic::Ordering;
+
+use serde::Serialize;
+use tauri::ipc::Channel;
+use tauri::State;
+use terrain_core::sync::bundle::{ExportReport, ExportTarget, ImportReport};
+use terrain_core::sync::{self, ConflictView, Device, JoinedStudy, Phase, SyncFile, SyncOverview};
+use terrain_core::Error;
+use terrain_hub::{registry, LocalHub, ServeInfo, Stage, SyncSummary, DEFAULT_SHARE_ADDRESS};
+use ts_rs::TS;
+
+use crate::state::{blocking, AppError, AppState, SyncJobs};
+
+type Res<T> = Result<T, AppError>;
+
+/// What long work is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SyncTask {
+    Export,
+    Import,
+    Hub,
+}
+
+/// What long work sends on its progress channel, bundle or hub alike. `total` is 0 while it
+/// is not known (a hub does not say in advance how much it will send).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct TaskProgress {
+    pub task: SyncTask,
+    /// writing, checking, applying (bundles); connecting, enrolling, pushing, pulling, done (hub).
+    pub stage: String,
+    pub done: u64,
+    pub total: u64,
+    pub sent: u64,
+    pub received: u64,
+}
+
+fn bundle_progress(task: SyncTask, p: sync::Progress) -> TaskProgress {
+    let stage = match p.phase {
+        Phase::Writing => "writing",
+        Phase::Checking => "checking",
+        Phase::Applying => "applying",
+    };
+    TaskProgress {
+        task,
+        stage: stage.into(),
+        done: p.done,
+        total: p.total,
+        sent: 0,
+        received: 0,
+    }
+}
+
+fn hub_progress(p: &terrain_hub::Progress) -> TaskProgress {
+    let (stage, done, total) = match p.stage {
+        Stage::Connecting => ("connecting", 0, 0),
+        Stage::Enrolling => ("enrolling", 0, 0),
+        Stage::Pushing => ("pushing", p.sent, p.to_send),
+        Stage::Pulling => ("pulling", p.received, 0),
+        Stage::Done => ("done", 0, 0),
+    };
+    TaskProgress {
+        task: SyncTask::Hub,
+        stage: stage.into(),
+        done,
+        total,
+        sent: p.sent,
+        received: p.received,
+    }
+}
+
+/// Sends progress on the UI's channel; a lost message only leaves the bar behind.
+fn reporter(channel: Channel<TaskProgress>) -> impl Fn(TaskProgress) {
+    move |p| {
+        let _ = channel.send(p);
+    }
+}
+
+/// The Sync screen's overview, with the hub this laptop shares when it does.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SyncScreen {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub overview: SyncOverview,
+    pub default_share_address: String,
+    pub share: Option<ServeInfo>,
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sync_overview(
+    state: State<'_, AppState>,
+    jobs: State<'_, SyncJobs>,
+) -> Res<SyncScreen> {
+    let share = jobs.share().as_ref().map(|hub| hub.info.clone());
+    state.with(|s| {
+        Ok::<_, Error>(SyncScreen {
+            overview: sync::overview(s)?,
+            default_share_address: DEFAULT_SHARE_ADDRESS.into(),
+            share,
+        })
+    })
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sync_set_device_label(state: State<'_, AppState>, label: String) -> Res<()> {
+    state.with(|s| sync::set_device_label(s, &label))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sync_files(state: State<'_, AppState>, folder: String) -> Res<Vec<SyncFile>> {
+    let (lang, _) = state.lang_and_path()?;
+    sync::files_in(Path::new(folder.trim())).map_err(|e| AppError::new(&e, lang))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sync_invite(
+    state: State<'_, AppState>,
+    study_id: String,
+    folder: String,
+) -> Res<String> {
+    state.with(|s| {
+        let path = sync::invite_to_folder(s, &study_id, Path::new(folder.trim()))?;
+        Ok::<_, Error>(path.display().to_string())
+    })
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sync_join(state: State<'_, AppState>, path: String) -> Res<JoinedStudy> {
+    state.with(|s| sync::join_from_file(s, Path::new(path.trim())))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sync_export_bundle(
+    state: State<'_, AppState>,
+    jobs: State<'_, SyncJobs>,
+    study_id: String,
+    peer: Option<String>,
+    folder: String,
+    on_progress: Channel<TaskProgress>,
+) -> Res<ExportReport> {
+    let slot = jobs.take_slot(state.lang_and_path()?.0)?;
+    let tell = reporter(on_progress);
+    let target = peer.map_or(ExportTarget::Full, ExportTarget::For);
+    state
+        .in_background(move |s| {
+            let _slot = slot;
+            let folder = Path::new(folder.trim());
+            sync::export_to_folder(s, &study_id, &target, folder, &mut |p| {
+                tell(bundle_progress(SyncTask::Export, p))
+            })
+        })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sync_import_bundle(
+    state: State<'_, AppState>,
+    jobs: State<'_, SyncJobs>,
+    path: String,
+    on_progress: Channel<TaskProgress>,
+) -> Res<ImportReport> {
+    let slot = jobs.take_slot(state.lang_and_path()?.0)?;
+    let tell = reporter(on_progress);
+    state
+        .in_background(move |s| {
+            let _slot = slot;
+            sync::import_file(s, Path::new(path.trim()), &mut |p| {
+                tell(bundle_progress(SyncTask::Import, p))
+            })
+        })
+        .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sync_conflicts(state: State<'_, AppState>) -> Res<Vec<ConflictView>> {
+    state.with(|s| sync::conflict_views(s))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sync_resolve_conflict(
+    state: State<'_, AppState>,
+    conflict_id: String,
+    value_id: String,
+) -> Res<()> {
+    state.with(|s| sync::resolve_conflict(s, &conflict_id, &value_id))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sync_devices(state: State<'_, AppState>) -> Res<Vec<Device>> {
+    state.with(|s| sync::list_devices(s))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sync_hub(
+    state: State<'_, AppState>,
+    jobs: State<'_, SyncJobs>,
+    url: String,
+    join_code: Option<String>,
+    on_progress: Channel<TaskProgress>,
+) -> Res<SyncSummary> {
+    let slot = jobs.take_slot(state.lang_and_path()?.0)?;
+    let cancel = jobs.cancel.clone();
+    let tell = reporter(on_progress);
+    state
+        .in_background(move |s| {
+            let _slot = slot;
+            let code = join_code.as_deref();
+            terrain_hub::sync_joined(s, &url, code, &mut |p| tell(hub_progress(p)), &cancel)
+        })
+        .await
+}
+
+/// Stops the running hub sync at its next batch (what was applied stays applied).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sync_hub_cancel(jobs: State<'_, SyncJobs>) -> Res<()> {
+    jobs.cancel.store(true, Ordering::SeqCst);
+    Ok(())
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sync_share_start(
+    state: State<'_, AppState>,
+    jobs: State<'_, SyncJobs>,
+    address: String,
+) -> Res<ServeInfo> {
+    let (lang, path) = state.lang_and_path()?;
+    if let Some(hub) = jobs.share().as_ref() {
+        return Ok(hub.info.clone());
+    }
+    // The hub builds its own tokio runtime: that must happen off this async task's thread.
+    let hub = blocking(lang, move || {
+        LocalHub::start(&path, &address).map_err(|e| AppError::new(&e, lang))
+    })
+    .await?;
+    let mut share = jobs.share();
+    // Two clicks raced: keep the hub already running (this one stops when dropped).
+    Ok(share.get_or_insert(hub).info.clone())
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sync_share_stop(state: State<'_, AppState>, jobs: State<'_, SyncJobs>) -> Res<()> {
+    let (lang, _) = state.lang_and_path()?;
+    let hub = jobs.share().take();
+    match hub {
+        // Lets the batches in flight finish before returning.
+        Some(hub) => {
+            blocking(lang, move || {
+                hub.stop().map_err(|e| AppError::new(&e, lang))
+            })
+            .await
+        }
+        None => Ok(()),
+    }
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sync_share_devices(state: State<'_, AppState>) -> Res<Vec<registry::Device>> {
+    state.with(|s| registry::list(s.conn()))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sync_share_revoke(state: State<'_, AppState>, node_id: String) -> Res<()> {
+    state.with(|s| registry::revoke_device(s.conn(), &node_id))
+}
