@@ -65,7 +65,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             last = line;
         }
     };
-    let summary = terrain_hub::sync(&mut store, &args.url, &opts, &mut report, &cancel)?;
+    let summary = terrain_hub::sync_joined(&mut store, &args.url, &opts, &mut report, &cancel)?;
     if args.json {
         return print_json(&summary);
     }

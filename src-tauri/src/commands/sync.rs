@@ -15,7 +15,9 @@ use tauri::State;
 use terrain_core::sync::bundle::{ExportReport, ExportTarget, ImportReport};
 use terrain_core::sync::{self, ConflictView, Device, JoinedStudy, Phase, SyncFile, SyncOverview};
 use terrain_core::Error;
-use terrain_hub::{registry, LocalHub, ServeInfo, Stage, SyncSummary, DEFAULT_SHARE_ADDRESS};
+use terrain_hub::{
+    registry, LocalHub, ServeInfo, Stage, SyncOptions, SyncSummary, DEFAULT_SHARE_ADDRESS,
+};
 use ts_rs::TS;
 
 use crate::state::{blocking, AppError, AppState, SyncJobs};
@@ -216,8 +218,11 @@ pub async fn sync_hub(
     state
         .in_background(move |s| {
             let _slot = slot;
-            let code = join_code.as_deref();
-            terrain_hub::sync_joined(s, &url, code, &mut |p| tell(hub_progress(p)), &cancel)
+            let opts = SyncOptions {
+                join_code,
+                ..SyncOptions::default()
+            };
+            terrain_hub::sync_joined(s, &url, &opts, &mut |p| tell(hub_progress(p)), &cancel)
         })
         .await
 }

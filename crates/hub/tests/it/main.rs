@@ -3,5 +3,6 @@
 
 mod convergence;
 mod crash;
+mod laptop;
 mod security;
 mod support;
