@@ -16,7 +16,7 @@ use crate::clock;
 use crate::error::{Error, Problem, Result};
 use crate::schema::{self, Entity, FieldDef, Kind};
 use crate::store::meta::{get_meta, node_idx, set_meta};
-use crate::store::rows::read_row;
+use crate::store::rows::{read_row, Row};
 use crate::store::Store;
 
 /// Field name → value, as typed by a person (JSON from the UI, text from the CLI).
@@ -514,7 +514,7 @@ impl Writer<'_> {
     }
 
     /// The stored row as field → value, or NotFound.
-    fn current_row(&self, entity: Entity, id: &str) -> Result<BTreeMap<&'static str, SqlValue>> {
+    fn current_row(&self, entity: Entity, id: &str) -> Result<Row> {
         read_row(&self.tx, entity, id)?.ok_or_else(|| Error::NotFound {
             entity,
             id: id.to_string(),

@@ -1,7 +1,5 @@
 //! Records as the UI and the CLI see them: one, a list, the bin.
 
-use std::collections::BTreeMap;
-
 use rusqlite::types::Value as SqlValue;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -12,7 +10,7 @@ use crate::changes::merge::winner;
 use crate::changes::value::to_json;
 use crate::error::{Error, Problem, Result};
 use crate::schema::{self, Entity};
-use crate::store::rows::read_row;
+use crate::store::rows::{columns, read_row, row_at, select_list, Row};
 
 /// A record as the UI and `record list --json` see it.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -27,7 +25,7 @@ pub struct Record {
 }
 
 impl Record {
-    fn from_row(entity: Entity, id: &str, row: &BTreeMap<&'static str, SqlValue>) -> Record {
+    fn from_row(entity: Entity, id: &str, row: &Row) -> Record {
         let mut fields = serde_json::Map::new();
         for def in entity.fields() {
             let v = row.get(def.name).cloned().unwrap_or(SqlValue::Null);
@@ -82,18 +80,12 @@ pub struct ListOptions {
 
 /// Records of one entity in creation order (UUIDv7 ids sort by time).
 pub fn list(conn: &Connection, entity: Entity, opts: &ListOptions) -> Result<Vec<Record>> {
-    let names: Vec<&'static str> = entity
-        .fields()
-        .iter()
-        .map(|f| f.name)
-        .chain([schema::DELETED])
-        .collect();
-    let columns = names
-        .iter()
-        .map(|n| format!("\"{n}\""))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let mut sql = format!("SELECT id, {columns} FROM {} WHERE 1=1", entity.as_str());
+    let names = columns(entity);
+    let mut sql = format!(
+        "SELECT id, {} FROM {} WHERE 1=1",
+        select_list(&names, None),
+        entity.as_str()
+    );
     let mut params: Vec<String> = Vec::new();
     if opts.only_deleted {
         sql.push_str(" AND deleted = 1");
@@ -115,11 +107,7 @@ pub fn list(conn: &Connection, entity: Entity, opts: &ListOptions) -> Result<Vec
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
         let id: String = r.get(0)?;
-        let mut row = BTreeMap::new();
-        for (i, name) in names.iter().enumerate() {
-            row.insert(*name, r.get::<_, SqlValue>(i + 1)?);
-        }
-        Ok(Record::from_row(entity, &id, &row))
+        Ok(Record::from_row(entity, &id, &row_at(r, &names, 1)?))
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
