@@ -91,7 +91,7 @@ fn current(
 
 /// The seq and scope of a held change known by its stamp (looked up one by one: a join on
 /// the `changes` view would expand the whole log).
-pub(crate) fn losing_change(
+fn losing_change(
     conn: &Connection,
     entity: Entity,
     row_id: &str,
@@ -110,8 +110,33 @@ pub(crate) fn losing_change(
         .optional()?)
 }
 
-/// Conflicts, unresolved only or all, in a stable order.
-pub fn list_conflicts(conn: &Connection, include_resolved: bool) -> Result<Vec<Conflict>> {
+/// An entry of the conflict log: a value overwritten by a change that did not know it, with the
+/// seq and scope of the change that wrote it.
+pub(crate) struct LoggedConflict {
+    pub entity: Entity,
+    pub row_id: String,
+    pub field: String,
+    pub hlc: i64,
+    /// The node id of the overwritten value's origin.
+    pub node: String,
+    pub value: SqlValue,
+    pub seq: Option<i64>,
+    pub study: Option<String>,
+}
+
+impl LoggedConflict {
+    pub fn id(&self) -> String {
+        conflict_id(&self.row_id, &self.field, self.hlc, &self.node)
+    }
+
+    /// The overwritten value as JSON, as its field shows it.
+    pub fn value_json(&self) -> Json {
+        json_of(self.entity, &self.field, &self.value)
+    }
+}
+
+/// The conflict log, in a stable order (the one the dump and the conflicts list show).
+pub(crate) fn logged_conflicts(conn: &Connection) -> Result<Vec<LoggedConflict>> {
     let mut stmt = conn.prepare(
         "SELECT k.row_id, k.field, k.entity, k.loser_hlc, ln.node_id, k.loser_value, k.loser_node
            FROM conflicts k JOIN nodes ln ON ln.idx = k.loser_node
@@ -119,6 +144,30 @@ pub fn list_conflicts(conn: &Connection, include_resolved: bool) -> Result<Vec<C
     )?;
     let mut rows = stmt.query([])?;
     let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let row_id: String = r.get(0)?;
+        let field: String = r.get(1)?;
+        let entity_name: String = r.get(2)?;
+        let entity = Entity::parse(&entity_name).ok_or(Error::UnknownEntity(entity_name))?;
+        let hlc: i64 = r.get(3)?;
+        let (seq, study) = losing_change(conn, entity, &row_id, &field, hlc, r.get(6)?)?
+            .map_or((None, None), |(seq, study)| (Some(seq), study));
+        out.push(LoggedConflict {
+            entity,
+            hlc,
+            node: r.get(4)?,
+            value: r.get(5)?,
+            seq,
+            study,
+            row_id,
+            field,
+        });
+    }
+    Ok(out)
+}
+
+/// Conflicts, unresolved only or all, in a stable order.
+pub fn list_conflicts(conn: &Connection, include_resolved: bool) -> Result<Vec<Conflict>> {
     let mut picks: BTreeMap<String, Option<String>> = BTreeMap::new();
     {
         let mut p = conn.prepare("SELECT id, picked FROM resolution WHERE deleted = 0")?;
@@ -129,41 +178,33 @@ pub fn list_conflicts(conn: &Connection, include_resolved: bool) -> Result<Vec<C
             picks.insert(id, picked);
         }
     }
-    while let Some(r) = rows.next()? {
-        let row_id: String = r.get(0)?;
-        let field: String = r.get(1)?;
-        let entity_name: String = r.get(2)?;
-        let entity = Entity::parse(&entity_name).ok_or(Error::UnknownEntity(entity_name))?;
-        let hlc: i64 = r.get(3)?;
-        let node: String = r.get(4)?;
-        let value: SqlValue = r.get(5)?;
-        let (seq, study) = losing_change(conn, entity, &row_id, &field, hlc, r.get(6)?)?
-            .map_or((None, None), |(seq, study)| (Some(seq), study));
-        let id = conflict_id(&row_id, &field, hlc, &node);
+    let mut out = Vec::new();
+    for c in logged_conflicts(conn)? {
+        let id = c.id();
         let picked = picks.get(&id).cloned().flatten();
         if picked.is_some() && !include_resolved {
             continue;
         }
         let winner =
-            current(conn, entity, &row_id, &field)?.map(|(wn, ws, wh, wv)| ConflictValue {
+            current(conn, c.entity, &c.row_id, &c.field)?.map(|(wn, ws, wh, wv)| ConflictValue {
                 value_id: format!("{wn}:{ws}"),
-                value: json_of(entity, &field, &wv),
+                value: json_of(c.entity, &c.field, &wv),
                 device: wn,
                 at: clock::to_rfc3339(wh),
             });
         out.push(Conflict {
             id,
-            entity,
-            study,
+            entity: c.entity,
             loser: ConflictValue {
-                value_id: format!("{node}:{}", seq.unwrap_or(0)),
-                value: json_of(entity, &field, &value),
-                device: node,
-                at: clock::to_rfc3339(hlc),
+                value_id: format!("{}:{}", c.node, c.seq.unwrap_or(0)),
+                value: c.value_json(),
+                at: clock::to_rfc3339(c.hlc),
+                device: c.node,
             },
+            study: c.study,
             winner,
-            row_id,
-            field,
+            row_id: c.row_id,
+            field: c.field,
             picked,
         });
     }

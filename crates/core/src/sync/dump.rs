@@ -9,10 +9,11 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::Connection;
 use serde_json::{Map, Value as Json};
 
-use crate::changes::value::{sql_to_json, to_json};
+use crate::changes::value::to_json;
 use crate::error::{Error, Result};
 use crate::schema::{self, Entity};
-use crate::sync::conflicts::{conflict_id, losing_change};
+use crate::store::rows::{columns, row_at, select_list};
+use crate::sync::conflicts::logged_conflicts;
 
 fn record_json(entity: Entity, id: &str, values: &BTreeMap<String, SqlValue>) -> Json {
     let mut fields: BTreeMap<String, Json> = BTreeMap::new();
@@ -28,20 +29,11 @@ fn record_json(entity: Entity, id: &str, values: &BTreeMap<String, SqlValue>) ->
 
 /// Records as stored in the entity tables (rows having at least one change).
 fn stored_records(conn: &Connection, entity: Entity) -> Result<Vec<Json>> {
-    let names: Vec<&str> = entity
-        .fields()
-        .iter()
-        .map(|f| f.name)
-        .chain([schema::DELETED])
-        .collect();
-    let cols = names
-        .iter()
-        .map(|n| format!("t.\"{n}\""))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let names = columns(entity);
     let sql = format!(
         "SELECT t.id, {cols} FROM {table} t
           WHERE t.id IN (SELECT row_id FROM change_log WHERE entity = ?1) ORDER BY t.id",
+        cols = select_list(&names, Some("t")),
         table = entity.as_str()
     );
     let mut stmt = conn.prepare(&sql)?;
@@ -49,10 +41,10 @@ fn stored_records(conn: &Connection, entity: Entity) -> Result<Vec<Json>> {
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         let id: String = r.get(0)?;
-        let mut values = BTreeMap::new();
-        for (i, n) in names.iter().enumerate() {
-            values.insert(n.to_string(), r.get::<_, SqlValue>(i + 1)?);
-        }
+        let values = row_at(r, &names, 1)?
+            .into_iter()
+            .map(|(name, v)| (name.to_string(), v))
+            .collect();
         out.push(record_json(entity, &id, &values));
     }
     Ok(out)
@@ -89,45 +81,21 @@ fn scoped_records(conn: &Connection, study: &str) -> Result<BTreeMap<Entity, Vec
 }
 
 fn conflicts_json(conn: &Connection, study: Option<&str>) -> Result<Vec<Json>> {
-    let mut stmt = conn.prepare(
-        "SELECT k.entity, k.row_id, k.field, k.loser_hlc, n.node_id, k.loser_value, k.loser_node
-           FROM conflicts k JOIN nodes n ON n.idx = k.loser_node
-          ORDER BY k.row_id, k.field, k.loser_hlc, n.node_id",
-    )?;
-    let mut rows = stmt.query([])?;
     let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        let e: String = r.get(0)?;
-        let entity = Entity::parse(&e).ok_or(Error::UnknownEntity(e))?;
-        let row_id: String = r.get(1)?;
-        let field: String = r.get(2)?;
-        let hlc: i64 = r.get(3)?;
-        let c_study = losing_change(conn, entity, &row_id, &field, hlc, r.get(6)?)?
-            .and_then(|(_, study)| study);
-        if let (Some(s), Some(cs)) = (study, c_study.as_deref()) {
+    for c in logged_conflicts(conn)? {
+        if let (Some(s), Some(cs)) = (study, c.study.as_deref()) {
             if s != cs {
                 continue;
             }
         }
-        let node: String = r.get(4)?;
-        let value: SqlValue = r.get(5)?;
         let mut m: BTreeMap<String, Json> = BTreeMap::new();
-        m.insert(
-            "id".into(),
-            Json::String(conflict_id(&row_id, &field, hlc, &node)),
-        );
-        m.insert("entity".into(), Json::String(entity.as_str().into()));
-        m.insert("row_id".into(), Json::String(row_id));
-        m.insert(
-            "value".into(),
-            entity
-                .field(&field)
-                .map(|d| to_json(d, &value))
-                .unwrap_or_else(|| sql_to_json(&value)),
-        );
-        m.insert("field".into(), Json::String(field));
-        m.insert("hlc".into(), Json::from(hlc));
-        m.insert("device".into(), Json::String(node));
+        m.insert("id".into(), Json::String(c.id()));
+        m.insert("entity".into(), Json::String(c.entity.as_str().into()));
+        m.insert("value".into(), c.value_json());
+        m.insert("row_id".into(), Json::String(c.row_id));
+        m.insert("field".into(), Json::String(c.field));
+        m.insert("hlc".into(), Json::from(c.hlc));
+        m.insert("device".into(), Json::String(c.node));
         out.push(Json::Object(m.into_iter().collect()));
     }
     Ok(out)
