@@ -7,6 +7,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::Result;
+use crate::schema::UNKNOWN;
 
 /// Head counts, always by sex.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
@@ -37,6 +38,20 @@ pub struct KeyCount {
     pub men: i64,
 }
 
+impl KeyCount {
+    /// Counts by key, in key order.
+    pub(crate) fn list(counts: BTreeMap<String, SexCount>) -> Vec<KeyCount> {
+        counts
+            .into_iter()
+            .map(|(key, c)| KeyCount {
+                key,
+                women: c.women,
+                men: c.men,
+            })
+            .collect()
+    }
+}
+
 /// The totals of a session or a study: participants' lines plus tally sheets.
 #[derive(Debug, Clone, Default, Serialize, TS)]
 #[ts(export)]
@@ -60,31 +75,22 @@ impl TotalsBuilder {
     fn add(&mut self, sex: &str, age_band: Option<String>, actor: Option<String>, n: i64) {
         self.all.add(sex, n);
         self.actor
-            .entry(actor.unwrap_or_else(|| "unknown".into()))
+            .entry(actor.unwrap_or_else(|| UNKNOWN.into()))
             .or_default()
             .add(sex, n);
         self.age
-            .entry(age_band.unwrap_or_else(|| "unknown".into()))
+            .entry(age_band.unwrap_or_else(|| UNKNOWN.into()))
             .or_default()
             .add(sex, n);
     }
 
     fn finish(self) -> Totals {
-        let list = |m: BTreeMap<String, SexCount>| {
-            m.into_iter()
-                .map(|(key, c)| KeyCount {
-                    key,
-                    women: c.women,
-                    men: c.men,
-                })
-                .collect()
-        };
         Totals {
             women: self.all.women,
             men: self.all.men,
             total: self.all.total(),
-            by_actor_group: list(self.actor),
-            by_age_band: list(self.age),
+            by_actor_group: KeyCount::list(self.actor),
+            by_age_band: KeyCount::list(self.age),
         }
     }
 }

@@ -64,8 +64,8 @@ pub(crate) fn people_in(f: &StatsFilter, scope: &Scope) -> Result<PeopleStats> {
             region,
             women: a.all.women,
             men: a.all.men,
-            by_actor_group: key_counts(a.actor),
-            by_age_band: key_counts(a.age),
+            by_actor_group: KeyCount::list(a.actor),
+            by_age_band: KeyCount::list(a.age),
         })
         .collect();
     by_region.sort_by(|a, b| {
@@ -75,17 +75,7 @@ pub(crate) fn people_in(f: &StatsFilter, scope: &Scope) -> Result<PeopleStats> {
         women: total.all.women,
         men: total.all.men,
         by_region,
-        by_actor_group: key_counts(total.actor),
-        by_age_band: key_counts(total.age),
+        by_actor_group: KeyCount::list(total.actor),
+        by_age_band: KeyCount::list(total.age),
     })
-}
-
-fn key_counts(m: BTreeMap<String, SexCount>) -> Vec<KeyCount> {
-    m.into_iter()
-        .map(|(key, c)| KeyCount {
-            key,
-            women: c.women,
-            men: c.men,
-        })
-        .collect()
 }

@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use crate::clock;
 use crate::error::Result;
-use crate::schema::{Entity, OPEN_FOR};
+use crate::schema::{Entity, OPEN_FOR, UNKNOWN};
 use crate::stats::origins::origins;
 use crate::stats::scope::{Scope, StatsFilter};
 
@@ -169,5 +169,5 @@ pub(crate) fn recommendations_in(
 fn unknown(k: &Option<String>) -> String {
     k.clone()
         .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| "unknown".into())
+        .unwrap_or_else(|| UNKNOWN.into())
 }

@@ -13,7 +13,7 @@ use crate::error::Result;
 use crate::read::filter::SessionFilter;
 use crate::read::places::PlaceIndex;
 use crate::read::totals::SexCount;
-use crate::schema::{ACTOR_GROUPS, AGE_BANDS, DSF_GROUPS, SEXES};
+use crate::schema::{ACTOR_GROUPS, AGE_BANDS, DSF_GROUPS, SEXES, UNKNOWN};
 
 /// Which sessions a dashboard counts, and how.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, TS)]
@@ -74,7 +74,7 @@ pub struct Scope {
 /// The allowed value equal to `v` (a `'static` key needs no allocation), or "unknown".
 fn intern(allowed: &'static [&'static str], v: Option<&str>) -> &'static str {
     v.and_then(|v| allowed.iter().find(|a| **a == v).copied())
-        .unwrap_or("unknown")
+        .unwrap_or(UNKNOWN)
 }
 
 fn list_of(text: Option<String>) -> Vec<String> {

@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use crate::error::Result;
 use crate::read::totals::SexCount;
-use crate::schema::SESSION_TYPES;
+use crate::schema::{SESSION_TYPES, UNKNOWN};
 use crate::stats::scope::{RegionRef, Scope, StatsFilter};
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -87,7 +87,7 @@ pub(crate) fn sessions_in(scope: &Scope, all_types: &Scope) -> Result<SessionSta
     let mut by_type: ByType = BTreeMap::new();
     let mut regions: BTreeMap<RegionRef, (i64, SexCount, ByType)> = BTreeMap::new();
     for s in scope.sessions.values() {
-        let t = s.session_type.clone().unwrap_or_else(|| "unknown".into());
+        let t = s.session_type.clone().unwrap_or_else(|| UNKNOWN.into());
         all.women += s.people.women;
         all.men += s.people.men;
         let e = by_type.entry(t.clone()).or_default();
