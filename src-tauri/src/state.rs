@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
-use terrain_core::{store, Error, Lang, Store};
+use terrain_core::{store, Error, Lang, Refusal, Store};
 use terrain_hub::{HubError, LocalHub};
 use ts_rs::TS;
 
@@ -180,16 +180,7 @@ impl Drop for Slot {
 impl SyncJobs {
     pub fn take_slot(&self, lang: Lang) -> Result<Slot, AppError> {
         if self.busy.swap(true, Ordering::SeqCst) {
-            return Err(AppError {
-                code: "busy".into(),
-                message: match lang {
-                    Lang::Fr => {
-                        "Une synchronisation est déjà en cours : attendez qu'elle se termine."
-                    }
-                    Lang::En => "A sync is already running: wait until it ends.",
-                }
-                .into(),
-            });
+            return Err(AppError::new(&Error::Refused(Refusal::Busy), lang));
         }
         self.cancel.store(false, Ordering::SeqCst);
         Ok(Slot(self.busy.clone()))

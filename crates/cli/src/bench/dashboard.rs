@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use terrain_core::changes::{participant_code, Change, Writer};
 use terrain_core::export::{self, ExportOptions, Format};
 use terrain_core::read::SessionFilter;
-use terrain_core::schema::{age_band_of, DSF_GROUPS};
+use terrain_core::schema::{age_band_of, DSF_GROUPS, RECOMMENDATION_STATUSES};
 use terrain_core::stats::{self, StatsFilter};
 use terrain_core::sync::apply_changes;
 use terrain_core::{Entity, Fields, Store};
@@ -67,14 +67,6 @@ const THEMES: [&str; 5] = [
     "participation",
     "violences",
     "accès",
-];
-const STATUS: [&str; 6] = [
-    "proposed",
-    "validated",
-    "adopted",
-    "in_progress",
-    "implemented",
-    "dropped",
 ];
 const OTHER_NODES: [&str; 3] = [
     "0191d2c0-0000-7000-8000-0000000000d1",
@@ -172,7 +164,7 @@ fn recommend(store: &mut Store, rng: &mut StdRng, study: &str, sessions: &[Strin
                 &fields(json!({
                     "study_id": study, "text": format!("Recommandation {i}"), "theme": pick(rng, &THEMES),
                     "target_institution": pick(rng, &["Gouvernorat", "Police nationale", "Mairie"]),
-                    "status": pick(rng, &STATUS), "source_sessions": [src],
+                    "status": pick(rng, RECOMMENDATION_STATUSES), "source_sessions": [src],
                 })),
             )?;
         }

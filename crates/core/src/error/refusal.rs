@@ -14,6 +14,8 @@ pub enum Refusal {
     NoFolder { folder: String },
     /// A file named for import that is not there.
     NoFile { path: String },
+    /// A second long sync task while one is running (the app runs one at a time).
+    Busy,
 }
 
 impl Refusal {
@@ -24,6 +26,7 @@ impl Refusal {
             Refusal::MinCellTooSmall => "bad_min_cell",
             Refusal::NoFolder { .. } => "no_folder",
             Refusal::NoFile { .. } => "no_file",
+            Refusal::Busy => "busy",
         }
     }
 
@@ -45,6 +48,8 @@ impl Refusal {
             Refusal::NoFolder { folder } => format!("The folder \"{folder}\" does not exist: plug in the USB stick or choose another folder."),
             Refusal::NoFile { path } if fr => format!("Le fichier « {path} » n'existe pas."),
             Refusal::NoFile { path } => format!("The file \"{path}\" does not exist."),
+            Refusal::Busy if fr => "Une synchronisation est déjà en cours : attendez qu'elle se termine.".into(),
+            Refusal::Busy => "A sync is already running: wait until it ends.".into(),
         }
     }
 }

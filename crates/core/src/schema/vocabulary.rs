@@ -248,17 +248,19 @@ pub const RECOMMENDATION_LEVEL: ChoiceList = ChoiceList {
     ],
 };
 
+const RECOMMENDATION_STATUS_CHOICES: [Choice; 6] = [
+    c("proposed", "proposée", "proposed"),
+    c("validated", "validée", "validated"),
+    c("adopted", "adoptée", "adopted"),
+    c("in_progress", "en cours", "in progress"),
+    c("implemented", "mise en œuvre", "implemented"),
+    c("dropped", "abandonnée", "dropped"),
+];
 pub const RECOMMENDATION_STATUS: ChoiceList = ChoiceList {
     name: "recommendation_status",
-    choices: &[
-        c("proposed", "proposée", "proposed"),
-        c("validated", "validée", "validated"),
-        c("adopted", "adoptée", "adopted"),
-        c("in_progress", "en cours", "in progress"),
-        c("implemented", "mise en œuvre", "implemented"),
-        c("dropped", "abandonnée", "dropped"),
-    ],
+    choices: &RECOMMENDATION_STATUS_CHOICES,
 };
+pub const RECOMMENDATION_STATUSES: &[&str] = &values(&RECOMMENDATION_STATUS_CHOICES);
 
 /// How long a recommendation not yet implemented nor dropped has been open (the dashboards'
 /// buckets).

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use terrain_core::demo::load_demo;
 use terrain_core::read::{self as query, ListOptions, SessionQuery};
-use terrain_core::schema::{ACTOR_GROUPS, SESSION_TYPES};
+use terrain_core::schema::{ACTOR_GROUPS, RECOMMENDATION_STATUSES, SESSION_TYPES};
 use terrain_core::{Entity, Error, Lang};
 
 use crate::support::temp_store;
@@ -157,15 +157,8 @@ fn demo_loads_the_promised_sizes_and_refuses_a_second_load() {
         .iter()
         .filter_map(|r| r.text("status").map(str::to_string))
         .collect();
-    for s in [
-        "proposed",
-        "validated",
-        "adopted",
-        "in_progress",
-        "implemented",
-        "dropped",
-    ] {
-        assert!(statuses.contains(s), "no recommendation {s}");
+    for s in RECOMMENDATION_STATUSES {
+        assert!(statuses.contains(*s), "no recommendation {s}");
     }
     let moving = recs
         .iter()

@@ -419,6 +419,46 @@ fn each_folder_imports_only_the_layers_below_it_and_no_file_imports_itself_back(
     assert!(problems.is_empty(), "\n{}", problems.join("\n"));
 }
 
+/// Beyond this a file holds more than one concept: split it along its sections.
+const MOST_LINES: usize = 700;
+
+#[test]
+fn no_source_file_is_longer_than_one_concept() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let long: Vec<String> = sources(&root)
+        .iter()
+        .map(|f| (f, std::fs::read_to_string(&f.path).expect("read file")))
+        .filter(|(_, text)| text.lines().count() > MOST_LINES)
+        .map(|(f, text)| format!("{}: {} lines", f.path.display(), text.lines().count()))
+        .collect();
+    assert!(
+        long.is_empty(),
+        "over {MOST_LINES} lines:\n{}",
+        long.join("\n")
+    );
+}
+
+/// The desktop shell is a face over core and hub: logic that grows there belongs here or in the
+/// hub, where the CLI reaches it too.
+#[test]
+fn the_desktop_shell_stays_a_face() {
+    let shell = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../src-tauri/src");
+    let lines: usize = sources(&shell)
+        .iter()
+        .map(|f| {
+            std::fs::read_to_string(&f.path)
+                .expect("read file")
+                .lines()
+                .count()
+        })
+        .sum();
+    assert!(lines > 300, "the shell's sources were read: {lines} lines");
+    assert!(
+        lines < 900,
+        "src-tauri/src has {lines} lines: move logic into core or the hub"
+    );
+}
+
 /// The cycles of a graph, one per strongly connected component of more than one file.
 fn cycles(edges: &BTreeMap<Vec<String>, BTreeSet<Vec<String>>>) -> Vec<Vec<Vec<String>>> {
     // Tarjan's algorithm, iterative enough for a few dozen files.
