@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and every test of Terrain, the same way locally and in CI (.ci/run calls this):
-# setup, formatting, UI type check and unit tests, UI build, clippy, generated-bindings drift, Rust
-# tests, the debug desktop build, and the end-to-end tests that drive that binary under Xvfb.
+# setup, formatting, UI type check and unit tests, UI build, clippy, Rust tests, generated-bindings
+# drift, the debug desktop build, and the end-to-end tests that drive that binary under Xvfb.
 # Stops at the first failure and names the step that failed.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -56,11 +56,6 @@ step "UI build (ui/dist)"
 step "cargo clippy --workspace --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
 
-if [ -f scripts/check-bindings.sh ]; then
-  step "generated TypeScript bindings match the Rust types"
-  bash scripts/check-bindings.sh
-fi
-
 if cargo nextest --version >/dev/null 2>&1; then
   step "Rust tests (cargo nextest run --workspace)"
   logged nextest cargo nextest run --workspace --no-fail-fast
@@ -72,11 +67,17 @@ else
   logged cargotest cargo test --workspace
 fi
 
-# The e2e tests drive the app binary and use the `terrain` CLI to prepare data.
-step "debug builds of the desktop app and the CLI (cargo build -p terrain-app -p terrain-cli)"
-cargo build -p terrain-app -p terrain-cli
-# tests/e2e/sync.test.mjs prepares and runs a real hub with the `terrain` command.
-cargo build -p terrain-cli
+# After the tests, which built every library test: regenerating the bindings then compiles nothing.
+if [ -f scripts/check-bindings.sh ]; then
+  step "generated TypeScript bindings match the Rust types"
+  bash scripts/check-bindings.sh
+fi
+
+# The e2e tests drive the app binary and use the `terrain` CLI to prepare data and run a hub.
+# Built with the same features as the tests (--workspace --all-targets), the dependencies the
+# tests compiled are reused; `-p terrain-app -p terrain-cli` would compile them all again.
+step "debug builds of the desktop app and the CLI (cargo build --workspace --all-targets)"
+cargo build --workspace --all-targets
 
 step "end-to-end tests: the real app under Xvfb via tauri-driver (tests/e2e)"
 logged e2e xvfb-run -a -s '-screen 0 1280x800x24' node --test --test-reporter=spec tests/e2e/
