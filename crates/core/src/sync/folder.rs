@@ -15,13 +15,11 @@ use crate::store::Store;
 use crate::sync::bundle::export::{export_bundle, ExportReport, ExportTarget};
 use crate::sync::bundle::file::MAGIC;
 use crate::sync::bundle::import::{import_bundle, ImportReport};
-use crate::sync::invite::{invite_to_file, JOIN_FORMAT};
+use crate::sync::invite::{invite_to_file, JOIN_FORMAT, MAX_JOIN_FILE};
 use crate::sync::progress::Progress;
 use crate::sync::settings::remember_folder;
 use crate::sync::studies::record_title;
 
-/// Join files are small: a larger JSON file is not read to find out.
-const MAX_JOIN_FILE: u64 = 64 * 1024;
 /// A folder with more entries than this is listed only in part (a USB stick never has that many).
 const MAX_ENTRIES: usize = 2000;
 
@@ -150,8 +148,13 @@ pub fn stamp_now() -> String {
     format!("{day}-{time}")
 }
 
+/// The first characters of a node id, letters and digits only: a peer id typed on the command
+/// line or learned from another laptop never puts a path separator into a file name.
 fn short(id: &str) -> String {
-    id.chars().take(8).collect()
+    id.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(8)
+        .collect()
 }
 
 /// The name of a study's join file: "terrain-invitation-etudes-a-segou.json".

@@ -1,5 +1,6 @@
 //! Join files: how a study's key reaches a new team laptop.
 
+use std::io::Read;
 use std::path::Path;
 
 use base64::engine::general_purpose::STANDARD as B64;
@@ -7,6 +8,7 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::changes::value::normalize;
 use crate::error::{Error, Result, SyncError};
 use crate::read::records::get;
 use crate::schema::Entity;
@@ -16,6 +18,8 @@ use crate::sync::settings::note_join_title;
 
 pub(crate) const JOIN_FORMAT: &str = "terrain-join";
 const JOIN_VERSION: u32 = 1;
+/// Join files are small: a larger file is not read (it may come from anyone's USB stick).
+pub(crate) const MAX_JOIN_FILE: u64 = 64 * 1024;
 
 /// What a join file holds: enough for a new team laptop to read and write a study's bundles.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -78,6 +82,7 @@ pub fn join(store: &Store, text: &str) -> Result<JoinedStudy> {
     if file.format != JOIN_FORMAT
         || file.version != JOIN_VERSION
         || uuid::Uuid::parse_str(&file.study_id).is_err()
+        || !is_study_title(&file.title)
     {
         return Err(Error::Sync(SyncError::BadJoinFile));
     }
@@ -106,7 +111,24 @@ pub fn join(store: &Store, text: &str) -> Result<JoinedStudy> {
     })
 }
 
+/// A title the keyboard could have typed for a study (the join file's title is shown as the
+/// study's name until its records arrive; empty when the inviting laptop had no record).
+fn is_study_title(title: &str) -> bool {
+    Entity::Study
+        .field("title")
+        .is_some_and(|def| normalize(Entity::Study, def, &serde_json::Value::from(title)).is_ok())
+}
+
 pub fn join_from_file(store: &Store, path: &Path) -> Result<JoinedStudy> {
-    let text = std::fs::read_to_string(path).map_err(|_| Error::Sync(SyncError::BadJoinFile))?;
+    let bad = |_| Error::Sync(SyncError::BadJoinFile);
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .map_err(bad)?
+        .take(MAX_JOIN_FILE + 1)
+        .read_to_string(&mut text)
+        .map_err(bad)?;
+    if text.len() as u64 > MAX_JOIN_FILE {
+        return Err(Error::Sync(SyncError::BadJoinFile));
+    }
     join(store, &text)
 }

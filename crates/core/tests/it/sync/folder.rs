@@ -119,6 +119,34 @@ fn refusals_are_readable() {
     assert_eq!(e.code(), "bad_join_file");
 }
 
+/// A join file comes from anyone's USB stick: one too large to be a join file is not read, and
+/// a title the keyboard could not have typed is refused; a real join file still works after.
+#[test]
+fn a_hostile_join_file_is_refused_and_joining_still_works() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, _b, study) = team(dir.path());
+    let c = store(dir.path(), "c");
+    let real = sync::invite_to_folder(&a, &study, dir.path()).expect("invite");
+    let text = std::fs::read_to_string(&real).expect("read");
+    let mut file: serde_json::Value = serde_json::from_str(&text).expect("json");
+
+    let huge = dir.path().join("huge.json");
+    let padded = format!("{}{}", text, " ".repeat(70 * 1024));
+    std::fs::write(&huge, padded).expect("write");
+    let e = sync::join_from_file(&c, &huge).expect_err("too large");
+    assert_eq!(e.code(), "bad_join_file");
+
+    file["title"] = json!("T".repeat(501));
+    let long = dir.path().join("long.json");
+    std::fs::write(&long, file.to_string()).expect("write");
+    let e = sync::join_from_file(&c, &long).expect_err("title too long");
+    assert_eq!(e.code(), "bad_join_file");
+    assert!(sync::offered_studies(&c).expect("studies").is_empty());
+
+    let joined = sync::join_from_file(&c, &real).expect("the real one");
+    assert_eq!(joined.title, "Études à Ségou");
+}
+
 #[test]
 fn concurrent_edits_show_side_by_side_and_a_pick_sticks() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -178,6 +206,12 @@ fn file_names_people_can_read() {
         "securite-paix-mopti-2026"
     );
     assert_eq!(sync::slug("???"), "etude");
+    // A peer id typed on the command line cannot put a path separator into the name.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let s = store(dir.path(), "s");
+    let name = sync::bundle_name(&s, "x", &ExportTarget::For("../../../etc/x".into()));
+    assert!(name.contains("-pour-etcx-"), "{name}");
+    assert!(!name.contains('/') && !name.contains('\\'), "{name}");
     let stamp = sync::stamp_now();
     assert!(stamp.len() == 13 && stamp.as_bytes()[8] == b'-', "{stamp}");
 }
