@@ -21,7 +21,7 @@ pub enum HubError {
     NeedJoinCode,
     #[error("cannot share on {address}: {reason}. Another program may be using this port: try another number.")]
     CannotListen { address: String, reason: String },
-    #[error("\"{address}\" is not a valid address to listen on (for example 0.0.0.0:7878).")]
+    #[error("\"{address}\" is not a valid address to listen on (for example 192.168.1.20:7878).")]
     BadAddress { address: String },
     #[error("Type the hub's address, for example http://192.168.1.20:7878.")]
     BadUrl,
@@ -82,7 +82,7 @@ impl HubError {
                 "Impossible de partager sur {address} : {reason}. Un autre programme utilise peut-être ce port : essayez un autre numéro."
             ),
             (HubError::BadAddress { address }, Lang::Fr) => format!(
-                "« {address} » n'est pas une adresse d'écoute valide (par exemple 0.0.0.0:7878)."
+                "« {address} » n'est pas une adresse d'écoute valide (par exemple 192.168.1.20:7878)."
             ),
             (HubError::BadUrl, Lang::Fr) => {
                 "Saisissez l'adresse du hub, par exemple http://192.168.1.20:7878.".into()
