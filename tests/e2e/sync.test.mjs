@@ -197,7 +197,7 @@ const PRIVATE = /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/;
 
 /** The share panel's list of networks: every network is offered by name, never preselected; a
  * local (private) address is preselected when there is one, else this machine only with a
- * message that says why. Leaves a screenshot of the panel at 1366x768. */
+ * message that says why. Leaves a screenshot of the panel as it opens, at 1366x768. */
 async function checkNetworkPicker(s) {
   const id = (x) => s.byTestId(x);
   await s.cmd('POST', '/window/rect', { width: 1366, height: 768 }).catch(() => {});
@@ -226,10 +226,10 @@ async function checkNetworkPicker(s) {
     assert.equal(networks.length === 0, reason === 'no_network', JSON.stringify(options));
     assert.match(await s.text(id(box)), reason === 'no_network' ? /Aucun réseau/ : /Aucun réseau local/);
   }
+  await s.screenshot(join(ARTIFACTS, 'share-panel.png'));
   // Every network picked by name says what it means.
   await s.selectOption(id('share-network'), '0.0.0.0');
   await s.waitForText(id('share-every-hint'), /Wi-Fi public/);
-  await s.screenshot(join(ARTIFACTS, 'share-panel.png'));
 }
 
 test('USB bundles from two laptops: summary, conflict side by side, pick, replay refused', { timeout: 180000 }, async () => {

@@ -44,7 +44,11 @@ fn loopback_hint(info: &ServeInfo, lang: Lang) -> String {
         Lang::Fr => format!("--listen 0.0.0.0:{port} (tous les réseaux)"),
         Lang::En => format!("--listen 0.0.0.0:{port} (every network)"),
     };
-    let choices = lan.into_iter().chain([every]).collect::<Vec<_>>().join(", ");
+    let choices = lan
+        .into_iter()
+        .chain([every])
+        .collect::<Vec<_>>()
+        .join(", ");
     match lang {
         Lang::Fr => format!(
             "Ce hub n'écoute que sur cet ordinateur : les autres ordinateurs ne peuvent pas le joindre. Pour cela, relancez avec {choices}."

@@ -110,7 +110,12 @@ mod tests {
 
     #[test]
     fn virtual_adapters_are_told_from_real_ones() {
-        for name in ["docker0", "vEthernet (Default Switch)", "VirtualBox Host-Only", "wg0"] {
+        for name in [
+            "docker0",
+            "vEthernet (Default Switch)",
+            "VirtualBox Host-Only",
+            "wg0",
+        ] {
             assert!(looks_virtual(name), "{name}");
         }
         for name in ["Wi-Fi", "Ethernet", "wlan0", "eth0", "enp3s0", "wlp2s0"] {

@@ -116,7 +116,11 @@ pub fn remembered(store: &Store) -> Option<Remembered> {
         SocketAddr::V4(a) => a,
         SocketAddr::V6(_) => return None,
     };
-    let network = store.setting(NETWORK).ok().flatten().filter(|n| !n.is_empty());
+    let network = store
+        .setting(NETWORK)
+        .ok()
+        .flatten()
+        .filter(|n| !n.is_empty());
     Some(Remembered { address, network })
 }
 

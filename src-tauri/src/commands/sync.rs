@@ -15,7 +15,9 @@ use tauri::State;
 use terrain_core::sync::bundle::{ExportReport, ExportTarget, ImportReport};
 use terrain_core::sync::{self, ConflictView, Device, JoinedStudy, Phase, SyncFile, SyncOverview};
 use terrain_core::Error;
-use terrain_hub::{registry, share, LocalHub, ServeInfo, ShareChoices, Stage, SyncOptions, SyncSummary};
+use terrain_hub::{
+    registry, share, LocalHub, ServeInfo, ShareChoices, Stage, SyncOptions, SyncSummary,
+};
 use ts_rs::TS;
 
 use crate::state::{blocking, AppError, AppState, SyncJobs};

@@ -281,7 +281,11 @@ fn a_hub_that_sends_back_what_the_laptop_holds_while_claiming_more_is_stopped() 
     assert_eq!(code, "hub_stalled");
     assert!(fr.contains("n'en envoie aucune de nouvelle"), "{fr}");
     assert!(en.contains("sends none that are new"), "{en}");
-    assert_eq!(rogue.pulls(), 1, "stopped after the first round that brought nothing");
+    assert_eq!(
+        rogue.pulls(),
+        1,
+        "stopped after the first round that brought nothing"
+    );
     assert_eq!(dump(&t.victim), before);
     drop(rogue);
     still_works(&mut t);
@@ -334,4 +338,3 @@ fn a_hub_that_keeps_sending_is_stopped_after_the_most_rounds() {
     drop(rogue);
     still_works(&mut t);
 }
-
