@@ -5,8 +5,10 @@
 //      readable message; it joins the study from the join file, syncs with the hub URL and its
 //      join code, shows the progress bar and a summary with the eight records received, and the
 //      study appears on the Studies screen;
-//   3. the app shares itself on the network (loopback only here); a second laptop played by the
-//      CLI joins and syncs with it, and shows up in the app's list of enrolled laptops.
+//   3. the share panel lists this machine's networks and preselects a local one (never every
+//      network; loopback when there is no local network, with a message saying so); the app
+//      shares itself on loopback picked in that list; a second laptop played by the CLI joins
+//      and syncs with it, and shows up in the app's list of enrolled laptops.
 // A second test passes USB bundles from two laptops that edited the same title concurrently:
 // the app imports them (a file path, then a folder's list), shows the conflict side by side,
 // keeps the overwritten value at a click, and refuses a bundle imported twice.
@@ -171,9 +173,12 @@ async function scenario(s, { hub, joinFile, records, participants, work }) {
 
   // 3. Share this laptop on the network (loopback only in tests); a second laptop syncs with it.
   await s.click(id('nav-sync'));
+  await checkNetworkPicker(s);
   const port = await freePort();
-  await s.clear(id('share-listen'));
-  await s.type(id('share-listen'), `127.0.0.1:${port}`);
+  await s.selectOption(id('share-network'), '127.0.0.1');
+  await s.waitFor(id('share-loopback-hint'));
+  await s.clear(id('share-port'));
+  await s.type(id('share-port'), String(port));
   await s.click(id('share-start'));
   const address = await s.waitForText(id('share-address'), `http://127.0.0.1:${port}`);
   const code = (await s.text(id('share-code'))).trim();
@@ -186,6 +191,45 @@ async function scenario(s, { hub, joinFile, records, participants, work }) {
   await s.waitFor(id('share-device-row'), { timeout: 15000 });
   await s.click(id('share-stop'));
   await s.waitFor(id('share-start'));
+}
+
+const PRIVATE = /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/;
+
+/** The share panel's list of networks: every network is offered by name, never preselected; a
+ * local (private) address is preselected when there is one, else this machine only with a
+ * message that says why. Leaves a screenshot of the panel as it opens, at 1366x768. */
+async function checkNetworkPicker(s) {
+  const id = (x) => s.byTestId(x);
+  await s.cmd('POST', '/window/rect', { width: 1366, height: 768 }).catch(() => {});
+  const form = await s.waitFor(id('share-form'));
+  const reason = await s.attr(form, 'data-reason');
+  assert.ok(['lan', 'no_lan', 'no_network'].includes(reason), `a fresh laptop remembers nothing: ${reason}`);
+  const options = await s.execute(
+    `return [...document.querySelector('[data-testid="share-network"]').options]
+       .map((o) => ({ value: o.value, label: o.textContent.trim() }));`,
+  );
+  const every = options.find((o) => o.value === '0.0.0.0');
+  assert.ok(every, 'every network is offered');
+  assert.match(every.label, /Tous les réseaux \(0\.0\.0\.0\)/);
+  assert.ok(options.some((o) => o.value === '127.0.0.1'), 'this machine only is offered');
+  const picked = await s.value(id('share-network'));
+  assert.notEqual(picked, '0.0.0.0', 'every network is never preselected');
+  assert.equal(await s.value(id('share-port')), '7878');
+  const networks = options.filter((o) => o.value !== '0.0.0.0' && o.value !== '127.0.0.1');
+  for (const n of networks) assert.match(n.label, new RegExp(` — ${n.value.replaceAll('.', '\\.')}$`));
+  if (reason === 'lan') {
+    assert.match(picked, PRIVATE, 'a local address is preselected');
+    assert.ok(networks.some((n) => n.value === picked));
+  } else {
+    assert.equal(picked, '127.0.0.1', `${reason}: this machine only, until a network is picked`);
+    const box = reason === 'no_network' ? 'share-no-network' : 'share-no-lan';
+    assert.equal(networks.length === 0, reason === 'no_network', JSON.stringify(options));
+    assert.match(await s.text(id(box)), reason === 'no_network' ? /Aucun réseau/ : /Aucun réseau local/);
+  }
+  await s.screenshot(join(ARTIFACTS, 'share-panel.png'));
+  // Every network picked by name says what it means.
+  await s.selectOption(id('share-network'), '0.0.0.0');
+  await s.waitForText(id('share-every-hint'), /Wi-Fi public/);
 }
 
 test('USB bundles from two laptops: summary, conflict side by side, pick, replay refused', { timeout: 180000 }, async () => {

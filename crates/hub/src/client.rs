@@ -21,6 +21,11 @@ use crate::protocol::*;
 use crate::seal::{self, Context, Way};
 use terrain_core::sync::Vector;
 
+/// Most pull rounds per study in one sync. A round carries up to a batch of changes (10,000
+/// by default), so this is millions of changes, far more than a study holds; a hub still
+/// claiming more after that is holding the laptop, and syncing again goes on where it stopped.
+pub const MAX_PULL_ROUNDS: u32 = 1000;
+
 /// How a sync is run.
 #[derive(Debug, Clone)]
 pub struct SyncOptions {
@@ -30,6 +35,8 @@ pub struct SyncOptions {
     pub label: Option<String>,
     /// Changes per batch, both ways.
     pub batch: usize,
+    /// Most pull rounds per study in one sync (see [`MAX_PULL_ROUNDS`]).
+    pub max_rounds: u32,
     /// The protocol version announced (tests pretend to be a newer client).
     pub protocol: u32,
     /// Time allowed for one request.
@@ -45,6 +52,7 @@ impl Default for SyncOptions {
             join_code: None,
             label: None,
             batch: DEFAULT_BATCH,
+            max_rounds: MAX_PULL_ROUNDS,
             protocol: PROTOCOL_VERSION,
             timeout: Duration::from_secs(120),
             clock_skew_ms: std::env::var("TERRAIN_CLOCK_OFFSET_MS")
@@ -129,6 +137,8 @@ struct Session<'a> {
     /// Our wall clock's error (see [`SyncOptions::clock_skew_ms`]).
     skew_ms: i64,
     protocol: u32,
+    /// Most pull rounds per study (see [`SyncOptions::max_rounds`]).
+    max_rounds: u32,
     progress: Progress,
     report: &'a mut dyn FnMut(&Progress),
     cancel: &'a AtomicBool,
@@ -328,6 +338,11 @@ impl Session<'_> {
         }
     }
 
+    /// Pulls in rounds until the hub says it has nothing more. The hub's word is not trusted
+    /// to end the loop: a round that leaves this store holding what it held before would be
+    /// asked again word for word, so it ends the sync ([`HubError::HubStalled`]), and so does
+    /// a hub still claiming more after [`SyncOptions::max_rounds`] rounds
+    /// ([`HubError::TooManyRounds`]).
     fn pull(
         &mut self,
         store: &mut Store,
@@ -338,9 +353,10 @@ impl Session<'_> {
     ) -> Result<()> {
         self.progress.stage = Stage::Pulling;
         self.tell();
-        loop {
+        let mut have = engine::vector(store, study)?;
+        for _ in 0..self.max_rounds {
             let ask = PullRequest {
-                have: engine::vector(store, study)?.to_wire(),
+                have: have.to_wire(),
                 max_changes: batch,
             };
             let plain = serde_json::to_vec(&ask).unwrap_or_default();
@@ -360,7 +376,15 @@ impl Session<'_> {
             if !header.more || header.count == 0 {
                 return Ok(());
             }
+            let now = engine::vector(store, study)?;
+            if now == have {
+                return Err(HubError::HubStalled);
+            }
+            have = now;
         }
+        Err(HubError::TooManyRounds {
+            rounds: self.max_rounds,
+        })
     }
 }
 
@@ -386,6 +410,7 @@ pub fn sync(
         offset_ms: 0,
         skew_ms: opts.clock_skew_ms,
         protocol: opts.protocol,
+        max_rounds: opts.max_rounds.max(1),
         progress: Progress {
             stage: Stage::Connecting,
             study: None,

@@ -21,7 +21,7 @@ pub enum HubError {
     NeedJoinCode,
     #[error("cannot share on {address}: {reason}. Another program may be using this port: try another number.")]
     CannotListen { address: String, reason: String },
-    #[error("\"{address}\" is not a valid address to listen on (for example 0.0.0.0:7878).")]
+    #[error("\"{address}\" is not a valid address to listen on (for example 192.168.1.20:7878).")]
     BadAddress { address: String },
     #[error("Type the hub's address, for example http://192.168.1.20:7878.")]
     BadUrl,
@@ -35,6 +35,13 @@ pub enum HubError {
     UnknownDevice { node: String },
     #[error("the hub sent an answer that cannot be read: {0}")]
     BadAnswer(String),
+    /// The hub claimed more changes but sent none this laptop lacked: asking again would get
+    /// the same answer forever.
+    #[error("The hub keeps saying it has more changes but sends none that are new: sync stopped. What was received is kept; try another hub or ask the hub's owner to check it.")]
+    HubStalled,
+    /// The hub still claimed more after the most rounds one sync takes.
+    #[error("The hub was still sending after {rounds} rounds: sync stopped. What was received is kept; sync again to go on.")]
+    TooManyRounds { rounds: u32 },
     #[error(transparent)]
     Core(#[from] terrain_core::Error),
     #[error("file error: {0}")]
@@ -57,6 +64,8 @@ impl HubError {
             HubError::Cancelled => "cancelled".into(),
             HubError::UnknownDevice { .. } => "unknown_device".into(),
             HubError::BadAnswer(_) => "bad_answer".into(),
+            HubError::HubStalled => "hub_stalled".into(),
+            HubError::TooManyRounds { .. } => "too_many_rounds".into(),
             HubError::Core(e) => e.code().into(),
             HubError::Io(_) => "io".into(),
         }
@@ -73,7 +82,7 @@ impl HubError {
                 "Impossible de partager sur {address} : {reason}. Un autre programme utilise peut-être ce port : essayez un autre numéro."
             ),
             (HubError::BadAddress { address }, Lang::Fr) => format!(
-                "« {address} » n'est pas une adresse d'écoute valide (par exemple 0.0.0.0:7878)."
+                "« {address} » n'est pas une adresse d'écoute valide (par exemple 192.168.1.20:7878)."
             ),
             (HubError::BadUrl, Lang::Fr) => {
                 "Saisissez l'adresse du hub, par exemple http://192.168.1.20:7878.".into()
@@ -88,6 +97,10 @@ impl HubError {
                 format!("Aucun appareil {node} n'est inscrit sur ce hub.")
             }
             (HubError::BadAnswer(e), Lang::Fr) => format!("Réponse illisible du hub : {e}"),
+            (HubError::HubStalled, Lang::Fr) => "Le hub annonce toujours d'autres modifications mais n'en envoie aucune de nouvelle : synchronisation arrêtée. Ce qui a été reçu est conservé ; essayez un autre hub ou demandez à son responsable de le vérifier.".into(),
+            (HubError::TooManyRounds { rounds }, Lang::Fr) => format!(
+                "Le hub envoyait encore après {rounds} échanges : synchronisation arrêtée. Ce qui a été reçu est conservé ; synchronisez de nouveau pour continuer."
+            ),
             (HubError::Core(e), _) => e.message(lang),
             (HubError::Io(e), Lang::Fr) => format!("Erreur de fichier : {e}"),
             _ => self.to_string(),

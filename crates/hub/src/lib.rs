@@ -6,16 +6,19 @@ pub mod auth;
 pub mod client;
 pub mod engine;
 pub mod error;
+pub mod interfaces;
 pub mod laptop;
 pub mod protocol;
 pub mod registry;
 pub mod seal;
 pub mod server;
+pub mod share;
 
 pub use client::{sync, Progress, Stage, StudySummary, SyncOptions, SyncSummary};
 pub use error::{HubError, Result};
 pub use laptop::{normalise_url, sync_joined};
 pub use server::{LocalHub, ServeInfo, DEFAULT_SHARE_ADDRESS};
+pub use share::ShareChoices;
 
 /// What `serve` prints once it listens: scripts read the first two lines.
 pub fn print_ready(info: &ServeInfo) {

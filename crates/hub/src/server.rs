@@ -29,9 +29,9 @@ use crate::protocol::*;
 use crate::registry::{self, Known};
 use crate::seal::{self, Context, Way};
 
-/// The address the desktop app shares its store on unless told otherwise: every network of
-/// this machine, so the other laptops on the office LAN or the hotspot can reach it.
-pub const DEFAULT_SHARE_ADDRESS: &str = "0.0.0.0:7878";
+/// The address a shared hub listens on when given none: this machine only. The app offers
+/// a network to pick (see [`crate::share`]); every network is never the default.
+pub const DEFAULT_SHARE_ADDRESS: &str = "127.0.0.1:7878";
 
 /// What a running hub tells the person who started it.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -49,27 +49,10 @@ pub struct ServeInfo {
     pub urls: Vec<String>,
 }
 
-/// This machine's addresses on its networks, found by asking the routing table which local
-/// address would reach a few private ranges (UDP connect sends no packet).
+/// This machine's addresses on its networks (see [`crate::interfaces`]).
 fn lan_addresses() -> Vec<std::net::IpAddr> {
-    let mut out = Vec::new();
-    for target in [
-        "192.168.255.254:9",
-        "10.255.255.254:9",
-        "172.31.255.254:9",
-        "8.8.8.8:9",
-    ] {
-        let found = std::net::UdpSocket::bind("0.0.0.0:0")
-            .and_then(|s| s.connect(target).map(|_| s))
-            .and_then(|s| s.local_addr());
-        if let Ok(addr) = found {
-            let ip = addr.ip();
-            if !ip.is_loopback() && !ip.is_unspecified() && !out.contains(&ip) {
-                out.push(ip);
-            }
-        }
-    }
-    out
+    let found = crate::interfaces::networks().into_iter();
+    found.map(|n| std::net::IpAddr::V4(n.ip)).collect()
 }
 
 /// One sync request, for the status page.

@@ -16,7 +16,7 @@ use terrain_core::sync::bundle::{ExportReport, ExportTarget, ImportReport};
 use terrain_core::sync::{self, ConflictView, Device, JoinedStudy, Phase, SyncFile, SyncOverview};
 use terrain_core::Error;
 use terrain_hub::{
-    registry, LocalHub, ServeInfo, Stage, SyncOptions, SyncSummary, DEFAULT_SHARE_ADDRESS,
+    registry, share, LocalHub, ServeInfo, ShareChoices, Stage, SyncOptions, SyncSummary,
 };
 use ts_rs::TS;
 
@@ -96,7 +96,8 @@ pub struct SyncScreen {
     #[serde(flatten)]
     #[ts(flatten)]
     pub overview: SyncOverview,
-    pub default_share_address: String,
+    /// Where sharing may listen: this machine's networks and the one preselected.
+    pub share_choices: ShareChoices,
     pub share: Option<ServeInfo>,
 }
 
@@ -109,7 +110,7 @@ pub async fn sync_overview(
     state.with(|s| {
         Ok::<_, Error>(SyncScreen {
             overview: sync::overview(s)?,
-            default_share_address: DEFAULT_SHARE_ADDRESS.into(),
+            share_choices: share::choices(s),
             share,
         })
     })
@@ -244,14 +245,30 @@ pub async fn sync_share_start(
     if let Some(hub) = jobs.share().as_ref() {
         return Ok(hub.info.clone());
     }
+    // Nothing picked: the panel's preselection, never every network.
+    let address = match address.trim() {
+        "" => state.with(|s| {
+            let c = share::choices(s);
+            Ok::<_, Error>(format!("{}:{}", c.ip, c.port))
+        })?,
+        picked => picked.to_string(),
+    };
     // The hub builds its own tokio runtime: that must happen off this async task's thread.
     let hub = blocking(lang, move || {
         LocalHub::start(&path, &address).map_err(|e| AppError::new(&e, lang))
     })
     .await?;
-    let mut share = jobs.share();
-    // Two clicks raced: keep the hub already running (this one stops when dropped).
-    Ok(share.get_or_insert(hub).info.clone())
+    let listening = hub.info.address;
+    let info = {
+        let mut running = jobs.share();
+        // Two clicks raced: keep the hub already running (this one stops when dropped).
+        running.get_or_insert(hub).info.clone()
+    };
+    state.with(|s| {
+        share::remember(s, listening);
+        Ok::<_, Error>(())
+    })?;
+    Ok(info)
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -4,5 +4,7 @@
 mod convergence;
 mod crash;
 mod laptop;
+mod rogue;
 mod security;
+mod share;
 mod support;

@@ -9,6 +9,7 @@ import type { HubDevice } from '../../lib/bindings/HubDevice';
 import type { ImportReport } from '../../lib/bindings/ImportReport';
 import type { JoinedStudy } from '../../lib/bindings/JoinedStudy';
 import type { ServeInfo } from '../../lib/bindings/ServeInfo';
+import type { ShareChoices } from '../../lib/bindings/ShareChoices';
 import type { SyncFile } from '../../lib/bindings/SyncFile';
 import type { SyncScreen } from '../../lib/bindings/SyncScreen';
 import type { SyncSummary } from '../../lib/bindings/SyncSummary';
@@ -21,6 +22,7 @@ export type {
   HubDevice,
   ImportReport,
   ServeInfo,
+  ShareChoices,
   SyncFile,
   SyncScreen,
   SyncSummary,
