@@ -142,7 +142,11 @@ pub(crate) fn admit(conn: &Connection, own: (&str, i64), changes: &[Change]) -> 
 }
 
 /// The scope ('' for shared) a record's held changes travel in; None when none is held.
-fn held_scope(conn: &Connection, entity: Entity, row_id: &str) -> Result<Option<String>> {
+pub(crate) fn held_scope(
+    conn: &Connection,
+    entity: Entity,
+    row_id: &str,
+) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached(
             "SELECT s.study FROM change_log l JOIN scopes s ON s.idx = l.scope

@@ -411,6 +411,14 @@ impl Writer<'_> {
         let via_session = |session: &str| -> Result<Option<String>> {
             Ok(self.with_session(session, |f| f.study.clone())?.flatten())
         };
+        // A record already held travels where its changes travel, even when the fields that
+        // name its study have not arrived yet (a partial import): other laptops refuse a
+        // change of it in any other scope.
+        if field.is_empty() {
+            if let Some(scope) = admit::held_scope(&self.tx, entity, id)? {
+                return Ok((!scope.is_empty()).then_some(scope));
+            }
+        }
         Ok(match entity {
             Entity::Study => Some(id.to_string()),
             Entity::Place => None,

@@ -434,3 +434,41 @@ fn editing_a_field_whose_winner_sits_at_i64_max_minus_1_neither_panics_nor_poiso
         .unwrap();
     assert!(send(&mut s).applied >= 1);
 }
+
+/// An honest laptop that holds part of a session (its study_id not arrived yet) and edits it
+/// logs the edit in the session's study, not in the shared scope other laptops now refuse.
+#[test]
+fn an_edit_of_a_partly_received_record_travels_in_its_study() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut alice = Store::open_in_dir(&dir.path().join("alice")).unwrap();
+    let mut bob = Store::open_in_dir(&dir.path().join("bob")).unwrap();
+    let study = alice
+        .create(Entity::Study, &fields(json!({"title": "Ségou"})))
+        .unwrap();
+    let session = alice
+        .create(
+            Entity::Session,
+            &fields(json!({"study_id": study, "session_type": "workshop", "date": "2026-05-02", "title": "Avant"})),
+        )
+        .unwrap();
+    let part: Vec<Change> = sync::all_changes(alice.conn())
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.row_id == session && c.field != "study_id")
+        .collect();
+    sync::apply_changes(&mut bob, Some(&study), &part).unwrap();
+    bob.update(
+        Entity::Session,
+        &session,
+        &fields(json!({"title": "Après"})),
+    )
+    .unwrap();
+    let edit = sync::all_changes(bob.conn())
+        .unwrap()
+        .into_iter()
+        .find(|c| c.node == bob.node_id())
+        .unwrap();
+    assert_eq!(edit.study.as_deref(), Some(study.as_str()));
+    let o = sync::apply_changes(&mut alice, Some(&study), &[edit]).unwrap();
+    assert_eq!(o.updated_fields, 1);
+}
