@@ -5,6 +5,17 @@
 /// A laptop whose clock says 2036 must not drag everyone else's clock with it.
 pub const MAX_DRIFT_MS: i64 = 60 * 60 * 1000;
 
+/// How far ahead of the receiver's wall clock a received change may be stamped. Such changes
+/// are refused, not quarantined: a quarantine that depends on when each laptop received a
+/// change would make replicas disagree, while a refusal leaves every replica holding the same
+/// set. A day covers time zones and a clock set by hand; beyond that a stamp would win over
+/// every edit made meanwhile by laptops whose clock is right.
+pub const MAX_AHEAD_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// No stamp is ever above 2100-01-01, whatever a laptop's clock says (the largest stamp that
+/// fits, year 6429, would win forever and overflow the next edit).
+pub const CEILING_MS: i64 = 4_102_444_800_000;
+
 pub fn from_millis(ms: i64) -> i64 {
     ms.max(0) << 16
 }
@@ -13,15 +24,23 @@ pub fn millis(hlc: i64) -> i64 {
     hlc >> 16
 }
 
-/// The next stamp after `last`, given the wall clock.
+/// The next stamp after `last`, given the wall clock. It never goes back, even when the wall
+/// clock does (a flat battery): the log's order is the order of the writes.
 pub fn tick(last: i64, wall_ms: i64) -> i64 {
-    (last + 1).max(from_millis(wall_ms))
+    last.saturating_add(1).max(from_millis(wall_ms))
+}
+
+/// How far (ms) a stamp is ahead of `wall_ms` when that is more than a receiver accepts, or
+/// when it is above the ceiling; None when it is fine.
+pub fn too_far_ahead(hlc: i64, wall_ms: i64) -> Option<i64> {
+    let ahead = millis(hlc).saturating_sub(wall_ms);
+    (ahead > MAX_AHEAD_MS || millis(hlc) > CEILING_MS).then_some(ahead)
 }
 
 /// Our clock after seeing a remote stamp: it follows stamps up to `MAX_DRIFT_MS` ahead of
 /// our wall clock and ignores the rest.
 pub fn observe(last: i64, remote: i64, wall_ms: i64) -> i64 {
-    if millis(remote) <= wall_ms + MAX_DRIFT_MS {
+    if millis(remote) <= wall_ms.saturating_add(MAX_DRIFT_MS) {
         last.max(remote)
     } else {
         last
@@ -30,7 +49,9 @@ pub fn observe(last: i64, remote: i64, wall_ms: i64) -> i64 {
 
 /// Wall clock in milliseconds, shifted by `offset_ms` (tests simulate skewed laptops).
 pub fn wall_millis(offset_ms: i64) -> i64 {
-    chrono::Utc::now().timestamp_millis() + offset_ms
+    chrono::Utc::now()
+        .timestamp_millis()
+        .saturating_add(offset_ms)
 }
 
 /// The stamp as an RFC 3339 time, for people.
@@ -60,5 +81,19 @@ mod tests {
         assert_eq!(observe(mine, near, now), near);
         let far = from_millis(now + 10 * 365 * 24 * 3600 * 1000);
         assert_eq!(observe(mine, far, now), mine);
+    }
+
+    #[test]
+    fn the_clock_never_overflows_and_stamps_far_ahead_are_told() {
+        let now = 1_700_000_000_000;
+        let ahead = from_millis(now + 10 * 365 * 24 * 3600 * 1000);
+        assert_eq!(tick(i64::MAX, now), i64::MAX);
+        let near = from_millis(now + 1000);
+        assert_eq!(too_far_ahead(near, now), None);
+        assert!(too_far_ahead(ahead, now).is_some());
+        assert!(
+            too_far_ahead(i64::MAX, i64::MAX).is_some(),
+            "above the ceiling"
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! edit, typed here or received from another laptop, becomes field changes that land in the log
 //! and, when they win, in the record's row, in one transaction.
 
+pub(crate) mod admit;
 pub(crate) mod batch;
 pub(crate) mod log;
 pub(crate) mod merge;

@@ -9,11 +9,12 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior};
 use serde_json::Value as Json;
 
+use super::admit::{self, MAX_SEQ, OWNER_FIELDS};
 use super::log::RunAt;
 use super::merge::{self, Change};
 use super::value::normalize;
 use crate::clock;
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Problem, Result, SyncError};
 use crate::schema::{self, Entity, FieldDef, Kind};
 use crate::store::meta::{get_meta, node_idx, set_meta};
 use crate::store::rows::{read_row, Row};
@@ -127,9 +128,16 @@ impl Writer<'_> {
         Ok(idx)
     }
 
-    /// Applies changes (local or received) in this transaction. `known_new`: they are the
-    /// first changes of a record whose id was just made here.
+    /// Applies received changes in this transaction, once `admit` has checked them against
+    /// what is held (their values and shape were checked before: `sync::validate_change`).
     pub(crate) fn apply(&mut self, changes: &[Change], known_new: bool) -> Result<merge::Outcome> {
+        admit::admit(&self.tx, (&self.node_id, self.node_idx), changes)?;
+        self.merge_in(changes, known_new)
+    }
+
+    /// Applies changes (local or admitted) in this transaction. `known_new`: they are the
+    /// first changes of a record whose id was just made here.
+    fn merge_in(&mut self, changes: &[Change], known_new: bool) -> Result<merge::Outcome> {
         if !known_new || changes.iter().any(|c| c.entity == Entity::Session) {
             self.sessions.get_mut().clear();
         }
@@ -231,6 +239,12 @@ impl Writer<'_> {
             if def.required && *value == SqlValue::Null {
                 return Err(Error::invalid(entity, name, Problem::Required));
             }
+            // Other laptops refuse a record moved to another study or session (its changes
+            // would reach the wrong people): refused here first.
+            let owner_now = current.get(name).unwrap_or(&SqlValue::Null);
+            if OWNER_FIELDS.contains(name) && owner_now != value {
+                return Err(Error::invalid(entity, name, Problem::Fixed));
+            }
         }
         check_dates(entity, |name| {
             values.get(name).or_else(|| current.get(name))
@@ -298,20 +312,31 @@ impl Writer<'_> {
             return Ok(());
         }
         let wall = clock::wall_millis(self.clock_offset_ms);
+        let count = values.len() as i64;
+        let last_seq = self
+            .seq
+            .checked_add(count)
+            .filter(|s| *s <= MAX_SEQ)
+            .ok_or_else(|| {
+                Error::Internal(format!(
+                    "this laptop's change numbers are exhausted ({})",
+                    self.seq
+                ))
+            })?;
+        let first_seq = last_seq - count + 1;
         if fresh_id {
             // A record whose id was just made here: every field is new and wins, nothing to
             // look up or compare, so its changes go straight to the log and the row.
-            let first_seq = self.seq + 1;
             let mut entries = Vec::with_capacity(values.len());
             for (field, value) in &values {
-                self.hlc = clock::tick(self.hlc, wall);
+                self.hlc = tick(self.hlc, wall)?;
                 entries.push(merge::LocalChange {
                     field,
                     value,
                     hlc: self.hlc,
                 });
             }
-            self.seq += values.len() as i64;
+            self.seq = last_seq;
             if entity == Entity::Session {
                 self.sessions.get_mut().clear();
             }
@@ -328,9 +353,21 @@ impl Writer<'_> {
         let mut changes = Vec::with_capacity(values.len());
         for (field, value) in values {
             let prev = winners.get(field).cloned();
-            self.hlc = clock::tick(self.hlc, wall);
+            self.hlc = tick(self.hlc, wall)?;
             let hlc = match &prev {
-                Some(p) if p.hlc >= self.hlc => p.hlc + 1,
+                Some(p) if p.hlc >= self.hlc => {
+                    // Above a value stamped far ahead (received before such stamps were
+                    // refused): every other laptop would refuse this edit, and the laptop's
+                    // whole log after it.
+                    let above = p.hlc.saturating_add(1);
+                    if let Some(ahead_ms) = clock::too_far_ahead(above, wall) {
+                        return Err(Error::Sync(SyncError::FutureValue {
+                            node: p.node.clone(),
+                            ahead_ms,
+                        }));
+                    }
+                    above
+                }
                 _ => self.hlc,
             };
             self.seq += 1;
@@ -346,7 +383,7 @@ impl Writer<'_> {
                 prev,
             });
         }
-        self.apply(&changes, false)?;
+        self.merge_in(&changes, false)?;
         Ok(())
     }
 
@@ -374,6 +411,14 @@ impl Writer<'_> {
         let via_session = |session: &str| -> Result<Option<String>> {
             Ok(self.with_session(session, |f| f.study.clone())?.flatten())
         };
+        // A record already held travels where its changes travel, even when the fields that
+        // name its study have not arrived yet (a partial import): other laptops refuse a
+        // change of it in any other scope.
+        if field.is_empty() {
+            if let Some(scope) = admit::held_scope(&self.tx, entity, id)? {
+                return Ok((!scope.is_empty()).then_some(scope));
+            }
+        }
         Ok(match entity {
             Entity::Study => Some(id.to_string()),
             Entity::Place => None,
@@ -562,6 +607,18 @@ pub fn participant_code(id: &str, n: i64) -> String {
             .map(|b| b.to_ascii_uppercase() as char),
     );
     code
+}
+
+/// The clock's next stamp; none above the ceiling, whatever this laptop's date says.
+fn tick(last: i64, wall: i64) -> Result<i64> {
+    let next = clock::tick(last, wall);
+    if clock::millis(next) > clock::CEILING_MS {
+        return Err(Error::Internal(format!(
+            "this laptop's clock says {}: set its date right before writing",
+            clock::to_rfc3339(next)
+        )));
+    }
+    Ok(next)
 }
 
 /// End dates not before start dates; `value` gives a field's value as it will be stored.

@@ -29,6 +29,9 @@ pub enum Problem {
     BeforeStart {
         start_field: &'static str,
     },
+    /// The study or session a record belongs to: set when it is created, never changed (its
+    /// changes travel with that study).
+    Fixed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +100,12 @@ impl ValidationError {
                 format!("Le champ « {label} » doit être une liste de valeurs.")
             }
             Problem::BadList => format!("The field \"{label}\" must be a list of values."),
+            Problem::Fixed if fr => {
+                format!("Le champ « {label} » est fixé à la création et ne peut plus être changé.")
+            }
+            Problem::Fixed => {
+                format!("The field \"{label}\" is set when the record is created and cannot be changed.")
+            }
             Problem::MissingReference if fr => {
                 format!("Le champ « {label} » désigne un enregistrement introuvable ou supprimé.")
             }

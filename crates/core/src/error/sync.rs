@@ -42,6 +42,17 @@ pub enum SyncError {
     NotAConflictValue {
         id: String,
     },
+    /// A received change stamped too far ahead of this laptop's clock (or above the ceiling).
+    FutureStamp {
+        node: String,
+        ahead_ms: i64,
+    },
+    /// A field's value is stamped so far ahead that an edit on top of it would be refused by
+    /// every other laptop.
+    FutureValue {
+        node: String,
+        ahead_ms: i64,
+    },
 }
 
 impl SyncError {
@@ -63,6 +74,8 @@ impl SyncError {
             SyncError::OtherKey { .. } => "other_key",
             SyncError::UnknownConflict { .. } => "unknown_conflict",
             SyncError::NotAConflictValue { .. } => "not_a_conflict_value",
+            SyncError::FutureStamp { .. } => "future_stamp",
+            SyncError::FutureValue { .. } => "future_value",
         }
     }
 
@@ -125,6 +138,33 @@ impl SyncError {
                 format!("La valeur {id} n'est pas l'une des valeurs de ce conflit.")
             }
             SyncError::NotAConflictValue { id } => format!("Value {id} is not one of this conflict's values."),
+            SyncError::FutureStamp { node, ahead_ms } if fr => format!(
+                "L'appareil {node} a daté une modification {} dans le futur par rapport à l'horloge de cet ordinateur : refusée, rien n'a été importé. Corrigez la date de cet appareil (ou de celui-ci s'il retarde).",
+                days(*ahead_ms, fr)
+            ),
+            SyncError::FutureStamp { node, ahead_ms } => format!(
+                "Device {node} stamped a change {} in the future of this laptop's clock: refused, nothing was imported. Set that device's date right (or this one's, if it runs behind).",
+                days(*ahead_ms, fr)
+            ),
+            SyncError::FutureValue { node, ahead_ms } if fr => format!(
+                "La valeur de ce champ a été datée {} dans le futur par l'appareil {node} : une modification par-dessus serait refusée par les autres ordinateurs. Attendez cette date ou demandez à un superviseur.",
+                days(*ahead_ms, fr)
+            ),
+            SyncError::FutureValue { node, ahead_ms } => format!(
+                "This field's value was stamped {} in the future by device {node}: an edit on top of it would be refused by every other laptop. Wait for that date or ask a supervisor.",
+                days(*ahead_ms, fr)
+            ),
         }
+    }
+}
+
+/// A span ahead, in days (hours when under two days), for people.
+fn days(ms: i64, fr: bool) -> String {
+    let hours = ms / 3_600_000;
+    match (hours < 48, fr) {
+        (true, true) => format!("de {hours} heures"),
+        (true, false) => format!("{hours} hours"),
+        (false, true) => format!("de {} jours", hours / 24),
+        (false, false) => format!("{} days", hours / 24),
     }
 }

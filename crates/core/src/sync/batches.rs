@@ -10,10 +10,11 @@ use std::collections::HashMap;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::Connection;
 
-use crate::changes::log;
 use crate::changes::merge::{Change, Outcome, Stamp};
+use crate::changes::{admit, log};
+use crate::clock;
 use crate::error::{Error, Result, SyncError};
-use crate::schema::{Entity, Kind, DELETED};
+use crate::schema::Entity;
 use crate::store::Store;
 use crate::sync::vector::{held_vector, Range, Vector};
 
@@ -152,8 +153,31 @@ pub fn count_missing(conn: &Connection, study: &str, base: &Vector) -> Result<u6
     Ok(total)
 }
 
-/// Checks a change against the schema and the bundle's study before anything is applied.
-pub fn validate_change(c: &Change, study: Option<&str>) -> std::result::Result<(), String> {
+pub use crate::changes::admit::MAX_SEQ;
+
+/// Checks a change against the schema, the write path's rules for values, the bundle's study
+/// and this laptop's clock, before anything is applied (bundle import and hub push alike).
+pub fn validate_change(c: &Change, study: Option<&str>) -> std::result::Result<(), SyncError> {
+    validate_change_at(c, study, clock::wall_millis(0))
+}
+
+/// [`validate_change`] against a given wall clock (ms).
+pub fn validate_change_at(
+    c: &Change,
+    study: Option<&str>,
+    wall_ms: i64,
+) -> std::result::Result<(), SyncError> {
+    check_shape(c, study).map_err(SyncError::Malformed)?;
+    if let Some(ahead_ms) = clock::too_far_ahead(c.hlc, wall_ms) {
+        return Err(SyncError::FutureStamp {
+            node: c.node.clone(),
+            ahead_ms,
+        });
+    }
+    Ok(())
+}
+
+fn check_shape(c: &Change, study: Option<&str>) -> std::result::Result<(), String> {
     let Some(def) = c.entity.field(&c.field) else {
         return Err(format!("unknown field {}.{}", c.entity, c.field));
     };
@@ -166,7 +190,7 @@ pub fn validate_change(c: &Change, study: Option<&str>) -> std::result::Result<(
             return Err(format!("bad study id {cs:?}"));
         }
     }
-    if c.seq < 1 || c.hlc < 0 {
+    if c.seq < 1 || c.seq > MAX_SEQ || c.hlc < 0 {
         return Err(format!(
             "bad sequence or clock in change {}/{}",
             c.node, c.seq
@@ -176,35 +200,15 @@ pub fn validate_change(c: &Change, study: Option<&str>) -> std::result::Result<(
         return Err(format!("bad id in change {}/{}", c.node, c.seq));
     }
     if let Some(p) = &c.prev {
-        if p.hlc >= c.hlc || uuid::Uuid::parse_str(&p.node).is_err() {
+        if p.hlc >= c.hlc || p.hlc < 0 || uuid::Uuid::parse_str(&p.node).is_err() {
             return Err(format!(
                 "change {}/{} is older than the value it replaces",
                 c.node, c.seq
             ));
         }
     }
-    let fits = match (def.kind, &c.value) {
-        (_, SqlValue::Null) => c.field != DELETED,
-        (Kind::Bool, SqlValue::Integer(i)) => *i == 0 || *i == 1,
-        (Kind::Int { .. }, SqlValue::Integer(_)) => true,
-        (
-            Kind::Text { .. }
-            | Kind::Date
-            | Kind::Choice(_)
-            | Kind::Ref(_)
-            | Kind::Codes
-            | Kind::Names,
-            SqlValue::Text(_),
-        ) => true,
-        _ => false,
-    };
-    if !fits {
-        return Err(format!(
-            "value of the wrong kind for {}.{}",
-            c.entity, c.field
-        ));
-    }
-    Ok(())
+    admit::check_value(c.entity, def, &c.value)?;
+    admit::check_scope(c)
 }
 
 /// Every change held, in (node id, seq) order (tests, diagnostics).
@@ -244,8 +248,9 @@ pub fn apply_changes(
     study: Option<&str>,
     changes: &[Change],
 ) -> Result<Outcome> {
+    let wall = store.wall_millis();
     for c in changes {
-        validate_change(c, study).map_err(|e| Error::Sync(SyncError::Malformed(e)))?;
+        validate_change_at(c, study, wall).map_err(Error::Sync)?;
     }
     let max_hlc = changes.iter().map(|c| c.hlc).max().unwrap_or(0);
     store.write(|w| {

@@ -16,7 +16,7 @@ use crate::changes::merge::Outcome;
 use crate::clock;
 use crate::error::{Error, Result, SyncError};
 use crate::store::{schema_version, Store};
-use crate::sync::batches::validate_change;
+use crate::sync::batches::validate_change_at;
 use crate::sync::progress::{Phase, Progress};
 use crate::sync::vector::{held_vector, learn_peer_vector, Vector, VectorEntry};
 use crate::sync::{devices, keys};
@@ -117,7 +117,7 @@ pub fn import_bundle_with(
         let p = signed.open_batch(&key, i)?;
         let changes = codec::unpack(&p)?;
         for c in &changes {
-            validate_change(c, Some(&h.study)).map_err(|e| Error::Sync(SyncError::Malformed(e)))?;
+            validate_change_at(c, Some(&h.study), store.wall_millis()).map_err(Error::Sync)?;
         }
         count += changes.len() as u64;
         packed.push(p);

@@ -1,11 +1,11 @@
 //! Sync scenarios on real stores: a copied database gets a new identity, a conflict is seen,
-//! picked and the pick syncs, a laptop whose clock says 2036 is accepted but does not drag
-//! clocks and is flagged, an interrupted import resumes, progress is reported.
+//! picked and the pick syncs, a laptop whose clock says 2036 is refused by name and drags no
+//! clock, a laptop behind is flagged, an interrupted import resumes, progress is reported.
 
 use serde_json::json;
 use terrain_core::sync::bundle::{self, ExportTarget, ImportOptions};
 use terrain_core::sync::{self, Phase};
-use terrain_core::{clock, read as query, store, Entity, Store};
+use terrain_core::{clock, read as query, store, Entity, Error, Lang, Store, SyncError};
 
 use crate::support::fields;
 
@@ -123,8 +123,11 @@ fn a_conflict_is_logged_on_both_sides_and_its_resolution_syncs() {
     );
 }
 
+/// A laptop whose clock says 2036 is refused by name, with how far ahead, before anything
+/// of its bundle is applied: its stamps would otherwise beat every edit made by laptops whose
+/// clock is right for ten years. Our clock is not dragged, and it still takes our news.
 #[test]
-fn a_laptop_in_2036_syncs_without_dragging_clocks_and_is_flagged() {
+fn a_laptop_in_2036_is_refused_by_name_and_drags_no_clock() {
     let (dir, mut a, mut b, study) = pair();
     send(dir.path(), &a, &mut b, &study);
     let ten_years = 10 * 365 * 24 * 3600 * 1000;
@@ -135,42 +138,39 @@ fn a_laptop_in_2036_syncs_without_dragging_clocks_and_is_flagged() {
             &fields(json!({"study_id": study, "session_type": "workshop", "date": "2026-05-02"})),
         )
         .unwrap();
-    let report = send(dir.path(), &b, &mut a, &study);
-    assert!(report.clock_warning);
-    assert!(report.clock_offset_ms > ten_years - 60_000);
-    assert_eq!(report.new_records, 1);
-    // A's next edit is stamped by its own clock (not 2036), yet wins: it was made on top.
-    a.update(
-        Entity::Session,
-        &session,
-        &fields(json!({"title": "Après", "date": "2026-05-03"})),
-    )
-    .unwrap();
-    let mine: Vec<_> = sync::all_changes(a.conn())
+    let before = sync::dump_string(a.conn(), None).unwrap();
+    let p = dir.path().join("2036.terrain");
+    let target = ExportTarget::For(a.node_id().to_string());
+    bundle::export_bundle(&b, &study, &target, &p, &mut |_| {}).unwrap();
+    let e = bundle::import_bundle(&mut a, &p, &mut |_| {}).unwrap_err();
+    assert_eq!(e.code(), "future_stamp");
+    match &e {
+        Error::Sync(SyncError::FutureStamp { node, ahead_ms }) => {
+            assert_eq!(node, b.node_id());
+            assert!(*ahead_ms > ten_years - 60_000, "{ahead_ms}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(e.message(Lang::Fr).contains(b.node_id()));
+    assert!(e.message(Lang::En).contains("3649 days") || e.message(Lang::En).contains("3650 days"));
+    assert_eq!(sync::dump_string(a.conn(), None).unwrap(), before);
+    assert!(query::get(a.conn(), Entity::Session, &session).is_err());
+    // A's next edit is stamped by its own clock (not 2036).
+    a.update(Entity::Study, &study, &fields(json!({"title": "Après"})))
+        .unwrap();
+    let title = sync::all_changes(a.conn())
         .unwrap()
         .into_iter()
-        .filter(|c| c.node == a.node_id())
-        .collect();
-    let title = mine
-        .iter()
-        .find(|c| c.field == "title" && c.row_id == session)
+        .filter(|c| c.node == a.node_id() && c.field == "title")
+        .map(|c| c.hlc)
+        .max()
         .unwrap();
     assert!(
-        clock::millis(title.hlc) < clock::wall_millis(0) + clock::MAX_DRIFT_MS,
+        clock::millis(title) < clock::wall_millis(0) + clock::MAX_DRIFT_MS,
         "A's clock was dragged"
     );
-    let rec = query::get(a.conn(), Entity::Session, &session).unwrap();
-    assert_eq!(rec.fields["title"], json!("Après"));
-    assert_eq!(
-        rec.fields["date"],
-        json!("2026-05-03"),
-        "an edit made on top of a 2036 value wins"
-    );
-    let devs = sync::list_devices(&a).unwrap();
-    let bdev = devs.iter().find(|d| d.node_id == b.node_id()).unwrap();
-    assert_eq!(bdev.clock_warning, Some(sync::ClockWarning::Ahead));
-    assert!(bdev.last_sync.is_some());
-    assert!(devs.iter().any(|d| d.is_self && d.clock_warning.is_none()));
+    // B, whose clock is ahead, still takes A's news: they are in its past.
+    assert_eq!(send(dir.path(), &a, &mut b, &study).applied, 1);
 }
 
 /// A bundle that waited three days on a USB stick says nothing about its writer's clock.
