@@ -110,6 +110,20 @@ impl Store {
         clock::wall_millis(self.clock_offset_ms)
     }
 
+    /// The time received stamps are judged against: the wall clock, or this store's own last
+    /// stamp when the wall clock is behind it. A laptop whose clock fell back (a flat CMOS
+    /// battery puts it in 2000) then still accepts what its team wrote since its last write,
+    /// instead of refusing every change as "years ahead". The store's stamp only follows remote
+    /// stamps within an hour of the wall clock (`clock::observe`), so a sender cannot ratchet it.
+    pub fn received_clock_millis(&self) -> i64 {
+        let last = meta::get_meta(&self.conn, "hlc")
+            .ok()
+            .flatten()
+            .and_then(|s| s.parse::<i64>().ok())
+            .map_or(0, clock::millis);
+        self.wall_millis().max(last)
+    }
+
     /// Shifts this store's clock (tests and simulations of skewed laptops).
     pub fn set_clock_offset_ms(&mut self, offset_ms: i64) {
         self.clock_offset_ms = offset_ms;

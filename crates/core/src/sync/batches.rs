@@ -248,7 +248,7 @@ pub fn apply_changes(
     study: Option<&str>,
     changes: &[Change],
 ) -> Result<Outcome> {
-    let wall = store.wall_millis();
+    let wall = store.received_clock_millis();
     for c in changes {
         validate_change_at(c, study, wall).map_err(Error::Sync)?;
     }

@@ -117,7 +117,8 @@ pub fn import_bundle_with(
         let p = signed.open_batch(&key, i)?;
         let changes = codec::unpack(&p)?;
         for c in &changes {
-            validate_change_at(c, Some(&h.study), store.wall_millis()).map_err(Error::Sync)?;
+            validate_change_at(c, Some(&h.study), store.received_clock_millis())
+                .map_err(Error::Sync)?;
         }
         count += changes.len() as u64;
         packed.push(p);

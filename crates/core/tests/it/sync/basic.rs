@@ -173,6 +173,32 @@ fn a_laptop_in_2036_is_refused_by_name_and_drags_no_clock() {
     assert_eq!(send(dir.path(), &a, &mut b, &study).applied, 1);
 }
 
+/// A laptop whose clock fell back to 2000 (a flat CMOS battery) judges received stamps by its
+/// own last stamp, not by its wall clock: it still takes its team's news, which are not "26
+/// years ahead" of anything it wrote.
+#[test]
+fn a_laptop_whose_clock_fell_back_to_2000_still_takes_its_teams_news() {
+    let (dir, mut a, mut b, study) = pair();
+    send(dir.path(), &a, &mut b, &study);
+    // B writes once with a right clock, then its battery dies.
+    b.update(
+        Entity::Study,
+        &study,
+        &fields(json!({"title": "Avant la panne"})),
+    )
+    .unwrap();
+    let back_to_2000 = 946_684_800_000 - clock::wall_millis(0);
+    b.set_clock_offset_ms(back_to_2000);
+    let session = a
+        .create(
+            Entity::Session,
+            &fields(json!({"study_id": study, "session_type": "workshop", "date": "2026-05-02"})),
+        )
+        .unwrap();
+    assert!(send(dir.path(), &a, &mut b, &study).applied > 0);
+    assert!(query::get(b.conn(), Entity::Session, &session).is_ok());
+}
+
 /// A bundle that waited three days on a USB stick says nothing about its writer's clock.
 #[test]
 fn an_old_bundle_is_not_taken_for_a_clock_behind() {
