@@ -42,6 +42,12 @@ pub enum SyncError {
     NotAConflictValue {
         id: String,
     },
+    /// A bundle file over the size a laptop reads (in MiB).
+    TooLarge {
+        limit_mb: u64,
+    },
+    /// A bundle written by this very laptop (or claiming to be).
+    OwnBundle,
 }
 
 impl SyncError {
@@ -63,6 +69,8 @@ impl SyncError {
             SyncError::OtherKey { .. } => "other_key",
             SyncError::UnknownConflict { .. } => "unknown_conflict",
             SyncError::NotAConflictValue { .. } => "not_a_conflict_value",
+            SyncError::TooLarge { .. } => "bundle_too_large",
+            SyncError::OwnBundle => "own_bundle",
         }
     }
 
@@ -125,6 +133,14 @@ impl SyncError {
                 format!("La valeur {id} n'est pas l'une des valeurs de ce conflit.")
             }
             SyncError::NotAConflictValue { id } => format!("Value {id} is not one of this conflict's values."),
+            SyncError::TooLarge { limit_mb } if fr => format!(
+                "Ce paquet dépasse la taille maximale ({limit_mb} Mo) : il est refusé sans être lu."
+            ),
+            SyncError::TooLarge { limit_mb } => format!(
+                "This bundle is over the largest size accepted ({limit_mb} MB): it is refused unread."
+            ),
+            SyncError::OwnBundle if fr => "Ce paquet a été écrit par cet ordinateur (ou prétend l'être) : rien à importer.".into(),
+            SyncError::OwnBundle => "This bundle was written by this laptop (or claims to be): nothing to import.".into(),
         }
     }
 }
