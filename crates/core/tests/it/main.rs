@@ -5,6 +5,7 @@
 // A test stops at the first surprise, with the value that caused it.
 #![allow(clippy::unwrap_used)]
 
+mod attacks;
 mod demo;
 mod export;
 mod filter;
