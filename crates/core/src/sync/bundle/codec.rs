@@ -76,17 +76,41 @@ pub fn unpack(packed: &[u8]) -> Result<Vec<Change>> {
     decode_batch(&plain).map_err(|e| Error::Sync(SyncError::Malformed(e)))
 }
 
+/// [`unpack`], freeing the compressed bytes before decoding (one copy less held at once).
+pub(crate) fn unpack_owned(packed: Vec<u8>) -> Result<Vec<Change>> {
+    let plain = decompress(&packed)?;
+    drop(packed);
+    decode_batch(&plain).map_err(|e| Error::Sync(SyncError::Malformed(e)))
+}
+
 /// zstd with a stream decoder that stops one byte past the cap (the bulk decoder would
-/// allocate the whole cap up front) and refuses large windows.
+/// allocate the whole cap up front) and refuses large windows. The output starts at the size
+/// the frame announces (never past the cap), then grows as it comes, never past the cap.
 fn decompress(packed: &[u8]) -> Result<Vec<u8>> {
     let damaged = |_| Error::Sync(SyncError::Damaged);
     let mut decoder = zstd::stream::read::Decoder::with_buffer(packed).map_err(damaged)?;
     decoder.window_log_max(WINDOW_LOG_MAX).map_err(damaged)?;
-    let mut plain = Vec::new();
-    decoder
-        .take(MAX_BATCH_PLAIN as u64 + 1)
-        .read_to_end(&mut plain)
-        .map_err(damaged)?;
+    let limit = MAX_BATCH_PLAIN + 1;
+    let mut limited = decoder.take(limit as u64);
+    let announced = zstd::zstd_safe::get_frame_content_size(packed)
+        .ok()
+        .flatten()
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(0);
+    let mut plain: Vec<u8> = Vec::with_capacity(announced.min(limit));
+    let mut chunk = vec![0u8; 64 << 10];
+    loop {
+        let n = limited.read(&mut chunk).map_err(damaged)?;
+        if n == 0 {
+            break;
+        }
+        let need = plain.len() + n;
+        if need > plain.capacity() {
+            let grown = (plain.capacity() * 2).clamp(need, limit.max(need));
+            plain.reserve_exact(grown - plain.len());
+        }
+        plain.extend_from_slice(&chunk[..n]);
+    }
     if plain.len() > MAX_BATCH_PLAIN {
         return Err(Error::Sync(SyncError::Malformed(format!(
             "a batch larger than {} MiB once decompressed",
@@ -485,5 +509,52 @@ mod tests {
             bad[i] ^= 0xff;
             let _ = decode_batch(&bad);
         }
+    }
+
+    #[test]
+    fn counts_are_bounded_by_the_bytes_left_and_the_caps() {
+        // Empty tables, then 2 changes in 11 bytes: a change takes 6 at least.
+        assert!(decode_batch(&[0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]).is_err());
+        let mut p = vec![0, 0, 0];
+        put_varint(&mut p, MAX_BATCH_CHANGES as u64 + 1);
+        p.resize(p.len() + 6 * (MAX_BATCH_CHANGES + 1), 0);
+        let err = decode_batch(&p).unwrap_err();
+        assert!(err.contains("more than the batch can hold"), "{err}");
+        // Ten varint bytes carrying more than 64 bits.
+        let mut p = vec![0xff; 9];
+        p.push(0x02);
+        assert_eq!(decode_batch(&p).unwrap_err(), "varint too large");
+    }
+
+    #[test]
+    fn a_batch_no_reader_accepts_is_not_packed() {
+        let row = uuid::Uuid::now_v7().to_string();
+        let text = "x".repeat(1 << 20);
+        let heavy: Vec<Change> = (0..33)
+            .map(|i| change(i + 1, &row, None, SqlValue::Text(text.clone())))
+            .collect();
+        assert!(pack(&heavy).is_err());
+        assert!(pack(&heavy[..30]).is_ok());
+        let many = vec![change(1, &row, None, SqlValue::Null); MAX_BATCH_CHANGES + 1];
+        assert!(pack(&many).is_err());
+    }
+
+    #[test]
+    fn a_bomb_stops_at_the_cap() {
+        let bomb = zstd::bulk::compress(&vec![0u8; MAX_BATCH_PLAIN + 1], 3).unwrap();
+        assert!(matches!(
+            unpack(&bomb),
+            Err(Error::Sync(SyncError::Malformed(_)))
+        ));
+        // A frame asking for a window larger than a writer uses.
+        let mut big_window = zstd::stream::Encoder::new(Vec::new(), 3).unwrap();
+        big_window.window_log(WINDOW_LOG_MAX + 2).unwrap();
+        big_window.long_distance_matching(true).unwrap();
+        std::io::Write::write_all(&mut big_window, &vec![7u8; 1 << 20]).unwrap();
+        let packed = big_window.finish().unwrap();
+        assert!(matches!(
+            unpack(&packed),
+            Err(Error::Sync(SyncError::Damaged))
+        ));
     }
 }

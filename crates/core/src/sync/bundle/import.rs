@@ -112,7 +112,7 @@ pub fn import_bundle_with(
     let n = signed.batch_count();
     let mut count = 0u64;
     for (i, packed) in signed.batches(&key)?.enumerate() {
-        let changes = codec::unpack(&packed?)?;
+        let changes = codec::unpack_owned(packed?)?;
         for c in &changes {
             validate_change(c, Some(&h.study)).map_err(|e| Error::Sync(SyncError::Malformed(e)))?;
         }
@@ -232,7 +232,7 @@ fn apply_batches(
             ));
         }
         // The very bytes checked before (each batch's hash from the first pass says so).
-        let changes = codec::unpack(&packed?)?;
+        let changes = codec::unpack_owned(packed?)?;
         let max_hlc = changes.iter().map(|c| c.hlc).max().unwrap_or(0);
         let last = i + 1 == n;
         if last {
