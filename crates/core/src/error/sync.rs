@@ -53,6 +53,12 @@ pub enum SyncError {
         node: String,
         ahead_ms: i64,
     },
+    /// A bundle file over the size a laptop reads (in MiB).
+    TooLarge {
+        limit_mb: u64,
+    },
+    /// A bundle written by this very laptop (or claiming to be).
+    OwnBundle,
 }
 
 impl SyncError {
@@ -76,6 +82,8 @@ impl SyncError {
             SyncError::NotAConflictValue { .. } => "not_a_conflict_value",
             SyncError::FutureStamp { .. } => "future_stamp",
             SyncError::FutureValue { .. } => "future_value",
+            SyncError::TooLarge { .. } => "bundle_too_large",
+            SyncError::OwnBundle => "own_bundle",
         }
     }
 
@@ -154,6 +162,14 @@ impl SyncError {
                 "This field's value was stamped {} in the future by device {node}: an edit on top of it would be refused by every other laptop. Wait for that date or ask a supervisor.",
                 days(*ahead_ms, fr)
             ),
+            SyncError::TooLarge { limit_mb } if fr => format!(
+                "Ce paquet dépasse la taille maximale ({limit_mb} Mo) : il est refusé sans être lu."
+            ),
+            SyncError::TooLarge { limit_mb } => format!(
+                "This bundle is over the largest size accepted ({limit_mb} MB): it is refused unread."
+            ),
+            SyncError::OwnBundle if fr => "Ce paquet a été écrit par cet ordinateur (ou prétend l'être) : rien à importer.".into(),
+            SyncError::OwnBundle => "This bundle was written by this laptop (or claims to be): nothing to import.".into(),
         }
     }
 }

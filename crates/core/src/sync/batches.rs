@@ -99,7 +99,7 @@ pub(crate) fn count_range(conn: &Connection, nodes: &NodeIndex, range: &Range) -
 }
 
 /// Roughly what a change weighs before compression: its value and ids.
-fn weight(c: &Change) -> usize {
+pub(crate) fn weight(c: &Change) -> usize {
     let value = match &c.value {
         SqlValue::Text(t) => t.len(),
         SqlValue::Blob(b) => b.len(),

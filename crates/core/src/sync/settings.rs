@@ -13,7 +13,7 @@ const HUB_URL: &str = "sync.hub_url";
 const LAST_FOLDER: &str = "sync.last_folder";
 
 /// The longest name a laptop may give itself.
-const LABEL_CHARS: usize = 60;
+pub(crate) const LABEL_CHARS: usize = 60;
 
 fn join_title_key(study: &str) -> String {
     format!("sync.join_title.{study}")

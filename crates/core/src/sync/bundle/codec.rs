@@ -1,11 +1,31 @@
 //! The encoding of a batch of changes, shared by bundle files and the hub.
 //!
-//! A batch is: nodes, scopes and (entity, field) pairs as small tables, then the changes, each
-//! a flag byte and varints: table indices, seq and hlc as deltas from the previous change, the
-//! row id as 16 bytes when it is a UUID (or left out when it is the previous change's row), the
-//! prev stamp as a distance below the change's own hlc. zstd then squeezes what repeats.
+//! A batch travels as one zstd stream (level 3, at most [`MAX_BATCH_PLAIN`] bytes once
+//! decompressed, window at most 2^[`WINDOW_LOG_MAX`]) of this plaintext:
+//!
+//! ```text
+//! varint  = LEB128, unsigned, at most 10 bytes; zz(v) = zigzag of a signed value
+//! bytes   = varint length | the bytes (text is UTF-8)
+//! nodes   : varint count | bytes × count          node ids (index 0.. in changes)
+//! scopes  : varint count | bytes × count          index 0 is "" = shared; "\0" = Some("")
+//! fields  : varint count | (bytes entity, bytes field) × count
+//! changes : varint count (at most MAX_BATCH_CHANGES) | change × count
+//! change  = flags u8                              bit 0 same row as the previous change,
+//!                                                 bit 1 has a prev stamp, bit 2 row is a UUID,
+//!                                                 bits 3.. value tag: 0 null, 1 int, 2 real,
+//!                                                 3 text, 4 blob
+//!           varint node index | zz(seq - previous seq) | varint scope index | varint field index
+//!           row: nothing (same row) | 16 bytes (UUID) | bytes (other text)
+//!           zz(hlc - previous hlc)
+//!           prev (bit 1): zz(hlc - prev hlc) | varint node index
+//!           value: int zz(i) | real f64 LE (8 bytes) | text or blob as bytes | null nothing
+//! ```
+//! "previous" starts at 0. The smallest change is 6 bytes (same row, null value), which bounds
+//! what a count can claim. Decoding allocates nothing from a count it has not bounded by the
+//! bytes left and by the fixed caps, and every sum on decoded numbers is checked.
 
 use std::collections::HashMap;
+use std::io::Read;
 
 use rusqlite::types::Value as SqlValue;
 
@@ -13,19 +33,91 @@ use crate::changes::merge::{Change, Stamp};
 use crate::error::{Error, Result, SyncError};
 use crate::schema::Entity;
 
-/// Bound on a batch once decompressed, so a hostile one cannot make us allocate without limit.
-const MAX_BATCH_PLAIN: usize = 256 << 20;
+/// Bound on a batch once decompressed: a batch is held whole in memory while it is checked.
+/// Writers cut batches well below it (see export's byte budget and the hub's).
+pub const MAX_BATCH_PLAIN: usize = 32 << 20;
 
-/// A batch encoded and compressed, as it travels inside a bundle or a hub message.
+/// Bound on the changes of one batch (a decoded change weighs some 300 bytes in memory).
+/// Bundles carry 10,000 per batch, the hub at most 50,000.
+pub const MAX_BATCH_CHANGES: usize = 100_000;
+
+/// Largest zstd window a reader accepts (8 MiB): level 3 uses 2 MiB at most, and a frame
+/// announcing a larger one would make the decoder allocate it.
+pub const WINDOW_LOG_MAX: u32 = 23;
+
+/// Each table holds at most what the changes can refer to (a change names two nodes).
+const MAX_TABLE: usize = 2 * MAX_BATCH_CHANGES + 1;
+
+/// The fewest bytes one change takes (flags, four indices and deltas, the hlc delta).
+const MIN_CHANGE_BYTES: usize = 6;
+
+/// A batch encoded and compressed, as it travels inside a bundle or a hub message. Refuses a
+/// batch that no reader would accept.
 pub fn pack(changes: &[Change]) -> Result<Vec<u8>> {
-    Ok(zstd::bulk::compress(&encode_batch(changes), 3)?)
+    if changes.len() > MAX_BATCH_CHANGES {
+        return Err(Error::Internal(format!(
+            "a batch of {} changes is over the limit of {MAX_BATCH_CHANGES}",
+            changes.len()
+        )));
+    }
+    let plain = encode_batch(changes);
+    if plain.len() > MAX_BATCH_PLAIN {
+        return Err(Error::Internal(format!(
+            "a batch of {} bytes is over the limit of {MAX_BATCH_PLAIN}",
+            plain.len()
+        )));
+    }
+    Ok(zstd::bulk::compress(&plain, 3)?)
 }
 
 /// Decompresses and decodes a batch.
 pub fn unpack(packed: &[u8]) -> Result<Vec<Change>> {
-    let plain = zstd::bulk::decompress(packed, MAX_BATCH_PLAIN)
-        .map_err(|_| Error::Sync(SyncError::Damaged))?;
+    let plain = decompress(packed)?;
     decode_batch(&plain).map_err(|e| Error::Sync(SyncError::Malformed(e)))
+}
+
+/// [`unpack`], freeing the compressed bytes before decoding (one copy less held at once).
+pub(crate) fn unpack_owned(packed: Vec<u8>) -> Result<Vec<Change>> {
+    let plain = decompress(&packed)?;
+    drop(packed);
+    decode_batch(&plain).map_err(|e| Error::Sync(SyncError::Malformed(e)))
+}
+
+/// zstd with a stream decoder that stops one byte past the cap (the bulk decoder would
+/// allocate the whole cap up front) and refuses large windows. The output starts at the size
+/// the frame announces (never past the cap), then grows as it comes, never past the cap.
+fn decompress(packed: &[u8]) -> Result<Vec<u8>> {
+    let damaged = |_| Error::Sync(SyncError::Damaged);
+    let mut decoder = zstd::stream::read::Decoder::with_buffer(packed).map_err(damaged)?;
+    decoder.window_log_max(WINDOW_LOG_MAX).map_err(damaged)?;
+    let limit = MAX_BATCH_PLAIN + 1;
+    let mut limited = decoder.take(limit as u64);
+    let announced = zstd::zstd_safe::get_frame_content_size(packed)
+        .ok()
+        .flatten()
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(0);
+    let mut plain: Vec<u8> = Vec::with_capacity(announced.min(limit));
+    let mut chunk = vec![0u8; 64 << 10];
+    loop {
+        let n = limited.read(&mut chunk).map_err(damaged)?;
+        if n == 0 {
+            break;
+        }
+        let need = plain.len() + n;
+        if need > plain.capacity() {
+            let grown = (plain.capacity() * 2).clamp(need, limit.max(need));
+            plain.reserve_exact(grown - plain.len());
+        }
+        plain.extend_from_slice(&chunk[..n]);
+    }
+    if plain.len() > MAX_BATCH_PLAIN {
+        return Err(Error::Sync(SyncError::Malformed(format!(
+            "a batch larger than {} MiB once decompressed",
+            MAX_BATCH_PLAIN >> 20
+        ))));
+    }
+    Ok(plain)
 }
 
 const F_SAME_ROW: u8 = 1;
@@ -231,6 +323,10 @@ impl<'a> Reader<'a> {
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.byte()?;
+            // The tenth byte holds bit 63 only.
+            if shift == 63 && b > 1 {
+                return Err("varint too large".into());
+            }
             v |= ((b & 0x7f) as u64) << shift;
             if b < 0x80 {
                 return Ok(v);
@@ -255,43 +351,53 @@ fn pick<T: Clone>(table: &[T], i: u64) -> std::result::Result<T, String> {
         .ok_or_else(|| "table index out of range".to_string())
 }
 
+/// A count read from the batch, bounded by a fixed cap and by what the bytes left could hold
+/// at `min_bytes` per item.
+fn count(r: &mut Reader<'_>, cap: usize, min_bytes: usize) -> std::result::Result<usize, String> {
+    let n = r.varint()?;
+    let left = (r.buf.len() - r.pos) / min_bytes;
+    usize::try_from(n)
+        .ok()
+        .filter(|n| *n <= cap && *n <= left)
+        .ok_or_else(|| format!("a count of {n} is more than the batch can hold"))
+}
+
+fn scope_of(s: String) -> Option<String> {
+    match s.as_str() {
+        "" => None,
+        "\u{0}" => Some(String::new()),
+        _ => Some(s),
+    }
+}
+
 pub fn decode_batch(buf: &[u8]) -> std::result::Result<Vec<Change>, String> {
     let mut r = Reader { buf, pos: 0 };
-    let bound = |n: u64| -> std::result::Result<usize, String> {
-        usize::try_from(n)
-            .ok()
-            .filter(|n| *n <= buf.len())
-            .ok_or_else(|| "count too large".to_string())
-    };
-    let n = bound(r.varint()?)?;
-    let nodes = (0..n)
-        .map(|_| r.text())
-        .collect::<std::result::Result<Vec<_>, _>>()?;
-    let n = bound(r.varint()?)?;
-    let scopes: Vec<Option<String>> = (0..n)
-        .map(|_| {
-            r.text().map(|s| match s.as_str() {
-                "" => None,
-                "\u{0}" => Some(String::new()),
-                _ => Some(s),
-            })
-        })
-        .collect::<std::result::Result<_, _>>()?;
-    let n = bound(r.varint()?)?;
-    let mut fields = Vec::with_capacity(n);
-    for _ in 0..n {
+    // Tables grow as they are read; an entry takes one byte at least (its length).
+    let mut nodes = Vec::new();
+    for _ in 0..count(&mut r, MAX_TABLE, 1)? {
+        nodes.push(r.text()?);
+    }
+    let mut scopes = Vec::new();
+    for _ in 0..count(&mut r, MAX_TABLE, 1)? {
+        scopes.push(scope_of(r.text()?));
+    }
+    let mut fields = Vec::new();
+    for _ in 0..count(&mut r, MAX_TABLE, 2)? {
         let e = r.text()?;
         let entity = Entity::parse(&e).ok_or_else(|| format!("unknown record type {e:?}"))?;
         fields.push((entity, r.text()?));
     }
-    let n = bound(r.varint()?)?;
+    // Bounded by MAX_BATCH_CHANGES and by the bytes left: safe to reserve.
+    let n = count(&mut r, MAX_BATCH_CHANGES, MIN_CHANGE_BYTES)?;
     let mut out: Vec<Change> = Vec::with_capacity(n);
     let mut last_seq = 0i64;
     let mut last_hlc = 0i64;
     for _ in 0..n {
         let flags = r.byte()?;
         let node = pick(&nodes, r.varint()?)?;
-        let seq = last_seq.wrapping_add(unzigzag(r.varint()?));
+        let seq = last_seq
+            .checked_add(unzigzag(r.varint()?))
+            .ok_or("sequence number out of range")?;
         let study = pick(&scopes, r.varint()?)?;
         let (entity, field) = pick(&fields, r.varint()?)?;
         let row_id = if flags & F_SAME_ROW != 0 {
@@ -303,11 +409,13 @@ pub fn decode_batch(buf: &[u8]) -> std::result::Result<Vec<Change>, String> {
         } else {
             r.text()?
         };
-        let hlc = last_hlc.wrapping_add(unzigzag(r.varint()?));
+        let hlc = last_hlc
+            .checked_add(unzigzag(r.varint()?))
+            .ok_or("clock out of range")?;
         let prev = if flags & F_PREV != 0 {
             let back = unzigzag(r.varint()?);
             Some(Stamp {
-                hlc: hlc.wrapping_sub(back),
+                hlc: hlc.checked_sub(back).ok_or("previous clock out of range")?,
                 node: pick(&nodes, r.varint()?)?,
             })
         } else {
@@ -401,5 +509,52 @@ mod tests {
             bad[i] ^= 0xff;
             let _ = decode_batch(&bad);
         }
+    }
+
+    #[test]
+    fn counts_are_bounded_by_the_bytes_left_and_the_caps() {
+        // Empty tables, then 2 changes in 11 bytes: a change takes 6 at least.
+        assert!(decode_batch(&[0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]).is_err());
+        let mut p = vec![0, 0, 0];
+        put_varint(&mut p, MAX_BATCH_CHANGES as u64 + 1);
+        p.resize(p.len() + 6 * (MAX_BATCH_CHANGES + 1), 0);
+        let err = decode_batch(&p).unwrap_err();
+        assert!(err.contains("more than the batch can hold"), "{err}");
+        // Ten varint bytes carrying more than 64 bits.
+        let mut p = vec![0xff; 9];
+        p.push(0x02);
+        assert_eq!(decode_batch(&p).unwrap_err(), "varint too large");
+    }
+
+    #[test]
+    fn a_batch_no_reader_accepts_is_not_packed() {
+        let row = uuid::Uuid::now_v7().to_string();
+        let text = "x".repeat(1 << 20);
+        let heavy: Vec<Change> = (0..33)
+            .map(|i| change(i + 1, &row, None, SqlValue::Text(text.clone())))
+            .collect();
+        assert!(pack(&heavy).is_err());
+        assert!(pack(&heavy[..30]).is_ok());
+        let many = vec![change(1, &row, None, SqlValue::Null); MAX_BATCH_CHANGES + 1];
+        assert!(pack(&many).is_err());
+    }
+
+    #[test]
+    fn a_bomb_stops_at_the_cap() {
+        let bomb = zstd::bulk::compress(&vec![0u8; MAX_BATCH_PLAIN + 1], 3).unwrap();
+        assert!(matches!(
+            unpack(&bomb),
+            Err(Error::Sync(SyncError::Malformed(_)))
+        ));
+        // A frame asking for a window larger than a writer uses.
+        let mut big_window = zstd::stream::Encoder::new(Vec::new(), 3).unwrap();
+        big_window.window_log(WINDOW_LOG_MAX + 2).unwrap();
+        big_window.long_distance_matching(true).unwrap();
+        std::io::Write::write_all(&mut big_window, &vec![7u8; 1 << 20]).unwrap();
+        let packed = big_window.finish().unwrap();
+        assert!(matches!(
+            unpack(&packed),
+            Err(Error::Sync(SyncError::Damaged))
+        ));
     }
 }

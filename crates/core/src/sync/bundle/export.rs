@@ -7,15 +7,16 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::file::{BundleWriter, Header};
+use super::file::BundleWriter;
+use super::header::Header;
 use crate::changes::merge::Change;
 use crate::error::Result;
 use crate::store::{schema_version, Store};
-use crate::sync::batches::{count_range, read_range, NodeIndex};
+use crate::sync::batches::{count_range, read_range, weight, NodeIndex};
 use crate::sync::keys;
 use crate::sync::progress::{Phase, Progress};
 use crate::sync::settings::DEVICE_LABEL;
-use crate::sync::vector::{held_vector, peer_vector, Vector};
+use crate::sync::vector::{held_vector, peer_vector, Range, Vector};
 
 /// Whom a bundle is for.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
@@ -42,6 +43,11 @@ pub struct ExportReport {
 /// stays short and its memory small.
 pub const BATCH_SIZE: usize = 10_000;
 
+/// About how much change data a batch carries before compression (long texts make batches
+/// heavy): a batch ends at the change that reaches it, well under what a reader accepts
+/// ([`super::codec::MAX_BATCH_PLAIN`]) since one change is at most a few MB.
+pub const BATCH_BYTES: usize = 8 << 20;
+
 /// Writes a bundle of `study` to `path`.
 pub fn export_bundle(
     store: &Store,
@@ -62,7 +68,7 @@ pub fn export_bundle_with(
     batch_size: usize,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ExportReport> {
-    let batch_size = batch_size.max(1);
+    let batch_size = batch_size.clamp(1, super::codec::MAX_BATCH_CHANGES);
     let key = keys::ensure_study_key(store, study)?;
     let signer = keys::device_key(store)?;
     let conn = store.conn();
@@ -79,7 +85,11 @@ pub fn export_bundle_with(
     for range in &plan {
         total += count_range(&tx, &nodes, range)?;
     }
-    let batches = total.div_ceil(batch_size as u64) as u32;
+    // The header (written first) says how many batches follow: cut them once without
+    // keeping anything, then write them along the same cuts.
+    let cuts = batch_cuts(&tx, &nodes, &plan, batch_size)?;
+    let batches = u32::try_from(cuts.len())
+        .map_err(|_| crate::error::Error::Internal("too many batches".into()))?;
     let header = Header {
         schema_version: schema_version(),
         study: study.to_string(),
@@ -94,7 +104,9 @@ pub fn export_bundle_with(
         changes: total,
     };
     let mut writer = BundleWriter::create(path, &header, &key)?;
-    let mut buf: Vec<Change> = Vec::with_capacity(batch_size.min(total as usize));
+    let mut buf: Vec<Change> = Vec::new();
+    let mut cut = cuts.iter();
+    let mut size = cut.next().copied().unwrap_or(usize::MAX);
     let mut done = 0u64;
     progress(Progress {
         phase: Phase::Writing,
@@ -104,10 +116,11 @@ pub fn export_bundle_with(
     for range in &plan {
         read_range(&tx, &nodes, range, usize::MAX, &mut |c| {
             buf.push(c);
-            if buf.len() == batch_size {
+            if buf.len() == size {
                 writer.write_batch(&buf)?;
                 done += buf.len() as u64;
                 buf.clear();
+                size = cut.next().copied().unwrap_or(usize::MAX);
                 progress(Progress {
                     phase: Phase::Writing,
                     done,
@@ -118,13 +131,10 @@ pub fn export_bundle_with(
         })?;
     }
     if !buf.is_empty() {
-        writer.write_batch(&buf)?;
-        done += buf.len() as u64;
-        progress(Progress {
-            phase: Phase::Writing,
-            done,
-            total,
-        });
+        // The log changed under the read transaction: never, but never write a lie either.
+        return Err(crate::error::Error::Internal(
+            "the changes read differ from the changes counted".into(),
+        ));
     }
     drop(tx);
     let bytes = writer.finish(&signer)?;
@@ -135,4 +145,31 @@ pub fn export_bundle_with(
         batches,
         bytes,
     })
+}
+
+/// How many changes each batch takes: at most `batch_size`, and a batch ends at the change
+/// that brings it to [`BATCH_BYTES`].
+fn batch_cuts(
+    conn: &rusqlite::Connection,
+    nodes: &NodeIndex,
+    plan: &[Range],
+    batch_size: usize,
+) -> Result<Vec<usize>> {
+    let mut cuts = Vec::new();
+    let (mut count, mut bytes) = (0usize, 0usize);
+    for range in plan {
+        read_range(conn, nodes, range, usize::MAX, &mut |c| {
+            count += 1;
+            bytes += weight(&c);
+            if count == batch_size || bytes >= BATCH_BYTES {
+                cuts.push(count);
+                (count, bytes) = (0, 0);
+            }
+            Ok(true)
+        })?;
+    }
+    if count > 0 {
+        cuts.push(count);
+    }
+    Ok(cuts)
 }

@@ -1,7 +1,9 @@
-//! Reading a bundle file: every byte is checked (signature, key, each change) before the
-//! first batch is applied, then batches are applied one transaction each, so what a replica
-//! holds of each (scope, origin) stays a prefix: a killed import leaves a prefix, and importing
-//! the same bundle again completes it.
+//! Reading a bundle file: every byte is checked (size, signature, the header's tag with the
+//! study key, the header's content, each change) before the first batch is applied, then
+//! batches are applied one transaction each, so what a replica holds of each (scope, origin)
+//! stays a prefix: a killed import leaves a prefix, and importing the same bundle again
+//! completes it. The file is read twice, a batch at a time, never whole: memory stays that of
+//! one batch whatever the file.
 
 use std::path::Path;
 
@@ -10,7 +12,8 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::codec;
-use super::file::read_signed;
+use super::file::{read_signed, SignedBundle};
+use super::header::check_header;
 use crate::changes::log;
 use crate::changes::merge::Outcome;
 use crate::clock;
@@ -70,6 +73,17 @@ pub fn import_bundle_with(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportReport> {
     let signed = read_signed(path)?;
+    // Only the study and the key's fingerprint are read before the header is authenticated.
+    let study = signed.header.study.clone();
+    let key = keys::study_key(store.conn(), &study)?.ok_or_else(|| {
+        Error::Sync(SyncError::NotJoined {
+            study: study.clone(),
+        })
+    })?;
+    if keys::key_check(&key) != signed.header.key_check {
+        return Err(Error::Sync(SyncError::WrongKey { study }));
+    }
+    signed.authenticate(&key)?;
     let h = signed.header.clone();
     let supported = schema_version();
     if h.schema_version > supported {
@@ -78,20 +92,8 @@ pub fn import_bundle_with(
             supported,
         }));
     }
-    let key = keys::study_key(store.conn(), &h.study)?.ok_or_else(|| {
-        Error::Sync(SyncError::NotJoined {
-            study: h.study.clone(),
-        })
-    })?;
-    if keys::key_check(&key) != h.key_check {
-        return Err(Error::Sync(SyncError::WrongKey {
-            study: h.study.clone(),
-        }));
-    }
-    let is_self = h.sender == store.node_id();
-    if !is_self {
-        devices::check_sender_key(store.conn(), &h.sender, &h.sender_public_key)?;
-    }
+    check_header(&h, store.node_id())?;
+    devices::check_sender_key(store.conn(), &h.sender, &h.sender_public_key)?;
     let done_before: bool = store.conn().query_row(
         "SELECT EXISTS(SELECT 1 FROM imported_bundles WHERE digest = ?1)",
         [&signed.digest[..]],
@@ -105,23 +107,17 @@ pub fn import_bundle_with(
         if held.get(&e.scope, &e.node) < e.max_seq {
             return Err(Error::Sync(SyncError::Gap));
         }
-        if !e.scope.is_empty() && e.scope != h.study {
-            return Err(Error::Sync(SyncError::Damaged));
-        }
     }
-    // Everything is checked before anything is applied; batches stay compressed meanwhile.
+    // Everything is checked before anything is applied, one batch in memory at a time.
     let n = signed.batch_count();
-    let mut packed = Vec::with_capacity(n);
     let mut count = 0u64;
-    for i in 0..n {
-        let p = signed.open_batch(&key, i)?;
-        let changes = codec::unpack(&p)?;
+    for (i, packed) in signed.batches(&key)?.enumerate() {
+        let changes = codec::unpack_owned(packed?)?;
         for c in &changes {
             validate_change_at(c, Some(&h.study), store.received_clock_millis())
                 .map_err(Error::Sync)?;
         }
         count += changes.len() as u64;
-        packed.push(p);
         progress(Progress {
             phase: Phase::Checking,
             done: i as u64 + 1,
@@ -132,7 +128,6 @@ pub fn import_bundle_with(
         return Err(Error::Sync(SyncError::Damaged));
     }
     let digest = signed.digest;
-    drop(signed);
 
     let now = store.wall_millis();
     let ours_seen = newest_of_ours_held_by(store, &h.held)?;
@@ -152,17 +147,14 @@ pub fn import_bundle_with(
             (&digest[..], &h.study, &h.sender, now),
         )?;
         learn_peer_vector(conn, &h.sender, &Vector::from_wire(&h.held))?;
-        if !is_self {
-            devices::record_contact(
-                conn,
-                &h.sender,
-                h.sender_label.as_deref(),
-                Some(&h.sender_public_key),
-                offset,
-                now,
-            )?;
-        }
-        Ok(())
+        devices::record_contact(
+            conn,
+            &h.sender,
+            h.sender_label.as_deref(),
+            Some(&h.sender_public_key),
+            offset,
+            now,
+        )
     };
     store.conn.set_prepared_statement_cache_capacity(256);
     // A larger page cache while merging many changes; put back afterwards.
@@ -175,7 +167,7 @@ pub fn import_bundle_with(
     // the bundle again (its "imported" mark goes with the last batch, committed durably, which
     // also makes every earlier batch durable).
     store.conn.pragma_update(None, "synchronous", "NORMAL")?;
-    let result = apply_batches(store, &packed, opts, &finish, &mut report, progress);
+    let result = apply_batches(store, &signed, &key, opts, &finish, &mut report, progress);
     let restored = store
         .conn
         .pragma_update(None, "synchronous", "FULL")
@@ -218,19 +210,20 @@ fn newest_of_ours_held_by(store: &Store, held: &[VectorEntry]) -> Result<Option<
 
 fn apply_batches(
     store: &mut Store,
-    packed: &[Vec<u8>],
+    signed: &SignedBundle,
+    key: &keys::StudyKey,
     opts: &ImportOptions,
     finish: &dyn Fn(&Connection) -> Result<()>,
     report: &mut ImportReport,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<()> {
-    let n = packed.len();
+    let n = signed.batch_count();
     if n == 0 {
         store.conn.pragma_update(None, "synchronous", "FULL")?;
         store.write(|w| finish(w.conn()))?;
     }
     let stop = opts.stop_after_batches.unwrap_or(usize::MAX);
-    for (i, p) in packed.iter().enumerate() {
+    for (i, packed) in signed.batches(key)?.enumerate() {
         if i >= stop {
             return Ok(());
         }
@@ -239,8 +232,8 @@ fn apply_batches(
                 opts.pause_between_batches_ms,
             ));
         }
-        // Every change of these bytes was checked before the first batch was applied.
-        let changes = codec::unpack(p)?;
+        // The very bytes checked before (each batch's hash from the first pass says so).
+        let changes = codec::unpack_owned(packed?)?;
         let max_hlc = changes.iter().map(|c| c.hlc).max().unwrap_or(0);
         let last = i + 1 == n;
         if last {

@@ -1,4 +1,8 @@
-//! Attacks on a laptop by another member of a study: each one is refused, with its code,
-//! and leaves the victim unchanged and working.
+//! Attacks by a member of a study (or anyone holding one of its files) on another member's
+//! laptop: each is refused with its code, leaves the victim as it was, and the victim still
+//! writes and imports normally afterwards.
 
+mod decoder;
+mod header;
 mod received;
+mod victim;
