@@ -110,6 +110,18 @@ pub fn choices(store: &Store) -> ShareChoices {
     )
 }
 
+/// The address to listen on for what the person picked: their pick, or when they picked
+/// nothing, the preselection (never every network).
+pub fn listen_address(store: &Store, picked: &str) -> String {
+    match picked.trim() {
+        "" => {
+            let c = choices(store);
+            format!("{}:{}", c.ip, c.port)
+        }
+        picked => picked.to_string(),
+    }
+}
+
 /// The choice made last time, if any (an unreadable one is forgotten).
 pub fn remembered(store: &Store) -> Option<Remembered> {
     let address = match store.setting(ADDRESS).ok()??.parse::<SocketAddr>().ok()? {
@@ -126,19 +138,19 @@ pub fn remembered(store: &Store) -> Option<Remembered> {
 
 /// Remembers where the app shared, with the name of that network. Loopback is not
 /// remembered: it is a test, and preselecting it tomorrow would hide the laptop from the team.
-/// A failure to remember changes nothing.
-pub fn remember(store: &Store, address: SocketAddr) {
+/// A failure to remember changes nothing. Says whether the choice was remembered.
+pub fn remember(store: &Store, address: SocketAddr) -> bool {
     let IpAddr::V4(ip) = address.ip() else {
-        return;
+        return false;
     };
     if ip.is_loopback() {
-        return;
+        return false;
     }
     let network = interfaces::networks()
         .into_iter()
         .find(|n| n.ip == ip)
         .map(|n| n.name)
         .unwrap_or_default();
-    let _ = store.set_setting(ADDRESS, &address.to_string());
-    let _ = store.set_setting(NETWORK, &network);
+    store.set_setting(ADDRESS, &address.to_string()).is_ok()
+        && store.set_setting(NETWORK, &network).is_ok()
 }

@@ -245,14 +245,7 @@ pub async fn sync_share_start(
     if let Some(hub) = jobs.share().as_ref() {
         return Ok(hub.info.clone());
     }
-    // Nothing picked: the panel's preselection, never every network.
-    let address = match address.trim() {
-        "" => state.with(|s| {
-            let c = share::choices(s);
-            Ok::<_, Error>(format!("{}:{}", c.ip, c.port))
-        })?,
-        picked => picked.to_string(),
-    };
+    let address = state.with(|s| Ok::<_, Error>(share::listen_address(s, &address)))?;
     // The hub builds its own tokio runtime: that must happen off this async task's thread.
     let hub = blocking(lang, move || {
         LocalHub::start(&path, &address).map_err(|e| AppError::new(&e, lang))
@@ -264,10 +257,7 @@ pub async fn sync_share_start(
         // Two clicks raced: keep the hub already running (this one stops when dropped).
         running.get_or_insert(hub).info.clone()
     };
-    state.with(|s| {
-        share::remember(s, listening);
-        Ok::<_, Error>(())
-    })?;
+    state.with(|s| Ok::<_, Error>(share::remember(s, listening)))?;
     Ok(info)
 }
 

@@ -105,13 +105,19 @@ fn the_store_remembers_where_the_app_shared_but_not_a_loopback_test() {
     let lab = Lab::new();
     let store = lab.store("laptop");
     assert_eq!(share::remembered(&store), None);
-    share::remember(&store, "127.0.0.1:7878".parse().expect("address"));
+    assert!(!share::remember(
+        &store,
+        "127.0.0.1:7878".parse().expect("address")
+    ));
     assert_eq!(
         share::remembered(&store),
         None,
         "a test on this machine is not kept"
     );
-    share::remember(&store, "0.0.0.0:8123".parse().expect("address"));
+    assert!(share::remember(
+        &store,
+        "0.0.0.0:8123".parse().expect("address")
+    ));
     assert_eq!(
         share::remembered(&store),
         Some(remembered("0.0.0.0:8123", None))
