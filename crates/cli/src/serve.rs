@@ -11,6 +11,7 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let path = ctx.open()?.path().to_path_buf();
+    terrain_hub::init_logging();
     terrain_hub::server::serve_blocking(&path, &args.listen, terrain_hub::print_ready)
         .map_err(Into::into)
 }
