@@ -235,6 +235,7 @@ impl Gate {
             .lock()
             .map_err(|_| Refusal::internal("lock"))?
             .check_time(&signed, now_ms)?;
+        let hash = auth::read_body_hash(&get)?;
         let (device_key, study_key) = {
             let mut dir = self.directory()?;
             let known = dir.devices.get(&signed.node).cloned();
@@ -257,7 +258,18 @@ impl Gate {
             } else {
                 match known {
                     Some(Entry::Active(k)) => k,
-                    Some(Entry::Revoked(_)) => return Err(registry::revoked_refusal()),
+                    // Revoked is the revoked key's answer. Another key under that node id is
+                    // a device the hub does not know yet: it may enrol (see registry::enrol).
+                    Some(Entry::Revoked(k)) => {
+                        let signature = get(H_SIGNATURE);
+                        return Err(
+                            match auth::verify_declared(&k, "POST", path, &signed, &hash, signature)
+                            {
+                                Ok(()) => registry::revoked_refusal(),
+                                Err(_) => registry::not_enrolled_refusal(),
+                            },
+                        );
+                    }
                     None => return Err(registry::not_enrolled_refusal()),
                 }
             };
@@ -267,7 +279,6 @@ impl Gate {
                 .ok_or_else(|| unknown_study(&signed.study))?;
             (device_key, study_key)
         };
-        let hash = auth::read_body_hash(&get)?;
         auth::verify_declared(&device_key, "POST", path, &signed, &hash, get(H_SIGNATURE))?;
         self.fresh
             .lock()

@@ -418,8 +418,14 @@ fn bad_vector(fr: impl Into<String>, en: impl Into<String>) -> Refusal {
 fn checked_have(study: &str, have: &[VectorEntry]) -> Result<Vector, Refusal> {
     if have.len() > MAX_HAVE {
         return Err(bad_vector(
-            format!("Vecteur de versions trop long ({} entrées, au plus {MAX_HAVE}).", have.len()),
-            format!("Version vector too long ({} entries, at most {MAX_HAVE}).", have.len()),
+            format!(
+                "Vecteur de versions trop long ({} entrées, au plus {MAX_HAVE}).",
+                have.len()
+            ),
+            format!(
+                "Version vector too long ({} entries, at most {MAX_HAVE}).",
+                have.len()
+            ),
         ));
     }
     for e in have {
