@@ -51,10 +51,14 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
             if !registry::revoke(store.conn(), &node_id)? {
                 return Err(HubError::UnknownDevice { node: node_id }.into());
             }
+            // Revoking rotates the join code: the new one is for the laptops still to enrol.
+            let code = registry::join_code(&store)?;
             if fr {
                 println!("appareil {node_id} révoqué");
+                println!("nouveau code d'inscription : {code}");
             } else {
                 println!("device {node_id} revoked");
+                println!("new join code: {code}");
             }
         }
         Cmd::JoinCode { rotate } => {

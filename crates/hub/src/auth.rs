@@ -2,6 +2,8 @@
 //! method, path, protocol, study, device, time, a random nonce and the SHA-256 of its body.
 //! The hub refuses a bad signature, a time too far from its clock, a nonce it has already
 //! seen, and any request signed before it started (its nonce memory starts empty then).
+//! The body's hash also travels in a header ([`H_BODY_HASH`]): the hub checks the signature
+//! before reading the body, then that the body it reads has that hash.
 
 use std::collections::{HashMap, VecDeque};
 
@@ -24,9 +26,15 @@ pub struct Signed {
     pub nonce: String,
 }
 
-fn canonical(method: &str, path: &str, s: &Signed, body: &[u8]) -> Vec<u8> {
-    let digest = Sha256::digest(body);
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+/// The SHA-256 of a body, as hex: what the signature covers and [`H_BODY_HASH`] carries.
+pub fn body_hash(body: &[u8]) -> String {
+    Sha256::digest(body)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn canonical(method: &str, path: &str, s: &Signed, hex: &str) -> Vec<u8> {
     format!(
         "terrain-hub-request-1\n{method}\n{path}\n{}\n{}\n{}\n{}\n{}\n{hex}",
         s.protocol, s.study, s.node, s.time_ms, s.nonce
@@ -48,7 +56,8 @@ pub fn sign(
     s: &Signed,
     body: &[u8],
 ) -> Vec<(&'static str, String)> {
-    let sig = key.sign(&canonical(method, path, s, body));
+    let hash = body_hash(body);
+    let sig = key.sign(&canonical(method, path, s, &hash));
     vec![
         (H_PROTOCOL, s.protocol.to_string()),
         (H_STUDY, s.study.clone()),
@@ -56,6 +65,7 @@ pub fn sign(
         (H_TIME, s.time_ms.to_string()),
         (H_NONCE, s.nonce.clone()),
         (H_SIGNATURE, B64.encode(sig.to_bytes())),
+        (H_BODY_HASH, hash),
     ]
 }
 
@@ -125,13 +135,40 @@ pub fn read_signed(get: &impl Fn(&str) -> Option<String>) -> Result<Signed, Refu
             "Invalid request nonce.",
         ));
     }
+    let study = field(H_STUDY)?;
+    let node = field(H_NODE)?;
+    // Ids are UUIDs: anything else is refused before it reaches a cache, a log or the store.
+    for (what, id) in [("study", &study), ("node", &node)] {
+        if uuid::Uuid::try_parse(id).is_err() {
+            return Err(Refusal::new(
+                400,
+                "bad_id",
+                format!("Identifiant ({what}) invalide dans la requête."),
+                format!("Invalid {what} id in the request."),
+            ));
+        }
+    }
     Ok(Signed {
         protocol,
-        study: field(H_STUDY)?,
-        node: field(H_NODE)?,
+        study,
+        node,
         time_ms,
         nonce,
     })
+}
+
+/// The body hash the request declares (64 hex digits), checked by the signature.
+pub fn read_body_hash(get: &impl Fn(&str) -> Option<String>) -> Result<String, Refusal> {
+    let hash = get(H_BODY_HASH).unwrap_or_default();
+    if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(Refusal::new(
+            401,
+            "unsigned",
+            format!("Requête non signée (en-tête {H_BODY_HASH} absent ou illisible)."),
+            format!("Unsigned request (header {H_BODY_HASH} missing or unreadable)."),
+        ));
+    }
+    Ok(hash.to_ascii_lowercase())
 }
 
 pub fn tampered() -> Refusal {
@@ -143,7 +180,7 @@ pub fn tampered() -> Refusal {
     )
 }
 
-/// Checks the signature with the device's key.
+/// Checks the signature with the device's key, over the body itself.
 pub fn verify(
     key: &VerifyingKey,
     method: &str,
@@ -152,12 +189,25 @@ pub fn verify(
     body: &[u8],
     signature: Option<String>,
 ) -> Result<(), Refusal> {
+    verify_declared(key, method, path, s, &body_hash(body), signature)
+}
+
+/// Checks the signature with the device's key, over the body hash the request declares
+/// (before the body is read; the hub then checks the body against it).
+pub fn verify_declared(
+    key: &VerifyingKey,
+    method: &str,
+    path: &str,
+    s: &Signed,
+    hash: &str,
+    signature: Option<String>,
+) -> Result<(), Refusal> {
     let sig = signature
         .and_then(|t| B64.decode(t.trim()).ok())
         .and_then(|b| <[u8; 64]>::try_from(b).ok())
         .map(|b| Signature::from_bytes(&b))
         .ok_or_else(tampered)?;
-    key.verify(&canonical(method, path, s, body), &sig)
+    key.verify(&canonical(method, path, s, hash), &sig)
         .map_err(|_| tampered())
 }
 
@@ -181,8 +231,8 @@ impl Freshness {
         }
     }
 
-    /// Accepts a request's time and nonce once; refuses stale, future and replayed ones.
-    pub fn check(&mut self, s: &Signed, now_ms: i64) -> Result<(), Refusal> {
+    /// Refuses a request whose time is too far from the hub's clock, or before it started.
+    pub fn check_time(&self, s: &Signed, now_ms: i64) -> Result<(), Refusal> {
         if (s.time_ms - now_ms).abs() > MAX_SKEW_MS {
             return Err(Refusal::new(
                 401,
@@ -199,6 +249,12 @@ impl Freshness {
                 "Request signed before the hub started: refused, try again.",
             ));
         }
+        Ok(())
+    }
+
+    /// Accepts a request's time and nonce once; refuses stale, future and replayed ones.
+    pub fn check(&mut self, s: &Signed, now_ms: i64) -> Result<(), Refusal> {
+        self.check_time(s, now_ms)?;
         while let Some((t, _)) = self.order.front() {
             if *t < now_ms - 2 * MAX_SKEW_MS || self.order.len() >= MAX_REMEMBERED {
                 if let Some((_, n)) = self.order.pop_front() {

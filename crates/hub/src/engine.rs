@@ -74,19 +74,35 @@ pub fn export(
 
 /// Checks every change of a received batch, then applies them in one transaction.
 pub fn import(store: &mut Store, study: &str, bytes: &[u8]) -> terrain_core::Result<Imported> {
+    import_from(store, study, bytes, &|_| false).map(|(done, _)| done)
+}
+
+/// [`import`], leaving out the changes whose origin is `refused` (a device revoked here,
+/// whoever relays its changes); returns how many were left out. The sender's other changes
+/// still apply, so a teammate who holds a revoked laptop's changes can still sync.
+pub fn import_from(
+    store: &mut Store,
+    study: &str,
+    bytes: &[u8],
+    refused: &dyn Fn(&str) -> bool,
+) -> terrain_core::Result<(Imported, u64)> {
     if bytes.is_empty() {
-        return Ok(Imported::default());
+        return Ok((Imported::default(), 0));
     }
-    let changes = bundle::unpack(bytes)?;
+    let mut changes = bundle::unpack(bytes)?;
+    let before = changes.len();
+    changes.retain(|c| !refused(&c.node));
+    let left_out = (before - changes.len()) as u64;
     let o = sync::apply_changes(store, Some(study), &changes)?;
-    Ok(Imported {
+    let done = Imported {
         received: changes.len() as u64,
         applied: o.applied,
         duplicates: o.duplicates,
         conflicts: o.conflicts,
         new_records: o.new_records,
         updated_fields: o.updated_fields,
-    })
+    };
+    Ok((done, left_out))
 }
 
 /// Remembers what a peer holds, so a later bundle for it carries only what it lacks.

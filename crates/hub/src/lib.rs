@@ -6,8 +6,11 @@ pub mod auth;
 pub mod client;
 pub mod engine;
 pub mod error;
+mod gate;
 pub mod interfaces;
 pub mod laptop;
+pub mod limits;
+mod listen;
 pub mod protocol;
 pub mod registry;
 pub mod seal;
@@ -17,8 +20,21 @@ pub mod share;
 pub use client::{sync, Progress, Stage, StudySummary, SyncOptions, SyncSummary};
 pub use error::{HubError, Result};
 pub use laptop::{normalise_url, sync_joined};
+pub use limits::Limits;
 pub use server::{LocalHub, ServeInfo, DEFAULT_SHARE_ADDRESS};
 pub use share::ShareChoices;
+
+/// Logs to stderr, at the level RUST_LOG gives (info unless told otherwise), for a hub run
+/// from the command line (`terrain-hub`, `terrain serve`). Once per process; later calls do
+/// nothing.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
 
 /// What `serve` prints once it listens: scripts read the first two lines.
 pub fn print_ready(info: &ServeInfo) {

@@ -1,29 +1,41 @@
 //! `terrain-hub --db PATH --listen ADDR`: a hub alone, for an office server that needs no
 //! desktop app (and for tests that kill a hub process). `terrain serve` does the same.
+//! Logs go to stderr (level from RUST_LOG, info by default). The limits may be set for tests
+//! and benchmarks: `--max-connections N`, `--header-timeout-ms MS`, `--body-timeout-ms MS`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
+
+const USAGE: &str = "usage: terrain-hub --db PATH [--listen ADDR] [--max-connections N] [--header-timeout-ms MS] [--body-timeout-ms MS]";
 
 fn main() -> ExitCode {
     let mut db: Option<PathBuf> = None;
     let mut listen = "0.0.0.0:8765".to_string();
+    let mut limits = terrain_hub::Limits::default();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        match (arg.as_str(), args.next()) {
-            ("--db", Some(v)) => db = Some(PathBuf::from(v)),
-            ("--listen", Some(v)) => listen = v,
+        let value = args.next();
+        let number = value.as_deref().and_then(|v| v.parse::<u64>().ok());
+        match (arg.as_str(), value, number) {
+            ("--db", Some(v), _) => db = Some(PathBuf::from(v)),
+            ("--listen", Some(v), _) => listen = v,
+            ("--max-connections", _, Some(n)) => limits.max_connections = n as usize,
+            ("--header-timeout-ms", _, Some(n)) => limits.header_timeout = Duration::from_millis(n),
+            ("--body-timeout-ms", _, Some(n)) => limits.body_timeout = Duration::from_millis(n),
             _ => {
-                eprintln!("usage: terrain-hub --db PATH [--listen ADDR]");
+                eprintln!("{USAGE}");
                 return ExitCode::from(2);
             }
         }
     }
     let Some(db) = db else {
-        eprintln!("usage: terrain-hub --db PATH [--listen ADDR]");
+        eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
+    terrain_hub::init_logging();
     let lang = terrain_core::Lang::Fr;
-    match terrain_hub::server::serve_blocking(&db, &listen, terrain_hub::print_ready) {
+    match terrain_hub::server::serve_blocking_with(&db, &listen, limits, terrain_hub::print_ready) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{}", e.message(lang));

@@ -10,8 +10,11 @@ pub use terrain_core::sync::VectorEntry;
 
 /// The protocol this build speaks. A request with a greater number is refused with
 /// `protocol_too_new`; one with a smaller number than [`MIN_PROTOCOL`] with `protocol_too_old`.
-pub const PROTOCOL_VERSION: u32 = 1;
-pub const MIN_PROTOCOL: u32 = 1;
+///
+/// Version 2 signs the body's SHA-256 in a header of its own ([`H_BODY_HASH`]), so the hub
+/// checks a request's signature before it reads the body.
+pub const PROTOCOL_VERSION: u32 = 2;
+pub const MIN_PROTOCOL: u32 = 2;
 
 pub const H_PROTOCOL: &str = "x-terrain-protocol";
 pub const H_NODE: &str = "x-terrain-node";
@@ -19,6 +22,8 @@ pub const H_STUDY: &str = "x-terrain-study";
 pub const H_TIME: &str = "x-terrain-time";
 pub const H_NONCE: &str = "x-terrain-nonce";
 pub const H_SIGNATURE: &str = "x-terrain-signature";
+/// The SHA-256 of the body (hex), covered by the signature.
+pub const H_BODY_HASH: &str = "x-terrain-body-sha256";
 /// Only on enrolment: the public key the hub does not know yet.
 pub const H_PUBLIC_KEY: &str = "x-terrain-public-key";
 
@@ -28,8 +33,18 @@ pub const PATH_STATE: &str = "/api/state";
 pub const PATH_PUSH: &str = "/api/push";
 pub const PATH_PULL: &str = "/api/pull";
 
-/// Largest request body the hub reads. A batch of [`DEFAULT_BATCH`] changes is a few MB at most.
+/// Largest request body the hub reads (a push). A batch of [`DEFAULT_BATCH`] changes is a few
+/// MB at most.
 pub const MAX_BODY: usize = 16 * 1024 * 1024;
+/// Largest body of an enrolment or a state request: a join code, a key and a label.
+pub const MAX_SMALL_BODY: usize = 64 * 1024;
+/// Largest body of a pull: its `have` vector, at most [`MAX_HAVE`] entries.
+pub const MAX_PULL_BODY: usize = 2 * 1024 * 1024;
+/// Entries of a pull's `have` vector: one per (scope, device) of a study, so a few hundred in
+/// a large team; more is an attack on the hub's disk.
+pub const MAX_HAVE: usize = 10_000;
+/// Characters of a device label kept by the hub; a longer one is cut.
+pub const MAX_LABEL: usize = 64;
 /// Largest answer the client reads.
 pub const MAX_ANSWER: u64 = 64 * 1024 * 1024;
 /// Changes per batch: bounds memory on both sides whatever the size of the database.

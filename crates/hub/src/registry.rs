@@ -24,6 +24,9 @@ CREATE TABLE IF NOT EXISTS hub_device (
 ";
 
 const JOIN_CODE_SETTING: &str = "hub.join_code";
+/// Where [`Store::set_setting`] keeps the join code in `meta`: a revocation rotates it with
+/// only a connection at hand (a unit test below keeps the two in step).
+const JOIN_CODE_META_KEY: &str = "setting.hub.join_code";
 
 /// A device enrolled on this hub.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -125,15 +128,48 @@ pub fn list(conn: &Connection) -> terrain_core::Result<Vec<Device>> {
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
-/// Refuses a device from now on. Returns false when no such device is enrolled.
+/// Refuses a device from now on, and rotates the join code (the holder of a lost laptop
+/// knows the old one and could enrol again under a new node id). Returns false when no such
+/// device is enrolled.
 pub fn revoke(conn: &Connection, node_id: &str) -> terrain_core::Result<bool> {
     ensure_tables(conn)?;
     let now = chrono::Utc::now().timestamp_millis();
-    let n = conn.execute(
+    let tx = conn.unchecked_transaction()?;
+    let n = tx.execute(
         "UPDATE hub_device SET revoked_ms = coalesce(revoked_ms, ?2) WHERE node_id = ?1",
         (node_id, now),
     )?;
+    if n > 0 {
+        tx.execute(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (JOIN_CODE_META_KEY, new_join_code()),
+        )?;
+    }
+    tx.commit()?;
     Ok(n > 0)
+}
+
+/// The devices revoked on this hub: their changes are refused even when another device
+/// relays them.
+pub fn revoked_nodes(conn: &Connection) -> terrain_core::Result<std::collections::HashSet<String>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT node_id FROM hub_device WHERE revoked_ms IS NOT NULL")?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A label as the hub keeps it: printable characters only, at most [`MAX_LABEL`] of them.
+///
+/// [`MAX_LABEL`]: crate::protocol::MAX_LABEL
+pub fn clean_label(label: Option<&str>) -> Option<String> {
+    let text: String = label?
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(crate::protocol::MAX_LABEL)
+        .collect();
+    let text = text.trim().to_string();
+    (!text.is_empty()).then_some(text)
 }
 
 /// Refuses a device from now on; a device not enrolled here is an error a person can read.
@@ -150,7 +186,8 @@ pub fn revoke_device(conn: &Connection, node_id: &str) -> crate::Result<()> {
 /// What the hub knows of a device that signs a request.
 pub enum Known {
     Active(String),
-    Revoked,
+    /// Revoked, with the key it had.
+    Revoked(String),
     Unknown,
 }
 
@@ -160,7 +197,7 @@ pub fn lookup(conn: &Connection, node_id: &str) -> terrain_core::Result<Known> {
         .query_row([node_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     Ok(match row {
-        Some((_, Some(_))) => Known::Revoked,
+        Some((key, Some(_))) => Known::Revoked(key),
         Some((key, None)) => Known::Active(key),
         None => Known::Unknown,
     })
@@ -184,8 +221,13 @@ pub fn not_enrolled_refusal() -> Refusal {
     )
 }
 
-/// Enrols a device. Same key again is fine (a retried enrolment); a different key for an
-/// enrolled node id, or a revoked device, is refused.
+/// Enrols a device. Same key again is fine (a retried enrolment). A different key under an
+/// active node id is refused (`key_mismatch`): the first key wins, so a squatter cannot take
+/// over a laptop already enrolled. A revoked key stays refused. But a *new* key under a
+/// revoked node id is accepted and replaces it: if someone squatted a teammate's node id
+/// before that laptop first synced, the operator revokes the squatter (which rotates the
+/// join code, so the squatter cannot come back) and the real laptop enrols with the new
+/// code. A revoked node id is never locked out for good.
 pub fn enrol(
     conn: &Connection,
     node_id: &str,
@@ -195,7 +237,18 @@ pub fn enrol(
 ) -> Result<bool, Refusal> {
     let now = chrono::Utc::now().timestamp_millis();
     match lookup(conn, node_id).map_err(Refusal::from)? {
-        Known::Revoked => Err(revoked_refusal()),
+        Known::Revoked(key) if key == public_key => Err(revoked_refusal()),
+        Known::Revoked(_) => {
+            conn.execute(
+                "UPDATE hub_device SET public_key = ?2, label = ?3, enrolled_study = ?4,
+                        enrolled_ms = ?5, last_seen_ms = NULL, changes_in = 0,
+                        changes_out = 0, revoked_ms = NULL
+                 WHERE node_id = ?1",
+                (node_id, public_key, label, study, now),
+            )
+            .map_err(Refusal::internal)?;
+            Ok(false)
+        }
         Known::Active(key) if key == public_key => Ok(true),
         Known::Active(_) => Err(Refusal::new(
             409,
@@ -245,5 +298,32 @@ mod tests {
         assert!(code_matches(&code, &code.to_lowercase().replace('-', " ")));
         assert!(!code_matches(&code, "AAAA-BBBB-CCCC"));
         assert!(!code_matches(&code, ""));
+    }
+
+    #[test]
+    fn revoking_a_device_rotates_the_join_code_the_store_reads() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&dir.path().join("hub.db")).expect("store");
+        ensure_tables(store.conn()).expect("tables");
+        let before = join_code(&store).expect("code");
+        let node = uuid::Uuid::new_v4().to_string();
+        enrol(store.conn(), &node, "key", None, "study").expect("enrol");
+        assert!(revoke(store.conn(), &node).expect("revoke"));
+        let after = join_code(&store).expect("code");
+        assert_ne!(before, after);
+        assert_eq!(after.len(), 14);
+        assert!(!revoke(store.conn(), "nobody").expect("no such device"));
+        assert_eq!(join_code(&store).expect("code"), after);
+    }
+
+    #[test]
+    fn labels_are_cut_and_cleaned() {
+        let long = "é".repeat(500);
+        assert_eq!(
+            clean_label(Some(&long)).map(|l| l.chars().count()),
+            Some(crate::protocol::MAX_LABEL)
+        );
+        assert_eq!(clean_label(Some("a\nb\u{7}")), Some("ab".into()));
+        assert_eq!(clean_label(Some("  ")), None);
     }
 }

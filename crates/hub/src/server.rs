@@ -4,15 +4,19 @@
 //! bounded batches, twenty laptops syncing at once take turns batch by batch, and none waits
 //! for another's whole sync. A batch is applied in one transaction, so stopping the hub (or
 //! killing it) never leaves half a batch; shutdown lets the batches in flight finish.
+//!
+//! A request is admitted from its headers before its body is read and before it waits for the
+//! store (see [`crate::gate`]); connections are capped and timed (see [`crate::listen`]).
+//! Every refusal, error and sync request is logged with `tracing`.
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex as SyncMutex};
+use std::time::Instant;
 
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -22,12 +26,13 @@ use terrain_core::Store;
 use tokio::sync::Mutex;
 use ts_rs::TS;
 
-use crate::auth::{self, Freshness, Signed};
+use crate::auth;
 use crate::engine;
 use crate::error::{HubError, Refusal};
+use crate::gate::{Authentic, Gate};
+use crate::limits::Limits;
 use crate::protocol::*;
 use crate::registry::{self, Known};
-use crate::seal::{self, Context, Way};
 
 /// The address a shared hub listens on when given none: this machine only. The app offers
 /// a network to pick (see [`crate::share`]); every network is never the default.
@@ -66,7 +71,7 @@ struct Event {
 
 pub(crate) struct Hub {
     store: Arc<Mutex<Store>>,
-    fresh: SyncMutex<Freshness>,
+    gate: Gate,
     hub_node: String,
     started_ms: i64,
     events: SyncMutex<VecDeque<Event>>,
@@ -77,16 +82,17 @@ fn now_ms() -> i64 {
 }
 
 impl Hub {
-    fn open(db: &Path) -> Result<(Hub, String), HubError> {
+    fn open(db: &Path, limits: Limits) -> Result<(Hub, String), HubError> {
         let store = Store::open(db)?;
         registry::ensure_tables(store.conn())?;
         let code = registry::join_code(&store)?;
         let hub_node = store.node_id().to_string();
         let started_ms = now_ms();
+        let gate = Gate::open(db, limits, started_ms)?;
         Ok((
             Hub {
                 store: Arc::new(Mutex::new(store)),
-                fresh: SyncMutex::new(Freshness::new(started_ms)),
+                gate,
                 hub_node,
                 started_ms,
                 events: SyncMutex::new(VecDeque::new()),
@@ -118,11 +124,17 @@ pub(crate) fn router(hub: Arc<Hub>) -> Router {
         .route(PATH_PUSH, post(push))
         .route(PATH_PULL, post(pull))
         .fallback(not_found)
-        .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(hub)
 }
 
-fn refusal_response(r: Refusal) -> Response {
+/// Answers a refusal, and logs it with its code and the peer: an operator sees every one.
+fn refuse(peer: SocketAddr, path: &str, node: Option<&str>, r: Refusal) -> Response {
+    let node = node.unwrap_or("-");
+    if r.status >= 500 {
+        tracing::error!(code = %r.code, %peer, path, node, "{}", r.message_en);
+    } else {
+        tracing::warn!(code = %r.code, %peer, path, node, "refused: {}", r.message_en);
+    }
     let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::BAD_REQUEST);
     (status, Json(r)).into_response()
 }
@@ -136,13 +148,18 @@ fn sealed_response(bytes: Vec<u8>) -> Response {
     resp
 }
 
-async fn not_found() -> Response {
-    refusal_response(Refusal::new(
-        404,
-        "not_found",
-        "Cette adresse n'existe pas sur le hub.",
-        "No such address on this hub.",
-    ))
+async fn not_found(ConnectInfo(peer): ConnectInfo<SocketAddr>, uri: Uri) -> Response {
+    refuse(
+        peer,
+        uri.path(),
+        None,
+        Refusal::new(
+            404,
+            "not_found",
+            "Cette adresse n'existe pas sur le hub.",
+            "No such address on this hub.",
+        ),
+    )
 }
 
 #[derive(Serialize)]
@@ -164,9 +181,19 @@ async fn health(State(hub): State<Arc<Hub>>) -> Json<Health> {
     })
 }
 
-async fn hello(State(hub): State<Arc<Hub>>, headers: HeaderMap) -> Response {
-    if let Err(r) = auth::check_protocol(&header_reader(&headers)) {
-        return refusal_response(r);
+async fn hello(
+    State(hub): State<Arc<Hub>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    let get = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    if let Err(r) = auth::check_protocol(&get) {
+        return refuse(peer, PATH_HELLO, None, r);
     }
     Json(Hello {
         service: "terrain-hub".into(),
@@ -178,127 +205,68 @@ async fn hello(State(hub): State<Arc<Hub>>, headers: HeaderMap) -> Response {
     .into_response()
 }
 
-fn header_reader(headers: &HeaderMap) -> impl Fn(&str) -> Option<String> + '_ {
-    move |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
+/// What a request did, for the log: its sealed answer and the changes in and out.
+struct Done {
+    answer: Vec<u8>,
+    changes_in: u64,
+    changes_out: u64,
+}
+
+/// The device's key as enrolled, checked again with the store locked: the directory the
+/// gate read may be a moment old (a revocation made just now by `terrain device revoke`).
+fn still_enrolled(store: &Store, req: &Authentic) -> Result<(), Refusal> {
+    match registry::lookup(store.conn(), &req.signed.node)? {
+        Known::Active(k) if auth::decode_key(&k) == Some(req.device_key) => Ok(()),
+        Known::Active(_) => Err(auth::tampered()),
+        Known::Revoked(_) => Err(registry::revoked_refusal()),
+        Known::Unknown => Err(registry::not_enrolled_refusal()),
     }
 }
 
-/// A request that passed the checks: who sent it, and its opened payload.
-struct Authentic {
-    signed: Signed,
-    device_key: ed25519_dalek::VerifyingKey,
-    key: [u8; 32],
-    plain: Vec<u8>,
-    path: &'static str,
-}
-
-impl Authentic {
-    fn answer(&self, plain: &[u8]) -> Response {
-        let ctx = Context {
-            study: &self.signed.study,
-            node: &self.signed.node,
-            path: self.path,
-            nonce: &self.signed.nonce,
-            way: Way::Answer,
-        };
-        sealed_response(seal::seal(&self.key, &ctx, plain))
-    }
-}
-
-fn unknown_study(study: &str) -> Refusal {
-    Refusal::new(
-        404,
-        "unknown_study",
-        format!("Ce hub ne connaît pas l'étude {study} : rejoignez-la d'abord sur le hub (`terrain study join`)."),
-        format!("This hub does not hold study {study}: join it on the hub first (`terrain study join`)."),
-    )
-}
-
-fn bad_payload() -> Refusal {
-    Refusal::new(
-        400,
-        "bad_payload",
-        "Le contenu de la requête ne peut pas être ouvert avec la clé de l'étude (clé différente ou contenu modifié).",
-        "The request content cannot be opened with the study key (another key, or altered content).",
-    )
-}
-
-/// Checks a request in order: protocol, study, device (or, to enrol, the key it presents),
-/// signature, freshness, then opens its payload. Runs with the store locked.
-fn authenticate(
-    hub: &Hub,
-    store: &Store,
-    path: &'static str,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Authentic, Refusal> {
-    let get = header_reader(headers);
-    let signed = auth::read_signed(&get)?;
-    let key =
-        engine::study_key(store, &signed.study)?.ok_or_else(|| unknown_study(&signed.study))?;
-    let device_key = if path == PATH_ENROL {
-        get(H_PUBLIC_KEY)
-            .and_then(|k| auth::decode_key(&k))
-            .ok_or_else(|| {
-                Refusal::bad_request(
-                    "Clé publique de l'appareil absente ou illisible.",
-                    "Missing or unreadable device public key.",
-                )
-            })?
-    } else {
-        match registry::lookup(store.conn(), &signed.node)? {
-            Known::Active(k) => auth::decode_key(&k).ok_or_else(auth::tampered)?,
-            Known::Revoked => return Err(registry::revoked_refusal()),
-            Known::Unknown => return Err(registry::not_enrolled_refusal()),
-        }
-    };
-    auth::verify(&device_key, "POST", path, &signed, body, get(H_SIGNATURE))?;
-    hub.fresh
-        .lock()
-        .map_err(|_| Refusal::internal("lock"))?
-        .check(&signed, now_ms())?;
-    let ctx = Context {
-        study: &signed.study,
-        node: &signed.node,
-        path,
-        nonce: &signed.nonce,
-        way: Way::Request,
-    };
-    let plain = seal::open(&key, &ctx, body).ok_or_else(bad_payload)?;
-    Ok(Authentic {
-        signed,
-        device_key,
-        key,
-        plain,
-        path,
-    })
-}
-
-/// Runs `work` on the blocking pool with the store locked (FIFO), after authentication.
+/// Admits a request from its headers, reads its body, then runs `work` on the blocking pool
+/// with the store locked (FIFO). Logs the refusal, or the request done with its duration.
 async fn with_store(
     hub: Arc<Hub>,
+    peer: SocketAddr,
     path: &'static str,
-    headers: HeaderMap,
-    body: Bytes,
-    work: impl FnOnce(&Hub, &mut Store, Authentic) -> Result<Response, Refusal> + Send + 'static,
+    req: Request,
+    work: impl FnOnce(&Hub, &mut Store, &Authentic) -> Result<Done, Refusal> + Send + 'static,
 ) -> Response {
-    if let Err(r) = auth::check_protocol(&header_reader(&headers)) {
-        return refusal_response(r);
-    }
+    let started = Instant::now();
+    let (parts, body) = req.into_parts();
+    let admitted = match hub.gate.admit(&parts.headers, path, now_ms()) {
+        Ok(a) => a,
+        Err(r) => return refuse(peer, path, None, r),
+    };
+    let node = admitted.signed.node.clone();
+    let authentic = match hub.gate.read(admitted, body).await {
+        Ok(a) => a,
+        Err(r) => return refuse(peer, path, Some(&node), r),
+    };
     let guard = hub.store.clone().lock_owned().await;
     let task = tokio::task::spawn_blocking(move || {
         let mut store = guard;
-        let req = authenticate(&hub, &store, path, &headers, &body)?;
-        work(&hub, &mut store, req)
+        if path != PATH_ENROL {
+            still_enrolled(&store, &authentic)?;
+        }
+        let done = work(&hub, &mut store, &authentic)?;
+        Ok::<_, Refusal>((authentic.seal(&done.answer), done))
     });
     match task.await {
-        Ok(Ok(resp)) => resp,
-        Ok(Err(r)) => refusal_response(r),
-        Err(e) => refusal_response(Refusal::internal(e)),
+        Ok(Ok((sealed, done))) => {
+            tracing::info!(
+                %peer,
+                path,
+                node,
+                changes_in = done.changes_in,
+                changes_out = done.changes_out,
+                ms = started.elapsed().as_millis() as u64,
+                "sync request done"
+            );
+            sealed_response(sealed)
+        }
+        Ok(Err(r)) => refuse(peer, path, Some(&node), r),
+        Err(e) => refuse(peer, path, Some(&node), Refusal::internal(e)),
     }
 }
 
@@ -311,8 +279,20 @@ fn json<T: serde::de::DeserializeOwned>(plain: &[u8]) -> Result<T, Refusal> {
     })
 }
 
-async fn enrol(State(hub): State<Arc<Hub>>, headers: HeaderMap, body: Bytes) -> Response {
-    with_store(hub, PATH_ENROL, headers, body, |hub, store, req| {
+fn answer<T: Serialize>(value: &T, changes_in: u64, changes_out: u64) -> Done {
+    Done {
+        answer: serde_json::to_vec(value).unwrap_or_default(),
+        changes_in,
+        changes_out,
+    }
+}
+
+async fn enrol(
+    State(hub): State<Arc<Hub>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    req: Request,
+) -> Response {
+    with_store(hub, peer, PATH_ENROL, req, |hub, store, req| {
         let msg: EnrolRequest = json(&req.plain)?;
         let presented = auth::encode_key(&req.device_key);
         if auth::decode_key(&msg.public_key) != Some(req.device_key) {
@@ -327,28 +307,37 @@ async fn enrol(State(hub): State<Arc<Hub>>, headers: HeaderMap, body: Bytes) -> 
                 "Wrong join code: check the code the hub shows.",
             ));
         }
+        let label = registry::clean_label(msg.label.as_deref());
         let already = registry::enrol(
             store.conn(),
             &req.signed.node,
             &presented,
-            msg.label.as_deref(),
+            label.as_deref(),
             &req.signed.study,
         )?;
+        if !already {
+            tracing::info!(node = %req.signed.node, label = label.as_deref().unwrap_or(""), "device enrolled");
+        }
         hub.record(&req.signed.node, "enrol", 0);
-        let answer = EnrolAnswer {
+        let answer_ = EnrolAnswer {
             hub_node: hub.hub_node.clone(),
             already,
         };
-        Ok(req.answer(&serde_json::to_vec(&answer).unwrap_or_default()))
+        Ok(answer(&answer_, 0, 0))
     })
     .await
 }
 
-async fn state(State(hub): State<Arc<Hub>>, headers: HeaderMap, body: Bytes) -> Response {
-    with_store(hub, PATH_STATE, headers, body, |hub, store, req| {
+async fn state(
+    State(hub): State<Arc<Hub>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    req: Request,
+) -> Response {
+    with_store(hub, peer, PATH_STATE, req, |hub, store, req| {
         let ask: StateRequest = json(&req.plain)?;
         let vector = engine::vector(store, &req.signed.study)?;
         let key = auth::encode_key(&req.device_key);
+        let label = registry::clean_label(ask.label.as_deref());
         // Bookkeeping in one transaction: one disk sync, not two.
         let tx = store
             .conn()
@@ -358,48 +347,107 @@ async fn state(State(hub): State<Arc<Hub>>, headers: HeaderMap, body: Bytes) -> 
         engine::contact(
             store,
             &req.signed.node,
-            ask.label.as_deref(),
+            label.as_deref(),
             Some(&key),
-            ask.wall_ms - now_ms(),
+            ask.wall_ms.saturating_sub(now_ms()),
         )?;
         tx.commit().map_err(Refusal::internal)?;
-        let answer = StateAnswer {
+        let answer_ = StateAnswer {
             hub_node: hub.hub_node.clone(),
             vector: vector.to_wire(),
         };
-        Ok(req.answer(&serde_json::to_vec(&answer).unwrap_or_default()))
+        Ok(answer(&answer_, 0, 0))
     })
     .await
 }
 
-async fn push(State(hub): State<Arc<Hub>>, headers: HeaderMap, body: Bytes) -> Response {
-    with_store(hub, PATH_PUSH, headers, body, |hub, store, req| {
+async fn push(
+    State(hub): State<Arc<Hub>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    req: Request,
+) -> Response {
+    with_store(hub, peer, PATH_PUSH, req, |hub, store, req| {
         let (_count, batch): (BatchHeader, &[u8]) = Frame::decode(&req.plain).map_err(|e| {
             Refusal::bad_request(
                 format!("Lot illisible : {e}"),
                 format!("Unreadable batch: {e}"),
             )
         })?;
-        let done = engine::import(store, &req.signed.study, batch)?;
+        let revoked = registry::revoked_nodes(store.conn())?;
+        let (done, left_out) = engine::import_from(store, &req.signed.study, batch, &|origin| {
+            revoked.contains(origin)
+        })?;
+        if left_out > 0 {
+            tracing::warn!(
+                code = "revoked_origin",
+                node = %req.signed.node,
+                left_out,
+                "refused: changes of a revoked device, relayed by this one, left out"
+            );
+        }
         registry::seen(store.conn(), &req.signed.node, done.received, 0)?;
         hub.record(&req.signed.node, "push", done.received);
-        Ok(req.answer(&serde_json::to_vec(&done).unwrap_or_default()))
+        Ok(answer(&done, done.received, 0))
     })
     .await
 }
 
-async fn pull(State(hub): State<Arc<Hub>>, headers: HeaderMap, body: Bytes) -> Response {
-    with_store(hub, PATH_PULL, headers, body, |hub, store, req| {
+fn bad_vector(fr: impl Into<String>, en: impl Into<String>) -> Refusal {
+    Refusal::new(400, "bad_vector", fr, en)
+}
+
+/// A pull's `have` vector, checked: at most [`MAX_HAVE`] entries, each for this study's
+/// scope or the shared one (`""`), a device id that is a UUID and a sequence number >= 0.
+fn checked_have(study: &str, have: &[VectorEntry]) -> Result<Vector, Refusal> {
+    if have.len() > MAX_HAVE {
+        return Err(bad_vector(
+            format!(
+                "Vecteur de versions trop long ({} entrées, au plus {MAX_HAVE}).",
+                have.len()
+            ),
+            format!(
+                "Version vector too long ({} entries, at most {MAX_HAVE}).",
+                have.len()
+            ),
+        ));
+    }
+    for e in have {
+        let scope_ok = e.scope.is_empty() || e.scope == study;
+        if !scope_ok || uuid::Uuid::try_parse(&e.node).is_err() || e.max_seq < 0 {
+            return Err(bad_vector(
+                "Vecteur de versions invalide (portée, appareil ou numéro).",
+                "Invalid version vector (scope, device or number).",
+            ));
+        }
+    }
+    Ok(Vector::from_wire(have))
+}
+
+async fn pull(
+    State(hub): State<Arc<Hub>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    req: Request,
+) -> Response {
+    with_store(hub, peer, PATH_PULL, req, |hub, store, req| {
         let ask: PullRequest = json(&req.plain)?;
         let max = ask.max_changes.clamp(1, MAX_BATCH);
-        let asked = Vector::from_wire(&ask.have);
+        let asked = checked_have(&req.signed.study, &ask.have)?;
         let mut have = asked.clone();
         let out = engine::export(store, &req.signed.study, &mut have, max)?;
+        // Learn only of devices this hub holds changes from: a vector naming others would
+        // only fill the disk (and the hub would never send their changes anyway).
+        let held = engine::vector(store, &req.signed.study)?;
+        let mut known = Vector::new();
+        for (scope, node, seq) in asked.iter() {
+            if held.get(scope, node) > 0 {
+                known.raise(scope, node, seq);
+            }
+        }
         let tx = store
             .conn()
             .unchecked_transaction()
             .map_err(Refusal::internal)?;
-        engine::learn(store, &req.signed.node, &asked)?;
+        engine::learn(store, &req.signed.node, &known)?;
         registry::seen(&tx, &req.signed.node, 0, out.count)?;
         tx.commit().map_err(Refusal::internal)?;
         hub.record(&req.signed.node, "pull", out.count);
@@ -407,7 +455,11 @@ async fn pull(State(hub): State<Arc<Hub>>, headers: HeaderMap, body: Bytes) -> R
             more: out.more,
             count: out.count,
         };
-        Ok(req.answer(&Frame::encode(&header, &out.bytes)))
+        Ok(Done {
+            answer: Frame::encode(&header, &out.bytes),
+            changes_in: 0,
+            changes_out: out.count,
+        })
     })
     .await
 }
@@ -425,20 +477,29 @@ fn fmt_time(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// A small page for whoever runs the hub: is it up, who enrolled, who synced lately. Shows
-/// no study content (it is served without authentication on the LAN).
-async fn status_page(State(hub): State<Arc<Hub>>) -> Html<String> {
-    let store = hub.store.clone().lock_owned().await;
+/// A small page for whoever runs the hub: is it up, how many devices, when it last synced.
+/// Served without authentication on the LAN, so it names no device (ids and labels say who
+/// is on the team): counts and times only. From this machine (loopback), the operator also
+/// sees the devices and who synced. Never takes the store lock.
+async fn status_page(
+    State(hub): State<Arc<Hub>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+) -> Html<String> {
     let events: Vec<Event> = hub
         .events
         .lock()
         .map(|e| e.iter().cloned().collect())
         .unwrap_or_default();
+    let operator = peer.ip().is_loopback();
     let hub2 = hub.clone();
     let page = tokio::task::spawn_blocking(move || {
-        let devices = registry::list(store.conn()).unwrap_or_default();
-        let studies = engine::studies(&store).map(|s| s.len()).unwrap_or(0);
-        render_status(&hub2, &devices, studies, &events)
+        let counts = hub2.gate.counts();
+        let devices = if operator {
+            hub2.gate.devices()
+        } else {
+            Vec::new()
+        };
+        render_status(&hub2, counts, operator.then_some(&devices[..]), &events)
     })
     .await
     .unwrap_or_default();
@@ -447,12 +508,12 @@ async fn status_page(State(hub): State<Arc<Hub>>) -> Html<String> {
 
 fn render_status(
     hub: &Hub,
-    devices: &[registry::Device],
-    studies: usize,
+    (active, revoked, studies): (usize, usize, usize),
+    devices: Option<&[registry::Device]>,
     events: &[Event],
 ) -> String {
     let mut rows = String::new();
-    for d in devices {
+    for d in devices.unwrap_or_default() {
         rows.push_str(&format!(
             "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&d.node_id),
@@ -464,12 +525,21 @@ fn render_status(
             if d.revoked { "révoqué / revoked" } else { "actif / active" },
         ));
     }
+    let device_table = match devices {
+        Some(_) => format!(
+            "<table><tr><th>Nœud / Node</th><th>Nom / Label</th><th>Inscrit / Enrolled</th><th>Vu / Last seen</th><th>Reçus / In</th><th>Envoyés / Out</th><th>État / State</th></tr>{rows}</table>"
+        ),
+        None => "<p>Détail visible depuis cette machine seulement / details shown on this machine only.</p>".to_string(),
+    };
     let mut recent = String::new();
     for e in events {
+        let node = match devices {
+            Some(_) => format!("<code>{}</code>", escape(&e.node)),
+            None => "—".to_string(),
+        };
         recent.push_str(&format!(
-            "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{node}</td><td>{}</td><td>{}</td></tr>",
             fmt_time(e.at_ms),
-            escape(&e.node),
             e.what,
             e.changes
         ));
@@ -480,16 +550,14 @@ fn render_status(
 <style>body{{font-family:sans-serif;margin:2em;color:#222}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}</style>
 </head><body>
 <h1>Terrain — hub de synchronisation / sync hub</h1>
-<p>En service / running · nœud / node <code>{node}</code> · protocole / protocol {protocol} · depuis / since {since} · études / studies : {studies}</p>
-<h2>Appareils inscrits / Enrolled devices ({count})</h2>
-<table><tr><th>Nœud / Node</th><th>Nom / Label</th><th>Inscrit / Enrolled</th><th>Vu / Last seen</th><th>Reçus / In</th><th>Envoyés / Out</th><th>État / State</th></tr>{rows}</table>
+<p>En service / running · protocole / protocol {protocol} · depuis / since {since} · études / studies : {studies}</p>
+<h2>Appareils inscrits / Enrolled devices : {active} actifs / active, {revoked} révoqués / revoked</h2>
+{device_table}
 <h2>Dernières synchronisations / Recent syncs</h2>
 <table><tr><th>Heure / Time</th><th>Nœud / Node</th><th>Quoi / What</th><th>Modifications / Changes</th></tr>{recent}</table>
 </body></html>"#,
-        node = escape(&hub.hub_node),
         protocol = PROTOCOL_VERSION,
         since = fmt_time(hub.started_ms),
-        count = devices.len(),
     )
 }
 
@@ -501,8 +569,13 @@ pub struct Bound {
 }
 
 pub async fn bind(db: &Path, listen: &str) -> Result<Bound, HubError> {
+    bind_with(db, listen, Limits::default()).await
+}
+
+/// [`bind`] with other limits than the default ones (tests shorten the times).
+pub async fn bind_with(db: &Path, listen: &str, limits: Limits) -> Result<Bound, HubError> {
     let db: PathBuf = db.to_path_buf();
-    let (hub, join_code) = tokio::task::spawn_blocking(move || Hub::open(&db))
+    let (hub, join_code) = tokio::task::spawn_blocking(move || Hub::open(&db, limits))
         .await
         .map_err(|e| HubError::Io(std::io::Error::other(e)))??;
     let listener =
@@ -546,9 +619,10 @@ impl Bound {
         self,
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Result<(), HubError> {
-        axum::serve(self.listener, router(self.hub))
-            .with_graceful_shutdown(stop)
-            .await?;
+        let limits = self.hub.gate.limits.clone();
+        tracing::info!(address = %self.info.address, hub_node = %self.info.hub_node, ?limits, "hub serving");
+        crate::listen::serve(self.listener, router(self.hub), &limits, stop).await;
+        tracing::info!("hub stopped");
         Ok(())
     }
 }
@@ -582,11 +656,21 @@ pub fn serve_blocking(
     listen: &str,
     ready: impl FnOnce(&ServeInfo),
 ) -> Result<(), HubError> {
+    serve_blocking_with(db, listen, Limits::default(), ready)
+}
+
+/// [`serve_blocking`] with other limits than the default ones.
+pub fn serve_blocking_with(
+    db: &Path,
+    listen: &str,
+    limits: Limits,
+    ready: impl FnOnce(&ServeInfo),
+) -> Result<(), HubError> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     rt.block_on(async {
-        let bound = bind(db, listen).await?;
+        let bound = bind_with(db, listen, limits).await?;
         ready(&bound.info);
         bound.run(shutdown_signal()).await
     })
@@ -603,6 +687,11 @@ impl LocalHub {
     /// Starts serving the store at `db` on `listen` (e.g. "0.0.0.0:8765", empty for
     /// [`DEFAULT_SHARE_ADDRESS`]); returns once it listens.
     pub fn start(db: &Path, listen: &str) -> Result<LocalHub, HubError> {
+        LocalHub::start_with(db, listen, Limits::default())
+    }
+
+    /// [`LocalHub::start`] with other limits than the default ones (tests shorten the times).
+    pub fn start_with(db: &Path, listen: &str, limits: Limits) -> Result<LocalHub, HubError> {
         let listen = match listen.trim() {
             "" => DEFAULT_SHARE_ADDRESS,
             typed => typed,
@@ -616,7 +705,7 @@ impl LocalHub {
             .worker_threads(2)
             .enable_all()
             .build()?;
-        let bound = rt.block_on(bind(db, listen))?;
+        let bound = rt.block_on(bind_with(db, listen, limits))?;
         let info = bound.info.clone();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::Builder::new()

@@ -1,7 +1,9 @@
 //! `terrain bench hub`: network sync on loopback. A laptop holding N records (about ten field
 //! changes each) syncs with an empty hub, then a delta of 10 records; then many laptops sync
 //! at once. The hub and the syncing laptop run as child processes (this same binary), so
-//! their peak memory (VmHWM, Linux) is their own.
+//! their peak memory (VmHWM, Linux) is their own. Last, the delta sync again under a flood of
+//! hostile 16 MiB uploads (strangers, then an enrolled id with a forged signature), to compare
+//! with its normal time; the hub's log goes to `hub.log` in the scratch folder.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -25,6 +27,9 @@ pub struct Args {
     /// Laptops syncing at once in the last part.
     #[arg(long, default_value_t = 20)]
     laptops: usize,
+    /// Hostile uploaders during the flooded delta syncs.
+    #[arg(long, default_value_t = 200)]
+    flood: usize,
     /// Where to put the scratch databases (default: a temporary folder, removed after).
     #[arg(long)]
     dir: Option<PathBuf>,
@@ -73,10 +78,36 @@ fn fill(
 
 pub fn run(args: Args) -> Result<()> {
     let scratch = Scratch::new(args.dir, "hub")?;
-    bench(scratch.path(), args.records, args.laptops)
+    bench(scratch.path(), args.records, args.laptops, args.flood)
 }
 
-fn bench(dir: &Path, records: usize, laptops: usize) -> Result<()> {
+/// Adds 10 participants to the laptop (a delta to sync).
+fn add_delta(laptop_db: &Path) -> Result<()> {
+    let mut laptop = Store::open(laptop_db)?;
+    let session: String = laptop
+        .conn()
+        .query_row("SELECT id FROM session LIMIT 1", [], |r| r.get(0))?;
+    laptop.write(|w| {
+        for i in 0..10 {
+            w.create(Entity::Participant, &participant(&session, i))?;
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// The delta sync's time in sync (ms), the fastest of three: this measures the hub, not
+/// what else the machine runs.
+fn delta_ms(laptop_db: &Path, hub: &Hub) -> Result<f64> {
+    let mut best = f64::MAX;
+    for _ in 0..3 {
+        add_delta(laptop_db)?;
+        best = best.min(processes::sync(laptop_db, hub)?.summary.millis as f64);
+    }
+    Ok(best)
+}
+
+fn bench(dir: &Path, records: usize, laptops: usize, flood: usize) -> Result<()> {
     let laptop_db = dir.join("laptop.db");
     let hub_db = dir.join("hub.db");
 
@@ -103,20 +134,24 @@ fn bench(dir: &Path, records: usize, laptops: usize) -> Result<()> {
     let hub_after_first = hub.peak_memory_kb();
 
     eprintln!("… delta of 10 records");
-    {
-        let mut laptop = Store::open(&laptop_db)?;
-        let session: String =
-            laptop
-                .conn()
-                .query_row("SELECT id FROM session LIMIT 1", [], |r| r.get(0))?;
-        laptop.write(|w| {
-            for i in 0..10 {
-                w.create(Entity::Participant, &participant(&session, i))?;
-            }
-            Ok(())
-        })?;
-    }
+    add_delta(&laptop_db)?;
     let delta = processes::sync(&laptop_db, &hub)?;
+
+    eprintln!("… delta syncs, then under a flood of {flood} uploaders");
+    let calm_ms = delta_ms(&laptop_db, &hub)?;
+    let address = hub.url.trim_start_matches("http://").to_string();
+    let node = Store::open(&laptop_db)?.node_id().to_string();
+    let mut flooded = Vec::new();
+    for forge in [None, Some((study.clone(), node))] {
+        let running = super::flood::Flood::start(&address, flood, forge);
+        let t = Instant::now();
+        while running.attempts() < flood as u64 && t.elapsed().as_secs() < 10 {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let ms = delta_ms(&laptop_db, &hub)?;
+        flooded.push((ms, running.stop()));
+    }
+    let hub_flood_peak = hub.peak_memory_kb();
 
     eprintln!("… {laptops} laptops at once");
     let crowd = crowd(dir, &hub, laptops)?;
@@ -157,6 +192,15 @@ fn bench(dir: &Path, records: usize, laptops: usize) -> Result<()> {
     println!("  bytes sent          {}", delta.summary.bytes_sent);
     println!("  bytes received      {}", delta.summary.bytes_received);
     println!("  peak memory laptop  {}", mb(delta.peak_kb));
+    println!("delta sync under a flood of {flood} hostile 16 MiB uploads (fastest of 3)");
+    println!("  normal              {calm_ms:.0} ms");
+    for ((ms, uploads), who) in flooded.iter().zip(["strangers", "forged enrolled id"]) {
+        println!(
+            "  {who:<19} {ms:.0} ms ({:.1}x normal, {uploads} uploads)",
+            ms / calm_ms.max(1.0)
+        );
+    }
+    println!("  peak memory hub     {}", mb(hub_flood_peak));
     println!("{laptops} laptops syncing at once (each: first sync of its own records, in-process clients)");
     println!("  succeeded           {}/{laptops}", crowd.ok);
     println!("  total wall time     {:.0} ms", crowd.wall_ms);

@@ -6,6 +6,7 @@
 use clap::Subcommand;
 
 mod dashboard;
+mod flood;
 mod generate;
 mod hub;
 mod measure;

@@ -58,7 +58,13 @@ pub struct Hub {
 impl Hub {
     /// Starts `terrain --db DB serve` and waits for its address and join code.
     pub fn start(db: &Path) -> Result<Hub> {
-        let mut process = Running::start(terrain(db)?.args(["serve", "--listen", "127.0.0.1:0"]))?;
+        // The hub logs every request and refusal: to a file beside its database.
+        let log = std::fs::File::create(db.with_extension("log"))?;
+        let mut process = Running::start(
+            terrain(db)?
+                .args(["serve", "--listen", "127.0.0.1:0"])
+                .stderr(log),
+        )?;
         let lines = read_lines(process.stdout()?);
         let (mut url, mut code) = (String::new(), String::new());
         while url.is_empty() || code.is_empty() {

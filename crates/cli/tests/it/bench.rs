@@ -182,7 +182,7 @@ fn bench_dashboard_runs_at_a_small_size_and_prints_every_query_and_export() {
 
 #[test]
 fn bench_hub_runs_at_a_small_size_and_leaves_no_process_behind() {
-    let out = bench(&["hub", "--records", "300", "--laptops", "3"]);
+    let out = bench(&["hub", "--records", "300", "--laptops", "3", "--flood", "20"]);
     let laptop = line(&out, "laptop: 300 records,");
     let changes = number_after(laptop, "records,");
     assert!(
@@ -197,6 +197,16 @@ fn bench_hub_runs_at_a_small_size_and_leaves_no_process_behind() {
     line(&out, "peak memory hub");
     let delta = out.split("delta sync").nth(1).unwrap();
     assert!(number_after(line(delta, "changes sent"), "sent") > 0.0);
+    line(
+        &out,
+        "delta sync under a flood of 20 hostile 16 MiB uploads",
+    );
+    assert!(number_after(line(&out, "normal "), "normal") > 0.0);
+    for who in ["strangers ", "forged enrolled id "] {
+        let l = line(&out, who);
+        assert!(number_after(l, who) > 0.0, "{l}");
+        assert!(number_after(l, "normal,") >= 20.0, "the flood ran: {l}");
+    }
     line(&out, "3 laptops syncing at once");
     assert_eq!(
         line(&out, "succeeded").split_whitespace().nth(1),

@@ -3,6 +3,7 @@
 
 mod convergence;
 mod crash;
+mod flood;
 mod laptop;
 mod rogue;
 mod security;

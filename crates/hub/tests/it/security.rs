@@ -6,7 +6,7 @@ use terrain_core::sync;
 use terrain_hub::auth::{self, Signed};
 use terrain_hub::protocol::*;
 use terrain_hub::seal::{self, Context, Way};
-use terrain_hub::HubError;
+use terrain_hub::{HubError, LocalHub};
 
 use crate::support::*;
 
@@ -27,6 +27,21 @@ impl Raw {
         }
     }
 
+    /// Sends the headers of a POST declaring `length` bytes and reads the answer the hub
+    /// gives before any of the body; returns (status, code).
+    fn headers_first(
+        &self,
+        path: &str,
+        headers: &[(&str, String)],
+        length: usize,
+    ) -> (u16, String) {
+        let mut extra = String::new();
+        for (h, v) in headers {
+            extra.push_str(&format!("{h}: {v}\r\n"));
+        }
+        raw_head(&self.url, path, length, &extra)
+    }
+
     /// Posts a body with headers; returns (status, code of the refusal or "").
     fn post(&self, path: &str, headers: &[(&str, String)], body: &[u8]) -> (u16, String) {
         let mut req = self.agent.post(format!("{}{path}", self.url));
@@ -42,6 +57,42 @@ impl Raw {
             .unwrap_or_default();
         (status, code)
     }
+}
+
+/// Sends only the headers of a POST declaring `length` bytes; returns (status, code).
+fn headers_only(url: &str, path: &str, length: usize) -> (u16, String) {
+    raw_head(
+        url,
+        path,
+        length,
+        &format!("{H_PROTOCOL}: {PROTOCOL_VERSION}\r\n"),
+    )
+}
+
+fn raw_head(url: &str, path: &str, length: usize, extra: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let address = url.trim_start_matches("http://");
+    let mut s = std::net::TcpStream::connect(address).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let head =
+        format!("POST {path} HTTP/1.1\r\nhost: hub\r\ncontent-length: {length}\r\n{extra}\r\n");
+    s.write_all(head.as_bytes()).expect("headers");
+    let mut answer = Vec::new();
+    let _ = s.read_to_end(&mut answer);
+    let text = String::from_utf8_lossy(&answer);
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let code = text
+        .split("\"code\":\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or("")
+        .to_string();
+    (status, code)
 }
 
 /// A correctly signed and sealed state request from an enrolled laptop.
@@ -194,7 +245,12 @@ fn the_hub_refuses_bad_requests_and_changes_nothing() {
     }
     // Unsigned, missing protocol, unknown device, stale.
     assert_eq!(
-        raw.post(PATH_STATE, &[(H_PROTOCOL, "1".into())], b"x").0,
+        raw.post(
+            PATH_STATE,
+            &[(H_PROTOCOL, PROTOCOL_VERSION.to_string())],
+            b"x"
+        )
+        .0,
         401
     );
     assert_eq!(
@@ -217,11 +273,14 @@ fn the_hub_refuses_bad_requests_and_changes_nothing() {
     let summary = sync(&mut laptop, &url, None).expect("the shared study still syncs");
     assert_eq!(summary.skipped_studies, vec![other_study.clone()]);
 
-    // Oversized body.
-    let big = vec![0u8; MAX_BODY + 1024];
+    // Oversized body: refused from its declared length, before a byte of it is sent.
     assert_eq!(
-        raw.post(PATH_PUSH, &[(H_PROTOCOL, "1".into())], &big).0,
-        413
+        headers_only(&url, PATH_PUSH, MAX_BODY + 1024),
+        (413, "too_large".into())
+    );
+    assert_eq!(
+        headers_only(&url, PATH_STATE, MAX_SMALL_BODY + 1),
+        (413, "too_large".into())
     );
 
     // Revoked: refused from then on, even with the join code.
@@ -271,6 +330,291 @@ fn health_and_status_page_answer() {
         .read_to_string()
         .expect("body");
     assert!(page.contains("hub de synchronisation"));
-    assert!(page.contains(&hub.info.hub_node));
+    assert!(page.contains("Enrolled devices"));
+    hub.stop().expect("stop");
+}
+
+/// A request signed by `key` as `node` and sealed with the study key of `store`.
+fn signed_as(
+    store: &terrain_core::Store,
+    study: &str,
+    node: &str,
+    key: &ed25519_dalek::SigningKey,
+    path: &'static str,
+    plain: &[u8],
+) -> (Vec<(&'static str, String)>, Vec<u8>) {
+    let study_key = sync::study_key(store.conn(), study)
+        .expect("key")
+        .expect("joined");
+    let signed = Signed {
+        protocol: PROTOCOL_VERSION,
+        study: study.to_string(),
+        node: node.to_string(),
+        time_ms: chrono::Utc::now().timestamp_millis(),
+        nonce: auth::new_nonce(),
+    };
+    let ctx = Context {
+        study,
+        node,
+        path,
+        nonce: &signed.nonce,
+        way: Way::Request,
+    };
+    let body = seal::seal(&study_key, &ctx, plain);
+    (auth::sign(key, "POST", path, &signed, &body), body)
+}
+
+/// A request of `store`'s own device.
+fn signed(
+    store: &terrain_core::Store,
+    study: &str,
+    path: &'static str,
+    plain: &[u8],
+) -> (Vec<(&'static str, String)>, Vec<u8>) {
+    let key = sync::device_key(store).expect("device key");
+    signed_as(store, study, store.node_id(), &key, path, plain)
+}
+
+fn pull_body(have: Vec<VectorEntry>) -> Vec<u8> {
+    serde_json::to_vec(&PullRequest {
+        have,
+        max_changes: 100,
+    })
+    .expect("json")
+}
+
+fn fake_entries(n: usize, scope: &str) -> Vec<VectorEntry> {
+    (0..n)
+        .map(|_| VectorEntry {
+            scope: scope.to_string(),
+            node: uuid::Uuid::new_v4().to_string(),
+            max_seq: 1_000,
+        })
+        .collect()
+}
+
+fn node_rows(store: &terrain_core::Store) -> i64 {
+    store
+        .conn()
+        .query_row("SELECT count(*) FROM nodes", [], |r| r.get(0))
+        .expect("nodes")
+}
+
+#[test]
+fn a_pull_with_a_huge_or_foreign_vector_is_refused_and_learns_nothing() {
+    let lab = Lab::new();
+    let mut laptop = lab.store("laptop");
+    let (study, invite) = new_study(&mut laptop, "Gao");
+    new_session(&mut laptop, &study, "Ansongo");
+    join(&lab.store("hub"), &invite);
+    let hub = start_hub(&lab.path("hub"));
+    let raw = Raw::new(&hub.info.url);
+    sync(&mut laptop, &hub.info.url, Some(&hub.info.join_code)).expect("enrolled");
+    let (nodes, before) = (node_rows(&lab.store("hub")), dump(&lab.store("hub")));
+
+    // 100 k fake entries: too large to be read at all.
+    let (h, b) = signed(
+        &laptop,
+        &study,
+        PATH_PULL,
+        &pull_body(fake_entries(100_000, &study)),
+    );
+    assert!(b.len() > MAX_PULL_BODY);
+    assert_eq!(
+        raw.headers_first(PATH_PULL, &h, b.len()),
+        (413, "too_large".into())
+    );
+    // Small enough to read, but more entries than any team has.
+    let (h, b) = signed(
+        &laptop,
+        &study,
+        PATH_PULL,
+        &pull_body(fake_entries(MAX_HAVE + 1, "")),
+    );
+    assert_eq!(raw.post(PATH_PULL, &h, &b), (400, "bad_vector".into()));
+    // Another study's scope, a node id that is no UUID, a negative number.
+    let other = uuid::Uuid::new_v4().to_string();
+    let mut not_a_uuid = fake_entries(1, &study);
+    not_a_uuid[0].node = "x".repeat(5_000);
+    let mut negative = fake_entries(1, &study);
+    negative[0].max_seq = -1;
+    for have in [fake_entries(3, &other), not_a_uuid, negative] {
+        let (h, b) = signed(&laptop, &study, PATH_PULL, &pull_body(have));
+        assert_eq!(raw.post(PATH_PULL, &h, &b), (400, "bad_vector".into()));
+    }
+    // Well-formed, but naming devices the hub holds nothing of: answered, not learned.
+    let (h, b) = signed(
+        &laptop,
+        &study,
+        PATH_PULL,
+        &pull_body(fake_entries(500, &study)),
+    );
+    assert_eq!(raw.post(PATH_PULL, &h, &b).0, 200);
+
+    let hub_view = lab.store("hub");
+    assert_eq!(
+        node_rows(&hub_view),
+        nodes,
+        "no node row from a pull vector"
+    );
+    assert_eq!(dump(&hub_view), before);
+    drop(hub_view);
+    new_session(&mut laptop, &study, "Bourem");
+    sync(&mut laptop, &hub.info.url, None).expect("still syncs");
+    assert_eq!(dump(&lab.store("hub")), dump(&laptop));
+    hub.stop().expect("stop");
+}
+
+#[test]
+fn the_status_page_names_no_device_except_to_this_machine() {
+    let lab = Lab::new();
+    let mut laptop = lab.store("laptop");
+    let (study, invite) = new_study(&mut laptop, "Ménaka");
+    new_session(&mut laptop, &study, "Inékar");
+    join(&lab.store("hub"), &invite);
+    let hub = LocalHub::start(&lab.path("hub"), "0.0.0.0:0").expect("hub");
+    let local = format!("http://127.0.0.1:{}", hub.info.address.port());
+    let labelled = terrain_hub::SyncOptions {
+        label: Some("AWA-TRAORE-PC".into()),
+        ..opts(Some(&hub.info.join_code))
+    };
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    terrain_hub::sync(&mut laptop, &local, &labelled, &mut |_| {}, &cancel).expect("enrolled");
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into();
+    let page = |url: &str| {
+        agent
+            .get(url)
+            .call()
+            .expect("page")
+            .body_mut()
+            .read_to_string()
+            .expect("body")
+    };
+    let node = laptop.node_id().to_string();
+    // From this machine, the operator sees the devices.
+    let own = page(&local);
+    assert!(
+        own.contains(&node) && own.contains("AWA-TRAORE-PC"),
+        "{own}"
+    );
+    // From the LAN, counts and times only.
+    match hub.info.lan_urls.first() {
+        Some(lan) => {
+            let seen = page(lan);
+            assert!(seen.contains("1 actifs / active"), "{seen}");
+            assert!(!seen.contains(&node), "{seen}");
+            assert!(!seen.contains("AWA-TRAORE-PC"), "{seen}");
+        }
+        None => println!("no LAN address on this machine: the LAN view is not checked"),
+    }
+    hub.stop().expect("stop");
+}
+
+#[test]
+fn revoking_rotates_the_join_code_and_refuses_the_revoked_devices_relayed_changes() {
+    let lab = Lab::new();
+    let mut lost = lab.store("lost");
+    let (study, invite) = new_study(&mut lost, "Kayes");
+    new_session(&mut lost, &study, "Nioro");
+    let mut mate = lab.store("mate");
+    join(&mate, &invite);
+    join(&lab.store("hub"), &invite);
+    join(&lab.store("relay"), &invite);
+    let hub = HubProcess::start(&lab.path("hub"), &[]);
+    let relay = start_hub(&lab.path("relay"));
+    sync(&mut lost, &hub.url, Some(&hub.join_code)).expect("lost enrolled");
+    sync(&mut mate, &hub.url, Some(&hub.join_code)).expect("mate enrolled");
+
+    assert!(
+        terrain_hub::registry::revoke(lab.store("hub").conn(), lost.node_id()).expect("revoke")
+    );
+    let code = terrain_hub::registry::join_code(&lab.store("hub")).expect("code");
+    assert_ne!(code, hub.join_code, "revoking rotated the join code");
+    assert_eq!(refused_code(sync(&mut lost, &hub.url, None)), "revoked");
+    // The old code enrols no one any more (the lost laptop's holder knows it); the new one does.
+    let mut newcomer = lab.store("newcomer");
+    join(&newcomer, &invite);
+    assert_eq!(
+        refused_code(sync(&mut newcomer, &hub.url, Some(&hub.join_code))),
+        "bad_join_code"
+    );
+    sync(&mut newcomer, &hub.url, Some(&code)).expect("the new code enrols");
+
+    // The lost laptop's new changes reach a teammate through another hub...
+    new_session(&mut lost, &study, "écrite après la révocation");
+    sync(&mut lost, &relay.info.url, Some(&relay.info.join_code)).expect("lost to relay");
+    sync(&mut mate, &relay.info.url, Some(&relay.info.join_code)).expect("mate from relay");
+    assert!(dump(&mate).contains("écrite après la révocation"));
+    // ...and the teammate's sync with this hub leaves them out, and carries its own.
+    new_session(&mut mate, &study, "du coéquipier");
+    sync(&mut mate, &hub.url, None).expect("the teammate still syncs");
+    let held = dump(&lab.store("hub"));
+    assert!(held.contains("du coéquipier"));
+    assert!(!held.contains("écrite après la révocation"));
+    assert!(hub.log().contains("revoked_origin"), "{}", hub.log());
+    sync(&mut mate, &hub.url, None).expect("and again");
+    assert_eq!(dump(&lab.store("hub")), held);
+    relay.stop().expect("stop");
+}
+
+#[test]
+fn a_squatted_node_id_is_freed_by_revoking_the_squatter() {
+    let lab = Lab::new();
+    let mut laptop = lab.store("laptop");
+    let (study, invite) = new_study(&mut laptop, "Sikasso");
+    new_session(&mut laptop, &study, "Koutiala");
+    join(&lab.store("hub"), &invite);
+    let squatter = lab.store("squatter");
+    join(&squatter, &invite);
+    let hub = start_hub(&lab.path("hub"));
+    let raw = Raw::new(&hub.info.url);
+
+    // A member with the join code enrols first under the laptop's node id, with its own key.
+    let key = sync::device_key(&squatter).expect("key");
+    let target = laptop.node_id().to_string();
+    let enrol = |code: &str| {
+        let plain = serde_json::to_vec(&EnrolRequest {
+            join_code: code.to_string(),
+            public_key: auth::encode_key(&key.verifying_key()),
+            label: None,
+        })
+        .expect("json");
+        let (mut h, b) = signed_as(&squatter, &study, &target, &key, PATH_ENROL, &plain);
+        h.push((H_PUBLIC_KEY, auth::encode_key(&key.verifying_key())));
+        raw.post(PATH_ENROL, &h, &b)
+    };
+    assert_eq!(enrol(&hub.info.join_code).0, 200);
+    let before = dump(&lab.store("hub"));
+    assert_eq!(
+        refused_code(sync(&mut laptop, &hub.info.url, Some(&hub.info.join_code))),
+        "bad_signature",
+        "the hub knows this node id with another key"
+    );
+    assert_eq!(dump(&lab.store("hub")), before);
+
+    // The operator revokes that node id; the real laptop enrols with the new code.
+    assert!(
+        terrain_hub::registry::revoke(lab.store("hub").conn(), laptop.node_id()).expect("revoke")
+    );
+    let code = terrain_hub::registry::join_code(&lab.store("hub")).expect("code");
+    assert_eq!(
+        enrol(&code),
+        (403, "revoked".into()),
+        "the squatter's key stays out"
+    );
+    sync(&mut laptop, &hub.info.url, Some(&code)).expect("the laptop takes its id back");
+    // The squatter, even with the new code, gets nothing back: the first key wins again.
+    assert_eq!(enrol(&code), (409, "key_mismatch".into()));
+    let devices = terrain_hub::registry::list(lab.store("hub").conn()).expect("list");
+    let own = auth::encode_key(&sync::device_key(&laptop).expect("key").verifying_key());
+    assert!(devices
+        .iter()
+        .any(|d| d.node_id == laptop.node_id() && d.public_key == own && !d.revoked));
+    new_session(&mut laptop, &study, "Bougouni");
+    sync(&mut laptop, &hub.info.url, None).expect("syncs");
+    assert_eq!(dump(&lab.store("hub")), dump(&laptop));
     hub.stop().expect("stop");
 }
