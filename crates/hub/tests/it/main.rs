@@ -3,6 +3,7 @@
 
 mod convergence;
 mod crash;
+mod fuzz_corpus;
 mod laptop;
 mod security;
 mod support;
