@@ -8,6 +8,7 @@
 mod demo;
 mod export;
 mod filter;
+mod fuzz_corpus;
 mod layers;
 mod report;
 mod session_page;
