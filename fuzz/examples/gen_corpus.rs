@@ -1,7 +1,8 @@
 //! Writes the seed corpus: real bundles, real batch plaintexts and real hub requests, made by
 //! the same code the app runs, with the fixed study key of `terrain_fuzz::STUDY_KEY` so the
-//! fuzzer gets past decryption. Run from fuzz/: `cargo run --example gen_corpus`. It replaces
-//! corpus/<target>/ (crashes/ is never touched). Files stay small: a few records each.
+//! fuzzer gets past decryption. Run from fuzz/: `cargo afl run --example gen_corpus` (`afl`
+//! reuses the targets' build). It replaces corpus/<target>/ (crashes/ is never touched). Files
+//! stay small: a few records each. Ids, keys and nonces are new at each run.
 
 use std::fs;
 use std::path::{Path, PathBuf};

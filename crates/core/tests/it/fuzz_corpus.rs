@@ -12,7 +12,7 @@ use terrain_core::sync::bundle;
 /// The study key the corpus was written with: `terrain_fuzz::STUDY_KEY` in fuzz/src/lib.rs.
 const STUDY_KEY: [u8; 32] = *b"terrain-fuzz-fixed-study-key-32b";
 
-const REGENERATE: &str = "regenerate the corpus: cd fuzz && cargo run --example gen_corpus";
+const REGENERATE: &str = "regenerate the corpus: cd fuzz && cargo afl run --example gen_corpus";
 
 /// What the `bundle` target does: the container, then each batch opened and decoded.
 fn bundle_target(data: &[u8]) -> Result<usize, String> {

@@ -16,7 +16,7 @@ use terrain_hub::seal::{self, Context, Way};
 
 use crate::support::*;
 
-const REGENERATE: &str = "regenerate the corpus: cd fuzz && cargo run --example gen_corpus";
+const REGENERATE: &str = "regenerate the corpus: cd fuzz && cargo afl run --example gen_corpus";
 
 fn files_in(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
