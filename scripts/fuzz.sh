@@ -37,7 +37,9 @@ bin_dir=$CARGO_TARGET_DIR/debug
 say "building the instrumented targets (cargo afl build, in fuzz/, into $CARGO_TARGET_DIR)"
 bins=()
 for t in "${run[@]}"; do bins+=(--bin "$t"); done
-(cd fuzz && cargo afl build --locked "${bins[@]}")
+# Not --locked: a dependency added to core or the hub is added to fuzz/Cargo.lock here (its other
+# versions stay pinned) rather than failing the run.
+(cd fuzz && cargo afl build "${bins[@]}")
 
 # No screen; no complaint about this machine's CPU governor or its core-dump handler (a
 # container cannot change them; AFL++ still sees every crash); no pinning to a core that another
