@@ -3,7 +3,9 @@
 #   - Debian packages: WebKitGTK 4.1 and the other Tauri build libraries, Xvfb, WebKitWebDriver,
 #     ImageMagick (screenshots);
 #   - Node.js >= 20.19 (Vite's floor) and npm, then the UI's npm packages (npm ci in ui/);
-#   - tauri-driver 2.1.0 into .tools/ (the WebDriver bridge for the end-to-end tests).
+#   - tauri-driver 2.1.0 into .tools/ (the WebDriver bridge for the end-to-end tests);
+#   - cargo-afl into ~/.cargo/bin and the AFL++ it ships, built here for this Rust (the fuzzer,
+#     scripts/fuzz.sh; nothing is downloaded but the crate).
 # Running it twice does nothing the second time. Root or sudo is needed only when packages are missing.
 # The Rust toolchain is not installed here: get it with rustup (https://rustup.rs) if `cargo` is missing.
 set -euo pipefail
@@ -20,6 +22,7 @@ APT_PACKAGES=(
   ca-certificates git
 )
 TAURI_DRIVER_VERSION=2.1.0
+CARGO_AFL_VERSION=0.18.2
 NODE_MIN=20.19.0
 # A Node.js from the npm registry, used only when the system's is missing or older than NODE_MIN
 # (Debian 12 ships Node 18).
@@ -112,6 +115,25 @@ if [ -x .tools/bin/tauri-driver ] && grep -q "tauri-driver $TAURI_DRIVER_VERSION
 else
   say "building tauri-driver $TAURI_DRIVER_VERSION into .tools/ (about a minute)"
   cargo install --locked --root .tools "tauri-driver@$TAURI_DRIVER_VERSION"
+fi
+
+# --- cargo-afl and AFL++ (scripts/fuzz.sh) ------------------------------------------------------
+# In ~/.cargo/bin rather than .tools/: AFL++ is built per Rust toolchain under ~/.local/share/afl.rs
+# anyway, and a machine that keeps its home keeps both (about 3 minutes to build them cold).
+if cargo afl --version 2>/dev/null | grep -q "^cargo-afl $CARGO_AFL_VERSION "; then
+  say "cargo-afl $CARGO_AFL_VERSION: present"
+else
+  say "building cargo-afl $CARGO_AFL_VERSION (about 2 minutes)"
+  cargo install --locked "cargo-afl@$CARGO_AFL_VERSION"
+fi
+# Builds AFL++ from the sources inside the cargo-afl crate, once per Rust version.
+if afl_out=$(cargo afl config --build 2>&1); then
+  say "built AFL++ for $(rustc --version)"
+elif grep -q 'already built' <<<"$afl_out"; then
+  say "AFL++: present for $(rustc --version)"
+else
+  printf '%s\n' "$afl_out" >&2
+  die "cargo afl config --build failed (it needs make and a C compiler)"
 fi
 
 say "ready"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and every test of Terrain, the same way locally and in CI (.ci/run calls this):
-# setup, formatting, UI type check and unit tests, UI build, clippy, Rust tests, generated-bindings
-# drift, the debug desktop build, and the end-to-end tests that drive that binary under Xvfb.
+# setup, formatting, UI type check and unit tests, UI build, clippy, Rust tests, a short fuzzing
+# of the decoders, generated-bindings drift, the debug desktop build, and the end-to-end tests
+# that drive that binary under Xvfb.
 # Stops at the first failure and names the step that failed.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -65,6 +66,15 @@ else
   step "Rust tests (cargo test --workspace; cargo-nextest not installed)"
   logged cargotest cargo test --workspace
 fi
+
+# AFL++ on core's two decoders (the bundle file, a batch), 20 s each, from the committed corpus
+# (docs/fuzzing.md): any crash fails. Its instrumented build is separate, so it comes after the
+# tests have passed; the hub's request target, whose dependencies would double that build, runs
+# in long campaigns, and its corpus is replayed by the hub's tests.
+# The instrumented build lives in the home folder: built once per machine (about 20 minutes of
+# CPU on a new one), then only Terrain's own crates are compiled again.
+step "fuzz the decoders (short)"
+FUZZ_TARGET_DIR="${FUZZ_TARGET_DIR:-$HOME/.cache/terrain/fuzz-target}" bash scripts/fuzz.sh core 20
 
 # After the tests, which built every library test: regenerating the bindings then compiles nothing.
 if [ -f scripts/check-bindings.sh ]; then

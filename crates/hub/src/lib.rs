@@ -6,6 +6,8 @@ pub mod auth;
 pub mod client;
 pub mod engine;
 pub mod error;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 mod gate;
 pub mod interfaces;
 pub mod laptop;

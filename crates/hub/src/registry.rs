@@ -183,6 +183,13 @@ pub fn revoke_device(conn: &Connection, node_id: &str) -> crate::Result<()> {
     }
 }
 
+/// Revokes a device and answers the join code that replaces the one it knew (the share panel
+/// shows it at once).
+pub fn revoke_and_rotate(store: &Store, node_id: &str) -> crate::Result<String> {
+    revoke_device(store.conn(), node_id)?;
+    Ok(join_code(store)?)
+}
+
 /// What the hub knows of a device that signs a request.
 pub enum Known {
     Active(String),

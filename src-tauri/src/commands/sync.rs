@@ -13,7 +13,7 @@ use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
 use terrain_core::sync::bundle::{ExportReport, ExportTarget, ImportReport};
-use terrain_core::sync::{self, ConflictView, Device, JoinedStudy, Phase, SyncFile, SyncOverview};
+use terrain_core::sync::{self, ConflictView, Device, JoinedStudy, SyncFile, SyncOverview};
 use terrain_core::Error;
 use terrain_hub::{
     registry, share, LocalHub, ServeInfo, ShareChoices, Stage, SyncOptions, SyncSummary,
@@ -49,14 +49,9 @@ pub struct TaskProgress {
 }
 
 fn bundle_progress(task: SyncTask, p: sync::Progress) -> TaskProgress {
-    let stage = match p.phase {
-        Phase::Writing => "writing",
-        Phase::Checking => "checking",
-        Phase::Applying => "applying",
-    };
     TaskProgress {
         task,
-        stage: stage.into(),
+        stage: p.phase.name().into(),
         done: p.done,
         total: p.total,
         sent: 0,
@@ -251,14 +246,9 @@ pub async fn sync_share_start(
         LocalHub::start(&path, &address).map_err(|e| AppError::new(&e, lang))
     })
     .await?;
-    let listening = hub.info.address;
-    let info = {
-        let mut running = jobs.share();
-        // Two clicks raced: keep the hub already running (this one stops when dropped).
-        running.get_or_insert(hub).info.clone()
-    };
-    state.with(|s| Ok::<_, Error>(share::remember(s, listening)))?;
-    Ok(info)
+    state.with(|s| Ok::<_, Error>(share::remember(s, hub.info.address)))?;
+    // Two clicks raced: keep the hub already running (this one stops when dropped).
+    Ok(jobs.share().get_or_insert(hub).info.clone())
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -283,6 +273,14 @@ pub async fn sync_share_devices(state: State<'_, AppState>) -> Res<Vec<registry:
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn sync_share_revoke(state: State<'_, AppState>, node_id: String) -> Res<()> {
-    state.with(|s| registry::revoke_device(s.conn(), &node_id))
+pub async fn sync_share_revoke(
+    state: State<'_, AppState>,
+    jobs: State<'_, SyncJobs>,
+    node_id: String,
+) -> Res<String> {
+    let code = state.with(|s| registry::revoke_and_rotate(s, &node_id))?;
+    if let Some(hub) = jobs.share().as_mut() {
+        hub.info.join_code.clone_from(&code);
+    }
+    Ok(code)
 }

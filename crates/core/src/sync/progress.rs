@@ -16,6 +16,17 @@ pub enum Phase {
     Applying,
 }
 
+impl Phase {
+    /// The name the UI shows a stage by (as serialized).
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Writing => "writing",
+            Phase::Checking => "checking",
+            Phase::Applying => "applying",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct Progress {

@@ -9,6 +9,7 @@ mod attacks;
 mod demo;
 mod export;
 mod filter;
+mod fuzz_corpus;
 mod layers;
 mod report;
 mod session_page;

@@ -4,6 +4,8 @@
 mod convergence;
 mod crash;
 mod flood;
+mod fuzz_corpus;
+mod fuzz_seeds;
 mod laptop;
 mod rogue;
 mod security;

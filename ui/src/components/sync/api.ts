@@ -63,5 +63,5 @@ export const syncApi = {
   shareStart: (address: string) => call<ServeInfo>('sync_share_start', { address }),
   shareStop: () => call<null>('sync_share_stop'),
   shareDevices: () => call<HubDevice[]>('sync_share_devices'),
-  shareRevoke: (node_id: string) => call<null>('sync_share_revoke', { node_id }),
+  shareRevoke: (node_id: string) => call<string>('sync_share_revoke', { node_id }),
 };

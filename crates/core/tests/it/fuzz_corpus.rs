@@ -1,0 +1,113 @@
+//! The fuzzer's inputs as regression tests (docs/fuzzing.md): every file of fuzz/corpus/<target>/
+//! (real bundles and batches, the seeds) and of fuzz/crashes/<target>/ (inputs that once crashed
+//! a decoder, kept after the fix) goes through the same calls as the fuzz targets
+//! (fuzz/src/bin/{bundle,batch}.rs). A refusal is fine; a panic fails the test. The hub's target
+//! is replayed in the hub's tests.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+use terrain_core::sync::bundle;
+
+/// The study key the corpus was written with: `terrain_fuzz::STUDY_KEY` in fuzz/src/lib.rs.
+const STUDY_KEY: [u8; 32] = *b"terrain-fuzz-fixed-study-key-32b";
+
+const REGENERATE: &str = "regenerate the corpus: cargo nextest run -p terrain-hub --run-ignored only -E 'test(write_the_fuzz_seed_corpus)'";
+
+/// What the `bundle` target does: the container and its header tag, then each batch opened
+/// and decoded. The reader streams from a file, so the input is written to one first.
+fn bundle_target(data: &[u8]) -> Result<usize, String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let path = dir.path().join("input.terrain");
+    std::fs::write(&path, data).map_err(|e| e.to_string())?;
+    let code = |e: terrain_core::Error| e.code().to_string();
+    let signed = bundle::read_signed(&path).map_err(code)?;
+    signed.authenticate(&STUDY_KEY).map_err(code)?;
+    let mut changes = 0;
+    for packed in signed.batches(&STUDY_KEY).map_err(code)? {
+        changes += bundle::unpack(&packed.map_err(code)?).map_err(code)?.len();
+    }
+    Ok(changes)
+}
+
+/// What the `batch` target does.
+fn batch_target(data: &[u8]) -> Result<usize, String> {
+    bundle::decode_batch(data).map(|c| c.len())
+}
+
+fn fuzz_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz")
+}
+
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+/// Runs every file of `dirs` through `target`; returns the files that panicked.
+fn panics(dirs: &[PathBuf], target: fn(&[u8]) -> Result<usize, String>) -> Vec<String> {
+    let mut panicked = Vec::new();
+    for file in dirs.iter().flat_map(|d| files_in(d)) {
+        let data = std::fs::read(&file).unwrap();
+        if catch_unwind(AssertUnwindSafe(|| target(&data))).is_err() {
+            panicked.push(file.display().to_string());
+        }
+    }
+    panicked
+}
+
+#[test]
+fn the_fuzz_corpus_and_the_crashes_found_decode_without_a_panic() {
+    let fuzz = fuzz_dir();
+    for (name, target) in [
+        (
+            "bundle",
+            bundle_target as fn(&[u8]) -> Result<usize, String>,
+        ),
+        ("batch", batch_target),
+    ] {
+        let dirs = [
+            fuzz.join("corpus").join(name),
+            fuzz.join("crashes").join(name),
+        ];
+        assert!(
+            files_in(&dirs[0]).len() >= 3,
+            "fuzz/corpus/{name} has lost its seeds: {REGENERATE}"
+        );
+        let panicked = panics(&dirs, target);
+        assert!(panicked.is_empty(), "{name} panicked on {panicked:?}");
+    }
+}
+
+/// The seeds are real and current: each bundle opens with the fixed key and decodes whole, so
+/// the fuzzer starts past the signature and the decryption. A format change fails here first.
+#[test]
+fn the_seed_bundles_and_batches_decode_whole_with_the_fixed_key() {
+    let fuzz = fuzz_dir();
+    let mut changes = 0;
+    for file in files_in(&fuzz.join("corpus/bundle")) {
+        let data = std::fs::read(&file).unwrap();
+        match bundle_target(&data) {
+            Ok(n) => changes += n,
+            Err(code) => panic!("seed {} refused ({code}): {REGENERATE}", file.display()),
+        }
+    }
+    assert!(
+        changes > 0,
+        "the seed bundles carry no change: {REGENERATE}"
+    );
+    for file in files_in(&fuzz.join("corpus/batch")) {
+        let data = std::fs::read(&file).unwrap();
+        if let Err(e) = batch_target(&data) {
+            panic!("seed {} refused ({e}): {REGENERATE}", file.display());
+        }
+    }
+}
