@@ -11,7 +11,8 @@ const USAGE: &str = "usage: terrain-hub --db PATH [--listen ADDR] [--max-connect
 
 fn main() -> ExitCode {
     let mut db: Option<PathBuf> = None;
-    let mut listen = "0.0.0.0:8765".to_string();
+    // This machine only unless told where, as `terrain serve`: every network is a choice.
+    let mut listen = "127.0.0.1:8765".to_string();
     let mut limits = terrain_hub::Limits::default();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
