@@ -3,7 +3,7 @@
 //! open, with this installation's node identity.
 
 pub(crate) mod files;
-mod identity;
+pub(crate) mod identity;
 pub(crate) mod meta;
 mod migrate;
 pub(crate) mod rows;
@@ -18,6 +18,7 @@ use crate::error::{Error, Refusal, Result};
 use crate::lang::Lang;
 
 pub use files::write_atomically;
+pub use identity::node_id_of;
 pub use migrate::{migrations, schema_version};
 
 /// The environment variable that overrides where the store lives (tests, portable installs).
@@ -39,6 +40,8 @@ pub struct Store {
     path: PathBuf,
     node_id: String,
     node_idx: i64,
+    /// The device key this node id comes from: it signs what this laptop writes.
+    device_key: ed25519_dalek::SigningKey,
     /// Added to the wall clock; lets tests play a laptop whose clock is wrong.
     pub(crate) clock_offset_ms: i64,
 }
@@ -74,12 +77,13 @@ impl Store {
         conn.pragma_update(None, "cache_size", CACHE_KIB)?;
         migrate::migrate(&mut conn)?;
         let path = path.to_path_buf();
-        let (node_id, node_idx) = identity::ensure_node_identity(&conn, &path)?;
+        let identity = identity::ensure_node_identity(&conn, &path)?;
         Ok(Store {
             conn,
             path,
-            node_id,
-            node_idx,
+            node_id: identity.node_id,
+            node_idx: identity.node_idx,
+            device_key: identity.key,
             clock_offset_ms: std::env::var("TERRAIN_CLOCK_OFFSET_MS")
                 .ok()
                 .and_then(|v| v.parse().ok())
@@ -98,6 +102,11 @@ impl Store {
 
     pub(crate) fn node_idx(&self) -> i64 {
         self.node_idx
+    }
+
+    /// This installation's device key, from which its node id is derived.
+    pub fn device_key(&self) -> &ed25519_dalek::SigningKey {
+        &self.device_key
     }
 
     /// Read access for queries. Writes go through [`Store::write`].

@@ -3,8 +3,6 @@
 //! (ed25519) signs the bundles this laptop writes. Both stay in this database and are never
 //! synced.
 
-use base64::engine::general_purpose::STANDARD as B64;
-use base64::Engine;
 use ed25519_dalek::SigningKey;
 use rand::rngs::OsRng;
 use rand::RngCore;
@@ -12,7 +10,6 @@ use rusqlite::{Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result, SyncError};
-use crate::store::meta::{get_meta, set_meta};
 use crate::store::Store;
 
 pub const KEY_LEN: usize = 32;
@@ -72,21 +69,10 @@ pub fn key_check(key: &StudyKey) -> String {
         .collect()
 }
 
-/// This device's signing key, made on first need. It is tied to the node id, so a copied
-/// database (which gets a new node id) also gets its own key.
+/// This device's signing key (made with the node identity, which is derived from it: see
+/// `store::identity`).
 pub fn device_key(store: &Store) -> Result<SigningKey> {
-    let name = format!("device_key.{}", store.node_id());
-    if let Some(text) = get_meta(store.conn(), &name)? {
-        let bytes: [u8; 32] = B64
-            .decode(text.as_bytes())
-            .ok()
-            .and_then(|b| b.try_into().ok())
-            .ok_or_else(|| Error::Damaged("the device key".into()))?;
-        return Ok(SigningKey::from_bytes(&bytes));
-    }
-    let key = SigningKey::generate(&mut OsRng);
-    set_meta(store.conn(), &name, &B64.encode(key.to_bytes()))?;
-    Ok(key)
+    Ok(store.device_key().clone())
 }
 
 /// The studies this laptop holds a key for.
