@@ -6,10 +6,19 @@ pub(crate) mod admit;
 pub(crate) mod batch;
 pub(crate) mod log;
 pub(crate) mod merge;
+pub(crate) mod roster;
+pub(crate) mod roster_rules;
+pub(crate) mod signature;
 pub(crate) mod value;
 pub(crate) mod write;
 
 pub use batch::WriteOp;
 pub use merge::{Applied, Change, Outcome, Stamp};
+pub use roster::{anchor, stored_entries, Entry, EntryId, EntryKind, PublicKey, SignedEntry};
+pub use roster_rules::{add_entries, Member, Roster};
+pub use signature::{
+    segments_covering, segments_in, store_segment, verify_received, Segment, SEGMENT_MAX_BYTES,
+    SEGMENT_MAX_CHANGES,
+};
 pub use value::{normalize, sql_to_json, to_json};
 pub use write::{participant_code, Fields, Writer};

@@ -12,6 +12,9 @@ use serde_json::Value as Json;
 use super::admit::{self, MAX_SEQ, OWNER_FIELDS};
 use super::log::RunAt;
 use super::merge::{self, Change};
+use super::roster::found;
+use super::roster_rules::WriteCheck;
+use super::signature::{SegmentSigner, Signed};
 use super::value::normalize;
 use crate::clock;
 use crate::error::{Error, Problem, Result, SyncError};
@@ -49,6 +52,11 @@ pub struct Writer<'a> {
     sessions: RefCell<HashMap<String, SessionFacts>>,
     /// The study a resolution being written belongs to (set by the conflicts module).
     pub(crate) resolution_study: Option<String>,
+    /// Signs what this transaction writes, at commit.
+    signer: SegmentSigner,
+    device_key: ed25519_dalek::SigningKey,
+    /// What this laptop's role allows, per study written to.
+    roles: WriteCheck,
 }
 
 impl Store {
@@ -83,6 +91,9 @@ impl Store {
             node_idx,
             sessions: RefCell::default(),
             resolution_study: None,
+            signer: SegmentSigner::default(),
+            device_key: self.device_key().clone(),
+            roles: WriteCheck::default(),
         };
         let out = f(&mut writer)?;
         writer.commit()?;
@@ -113,6 +124,7 @@ impl Writer<'_> {
 
     fn commit(mut self) -> Result<()> {
         self.merge_state.flush()?;
+        std::mem::take(&mut self.signer).finish(&self.tx, &self.node_id, &self.device_key)?;
         set_meta(&self.tx, "hlc", &self.hlc.to_string())?;
         self.tx.commit()?;
         Ok(())
@@ -193,6 +205,11 @@ impl Writer<'_> {
             }
         }
         check_dates(entity, |name| values.get(name))?;
+        if entity == Entity::Study {
+            // A study created here has this laptop as its founder and first coordinator.
+            found(&self.tx, id, &self.device_key)?;
+            self.roles.forget();
+        }
         let parent = ["study_id", "session_id"]
             .into_iter()
             .find_map(|k| values.get(k).map(|v| (k, v)));
@@ -311,6 +328,9 @@ impl Writer<'_> {
         if values.is_empty() {
             return Ok(());
         }
+        self.roles
+            .check(&self.tx, &self.node_id, entity, study.as_deref())?;
+        let scope = study.as_deref().unwrap_or("");
         let wall = clock::wall_millis(self.clock_offset_ms);
         let count = values.len() as i64;
         let last_seq = self
@@ -337,6 +357,18 @@ impl Writer<'_> {
                 });
             }
             self.seq = last_seq;
+            for (i, e) in entries.iter().enumerate() {
+                let signed = Signed {
+                    seq: first_seq + i as i64,
+                    entity,
+                    row_id: id,
+                    field: e.field,
+                    value: e.value,
+                    hlc: e.hlc,
+                    prev: None,
+                };
+                self.signer.add(scope, signed)?;
+            }
             if entity == Entity::Session {
                 self.sessions.get_mut().clear();
             }
@@ -382,6 +414,9 @@ impl Writer<'_> {
                 hlc,
                 prev,
             });
+        }
+        for c in &changes {
+            self.signer.add(scope, Signed::of(c))?;
         }
         self.merge_in(&changes, false)?;
         Ok(())

@@ -1,9 +1,11 @@
 //! Errors of the core, each with a stable code for the UI and a message in French or English.
 
+mod authorship;
 mod invalid;
 mod refusal;
 mod sync;
 
+pub use authorship::AuthorshipError;
 pub use invalid::{Problem, ValidationError};
 pub use refusal::Refusal;
 pub use sync::SyncError;
@@ -32,6 +34,9 @@ pub enum Error {
     Refused(Refusal),
     #[error("{}", .0.message(Lang::En))]
     Sync(SyncError),
+    /// A write or a received change refused for who wrote it: see [`AuthorshipError`].
+    #[error("{}", .0.message(Lang::En))]
+    Authorship(AuthorshipError),
     /// What this laptop stored cannot be read back (a damaged file, or one edited by hand).
     #[error("the data stored on this laptop is damaged: {0}")]
     Damaged(String),
@@ -63,6 +68,7 @@ impl Error {
             Error::Io(_) => "io",
             Error::Refused(r) => r.code(),
             Error::Sync(e) => e.code(),
+            Error::Authorship(e) => e.code(),
             Error::Damaged(_) => "damaged_store",
             Error::Internal(_) => "internal",
         }
@@ -73,6 +79,7 @@ impl Error {
         match (self, lang) {
             (Error::Invalid(v), _) => v.message(lang),
             (Error::Sync(e), _) => e.message(lang),
+            (Error::Authorship(e), _) => e.message(lang),
             (Error::Refused(r), _) => r.message(lang),
             (Error::Damaged(what), Lang::Fr) => format!(
                 "Les données enregistrées sur cet ordinateur sont endommagées ({what}). Faites une copie du fichier de données et demandez de l'aide."

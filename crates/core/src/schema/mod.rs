@@ -4,12 +4,14 @@
 
 pub(crate) mod entity;
 pub(crate) mod fields;
+pub(crate) mod roles;
 #[cfg(test)]
 mod typescript;
 pub(crate) mod vocabulary;
 
 pub use entity::Entity;
 pub use fields::{FieldDef, Kind, DELETED, DELETED_FIELD};
+pub use roles::{Action, Role};
 pub use vocabulary::{
     age_band_of, Choice, ChoiceList, Label, ACTOR_GROUP, ACTOR_GROUPS, AGE_BAND, AGE_BANDS,
     CHOICE_LISTS, CONSENT, CONSENT_FORM, CONSENT_LEVEL, DSF_GROUPS, EXPORT_FORMAT, MAP_VERSION,

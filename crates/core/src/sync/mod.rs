@@ -9,6 +9,7 @@
 //! and the receiver applies them a batch per transaction: so what a replica holds of each
 //! (scope, node) is always a prefix.
 
+pub(crate) mod authorship;
 pub(crate) mod batches;
 pub mod bundle;
 pub(crate) mod conflicts;
@@ -23,6 +24,7 @@ pub(crate) mod settings;
 pub(crate) mod studies;
 pub(crate) mod vector;
 
+pub use authorship::{apply_signed, grant, pin_anchor, receive_entries, revoke, roster};
 pub use batches::{
     all_changes, apply_changes, count_missing, next_batch, validate_change, validate_change_at,
     MAX_SEQ,

@@ -43,8 +43,16 @@ fn a_copied_database_gets_a_new_node_id_before_writing() {
     std::fs::copy(original.join(store::DB_FILE), copy.join(store::DB_FILE)).unwrap();
     let mut c = Store::open_in_dir(&copy).unwrap();
     assert_ne!(c.node_id(), id, "the copy kept the original's node id");
-    c.update(Entity::Study, &study, &fields(json!({"title": "Kidal 2"})))
-        .unwrap();
+    // A copy is a new device: it is not in the study's roster until invited.
+    let refused = c
+        .update(Entity::Study, &study, &fields(json!({"title": "Kidal 2"})))
+        .unwrap_err();
+    assert_eq!(refused.code(), "not_member");
+    c.create(
+        Entity::Place,
+        &fields(json!({"name": "Tessalit", "kind": "village"})),
+    )
+    .unwrap();
     let writers: Vec<String> = sync::all_changes(c.conn())
         .unwrap()
         .into_iter()
@@ -55,7 +63,8 @@ fn a_copied_database_gets_a_new_node_id_before_writing() {
         2,
         "title and status from the original"
     );
-    assert_eq!(writers.iter().filter(|n| *n == c.node_id()).count(), 1);
+    // The place: name, kind and its default map version, under the copy's id.
+    assert_eq!(writers.iter().filter(|n| *n == c.node_id()).count(), 3);
     // The original, reopened in place, keeps its identity.
     assert_eq!(Store::open_in_dir(&original).unwrap().node_id(), id);
 }

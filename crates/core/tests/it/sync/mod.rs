@@ -1,5 +1,6 @@
 //! Sync between real stores through bundle files and folders.
 
+mod authorship;
 mod basic;
 mod bundle_bad;
 mod folder;

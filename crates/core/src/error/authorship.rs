@@ -1,0 +1,71 @@
+//! Why a write or a received change was refused for its author: not in the study's roster,
+//! its role does not allow it, revoked, or its signature does not hold. In French and English.
+
+use crate::lang::Lang;
+use crate::schema::{Action, Role};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthorshipError {
+    /// The role of the writer (this laptop, or a change's origin) does not allow the action.
+    RoleRefused { role: Role, action: Action },
+    /// The study has a roster and this laptop (or a change's origin) is not in it.
+    NotMember { node: String },
+    /// The origin was revoked before writing this change.
+    Revoked { node: String },
+    /// A change comes with no signature of its origin, or with a signature that does not hold.
+    BadSignature { node: String, seq: i64 },
+    /// A roster entry that cannot be read, is signed by no coordinator or does not verify.
+    BadRosterEntry(String),
+}
+
+impl AuthorshipError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            AuthorshipError::RoleRefused { .. } => "role_refused",
+            AuthorshipError::NotMember { .. } => "not_member",
+            AuthorshipError::Revoked { .. } => "revoked",
+            AuthorshipError::BadSignature { .. } => "bad_signature",
+            AuthorshipError::BadRosterEntry(_) => "bad_roster_entry",
+        }
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        let fr = lang == Lang::Fr;
+        match self {
+            AuthorshipError::RoleRefused { role, action } if fr => format!(
+                "Le rôle {} ne permet pas de {}.",
+                role.label(lang),
+                action.label(lang)
+            ),
+            AuthorshipError::RoleRefused { role, action } => format!(
+                "The role {} may not {}.",
+                role.label(lang),
+                action.label(lang)
+            ),
+            AuthorshipError::NotMember { node } if fr => format!(
+                "L'appareil {node} n'est pas membre de cette étude : demandez une invitation à un·e coordinateur·rice."
+            ),
+            AuthorshipError::NotMember { node } => format!(
+                "Device {node} is not a member of this study: ask a coordinator for an invitation."
+            ),
+            AuthorshipError::Revoked { node } if fr => format!(
+                "L'appareil {node} a été révoqué : ses modifications sont refusées."
+            ),
+            AuthorshipError::Revoked { node } => {
+                format!("Device {node} was revoked: its changes are refused.")
+            }
+            AuthorshipError::BadSignature { node, seq } if fr => format!(
+                "La modification {node}/{seq} ne porte pas de signature valide de son auteur : elle est refusée."
+            ),
+            AuthorshipError::BadSignature { node, seq } => format!(
+                "Change {node}/{seq} does not carry a valid signature of its author: it is refused."
+            ),
+            AuthorshipError::BadRosterEntry(why) if fr => {
+                format!("Une entrée de la liste des membres est invalide ({why}) : elle est refusée.")
+            }
+            AuthorshipError::BadRosterEntry(why) => {
+                format!("An entry of the members list is invalid ({why}): it is refused.")
+            }
+        }
+    }
+}
