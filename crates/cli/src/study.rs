@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
+use terrain_core::schema::Role;
 use terrain_core::sync;
 
 use crate::ctx::{Ctx, Result};
@@ -16,19 +17,31 @@ pub enum Cmd {
         /// under the name the desktop app gives it (terrain-invitation-<study>.json).
         #[arg(long, value_name = "FILE|FOLDER")]
         out: PathBuf,
+        /// The role the new laptop gets: enumerator, supervisor, coordinator or analyst.
+        #[arg(long, default_value = "enumerator", value_parser = parse_role)]
+        role: Role,
     },
     /// Join a study from a join file (its title shows until its records arrive).
     Join { file: PathBuf },
 }
 
+fn parse_role(text: &str) -> std::result::Result<Role, String> {
+    serde_json::from_value(serde_json::Value::from(text))
+        .map_err(|_| "one of enumerator, supervisor, coordinator, analyst".to_string())
+}
+
 pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
     let store = ctx.open()?;
     match cmd {
-        Cmd::Invite { study_id, out } => {
+        Cmd::Invite {
+            study_id,
+            out,
+            role,
+        } => {
             let path = if out.is_dir() {
-                sync::invite_to_folder(&store, &study_id, &out)?
+                sync::invite_to_folder(&store, &study_id, role, &out)?
             } else {
-                sync::invite_to_file(&store, &study_id, &out)?;
+                sync::invite_to_file(&store, &study_id, role, &out)?;
                 out
             };
             println!("{}", path.display());
@@ -62,6 +75,7 @@ mod tests {
         let invite = |out: PathBuf| Cmd::Invite {
             study_id: study.clone(),
             out,
+            role: Role::Enumerator,
         };
         run(&lead, invite(usb.clone())).expect("invite into a folder");
         let file = usb.join("terrain-invitation-etudes-a-segou.json");

@@ -75,6 +75,7 @@ fn header(a: &Store, study: &str, batches: u32) -> Header {
         base: vec![],
         batches,
         changes: 0,
+        roster: sync::roster_wire(a.conn(), study).unwrap(),
     }
 }
 
@@ -86,7 +87,11 @@ fn importing_any_bundle_stays_under_200_mb() {
     let study = a
         .create(Entity::Study, &fields(json!({"title": "Kidal"})))
         .unwrap();
-    sync::join(&b, &sync::invite(&a, &study).unwrap()).unwrap();
+    sync::join(
+        &b,
+        &sync::invite(&a, &study, terrain_core::schema::Role::Coordinator).unwrap(),
+    )
+    .unwrap();
     let key = sync::study_key(a.conn(), &study).unwrap().unwrap();
     let signer = sync::device_key(&a).unwrap();
 

@@ -287,14 +287,25 @@ impl Session<'_> {
         serde_json::from_slice(&answer).map_err(|e| HubError::BadAnswer(e.to_string()))
     }
 
-    fn state(&mut self, study: &str, key: &[u8; 32], label: Option<&str>) -> Result<StateAnswer> {
+    /// Exchanges rosters and learns what the hub holds.
+    fn state(
+        &mut self,
+        store: &Store,
+        study: &str,
+        key: &[u8; 32],
+        label: Option<&str>,
+    ) -> Result<StateAnswer> {
         let ask = StateRequest {
             wall_ms: self.wall_ms(),
             label: label.map(str::to_string),
+            roster: engine::roster(store, study)?,
         };
         let plain = serde_json::to_vec(&ask).unwrap_or_default();
         let answer = self.call(PATH_STATE, study, key, &plain, None)?;
-        serde_json::from_slice(&answer).map_err(|e| HubError::BadAnswer(e.to_string()))
+        let state: StateAnswer =
+            serde_json::from_slice(&answer).map_err(|e| HubError::BadAnswer(e.to_string()))?;
+        engine::receive_roster(store, study, &state.roster)?;
+        Ok(state)
     }
 
     fn push(
@@ -438,7 +449,7 @@ pub fn sync(
         })?;
         session.progress.study = Some(study.clone());
         let label = opts.label.as_deref();
-        let state = match session.state(&study, &key, label) {
+        let state = match session.state(store, &study, &key, label) {
             Ok(s) => s,
             Err(HubError::Refused { code, .. }) if code == "unknown_study" => {
                 summary.skipped_titles.push(engine::title(store, &study));
@@ -449,7 +460,7 @@ pub fn sync(
                 let code = opts.join_code.as_deref().ok_or(HubError::NeedJoinCode)?;
                 session.enrol(&study, &key, code, opts.label.as_deref())?;
                 summary.enrolled = true;
-                session.state(&study, &key, label)?
+                session.state(store, &study, &key, label)?
             }
             Err(e) => return Err(e),
         };

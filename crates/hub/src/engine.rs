@@ -8,8 +8,9 @@ use terrain_core::sync::{self, bundle, Vector};
 use terrain_core::Store;
 
 /// About how much change data a batch carries before compression, well under the hub's body
-/// limit even if nothing compresses: long texts make for fewer changes per batch.
-pub const MAX_BATCH_BYTES: usize = crate::protocol::MAX_BODY / 2;
+/// limit even if nothing compresses: long texts make for fewer changes per batch, and a batch
+/// goes on to the end of its last segment (about 1 MB more at most).
+pub const MAX_BATCH_BYTES: usize = crate::protocol::MAX_BODY / 4;
 
 /// A batch ready to travel.
 pub struct Batch {
@@ -51,7 +52,9 @@ pub fn vector(store: &Store, study: &str) -> terrain_core::Result<Vector> {
     sync::held_vector(store.conn(), study)
 }
 
+/// How many changes a peer holding `have` lacks (this store's own, signed first, included).
 pub fn missing(store: &Store, study: &str, have: &Vector) -> terrain_core::Result<u64> {
+    sync::seal_own(store)?;
     sync::count_missing(store.conn(), study, have)
 }
 
@@ -62,12 +65,14 @@ pub fn export(
     have: &mut Vector,
     max: usize,
 ) -> terrain_core::Result<Batch> {
-    let (changes, more) = sync::next_batch(store.conn(), study, have, max, MAX_BATCH_BYTES)?;
-    have.advance(&changes);
-    let bytes = bundle::pack(&changes)?;
+    // What this store wrote itself (a laptop sharing, or pushing) is signed before it leaves.
+    sync::seal_own(store)?;
+    let (batch, more) = sync::next_batch(store.conn(), study, have, max, MAX_BATCH_BYTES)?;
+    have.advance(&batch.changes);
+    let bytes = bundle::pack(&batch)?;
     Ok(Batch {
         bytes,
-        count: changes.len() as u64,
+        count: batch.changes.len() as u64,
         more,
     })
 }
@@ -89,13 +94,14 @@ pub fn import_from(
     if bytes.is_empty() {
         return Ok((Imported::default(), 0));
     }
-    let mut changes = bundle::unpack(bytes)?;
-    let before = changes.len();
-    changes.retain(|c| !refused(&c.node));
-    let left_out = (before - changes.len()) as u64;
-    let o = sync::apply_changes(store, Some(study), &changes)?;
+    let mut batch = bundle::unpack(bytes)?;
+    let before = batch.changes.len();
+    batch.changes.retain(|c| !refused(&c.node));
+    batch.segments.retain(|s| !refused(&s.node));
+    let left_out = (before - batch.changes.len()) as u64;
+    let o = sync::apply_signed(store, study, &batch)?;
     let done = Imported {
-        received: changes.len() as u64,
+        received: batch.changes.len() as u64,
         applied: o.applied,
         duplicates: o.duplicates,
         conflicts: o.conflicts,
@@ -103,6 +109,18 @@ pub fn import_from(
         updated_fields: o.updated_fields,
     };
     Ok((done, left_out))
+}
+
+/// The study's roster entries as they travel.
+pub fn roster(store: &Store, study: &str) -> terrain_core::Result<Vec<String>> {
+    sync::roster_wire(store.conn(), study)
+}
+
+/// Adds the valid ones of a peer's roster entries.
+pub fn receive_roster(store: &Store, study: &str, wire: &[String]) -> terrain_core::Result<()> {
+    let entries = sync::roster_from_wire(wire)?;
+    sync::receive_entries(store, study, &entries)?;
+    Ok(())
 }
 
 /// Remembers what a peer holds, so a later bundle for it carries only what it lacks.

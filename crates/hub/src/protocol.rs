@@ -12,9 +12,11 @@ pub use terrain_core::sync::VectorEntry;
 /// `protocol_too_new`; one with a smaller number than [`MIN_PROTOCOL`] with `protocol_too_old`.
 ///
 /// Version 2 signs the body's SHA-256 in a header of its own ([`H_BODY_HASH`]), so the hub
-/// checks a request's signature before it reads the body.
-pub const PROTOCOL_VERSION: u32 = 2;
-pub const MIN_PROTOCOL: u32 = 2;
+/// checks a request's signature before it reads the body. Version 3 carries each change's
+/// author signature (segments, in the batch encoding) and the study's roster (in the state
+/// messages), and requires a device's node id to be the one its key gives.
+pub const PROTOCOL_VERSION: u32 = 3;
+pub const MIN_PROTOCOL: u32 = 3;
 
 pub const H_PROTOCOL: &str = "x-terrain-protocol";
 pub const H_NODE: &str = "x-terrain-node";
@@ -36,8 +38,9 @@ pub const PATH_PULL: &str = "/api/pull";
 /// Largest request body the hub reads (a push). A batch of [`DEFAULT_BATCH`] changes is a few
 /// MB at most.
 pub const MAX_BODY: usize = 16 * 1024 * 1024;
-/// Largest body of an enrolment or a state request: a join code, a key and a label.
-pub const MAX_SMALL_BODY: usize = 64 * 1024;
+/// Largest body of an enrolment or a state request: a join code, a key, a label and the
+/// study's roster (tens of entries of a few hundred bytes; 2,000 fit).
+pub const MAX_SMALL_BODY: usize = 1024 * 1024;
 /// Largest body of a pull: its `have` vector, at most [`MAX_HAVE`] entries.
 pub const MAX_PULL_BODY: usize = 2 * 1024 * 1024;
 /// Entries of a pull's `have` vector: one per (scope, device) of a study, so a few hundred in
@@ -87,6 +90,8 @@ pub struct StateRequest {
     /// The device's own clock, uncorrected: the hub notes how far off it is.
     pub wall_ms: i64,
     pub label: Option<String>,
+    /// The study's roster entries as the device holds them (as bundle headers carry them).
+    pub roster: Vec<String>,
 }
 
 /// Sealed answer of `POST /api/state`: what the hub holds of this study (and of shared
@@ -95,6 +100,8 @@ pub struct StateRequest {
 pub struct StateAnswer {
     pub hub_node: String,
     pub vector: Vec<VectorEntry>,
+    /// The study's roster entries as the hub holds them, the device's just added.
+    pub roster: Vec<String>,
 }
 
 /// Sealed body of `POST /api/pull`.

@@ -298,6 +298,15 @@ async fn enrol(
         if auth::decode_key(&msg.public_key) != Some(req.device_key) {
             return Err(auth::tampered());
         }
+        // A node id is made from its key: nobody enrols under another laptop's id (M8).
+        if terrain_core::store::node_id_of(&req.device_key) != req.signed.node {
+            return Err(Refusal::new(
+                403,
+                "node_not_key",
+                "Cet appareil annonce un identifiant qui n'est pas celui de sa clé : inscription refusée.",
+                "This device claims an id that is not the one its key gives: enrolment refused.",
+            ));
+        }
         let code = registry::join_code(store)?;
         if !registry::code_matches(&code, &msg.join_code) {
             return Err(Refusal::new(
@@ -335,6 +344,8 @@ async fn state(
 ) -> Response {
     with_store(hub, peer, PATH_STATE, req, |hub, store, req| {
         let ask: StateRequest = json(&req.plain)?;
+        // The device's roster first: a grant or a revocation it brings rules what follows.
+        engine::receive_roster(store, &req.signed.study, &ask.roster)?;
         let vector = engine::vector(store, &req.signed.study)?;
         let key = auth::encode_key(&req.device_key);
         let label = registry::clean_label(ask.label.as_deref());
@@ -355,6 +366,7 @@ async fn state(
         let answer_ = StateAnswer {
             hub_node: hub.hub_node.clone(),
             vector: vector.to_wire(),
+            roster: engine::roster(store, &req.signed.study)?,
         };
         Ok(answer(&answer_, 0, 0))
     })

@@ -129,7 +129,12 @@ pub async fn sync_invite(
     folder: String,
 ) -> Res<String> {
     state.with(|s| {
-        let path = sync::invite_to_folder(s, &study_id, Path::new(folder.trim()))?;
+        let path = sync::invite_to_folder(
+            s,
+            &study_id,
+            terrain_core::schema::Role::Enumerator,
+            Path::new(folder.trim()),
+        )?;
         Ok::<_, Error>(path.display().to_string())
     })
 }

@@ -12,11 +12,12 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::Connection;
 use serde_json::json;
 
-use terrain_core::changes::{participant_code, Change};
-use terrain_core::schema::{self, Entity, ACTOR_GROUPS, PARTICIPANT_CONSENT, SEXES};
-use terrain_core::store::{Store, CACHE_KIB};
+use ed25519_dalek::SigningKey;
+use terrain_core::changes::{participant_code, sign_segments, Change};
+use terrain_core::schema::{self, Entity, Role, ACTOR_GROUPS, PARTICIPANT_CONSENT, SEXES};
+use terrain_core::store::{node_id_of, Store, CACHE_KIB};
 use terrain_core::sync::bundle::{self, ExportTarget};
-use terrain_core::sync::{self as keys, apply_changes};
+use terrain_core::sync::{self as keys, apply_signed, ChangeBatch};
 use terrain_core::{Fields, Result};
 
 use super::generate::{fields, participant, Laptops};
@@ -57,10 +58,27 @@ struct SyncBench {
     delta_bytes: u64,
 }
 
-const NODES: [&str; 2] = [
-    "0191d2c0-0000-7000-8000-00000000000a",
-    "0191d2c0-0000-7000-8000-00000000000b",
-];
+/// The two other laptops' device keys (fixed: the same history every run).
+fn laptop_keys() -> [SigningKey; 2] {
+    [
+        SigningKey::from_bytes(&[0x0a; 32]),
+        SigningKey::from_bytes(&[0x0b; 32]),
+    ]
+}
+
+/// A chunk of the laptops' changes as a bundle brings it: with each laptop's signatures.
+fn signed(study: &str, chunk: Vec<Change>, keys: &[SigningKey]) -> Result<ChangeBatch> {
+    let mut segments = Vec::new();
+    for key in keys {
+        let node = node_id_of(&key.verifying_key());
+        let own: Vec<Change> = chunk.iter().filter(|c| c.node == node).cloned().collect();
+        segments.extend(sign_segments(study, &own, key)?);
+    }
+    Ok(ChangeBatch {
+        changes: chunk,
+        segments,
+    })
+}
 
 /// Synthetic history of a study: participants written by two laptops, each created with nine
 /// fields and edited once (with its prev), about ten field changes per participant.
@@ -142,19 +160,28 @@ fn bench_sync(scratch: &Scratch, n: u64, progress: &mut dyn FnMut(&str)) -> Resu
 
     progress("building a source replica");
     let mut source = Store::open_in_dir(&scratch.join("source"))?;
-    let study = uuid::Uuid::now_v7().to_string();
+    // The source founds the study; the two laptops whose history it receives are members.
+    let study = source.create(Entity::Study, &fields(json!({"title": "Bench"})))?;
+    let laptop_keys = laptop_keys();
+    let nodes: Vec<String> = laptop_keys
+        .iter()
+        .map(|k| node_id_of(&k.verifying_key()))
+        .collect();
+    for key in &laptop_keys {
+        keys::grant(
+            &source,
+            &study,
+            &key.verifying_key().to_bytes(),
+            Role::Enumerator,
+        )?;
+    }
+    let node_refs: Vec<&str> = nodes.iter().map(String::as_str).collect();
     let mut g = Generator {
         rng: StdRng::seed_from_u64(7),
-        laptops: Laptops::new(&study, &NODES),
+        laptops: Laptops::new(&study, &node_refs),
         sessions: Vec::new(),
     };
-    let mut head = vec![g.change(
-        0,
-        Entity::Study,
-        &study,
-        "title",
-        SqlValue::Text("Bench".into()),
-    )];
+    let mut head = Vec::new();
     for _ in 0..100 {
         let s = uuid::Uuid::now_v7().to_string();
         for (f, v) in [
@@ -168,7 +195,7 @@ fn bench_sync(scratch: &Scratch, n: u64, progress: &mut dyn FnMut(&str)) -> Resu
     }
     let t = Instant::now();
     let mut total = head.len() as u64;
-    apply_changes(&mut source, Some(&study), &head)?;
+    apply_signed(&mut source, &study, &signed(&study, head, &laptop_keys)?)?;
     let mut i = 0;
     while total < n {
         let mut chunk = Vec::with_capacity(bundle::BATCH_SIZE + 10);
@@ -177,7 +204,7 @@ fn bench_sync(scratch: &Scratch, n: u64, progress: &mut dyn FnMut(&str)) -> Resu
             i += 1;
         }
         total += chunk.len() as u64;
-        apply_changes(&mut source, Some(&study), &chunk)?;
+        apply_signed(&mut source, &study, &signed(&study, chunk, &laptop_keys)?)?;
     }
     let build_source_ms = ms(t);
     keys::ensure_study_key(&source, &study)?;
@@ -191,7 +218,7 @@ fn bench_sync(scratch: &Scratch, n: u64, progress: &mut dyn FnMut(&str)) -> Resu
 
     progress("import into an empty replica");
     let mut target = Store::open_in_dir(&scratch.join("target"))?;
-    keys::join(&target, &keys::invite(&source, &study)?)?;
+    keys::join(&target, &keys::invite(&source, &study, Role::Enumerator)?)?;
     let measured = reset_peak_memory();
     let t = Instant::now();
     let cpu = thread_cpu_ms();

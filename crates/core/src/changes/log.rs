@@ -360,25 +360,6 @@ pub(crate) fn read_range(
     Ok(())
 }
 
-/// How many changes of `node` in `scope` have from < seq <= to (from the index alone).
-pub(crate) fn count_range(
-    conn: &Connection,
-    scope: &str,
-    node: i64,
-    from: i64,
-    to: i64,
-) -> Result<u64> {
-    let start = range_start(conn, scope, node, from)?;
-    let n: i64 = conn
-        .prepare_cached(
-            "SELECT coalesce(sum(min(last_seq, ?5) - max(first_seq, ?3 + 1) + 1), 0) FROM change_log
-              WHERE scope = (SELECT idx FROM scopes WHERE study = ?1) AND node = ?2 AND first_seq >= ?4 AND first_seq <= ?5
-                AND last_seq > ?3",
-        )?
-        .query_row((scope, node, from, start, to), |r| r.get(0))?;
-    Ok(n.max(0) as u64)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -418,13 +399,6 @@ mod tests {
         assert_eq!(read(1, 4, usize::MAX), [2, 3, 4]);
         assert_eq!(read(1, 5, 2), [2, 3]);
         assert_eq!(read(5, 5, usize::MAX), Vec::<i64>::new());
-        for (from, to) in [(0, 5), (1, 4), (2, 3), (3, 5), (4, 4)] {
-            assert_eq!(
-                count_range(conn, scope, node, from, to).unwrap(),
-                read(from, to, usize::MAX).len() as u64,
-                "({from}, {to}]"
-            );
-        }
         assert!(holds(conn, scope, node, 4).unwrap());
         assert!(!holds(conn, scope, node, 6).unwrap());
         assert!(!holds(conn, "", node, 1).unwrap());

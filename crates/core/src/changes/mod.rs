@@ -17,8 +17,8 @@ pub use merge::{Applied, Change, Outcome, Stamp};
 pub use roster::{anchor, stored_entries, Entry, EntryId, EntryKind, PublicKey, SignedEntry};
 pub use roster_rules::{add_entries, Member, Roster};
 pub use signature::{
-    segments_covering, segments_in, store_segment, verify_received, Segment, SEGMENT_MAX_BYTES,
-    SEGMENT_MAX_CHANGES,
+    segments_covering, segments_in, sign_segments, store_segment, verify_received, Segment,
+    SEGMENT_MAX_BYTES, SEGMENT_MAX_CHANGES,
 };
 pub use value::{normalize, sql_to_json, to_json};
 pub use write::{participant_code, Fields, Writer};

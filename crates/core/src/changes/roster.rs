@@ -12,6 +12,8 @@ use crate::schema::Role;
 const DOMAIN: &[u8] = b"terrain/roster/v1\0";
 /// More scopes or parents than this in one entry is not something Terrain writes.
 const MAX_LIST: usize = 64;
+/// The largest entry Terrain writes is under 7 KB (64 scopes and 64 parents).
+const MAX_ENTRY_BYTES: usize = 8 * 1024;
 
 pub type EntryId = [u8; 32];
 pub type PublicKey = [u8; 32];
@@ -25,6 +27,9 @@ pub enum EntryKind {
     Grant(Role),
     /// The subject's changes above the cut-off are refused, and it signs nothing any more.
     Revoke,
+    /// The subject is a one-time invitation key, handed over in a join file: it may sign
+    /// one thing, a grant of exactly `role` to the laptop that joins with it (its "claim").
+    Invite(Role),
 }
 
 /// One roster entry, decoded.
@@ -50,6 +55,26 @@ pub struct SignedEntry {
 }
 
 impl SignedEntry {
+    /// The entry as it travels: its body, then its signature.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.body.len() + 64);
+        out.extend_from_slice(&self.body);
+        out.extend_from_slice(&self.signature);
+        out
+    }
+
+    /// An entry as it travels (nothing is checked but its length: see `Entry::open`).
+    pub fn from_bytes(bytes: &[u8]) -> Result<SignedEntry> {
+        if bytes.len() <= 64 || bytes.len() > MAX_ENTRY_BYTES {
+            return Err(bad("length"));
+        }
+        let (body, signature) = bytes.split_at(bytes.len() - 64);
+        Ok(SignedEntry {
+            body: body.to_vec(),
+            signature: signature.try_into().map_err(|_| bad("length"))?,
+        })
+    }
+
     /// SHA-256 of body and signature: what parents name.
     pub fn id(&self) -> EntryId {
         let mut h = Sha256::new();
@@ -77,6 +102,7 @@ impl Entry {
             EntryKind::Found => (1u8, None),
             EntryKind::Grant(role) => (2, Some(role)),
             EntryKind::Revoke => (3, None),
+            EntryKind::Invite(role) => (4, Some(role)),
         };
         out.push(kind);
         out.extend_from_slice(&self.subject);
@@ -188,6 +214,7 @@ fn decode(body: &[u8]) -> Option<Entry> {
         1 => EntryKind::Found,
         2 => EntryKind::Grant(Role::from_code(r.byte()?)?),
         3 => EntryKind::Revoke,
+        4 => EntryKind::Invite(Role::from_code(r.byte()?)?),
         _ => return None,
     };
     let box_key = match r.byte()? {

@@ -109,7 +109,7 @@ impl Roster {
             .filter_map(|(id, e)| match e.kind {
                 EntryKind::Found => Some((id, Role::Coordinator)),
                 EntryKind::Grant(role) => Some((id, role)),
-                EntryKind::Revoke => None,
+                EntryKind::Revoke | EntryKind::Invite(_) => None,
             })
             .collect();
         applicable
@@ -187,6 +187,8 @@ fn evaluate(study: &str, anchor: PublicKey, entries: Vec<(EntryId, Entry)>) -> R
     // Coordinators to process, most senior first: (rank, granting entry id, key).
     let mut queue: BTreeSet<(u32, EntryId, PublicKey)> = BTreeSet::new();
     let mut processed: HashSet<PublicKey> = HashSet::new();
+    // Invitation keys made by valid `invite` entries: (entry id, the role they hand over).
+    let mut invites: HashMap<PublicKey, (EntryId, Role)> = HashMap::new();
     for (id, e) in &all {
         if e.kind == EntryKind::Found && e.author == anchor && e.subject == anchor && settled(id) {
             valid.insert(*id, e.clone());
@@ -211,13 +213,21 @@ fn evaluate(study: &str, anchor: PublicKey, entries: Vec<(EntryId, Entry)>) -> R
         own.sort_by_key(|(id, _)| **id);
         for (id, e) in own {
             let ancestors_of = &ancestors[id];
-            // Standing: the founder, or a coordinator grant of the author among its ancestors.
-            let standing = author == anchor
-                || ancestors_of.iter().any(|a| {
-                    valid.get(a).is_some_and(|g| {
-                        g.subject == author && g.kind == EntryKind::Grant(Role::Coordinator)
-                    })
-                });
+            // Standing: the founder, or a coordinator grant of the author among its ancestors;
+            // an invitation key signs only the one grant it was made for, after it.
+            let standing = match invites.get(&author) {
+                Some((invite, role)) => {
+                    e.kind == EntryKind::Grant(*role) && ancestors_of.contains(invite)
+                }
+                None => {
+                    author == anchor
+                        || ancestors_of.iter().any(|a| {
+                            valid.get(a).is_some_and(|g| {
+                                g.subject == author && g.kind == EntryKind::Grant(Role::Coordinator)
+                            })
+                        })
+                }
+            };
             let undone = against
                 .iter()
                 .any(|r| !ancestors.get(r).is_some_and(|set| set.contains(id)));
@@ -231,6 +241,13 @@ fn evaluate(study: &str, anchor: PublicKey, entries: Vec<(EntryId, Entry)>) -> R
                     queue.insert((rank + 1, *id, e.subject));
                 }
                 EntryKind::Revoke => revocations.push((e.subject, *id)),
+                EntryKind::Invite(role) => {
+                    // The key is fresh: nobody else could have made an entry about it.
+                    if !processed.contains(&e.subject) && !invites.contains_key(&e.subject) {
+                        invites.insert(e.subject, (*id, role));
+                        queue.insert((rank + 1, *id, e.subject));
+                    }
+                }
                 _ => {}
             }
             valid.insert(*id, e.clone());
@@ -238,6 +255,7 @@ fn evaluate(study: &str, anchor: PublicKey, entries: Vec<(EntryId, Entry)>) -> R
     }
     let keys = valid
         .values()
+        .filter(|e| !matches!(e.kind, EntryKind::Invite(_)))
         .filter_map(|e| {
             let key = VerifyingKey::from_bytes(&e.subject).ok()?;
             Some((node_id_of(&key), e.subject))
@@ -280,6 +298,56 @@ pub fn add_entries(conn: &Connection, study: &str, signed: &[SignedEntry]) -> Re
         store_entry(conn, study, s)?;
     }
     Ok(roster)
+}
+
+/// The roster of a study as it is with received entries added, and those of them to keep:
+/// the valid ones. The others grant nothing and are dropped (an entry of a coordinator revoked
+/// since, one signed by a non-member, one whose parent is missing): a sender may hold them
+/// legitimately. An entry that does not read, is about another study or whose signature fails
+/// is refused (`bad_roster_entry`): no honest laptop sends one. None when the study has no
+/// anchor here.
+pub fn with_received(
+    conn: &Connection,
+    study: &str,
+    received: &[SignedEntry],
+) -> Result<Option<(Roster, Vec<SignedEntry>)>> {
+    let Some(anchor) = anchor(conn, study)? else {
+        return Ok(None);
+    };
+    let mut entries = Vec::new();
+    let mut held = HashSet::new();
+    for s in stored_entries(conn, study)? {
+        let entry = Entry::open(&s)
+            .map_err(|_| Error::Damaged(format!("a roster entry of study {study}")))?;
+        held.insert(s.id());
+        entries.push((s.id(), entry));
+    }
+    let mut fresh = Vec::new();
+    for s in received {
+        let entry = Entry::open(s)?;
+        if entry.study != study {
+            return Err(bad("an entry of another study"));
+        }
+        if held.insert(s.id()) {
+            entries.push((s.id(), entry));
+            fresh.push(s);
+        }
+    }
+    let roster = evaluate(study, anchor, entries);
+    let keep = fresh
+        .into_iter()
+        .filter(|s| roster.valid.contains_key(&s.id()))
+        .cloned()
+        .collect();
+    Ok(Some((roster, keep)))
+}
+
+/// Stores received entries already judged by [`with_received`], in the caller's transaction.
+pub fn keep_entries(conn: &Connection, study: &str, entries: &[SignedEntry]) -> Result<()> {
+    for s in entries {
+        store_entry(conn, study, s)?;
+    }
+    Ok(())
 }
 
 impl Roster {

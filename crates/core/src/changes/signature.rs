@@ -1,8 +1,8 @@
-//! Signed segments: the proof of who wrote each change. The write path signs, at commit, the
-//! changes each transaction wrote, one segment per scope (at most `SEGMENT_MAX_CHANGES`
-//! changes or about `SEGMENT_MAX_BYTES` of values each); relays keep the origin's segments and
-//! send them with the changes; a receiver checks them all at once before applying anything
-//! (docs/design/authorship.md, section 3).
+//! Signed segments: the proof of who wrote each change. The origin signs its own changes in
+//! segments (one scope, consecutive seqs, at most `SEGMENT_MAX_CHANGES` changes or about
+//! `SEGMENT_MAX_BYTES` of values each) before they first leave it (`sync::signing`); relays
+//! keep the origin's segments and send them with the changes; a receiver checks them all at
+//! once before applying anything (docs/design/authorship.md, section 3).
 
 use std::collections::HashMap;
 
@@ -130,74 +130,79 @@ fn message(scope: &str, node: &str, first: i64, last: i64, count: u32, digest: &
     out
 }
 
-/// A segment being filled.
-struct Open {
-    first: i64,
-    last: i64,
-    count: u32,
-    bytes: usize,
+/// A segment's digest being filled, change by change in seq order (section 3.1 of the design).
+pub(crate) struct SegmentDigest {
+    pub first: i64,
+    pub last: i64,
+    pub count: u32,
+    /// About how many bytes of changes it covers.
+    pub bytes: usize,
     digest: Sha256,
 }
 
-/// What one transaction wrote, per scope, on its way to signed segments.
-#[derive(Default)]
-pub(crate) struct SegmentSigner {
-    open: HashMap<String, Open>,
-    closed: Vec<(String, i64, i64, u32, [u8; 32])>,
+impl SegmentDigest {
+    pub fn new() -> SegmentDigest {
+        SegmentDigest {
+            first: 0,
+            last: 0,
+            count: 0,
+            bytes: 0,
+            digest: Sha256::new(),
+        }
+    }
+
+    pub fn add(&mut self, c: &Change) -> Result<()> {
+        if self.count == 0 {
+            self.first = c.seq;
+        }
+        self.bytes += Signed::of(c).feed(&mut self.digest)?;
+        self.last = c.seq;
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Whether the segment is as large as a segment gets.
+    pub fn is_full(&self) -> bool {
+        self.count >= SEGMENT_MAX_CHANGES || self.bytes >= SEGMENT_MAX_BYTES
+    }
+
+    /// The origin's signature over the segment.
+    pub fn sign(self, scope: &str, node: &str, key: &SigningKey) -> Segment {
+        let digest: [u8; 32] = self.digest.finalize().into();
+        let signature = key
+            .sign(&message(
+                scope, node, self.first, self.last, self.count, &digest,
+            ))
+            .to_bytes();
+        Segment {
+            scope: scope.to_string(),
+            node: node.to_string(),
+            first_seq: self.first,
+            last_seq: self.last,
+            count: self.count,
+            signature,
+        }
+    }
 }
 
-impl SegmentSigner {
-    /// Notes a change written here, in seq order; `scope` is its study, '' for shared records.
-    pub fn add(&mut self, scope: &str, c: Signed<'_>) -> Result<()> {
-        let open = match self.open.get_mut(scope) {
-            Some(o) => o,
-            None => self.open.entry(scope.to_string()).or_insert(Open {
-                first: c.seq,
-                last: c.seq,
-                count: 0,
-                bytes: 0,
-                digest: Sha256::new(),
-            }),
-        };
-        open.bytes += c.feed(&mut open.digest)?;
-        open.last = c.seq;
-        open.count += 1;
-        if open.count >= SEGMENT_MAX_CHANGES || open.bytes >= SEGMENT_MAX_BYTES {
-            if let Some(full) = self.open.remove(scope) {
-                self.close(scope.to_string(), full);
-            }
+/// Signs changes of one origin in one scope, in seq order, as that origin does before they
+/// leave it: segments of at most `SEGMENT_MAX_CHANGES` changes or about `SEGMENT_MAX_BYTES`.
+/// (Tests and benchmarks play several laptops with it; a laptop signs through
+/// `sync::seal_own`.)
+pub fn sign_segments(scope: &str, changes: &[Change], key: &SigningKey) -> Result<Vec<Segment>> {
+    let node = crate::store::node_id_of(&key.verifying_key());
+    let mut out = Vec::new();
+    let mut open = SegmentDigest::new();
+    for c in changes {
+        open.add(c)?;
+        if open.is_full() {
+            out.push(std::mem::replace(&mut open, SegmentDigest::new()).sign(scope, &node, key));
         }
-        Ok(())
     }
-
-    fn close(&mut self, scope: String, o: Open) {
-        self.closed
-            .push((scope, o.first, o.last, o.count, o.digest.finalize().into()));
+    if open.count > 0 {
+        out.push(open.sign(scope, &node, key));
     }
-
-    /// Signs every segment of the transaction and stores them with the changes.
-    pub fn finish(mut self, conn: &Connection, node: &str, key: &SigningKey) -> Result<()> {
-        for (scope, o) in std::mem::take(&mut self.open) {
-            self.close(scope, o);
-        }
-        for (scope, first, last, count, digest) in self.closed {
-            let signature = key
-                .sign(&message(&scope, node, first, last, count, &digest))
-                .to_bytes();
-            store_segment(
-                conn,
-                &Segment {
-                    scope,
-                    node: node.to_string(),
-                    first_seq: first,
-                    last_seq: last,
-                    count,
-                    signature,
-                },
-            )?;
-        }
-        Ok(())
-    }
+    Ok(out)
 }
 
 /// Keeps a segment (made here or received), in the caller's transaction.

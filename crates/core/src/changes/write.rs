@@ -14,7 +14,6 @@ use super::log::RunAt;
 use super::merge::{self, Change};
 use super::roster::found;
 use super::roster_rules::WriteCheck;
-use super::signature::{SegmentSigner, Signed};
 use super::value::normalize;
 use crate::clock;
 use crate::error::{Error, Problem, Result, SyncError};
@@ -52,8 +51,6 @@ pub struct Writer<'a> {
     sessions: RefCell<HashMap<String, SessionFacts>>,
     /// The study a resolution being written belongs to (set by the conflicts module).
     pub(crate) resolution_study: Option<String>,
-    /// Signs what this transaction writes, at commit.
-    signer: SegmentSigner,
     device_key: ed25519_dalek::SigningKey,
     /// What this laptop's role allows, per study written to.
     roles: WriteCheck,
@@ -91,7 +88,6 @@ impl Store {
             node_idx,
             sessions: RefCell::default(),
             resolution_study: None,
-            signer: SegmentSigner::default(),
             device_key: self.device_key().clone(),
             roles: WriteCheck::default(),
         };
@@ -124,7 +120,6 @@ impl Writer<'_> {
 
     fn commit(mut self) -> Result<()> {
         self.merge_state.flush()?;
-        std::mem::take(&mut self.signer).finish(&self.tx, &self.node_id, &self.device_key)?;
         set_meta(&self.tx, "hlc", &self.hlc.to_string())?;
         self.tx.commit()?;
         Ok(())
@@ -141,7 +136,7 @@ impl Writer<'_> {
     }
 
     /// Applies received changes in this transaction, once `admit` has checked them against
-    /// what is held (their values and shape were checked before: `sync::validate_change`).
+    /// what is held (their values and shape were checked before: `sync::validate_change_at`).
     pub(crate) fn apply(&mut self, changes: &[Change], known_new: bool) -> Result<merge::Outcome> {
         admit::admit(&self.tx, (&self.node_id, self.node_idx), changes)?;
         self.merge_in(changes, known_new)
@@ -330,7 +325,6 @@ impl Writer<'_> {
         }
         self.roles
             .check(&self.tx, &self.node_id, entity, study.as_deref())?;
-        let scope = study.as_deref().unwrap_or("");
         let wall = clock::wall_millis(self.clock_offset_ms);
         let count = values.len() as i64;
         let last_seq = self
@@ -357,18 +351,6 @@ impl Writer<'_> {
                 });
             }
             self.seq = last_seq;
-            for (i, e) in entries.iter().enumerate() {
-                let signed = Signed {
-                    seq: first_seq + i as i64,
-                    entity,
-                    row_id: id,
-                    field: e.field,
-                    value: e.value,
-                    hlc: e.hlc,
-                    prev: None,
-                };
-                self.signer.add(scope, signed)?;
-            }
             if entity == Entity::Session {
                 self.sessions.get_mut().clear();
             }
@@ -414,9 +396,6 @@ impl Writer<'_> {
                 hlc,
                 prev,
             });
-        }
-        for c in &changes {
-            self.signer.add(scope, Signed::of(c))?;
         }
         self.merge_in(&changes, false)?;
         Ok(())

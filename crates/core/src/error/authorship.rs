@@ -16,6 +16,9 @@ pub enum AuthorshipError {
     BadSignature { node: String, seq: i64 },
     /// A roster entry that cannot be read, is signed by no coordinator or does not verify.
     BadRosterEntry(String),
+    /// A join file's invitation no longer lets anyone in: cancelled, or made by a coordinator
+    /// revoked since.
+    InvitationUnusable,
 }
 
 impl AuthorshipError {
@@ -26,6 +29,7 @@ impl AuthorshipError {
             AuthorshipError::Revoked { .. } => "revoked",
             AuthorshipError::BadSignature { .. } => "bad_signature",
             AuthorshipError::BadRosterEntry(_) => "bad_roster_entry",
+            AuthorshipError::InvitationUnusable => "invitation_unusable",
         }
     }
 
@@ -66,6 +70,8 @@ impl AuthorshipError {
             AuthorshipError::BadRosterEntry(why) => {
                 format!("An entry of the members list is invalid ({why}): it is refused.")
             }
+            AuthorshipError::InvitationUnusable if fr => "Cette invitation ne permet plus de rejoindre l'étude (annulée, ou faite par un·e coordinateur·rice révoqué·e depuis) : demandez-en une nouvelle.".into(),
+            AuthorshipError::InvitationUnusable => "This invitation no longer lets anyone join the study (cancelled, or made by a coordinator revoked since): ask for a new one.".into(),
         }
     }
 }

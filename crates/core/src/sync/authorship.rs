@@ -3,16 +3,22 @@
 //! against the study's roster, then applied with their segments, all or nothing. Bundles and
 //! the hub call `apply_signed` once the wire carries segments (docs/design/authorship.md).
 
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use ed25519_dalek::SigningKey;
+use rand::rngs::OsRng;
 use rusqlite::Connection;
 
-use crate::changes::merge::{Change, Outcome};
-use crate::changes::roster::{anchor, Entry, EntryKind, PublicKey, SignedEntry};
-use crate::changes::roster_rules::{add_entries, Roster};
-use crate::changes::signature::{store_segment, verify_received, Segment};
+use crate::changes::merge::Outcome;
+use crate::changes::roster::{anchor, stored_entries, Entry, EntryKind, PublicKey, SignedEntry};
+use crate::changes::roster_rules::{add_entries, keep_entries, with_received, Roster};
+use crate::changes::signature::{store_segment, verify_received};
+use crate::changes::write::Writer;
 use crate::error::{AuthorshipError, Error, Result, SyncError};
 use crate::schema::{Action, Role};
 use crate::store::Store;
 use crate::sync::batches::validate_change_at;
+use crate::sync::signing::ChangeBatch;
 use crate::sync::vector::held_vector;
 
 /// Pins the founder's key of a study joined from elsewhere (it comes in the join file). A
@@ -88,6 +94,71 @@ pub fn revoke(store: &Store, study: &str, subject: &PublicKey) -> Result<SignedE
     sign_entry(store, study, EntryKind::Revoke, *subject, after)
 }
 
+/// Makes a one-time invitation key for a study: the roster says it may bring in one laptop
+/// with `role`. Coordinators only. The key goes into a join file (`invite`).
+pub fn make_invitation(store: &Store, study: &str, role: Role) -> Result<SigningKey> {
+    let key = SigningKey::generate(&mut OsRng);
+    sign_entry(
+        store,
+        study,
+        EntryKind::Invite(role),
+        key.verifying_key().to_bytes(),
+        Vec::new(),
+    )?;
+    Ok(key)
+}
+
+/// Joins a study's roster with an invitation from its join file: pins the founder, keeps the
+/// file's valid entries, then signs with the invitation key the grant of its role to this
+/// laptop. All or nothing; joining again once a member changes nothing.
+pub(crate) fn claim_invitation(
+    store: &Store,
+    study: &str,
+    founder: &PublicKey,
+    entries: &[SignedEntry],
+    invitation: &SigningKey,
+    role: Role,
+) -> Result<()> {
+    let tx = store.conn().unchecked_transaction()?;
+    match anchor(&tx, study)? {
+        Some(known) if known != *founder => {
+            return Err(Error::Sync(SyncError::OtherKey {
+                study: study.to_string(),
+            }))
+        }
+        Some(_) => {}
+        None => {
+            tx.execute(
+                "INSERT INTO study_anchors(study, founder) VALUES (?1, ?2)",
+                (study, &founder[..]),
+            )?;
+        }
+    }
+    let (roster, keep) = with_received(&tx, study, entries)?
+        .ok_or_else(|| Error::Internal("the anchor was just pinned".into()))?;
+    keep_entries(&tx, study, &keep)?;
+    if roster.current_role(store.node_id(), study).is_err() {
+        let claim = Entry {
+            study: study.to_string(),
+            kind: EntryKind::Grant(role),
+            subject: store.device_key().verifying_key().to_bytes(),
+            box_key: None,
+            after: Vec::new(),
+            parents: roster.heads(),
+            author: invitation.verifying_key().to_bytes(),
+        }
+        .sign(invitation)?;
+        let (_, keep) = with_received(&tx, study, std::slice::from_ref(&claim))?
+            .ok_or_else(|| Error::Internal("the anchor was just pinned".into()))?;
+        if keep.is_empty() {
+            return Err(Error::Authorship(AuthorshipError::InvitationUnusable));
+        }
+        keep_entries(&tx, study, &keep)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
 /// Per scope of the study (and '' for shared records), the highest seq held of a key's node.
 fn held_of(conn: &Connection, study: &str, subject: &PublicKey) -> Result<Vec<(String, i64)>> {
     let key = ed25519_dalek::VerifyingKey::from_bytes(subject)
@@ -103,40 +174,75 @@ fn held_of(conn: &Connection, study: &str, subject: &PublicKey) -> Result<Vec<(S
     Ok(after)
 }
 
-/// Adds roster entries received with a study's sync (parents first).
-pub fn receive_entries(store: &Store, study: &str, entries: &[SignedEntry]) -> Result<()> {
-    let tx = store.conn().unchecked_transaction()?;
-    add_entries(&tx, study, entries)?;
-    tx.commit()?;
-    Ok(())
+/// A study's roster entries as they travel (bundle headers, hub state messages): base64 of
+/// each entry's body then signature.
+pub fn roster_wire(conn: &Connection, study: &str) -> Result<Vec<String>> {
+    Ok(stored_entries(conn, study)?
+        .iter()
+        .map(|e| B64.encode(e.to_bytes()))
+        .collect())
 }
 
-/// Checks received changes of `study` (their shape, their authors' signatures, roles and
-/// revocations) and applies them with their segments in one transaction, all or nothing.
-/// A study without a roster here cannot receive signed changes: join it first.
-pub fn apply_signed(
-    store: &mut Store,
+/// Reads roster entries as they travel (not yet judged: see `with_received`).
+pub fn roster_from_wire(wire: &[String]) -> Result<Vec<SignedEntry>> {
+    wire.iter()
+        .map(|text| {
+            let bytes = B64
+                .decode(text.as_bytes())
+                .map_err(|_| Error::Authorship(AuthorshipError::BadRosterEntry("base64".into())))?;
+            SignedEntry::from_bytes(&bytes)
+        })
+        .collect()
+}
+
+/// Adds the valid ones of roster entries received with a study's sync; returns the roster
+/// as it now stands (None: the study is not joined here).
+pub fn receive_entries(
+    store: &Store,
     study: &str,
-    changes: &[Change],
-    segments: &[Segment],
-) -> Result<Outcome> {
-    let wall = store.received_clock_millis();
-    for c in changes {
-        validate_change_at(c, Some(study), wall).map_err(Error::Sync)?;
+    entries: &[SignedEntry],
+) -> Result<Option<Roster>> {
+    let Some((roster, keep)) = with_received(store.conn(), study, entries)? else {
+        return Ok(None);
+    };
+    let tx = store.conn().unchecked_transaction()?;
+    keep_entries(&tx, study, &keep)?;
+    tx.commit()?;
+    Ok(Some(roster))
+}
+
+/// Checks a received batch of `study` before anything of it is applied: each change's shape
+/// and value (`validate_change_at`, by the receiver's clock `wall_ms`), then its author's
+/// signature, membership and role at that change (`verify_received`).
+pub fn check_batch(roster: &Roster, study: &str, batch: &ChangeBatch, wall_ms: i64) -> Result<()> {
+    for c in &batch.changes {
+        validate_change_at(c, Some(study), wall_ms).map_err(Error::Sync)?;
     }
+    verify_received(roster, &batch.changes, &batch.segments)
+}
+
+/// Applies a batch already checked (`check_batch`) with its segments, in the writer's
+/// transaction: relays keep the origin's proof to pass it on.
+pub(crate) fn apply_checked(w: &mut Writer<'_>, batch: &ChangeBatch) -> Result<Outcome> {
+    let o = w.apply(&batch.changes, false)?;
+    for s in &batch.segments {
+        store_segment(w.conn(), s)?;
+    }
+    if let Some(max_hlc) = batch.changes.iter().map(|c| c.hlc).max() {
+        w.observe(max_hlc);
+    }
+    Ok(o)
+}
+
+/// Checks a received batch of `study` against its roster here and applies it with its
+/// segments in one transaction, all or nothing. A study without a roster here cannot receive
+/// changes: join it first.
+pub fn apply_signed(store: &mut Store, study: &str, batch: &ChangeBatch) -> Result<Outcome> {
     let roster = Roster::load(store.conn(), study)?.ok_or_else(|| {
         Error::Sync(SyncError::NotJoined {
             study: study.to_string(),
         })
     })?;
-    verify_received(&roster, changes, segments)?;
-    let max_hlc = changes.iter().map(|c| c.hlc).max().unwrap_or(0);
-    store.write(|w| {
-        let o = w.apply(changes, false)?;
-        for s in segments {
-            store_segment(w.conn(), s)?;
-        }
-        w.observe(max_hlc);
-        Ok(o)
-    })
+    check_batch(&roster, study, batch, store.received_clock_millis())?;
+    store.write(|w| apply_checked(w, batch))
 }

@@ -16,7 +16,7 @@ use crate::clock;
 use crate::error::{Error, Result, SyncError};
 use crate::schema::Entity;
 use crate::store::Store;
-use crate::sync::vector::{held_vector, Range, Vector};
+use crate::sync::vector::Range;
 
 /// This store's node handles and ids both ways, read once for an export or a batch.
 pub(crate) struct NodeIndex {
@@ -90,14 +90,6 @@ pub(crate) fn read_range(
     )
 }
 
-/// How many changes a planned range holds (from the log's index alone).
-pub(crate) fn count_range(conn: &Connection, nodes: &NodeIndex, range: &Range) -> Result<u64> {
-    match nodes.handles.get(&range.node) {
-        Some(&idx) => log::count_range(conn, &range.scope, idx, range.from, range.to),
-        None => Ok(0),
-    }
-}
-
 /// Roughly what a change weighs before compression: its value and ids.
 pub(crate) fn weight(c: &Change) -> usize {
     let value = match &c.value {
@@ -106,51 +98,6 @@ pub(crate) fn weight(c: &Change) -> usize {
         _ => 8,
     };
     value + c.row_id.len() + c.field.len() + 48
-}
-
-/// The next changes (at most `max`, and about `max_bytes` at most: long texts make batches
-/// heavy) of `study` and of shared records that a peer holding `base` lacks, and whether more
-/// remain after them. A batch holds at least one change.
-pub fn next_batch(
-    conn: &Connection,
-    study: &str,
-    base: &Vector,
-    max: usize,
-    max_bytes: usize,
-) -> Result<(Vec<Change>, bool)> {
-    let mut out: Vec<Change> = Vec::new();
-    let mut bytes = 0usize;
-    let nodes = NodeIndex::load(conn)?;
-    for range in held_vector(conn, study)?.missing_from(base) {
-        let room = max.saturating_sub(out.len());
-        if room == 0 || bytes >= max_bytes {
-            return Ok((out, true));
-        }
-        read_range(conn, &nodes, &range, room, &mut |c| {
-            if bytes >= max_bytes && !out.is_empty() {
-                return Ok(false);
-            }
-            bytes += weight(&c);
-            out.push(c);
-            Ok(true)
-        })?;
-        if out.len() >= max || bytes >= max_bytes {
-            // Full: more remains unless this range ended exactly here and no range follows;
-            // a spare round trip that finds nothing is cheaper than counting.
-            return Ok((out, true));
-        }
-    }
-    Ok((out, false))
-}
-
-/// How many changes of `study` (and shared records) a peer holding `base` lacks.
-pub fn count_missing(conn: &Connection, study: &str, base: &Vector) -> Result<u64> {
-    let nodes = NodeIndex::load(conn)?;
-    let mut total = 0u64;
-    for range in held_vector(conn, study)?.missing_from(base) {
-        total += count_range(conn, &nodes, &range)?;
-    }
-    Ok(total)
 }
 
 pub use crate::changes::admit::MAX_SEQ;
@@ -258,70 +205,4 @@ pub fn apply_changes(
         w.observe(max_hlc);
         Ok(o)
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::changes::write::Fields;
-    use serde_json::json;
-
-    fn fields(pairs: &[(&str, serde_json::Value)]) -> Fields {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect()
-    }
-
-    #[test]
-    fn bounded_batches_add_up_to_the_whole_and_resume_from_the_vector() {
-        let dir = tempfile::tempdir().expect("ok");
-        let mut a = Store::open(&dir.path().join("a.db")).expect("ok");
-        let mut b = Store::open(&dir.path().join("b.db")).expect("ok");
-        let study = a
-            .create(Entity::Study, &fields(&[("title", json!("Gao"))]))
-            .expect("ok");
-        for i in 0..40 {
-            a.create(
-                Entity::Session,
-                &fields(&[
-                    ("study_id", json!(study)),
-                    ("title", json!(format!("s{i}"))),
-                    ("session_type", json!("focus_group")),
-                    ("date", json!("2026-01-02")),
-                ]),
-            )
-            .expect("ok");
-        }
-        let total = count_missing(a.conn(), &study, &Vector::new()).expect("ok");
-        assert!(total > 40);
-        let mut got = 0;
-        let mut rounds = 0;
-        loop {
-            rounds += 1;
-            assert!(rounds < 1000);
-            let have = held_vector(b.conn(), &study).expect("ok");
-            let (batch, more) = next_batch(a.conn(), &study, &have, 7, usize::MAX).expect("ok");
-            assert!(batch.len() <= 7);
-            got += batch.len() as u64;
-            apply_changes(&mut b, Some(&study), &batch).expect("ok");
-            if !more {
-                break;
-            }
-        }
-        assert_eq!(got, total);
-        assert_eq!(
-            held_vector(a.conn(), &study).expect("ok"),
-            held_vector(b.conn(), &study).expect("ok")
-        );
-        let have = held_vector(b.conn(), &study).expect("ok");
-        assert_eq!(count_missing(a.conn(), &study, &have).expect("ok"), 0);
-        // A byte budget cuts batches short but still moves one change at least.
-        let (tiny, more) = next_batch(a.conn(), &study, &Vector::new(), 1000, 1).expect("ok");
-        assert_eq!((tiny.len(), more), (1, true));
-        let mut v = Vector::new();
-        let (batch, _) = next_batch(a.conn(), &study, &v, 5, usize::MAX).expect("ok");
-        v.advance(&batch);
-        assert_eq!(count_missing(a.conn(), &study, &v).expect("ok"), total - 5);
-    }
 }

@@ -41,6 +41,20 @@ pub struct Device {
 
 /// Refuses a bundle signed by a key other than the one first seen for that device.
 pub(crate) fn check_sender_key(conn: &Connection, node: &str, public_key: &str) -> Result<()> {
+    // A node id is made from its key (store::identity): nobody speaks for another's id.
+    let derived = base64::Engine::decode(
+        &base64::engine::general_purpose::STANDARD,
+        public_key.as_bytes(),
+    )
+    .ok()
+    .and_then(|b| <[u8; 32]>::try_from(b).ok())
+    .and_then(|b| ed25519_dalek::VerifyingKey::from_bytes(&b).ok())
+    .map(|k| crate::store::node_id_of(&k));
+    if derived.as_deref() != Some(node) {
+        return Err(Error::Sync(SyncError::Malformed(
+            "the sender's id is not the one its key gives".into(),
+        )));
+    }
     let known: Option<Option<Vec<u8>>> = conn
         .query_row(
             "SELECT public_key FROM devices WHERE node_id = ?1",

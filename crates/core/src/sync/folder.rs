@@ -181,9 +181,14 @@ pub fn bundle_name(store: &Store, study: &str, target: &ExportTarget) -> String 
 }
 
 /// Writes a study's join file into `folder`; returns its path.
-pub fn invite_to_folder(store: &Store, study: &str, folder: &Path) -> Result<PathBuf> {
+pub fn invite_to_folder(
+    store: &Store,
+    study: &str,
+    role: crate::schema::Role,
+    folder: &Path,
+) -> Result<PathBuf> {
     let path = existing_folder(folder)?.join(invitation_name(store, study));
-    invite_to_file(store, study, &path)?;
+    invite_to_file(store, study, role, &path)?;
     Ok(path)
 }
 

@@ -5,23 +5,31 @@ use std::path::Path;
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
+use ed25519_dalek::SigningKey;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::changes::roster::anchor;
 use crate::changes::value::normalize;
 use crate::error::{Error, Result, SyncError};
 use crate::read::records::get;
 use crate::schema::Entity;
+use crate::schema::Role;
 use crate::store::{write_atomically, Store};
+use crate::sync::authorship::{claim_invitation, make_invitation, roster_from_wire, roster_wire};
+use crate::sync::bundle::header::MAX_ROSTER;
 use crate::sync::keys::{ensure_study_key, study_key, StudyKey};
 use crate::sync::settings::note_join_title;
 
 pub(crate) const JOIN_FORMAT: &str = "terrain-join";
-const JOIN_VERSION: u32 = 1;
+/// Version 2 carries the study's roster and a one-time invitation key with the role it hands
+/// over; version 1 files (a key alone) are refused.
+const JOIN_VERSION: u32 = 2;
 /// Join files are small: a larger file is not read (it may come from anyone's USB stick).
-pub(crate) const MAX_JOIN_FILE: u64 = 64 * 1024;
+pub(crate) const MAX_JOIN_FILE: u64 = 1024 * 1024;
 
-/// What a join file holds: enough for a new team laptop to read and write a study's bundles.
+/// What a join file holds: enough for a new team laptop to read and write a study's bundles,
+/// and to prove to its team that a coordinator let it in, with which role.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct JoinFile {
@@ -31,6 +39,14 @@ pub struct JoinFile {
     pub title: String,
     /// The study key, base64.
     pub key: String,
+    /// The founder's public key (the roster's anchor), base64.
+    pub founder: String,
+    /// The study's roster entries, as bundles carry them.
+    pub roster: Vec<String>,
+    /// The secret of the one-time invitation key, base64.
+    pub invitation: String,
+    /// The role the invitation hands over.
+    pub role: Role,
 }
 
 /// A study joined from a join file (the key itself stays in the store).
@@ -39,11 +55,19 @@ pub struct JoinFile {
 pub struct JoinedStudy {
     pub study_id: String,
     pub title: String,
+    pub role: Role,
 }
 
-/// The join file of a study, as JSON text.
-pub fn invite(store: &Store, study: &str) -> Result<String> {
+/// The join file of a study for one new laptop with `role`, as JSON text. Coordinators only:
+/// it records a one-time invitation in the roster.
+pub fn invite(store: &Store, study: &str, role: Role) -> Result<String> {
     let key = ensure_study_key(store, study)?;
+    let founder = anchor(store.conn(), study)?.ok_or_else(|| {
+        Error::Sync(SyncError::NotJoined {
+            study: study.to_string(),
+        })
+    })?;
+    let invitation = make_invitation(store, study, role)?;
     let title = get(store.conn(), Entity::Study, study)?
         .text("title")
         .unwrap_or_default()
@@ -54,13 +78,17 @@ pub fn invite(store: &Store, study: &str) -> Result<String> {
         study_id: study.to_string(),
         title,
         key: B64.encode(key),
+        founder: B64.encode(founder),
+        roster: roster_wire(store.conn(), study)?,
+        invitation: B64.encode(invitation.to_bytes()),
+        role,
     };
     serde_json::to_string_pretty(&file).map_err(|e| Error::Internal(e.to_string()))
 }
 
 /// Writes a study's join file (atomically: it holds a key, half a file is useless).
-pub fn invite_to_file(store: &Store, study: &str, path: &Path) -> Result<()> {
-    let text = invite(store, study)?;
+pub fn invite_to_file(store: &Store, study: &str, role: Role, path: &Path) -> Result<()> {
+    let text = invite(store, study, role)?;
     write_atomically(path, |w| {
         use std::io::Write;
         w.write_all(text.as_bytes())?;
@@ -68,24 +96,32 @@ pub fn invite_to_file(store: &Store, study: &str, path: &Path) -> Result<()> {
     })
 }
 
-/// Joins a study from a join file's text; returns the study id and title. Joining twice with
-/// the same key is fine; a different key for a study already joined is refused. The title is
-/// noted so that the study shows by name before its records arrive.
+fn key32(text: &str) -> Result<[u8; 32]> {
+    B64.decode(text.as_bytes())
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or(Error::Sync(SyncError::BadJoinFile))
+}
+
+/// Joins a study from a join file's text; returns the study id, title and role. Joining twice
+/// with the same key is fine; a different key or founder for a study already joined is
+/// refused. The title is noted so that the study shows by name before its records arrive.
 pub fn join(store: &Store, text: &str) -> Result<JoinedStudy> {
     let file: JoinFile =
         serde_json::from_str(text).map_err(|_| Error::Sync(SyncError::BadJoinFile))?;
-    let key: StudyKey = B64
-        .decode(file.key.as_bytes())
-        .ok()
-        .and_then(|b| b.try_into().ok())
-        .ok_or(Error::Sync(SyncError::BadJoinFile))?;
+    let key: StudyKey = key32(&file.key)?;
+    let founder = key32(&file.founder)?;
+    let invitation = SigningKey::from_bytes(&key32(&file.invitation)?);
     if file.format != JOIN_FORMAT
         || file.version != JOIN_VERSION
         || uuid::Uuid::parse_str(&file.study_id).is_err()
+        || file.study_id.len() != 36
         || !is_study_title(&file.title)
+        || file.roster.len() > MAX_ROSTER
     {
         return Err(Error::Sync(SyncError::BadJoinFile));
     }
+    let entries = roster_from_wire(&file.roster)?;
     match study_key(store.conn(), &file.study_id)? {
         Some(existing) if existing == key => {}
         Some(_) => {
@@ -93,21 +129,29 @@ pub fn join(store: &Store, text: &str) -> Result<JoinedStudy> {
                 study: file.study_id.clone(),
             }))
         }
-        None => {
-            store.conn().execute(
-                "INSERT INTO study_keys(study, key, created_at) VALUES (?1, ?2, ?3)",
-                (
-                    &file.study_id,
-                    &key[..],
-                    chrono::Utc::now().timestamp_millis(),
-                ),
-            )?;
-        }
+        None => {}
     }
+    claim_invitation(
+        store,
+        &file.study_id,
+        &founder,
+        &entries,
+        &invitation,
+        file.role,
+    )?;
+    store.conn().execute(
+        "INSERT OR IGNORE INTO study_keys(study, key, created_at) VALUES (?1, ?2, ?3)",
+        (
+            &file.study_id,
+            &key[..],
+            chrono::Utc::now().timestamp_millis(),
+        ),
+    )?;
     note_join_title(store, &file.study_id, &file.title)?;
     Ok(JoinedStudy {
         study_id: file.study_id,
         title: file.title,
+        role: file.role,
     })
 }
 

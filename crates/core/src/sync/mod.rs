@@ -21,14 +21,15 @@ pub(crate) mod keys;
 pub(crate) mod overview;
 pub(crate) mod progress;
 pub(crate) mod settings;
+pub(crate) mod signing;
 pub(crate) mod studies;
 pub(crate) mod vector;
 
-pub use authorship::{apply_signed, grant, pin_anchor, receive_entries, revoke, roster};
-pub use batches::{
-    all_changes, apply_changes, count_missing, next_batch, validate_change, validate_change_at,
-    MAX_SEQ,
+pub use authorship::{
+    apply_signed, check_batch, grant, pin_anchor, receive_entries, revoke, roster,
+    roster_from_wire, roster_wire,
 };
+pub use batches::{all_changes, apply_changes, validate_change, validate_change_at, MAX_SEQ};
 pub use conflicts::{
     conflict_id, conflict_views, list_conflicts, resolve_conflict, Conflict, ConflictSide,
     ConflictValue, ConflictView,
@@ -48,5 +49,6 @@ pub use progress::{Phase, Progress};
 pub use settings::{
     device_label, device_name, hub_url, last_folder, remember_hub_url, set_device_label,
 };
+pub use signing::{count_missing, next_batch, seal_own, ChangeBatch};
 pub use studies::{known_title, offered_studies, SyncStudy};
 pub use vector::{held_vector, learn_peer_vector, peer_vector, Range, Vector, VectorEntry};

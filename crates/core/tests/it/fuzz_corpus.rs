@@ -25,14 +25,17 @@ fn bundle_target(data: &[u8]) -> Result<usize, String> {
     signed.authenticate(&STUDY_KEY).map_err(code)?;
     let mut changes = 0;
     for packed in signed.batches(&STUDY_KEY).map_err(code)? {
-        changes += bundle::unpack(&packed.map_err(code)?).map_err(code)?.len();
+        changes += bundle::unpack(&packed.map_err(code)?)
+            .map_err(code)?
+            .changes
+            .len();
     }
     Ok(changes)
 }
 
 /// What the `batch` target does.
 fn batch_target(data: &[u8]) -> Result<usize, String> {
-    bundle::decode_batch(data).map(|c| c.len())
+    bundle::decode_batch(data).map(|c| c.changes.len())
 }
 
 fn fuzz_dir() -> PathBuf {

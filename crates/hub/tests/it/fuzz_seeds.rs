@@ -37,6 +37,18 @@ fn write_corpus() -> Res<()> {
     let tmp = tempfile::tempdir()?;
     let (store, study) = team_laptop(tmp.path())?;
     let changes = sync::all_changes(store.conn())?;
+    sync::seal_own(&store)?;
+    let (signed, _) = sync::next_batch(
+        store.conn(),
+        &study,
+        &sync::Vector::new(),
+        usize::MAX,
+        usize::MAX,
+    )?;
+    let unsigned = |changes: &[terrain_core::changes::Change]| sync::ChangeBatch {
+        changes: changes.to_vec(),
+        segments: Vec::new(),
+    };
 
     let dir = fresh(&root.join("bundle"))?;
     for (name, batch) in [
@@ -66,12 +78,15 @@ fn write_corpus() -> Res<()> {
     )?;
 
     let dir = fresh(&root.join("batch"))?;
-    fs::write(dir.join("all.bin"), bundle::encode_batch(&changes))?;
-    fs::write(dir.join("first_3.bin"), bundle::encode_batch(&changes[..3]))?;
-    fs::write(dir.join("empty.bin"), bundle::encode_batch(&[]))?;
+    fs::write(dir.join("all.bin"), bundle::encode_batch(&signed))?;
+    fs::write(
+        dir.join("first_3.bin"),
+        bundle::encode_batch(&unsigned(&changes[..3])),
+    )?;
+    fs::write(dir.join("empty.bin"), bundle::encode_batch(&unsigned(&[])))?;
     fs::write(
         dir.join("every_value.bin"),
-        bundle::encode_batch(&every_value()),
+        bundle::encode_batch(&unsigned(&every_value())),
     )?;
 
     let dir = fresh(&root.join("hub_request"))?;
@@ -85,6 +100,7 @@ fn write_corpus() -> Res<()> {
     let state = StateRequest {
         wall_ms: NOW_MS + 1234,
         label: Some("Kayes 2".into()),
+        roster: sync::roster_wire(store.conn(), &study)?,
     };
     let pull = PullRequest {
         have,
@@ -92,7 +108,7 @@ fn write_corpus() -> Res<()> {
     };
     let more = BatchHeader {
         more: false,
-        count: 4,
+        count: signed.changes.len() as u64,
     };
     let requests: [(&str, &str, Vec<u8>); 5] = [
         ("enrol", PATH_ENROL, serde_json::to_vec(&enrol)?),
@@ -101,7 +117,7 @@ fn write_corpus() -> Res<()> {
         (
             "push",
             PATH_PUSH,
-            Frame::encode(&more, &bundle::pack(&changes[..4])?),
+            Frame::encode(&more, &bundle::pack(&signed)?),
         ),
         ("push_empty", PATH_PUSH, Frame::encode(&more, &[])),
     ];
@@ -145,14 +161,12 @@ fn fields(v: serde_json::Value) -> Res<Fields> {
 fn team_laptop_without_records(dir: &Path) -> Res<(Store, String)> {
     let mut store = Store::open_in_dir(dir)?;
     let study = store.create(Entity::Study, &fields(json!({"title": "Ségou 1325"}))?)?;
-    let join = json!({
-        "format": "terrain-join",
-        "version": 1,
-        "study_id": study,
-        "title": "Ségou 1325",
-        "key": base64::engine::general_purpose::STANDARD.encode(STUDY_KEY),
-    });
-    sync::join(&store, &join.to_string())?;
+    // The fuzz targets read with a fixed study key: give the study that one (the founder's
+    // laptop would draw it at random).
+    store.conn().execute(
+        "INSERT INTO study_keys(study, key, created_at) VALUES (?1, ?2, 0)",
+        (&study, &STUDY_KEY[..]),
+    )?;
     Ok((store, study))
 }
 

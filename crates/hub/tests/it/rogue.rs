@@ -130,9 +130,20 @@ impl FakeHub {
                 PATH_STATE,
                 post(|State(r): State<Arc<Rogue>>, h: HeaderMap| async move {
                     // Claims to hold nothing, so the laptop pushes everything it has.
+                    // It hands on the roster of the member whose changes it drips, as a
+                    // hub would: without it, they are no one's.
+                    let roster = match &r.lie {
+                        Lie::Drip(source) => {
+                            let source = source.lock().expect("source store");
+                            terrain_core::sync::roster_wire(source.conn(), &r.study)
+                                .expect("roster")
+                        }
+                        _ => Vec::new(),
+                    };
                     let state = StateAnswer {
                         hub_node: "rogue-hub".into(),
                         vector: Vec::new(),
+                        roster,
                     };
                     let plain = serde_json::to_vec(&state).expect("json");
                     r.answer(&h, PATH_STATE, &plain)
@@ -314,10 +325,15 @@ fn a_hub_that_keeps_sending_is_stopped_after_the_most_rounds() {
     join(&member, &t.invite);
     let code = t.hub.info.join_code.clone();
     sync(&mut member, &t.hub.info.url, Some(&code)).expect("member syncs");
+    // One sync after each: ten signed segments, a session each.
     for i in 0..10 {
         new_session(&mut member, &t.study, &format!("séance du membre {i}"));
+        sync(&mut member, &t.hub.info.url, None).expect("member sends");
     }
-    sync(&mut member, &t.hub.info.url, None).expect("member sends");
+    let per_session = change_ids(&member)
+        .iter()
+        .filter(|(node, _)| node == member.node_id())
+        .count();
     let key = study_key(&t.victim, &t.study);
     let rogue = FakeHub::start(&t.study, key, Lie::Drip(Mutex::new(member)));
     let before = change_ids(&t.victim);
@@ -331,9 +347,9 @@ fn a_hub_that_keeps_sending_is_stopped_after_the_most_rounds() {
     assert!(fr.contains("après 3 échanges"), "{fr}");
     assert!(en.contains("after 3 rounds"), "{en}");
     assert_eq!(rogue.pulls(), 3);
-    // Each round was applied whole, and nothing else: three changes more than before.
+    // Each round was applied whole (a segment, one session), and nothing else.
     let after = change_ids(&t.victim);
-    assert_eq!(after.len(), before.len() + 3);
+    assert_eq!((after.len() - before.len()) * 10, 3 * per_session);
     assert!(before.iter().all(|c| after.contains(c)));
     drop(rogue);
     still_works(&mut t);

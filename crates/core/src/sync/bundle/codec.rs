@@ -10,6 +10,7 @@
 //! scopes  : varint count | bytes × count          index 0 is "" = shared; "\0" = Some("")
 //! fields  : varint count | (bytes entity, bytes field) × count
 //! changes : varint count (at most MAX_BATCH_CHANGES) | change × count
+//! segments: varint count (at most MAX_BATCH_CHANGES) | segment × count
 //! change  = flags u8                              bit 0 same row as the previous change,
 //!                                                 bit 1 has a prev stamp, bit 2 row is a UUID,
 //!                                                 bits 3.. value tag: 0 null, 1 int, 2 real,
@@ -19,9 +20,12 @@
 //!           zz(hlc - previous hlc)
 //!           prev (bit 1): zz(hlc - prev hlc) | varint node index
 //!           value: int zz(i) | real f64 LE (8 bytes) | text or blob as bytes | null nothing
+//! segment = varint node index | varint scope index (never "\0") | varint first_seq
+//!           | varint (last_seq - first_seq) | varint count | 64 bytes ed25519 signature
 //! ```
-//! "previous" starts at 0. The smallest change is 6 bytes (same row, null value), which bounds
-//! what a count can claim. Decoding allocates nothing from a count it has not bounded by the
+//! "previous" starts at 0. The smallest change is 6 bytes (same row, null value), the
+//! smallest segment 69, which bounds what a count can claim. What a segment's signature covers
+//! is `changes::signature` (docs/sync-protocol.md). Decoding allocates nothing from a count it has not bounded by the
 //! bytes left and by the fixed caps, and every sum on decoded numbers is checked.
 
 use std::collections::HashMap;
@@ -30,8 +34,10 @@ use std::io::Read;
 use rusqlite::types::Value as SqlValue;
 
 use crate::changes::merge::{Change, Stamp};
+use crate::changes::signature::Segment;
 use crate::error::{Error, Result, SyncError};
 use crate::schema::Entity;
+use crate::sync::signing::ChangeBatch;
 
 /// Bound on a batch once decompressed: a batch is held whole in memory while it is checked.
 /// Writers cut batches well below it (see export's byte budget and the hub's).
@@ -51,16 +57,19 @@ const MAX_TABLE: usize = 2 * MAX_BATCH_CHANGES + 1;
 /// The fewest bytes one change takes (flags, four indices and deltas, the hlc delta).
 const MIN_CHANGE_BYTES: usize = 6;
 
+/// The fewest bytes one segment takes (four one-byte varints, a count, the signature).
+const MIN_SEGMENT_BYTES: usize = 69;
+
 /// A batch encoded and compressed, as it travels inside a bundle or a hub message. Refuses a
 /// batch that no reader would accept.
-pub fn pack(changes: &[Change]) -> Result<Vec<u8>> {
-    if changes.len() > MAX_BATCH_CHANGES {
+pub fn pack(batch: &ChangeBatch) -> Result<Vec<u8>> {
+    let n = batch.changes.len().max(batch.segments.len());
+    if n > MAX_BATCH_CHANGES {
         return Err(Error::Internal(format!(
-            "a batch of {} changes is over the limit of {MAX_BATCH_CHANGES}",
-            changes.len()
+            "a batch of {n} changes is over the limit of {MAX_BATCH_CHANGES}"
         )));
     }
-    let plain = encode_batch(changes);
+    let plain = encode_batch(batch);
     if plain.len() > MAX_BATCH_PLAIN {
         return Err(Error::Internal(format!(
             "a batch of {} bytes is over the limit of {MAX_BATCH_PLAIN}",
@@ -71,13 +80,13 @@ pub fn pack(changes: &[Change]) -> Result<Vec<u8>> {
 }
 
 /// Decompresses and decodes a batch.
-pub fn unpack(packed: &[u8]) -> Result<Vec<Change>> {
+pub fn unpack(packed: &[u8]) -> Result<ChangeBatch> {
     let plain = decompress(packed)?;
     decode_batch(&plain).map_err(|e| Error::Sync(SyncError::Malformed(e)))
 }
 
 /// [`unpack`], freeing the compressed bytes before decoding (one copy less held at once).
-pub(crate) fn unpack_owned(packed: Vec<u8>) -> Result<Vec<Change>> {
+pub(crate) fn unpack_owned(packed: Vec<u8>) -> Result<ChangeBatch> {
     let plain = decompress(&packed)?;
     drop(packed);
     decode_batch(&plain).map_err(|e| Error::Sync(SyncError::Malformed(e)))
@@ -204,7 +213,8 @@ fn uuid_bytes(id: &str) -> Option<[u8; 16]> {
     (canonical == id).then(|| *u.as_bytes())
 }
 
-pub fn encode_batch(changes: &[Change]) -> Vec<u8> {
+pub fn encode_batch(batch: &ChangeBatch) -> Vec<u8> {
+    let changes = &batch.changes;
     let mut nodes: Table<str> = Table::new();
     let mut scopes: Table<str> = Table::new();
     let mut fields = FieldTable {
@@ -275,7 +285,20 @@ pub fn encode_batch(changes: &[Change]) -> Vec<u8> {
         last_hlc = c.hlc;
         last_row = &c.row_id;
     }
-    let mut out = Vec::with_capacity(body.len() + 256);
+    let mut tail = Vec::with_capacity(batch.segments.len() * 80);
+    put_varint(&mut tail, batch.segments.len() as u64);
+    for s in &batch.segments {
+        put_varint(&mut tail, nodes.get(s.node.as_str()));
+        put_varint(&mut tail, scopes.get(s.scope.as_str()));
+        put_varint(&mut tail, s.first_seq.max(0) as u64);
+        put_varint(
+            &mut tail,
+            s.last_seq.saturating_sub(s.first_seq).max(0) as u64,
+        );
+        put_varint(&mut tail, u64::from(s.count));
+        tail.extend_from_slice(&s.signature);
+    }
+    let mut out = Vec::with_capacity(body.len() + tail.len() + 256);
     put_varint(&mut out, nodes.items.len() as u64);
     for n in &nodes.items {
         put_bytes(&mut out, n.as_bytes());
@@ -291,6 +314,7 @@ pub fn encode_batch(changes: &[Change]) -> Vec<u8> {
     }
     put_varint(&mut out, changes.len() as u64);
     out.extend_from_slice(&body);
+    out.extend_from_slice(&tail);
     out
 }
 
@@ -370,7 +394,7 @@ fn scope_of(s: String) -> Option<String> {
     }
 }
 
-pub fn decode_batch(buf: &[u8]) -> std::result::Result<Vec<Change>, String> {
+pub fn decode_batch(buf: &[u8]) -> std::result::Result<ChangeBatch, String> {
     let mut r = Reader { buf, pos: 0 };
     // Tables grow as they are read; an entry takes one byte at least (its length).
     let mut nodes = Vec::new();
@@ -443,16 +467,51 @@ pub fn decode_batch(buf: &[u8]) -> std::result::Result<Vec<Change>, String> {
         last_seq = seq;
         last_hlc = hlc;
     }
-    if r.pos != buf.len() {
-        return Err("trailing bytes after the changes".into());
+    let n = count(&mut r, MAX_BATCH_CHANGES, MIN_SEGMENT_BYTES)?;
+    let mut segments = Vec::with_capacity(n);
+    for _ in 0..n {
+        let node = pick(&nodes, r.varint()?)?;
+        let scope = match pick(&scopes, r.varint()?)? {
+            None => String::new(),
+            Some(s) if !s.is_empty() => s,
+            Some(_) => return Err("a segment's scope is not a study".into()),
+        };
+        let first_seq = i64::try_from(r.varint()?).map_err(|_| "segment out of range")?;
+        let last_seq = i64::try_from(r.varint()?)
+            .ok()
+            .and_then(|len| first_seq.checked_add(len))
+            .ok_or("segment out of range")?;
+        let count = u32::try_from(r.varint()?).map_err(|_| "segment count out of range")?;
+        let signature = r.array()?;
+        segments.push(Segment {
+            scope,
+            node,
+            first_seq,
+            last_seq,
+            count,
+            signature,
+        });
     }
-    Ok(out)
+    if r.pos != buf.len() {
+        return Err("trailing bytes after the segments".into());
+    }
+    Ok(ChangeBatch {
+        changes: out,
+        segments,
+    })
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    fn of(changes: Vec<Change>) -> ChangeBatch {
+        ChangeBatch {
+            changes,
+            segments: Vec::new(),
+        }
+    }
 
     fn change(i: i64, row: &str, prev: Option<Stamp>, value: SqlValue) -> Change {
         Change {
@@ -494,13 +553,30 @@ mod tests {
         with_empty_study.study = Some(String::new());
         let mut all = changes.clone();
         all.push(with_empty_study);
-        assert_eq!(decode_batch(&encode_batch(&all)).unwrap(), all);
+        let segment = |scope: &str, first: i64, last: i64, count: u32| Segment {
+            scope: scope.into(),
+            node: "0190a0b0-0000-7000-8000-000000000001".into(),
+            first_seq: first,
+            last_seq: last,
+            count,
+            signature: [first as u8; 64],
+        };
+        let batch = ChangeBatch {
+            changes: all,
+            segments: vec![segment("", 3, 9, 2), segment("s", 1, 10, 4)],
+        };
+        assert_eq!(decode_batch(&encode_batch(&batch)).unwrap(), batch);
     }
 
     #[test]
     fn garbage_is_refused_not_a_panic() {
         let row = uuid::Uuid::now_v7().to_string();
-        let good = encode_batch(&[change(1, &row, None, SqlValue::Text("abc".into()))]);
+        let good = encode_batch(&of(vec![change(
+            1,
+            &row,
+            None,
+            SqlValue::Text("abc".into()),
+        )]));
         for cut in 0..good.len() {
             assert!(decode_batch(&good[..cut]).is_err());
         }
@@ -515,6 +591,10 @@ mod tests {
     fn counts_are_bounded_by_the_bytes_left_and_the_caps() {
         // Empty tables, then 2 changes in 11 bytes: a change takes 6 at least.
         assert!(decode_batch(&[0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]).is_err());
+        // No changes, then 2 segments in 100 bytes: a segment takes 69 at least.
+        let mut p = vec![0, 0, 0, 0, 2];
+        p.resize(100, 0);
+        assert!(decode_batch(&p).is_err());
         let mut p = vec![0, 0, 0];
         put_varint(&mut p, MAX_BATCH_CHANGES as u64 + 1);
         p.resize(p.len() + 6 * (MAX_BATCH_CHANGES + 1), 0);
@@ -533,10 +613,10 @@ mod tests {
         let heavy: Vec<Change> = (0..33)
             .map(|i| change(i + 1, &row, None, SqlValue::Text(text.clone())))
             .collect();
-        assert!(pack(&heavy).is_err());
-        assert!(pack(&heavy[..30]).is_ok());
+        assert!(pack(&of(heavy.clone())).is_err());
+        assert!(pack(&of(heavy[..30].to_vec())).is_ok());
         let many = vec![change(1, &row, None, SqlValue::Null); MAX_BATCH_CHANGES + 1];
-        assert!(pack(&many).is_err());
+        assert!(pack(&of(many)).is_err());
     }
 
     #[test]

@@ -9,14 +9,15 @@ use ts_rs::TS;
 
 use super::file::BundleWriter;
 use super::header::Header;
-use crate::changes::merge::Change;
 use crate::error::Result;
 use crate::store::{schema_version, Store};
-use crate::sync::batches::{count_range, read_range, weight, NodeIndex};
+use crate::sync::authorship::roster_wire;
+use crate::sync::batches::weight;
 use crate::sync::keys;
 use crate::sync::progress::{Phase, Progress};
 use crate::sync::settings::DEVICE_LABEL;
-use crate::sync::vector::{held_vector, peer_vector, Range, Vector};
+use crate::sync::signing::{plan, seal_own, walk, ChangeBatch};
+use crate::sync::vector::{held_vector, peer_vector, Vector};
 
 /// Whom a bundle is for.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
@@ -71,6 +72,8 @@ pub fn export_bundle_with(
     let batch_size = batch_size.clamp(1, super::codec::MAX_BATCH_CHANGES);
     let key = keys::ensure_study_key(store, study)?;
     let signer = keys::device_key(store)?;
+    // What this laptop wrote is signed before it leaves.
+    seal_own(store)?;
     let conn = store.conn();
     // One read transaction: the header's counts and vectors match the batches exactly.
     let tx = conn.unchecked_transaction()?;
@@ -79,15 +82,24 @@ pub fn export_bundle_with(
         ExportTarget::Full => Vector::new(),
         ExportTarget::For(peer) => peer_vector(&tx, peer, study)?,
     };
-    let plan = held.missing_from(&base);
-    let nodes = NodeIndex::load(&tx)?;
-    let mut total = 0u64;
-    for range in &plan {
-        total += count_range(&tx, &nodes, range)?;
-    }
+    let planned = plan(&tx, study, &base)?;
     // The header (written first) says how many batches follow: cut them once without
-    // keeping anything, then write them along the same cuts.
-    let cuts = batch_cuts(&tx, &nodes, &plan, batch_size)?;
+    // keeping anything, then write them along the same cuts. A batch ends at a segment's end.
+    let (mut count, mut bytes, mut total) = (0usize, 0usize, 0u64);
+    let mut cuts = Vec::new();
+    walk(&tx, &planned, &mut |c, ends| {
+        count += 1;
+        total += 1;
+        bytes += weight(&c);
+        if ends.is_some() && (count >= batch_size || bytes >= BATCH_BYTES) {
+            cuts.push(count);
+            (count, bytes) = (0, 0);
+        }
+        Ok(true)
+    })?;
+    if count > 0 {
+        cuts.push(count);
+    }
     let batches = u32::try_from(cuts.len())
         .map_err(|_| crate::error::Error::Internal("too many batches".into()))?;
     let header = Header {
@@ -102,9 +114,10 @@ pub fn export_bundle_with(
         base: base.to_wire(),
         batches,
         changes: total,
+        roster: roster_wire(&tx, study)?,
     };
     let mut writer = BundleWriter::create(path, &header, &key)?;
-    let mut buf: Vec<Change> = Vec::new();
+    let mut batch = ChangeBatch::default();
     let mut cut = cuts.iter();
     let mut size = cut.next().copied().unwrap_or(usize::MAX);
     let mut done = 0u64;
@@ -113,13 +126,14 @@ pub fn export_bundle_with(
         done,
         total,
     });
-    for range in &plan {
-        read_range(&tx, &nodes, range, usize::MAX, &mut |c| {
-            buf.push(c);
-            if buf.len() == size {
-                writer.write_batch(&buf)?;
-                done += buf.len() as u64;
-                buf.clear();
+    walk(&tx, &planned, &mut |c, ends| {
+        batch.changes.push(c);
+        if let Some(s) = ends {
+            batch.segments.push(s.clone());
+            if batch.changes.len() == size {
+                writer.write_batch(&batch)?;
+                done += batch.changes.len() as u64;
+                batch = ChangeBatch::default();
                 size = cut.next().copied().unwrap_or(usize::MAX);
                 progress(Progress {
                     phase: Phase::Writing,
@@ -127,10 +141,10 @@ pub fn export_bundle_with(
                     total,
                 });
             }
-            Ok(true)
-        })?;
-    }
-    if !buf.is_empty() {
+        }
+        Ok(true)
+    })?;
+    if !batch.changes.is_empty() {
         // The log changed under the read transaction: never, but never write a lie either.
         return Err(crate::error::Error::Internal(
             "the changes read differ from the changes counted".into(),
@@ -145,31 +159,4 @@ pub fn export_bundle_with(
         batches,
         bytes,
     })
-}
-
-/// How many changes each batch takes: at most `batch_size`, and a batch ends at the change
-/// that brings it to [`BATCH_BYTES`].
-fn batch_cuts(
-    conn: &rusqlite::Connection,
-    nodes: &NodeIndex,
-    plan: &[Range],
-    batch_size: usize,
-) -> Result<Vec<usize>> {
-    let mut cuts = Vec::new();
-    let (mut count, mut bytes) = (0usize, 0usize);
-    for range in plan {
-        read_range(conn, nodes, range, usize::MAX, &mut |c| {
-            count += 1;
-            bytes += weight(&c);
-            if count == batch_size || bytes >= BATCH_BYTES {
-                cuts.push(count);
-                (count, bytes) = (0, 0);
-            }
-            Ok(true)
-        })?;
-    }
-    if count > 0 {
-        cuts.push(count);
-    }
-    Ok(cuts)
 }

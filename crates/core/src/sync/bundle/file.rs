@@ -39,13 +39,13 @@ use sha2::{Digest, Sha256};
 
 use super::codec::{self, MAX_BATCH_PLAIN};
 use super::header::{check_tag, make_tag, Header, HEADER_TAG_LEN, MAX_BATCHES, MAX_HEADER};
-use crate::changes::merge::Change;
 use crate::error::{Error, Result, SyncError};
 use crate::store::files::{put_in_place, temp_path};
 use crate::sync::keys::StudyKey;
+use crate::sync::signing::ChangeBatch;
 
 pub const MAGIC: &[u8; 8] = b"TRNBNDL\0";
-pub const FORMAT_VERSION: u16 = 2;
+pub const FORMAT_VERSION: u16 = 3;
 /// The largest bundle file a laptop writes or reads.
 pub const MAX_BUNDLE_BYTES: u64 = 1 << 30;
 const PRELUDE_FIXED: usize = 14;
@@ -157,8 +157,8 @@ impl<'k> BundleWriter<'k> {
     }
 
     /// Encodes, compresses, seals and writes a batch; refuses one no reader would accept.
-    pub fn write_batch(&mut self, changes: &[Change]) -> Result<()> {
-        self.write_packed(codec::pack(changes)?)
+    pub fn write_batch(&mut self, batch: &ChangeBatch) -> Result<()> {
+        self.write_packed(codec::pack(batch)?)
     }
 
     /// Seals and writes a batch already packed (see [`codec::pack`]): its content is not

@@ -26,6 +26,9 @@ pub const MAX_HEADER: usize = 1 << 20;
 /// The most entries a header's vector may hold: (scope, node) pairs, two scopes per device.
 pub const MAX_VECTOR: usize = 4096;
 
+/// The most roster entries a header may carry (a study's roster holds tens).
+pub const MAX_ROSTER: usize = 4096;
+
 /// The most batches a bundle may hold (10,000 changes each: a billion changes).
 pub const MAX_BATCHES: u32 = 100_000;
 
@@ -55,6 +58,10 @@ pub struct Header {
     pub base: Vec<VectorEntry>,
     pub batches: u32,
     pub changes: u64,
+    /// The study's roster as the sender holds it: its signed entries, base64 (entry body then
+    /// signature). Each is checked on its own; grants and revocations travel even in a
+    /// bundle with no change.
+    pub roster: Vec<String>,
 }
 
 fn aad(prelude_hash: &[u8; 32]) -> Vec<u8> {
@@ -144,6 +151,12 @@ pub(crate) fn check_header(h: &Header, own_node: &str) -> Result<()> {
         .is_some_and(|l| l.chars().count() > LABEL_CHARS)
     {
         return Err(malformed("the sender's name is too long".into()));
+    }
+    if h.roster.len() > MAX_ROSTER {
+        return Err(malformed(format!(
+            "the header carries {} roster entries, at most {MAX_ROSTER} are accepted",
+            h.roster.len()
+        )));
     }
     check_vector("held", &h.held, &h.study)?;
     check_vector("base", &h.base, &h.study)

@@ -16,10 +16,11 @@ use super::file::{read_signed, SignedBundle};
 use super::header::check_header;
 use crate::changes::log;
 use crate::changes::merge::Outcome;
+use crate::changes::roster_rules::{keep_entries, with_received};
 use crate::clock;
 use crate::error::{Error, Result, SyncError};
 use crate::store::{schema_version, Store};
-use crate::sync::batches::validate_change_at;
+use crate::sync::authorship::{apply_checked, check_batch, roster_from_wire};
 use crate::sync::progress::{Phase, Progress};
 use crate::sync::vector::{held_vector, learn_peer_vector, Vector, VectorEntry};
 use crate::sync::{devices, keys};
@@ -102,6 +103,13 @@ pub fn import_bundle_with(
     if done_before {
         return Err(Error::Sync(SyncError::AlreadyImported));
     }
+    // The roster as it is with the sender's entries: every change is judged by it.
+    let entries = roster_from_wire(&h.roster)?;
+    let (roster, keep) = with_received(store.conn(), &h.study, &entries)?.ok_or_else(|| {
+        Error::Sync(SyncError::NotJoined {
+            study: h.study.clone(),
+        })
+    })?;
     let held = held_vector(store.conn(), &h.study)?;
     for e in &h.base {
         if held.get(&e.scope, &e.node) < e.max_seq {
@@ -112,12 +120,9 @@ pub fn import_bundle_with(
     let n = signed.batch_count();
     let mut count = 0u64;
     for (i, packed) in signed.batches(&key)?.enumerate() {
-        let changes = codec::unpack_owned(packed?)?;
-        for c in &changes {
-            validate_change_at(c, Some(&h.study), store.received_clock_millis())
-                .map_err(Error::Sync)?;
-        }
-        count += changes.len() as u64;
+        let batch = codec::unpack_owned(packed?)?;
+        check_batch(&roster, &h.study, &batch, store.received_clock_millis())?;
+        count += batch.changes.len() as u64;
         progress(Progress {
             phase: Phase::Checking,
             done: i as u64 + 1,
@@ -142,6 +147,7 @@ pub fn import_bundle_with(
         ..Default::default()
     };
     let finish = |conn: &Connection| -> Result<()> {
+        keep_entries(conn, &h.study, &keep)?;
         conn.execute(
             "INSERT OR IGNORE INTO imported_bundles(digest, study, sender, imported_at) VALUES (?1, ?2, ?3, ?4)",
             (&digest[..], &h.study, &h.sender, now),
@@ -233,15 +239,13 @@ fn apply_batches(
             ));
         }
         // The very bytes checked before (each batch's hash from the first pass says so).
-        let changes = codec::unpack_owned(packed?)?;
-        let max_hlc = changes.iter().map(|c| c.hlc).max().unwrap_or(0);
+        let batch = codec::unpack_owned(packed?)?;
         let last = i + 1 == n;
         if last {
             store.conn.pragma_update(None, "synchronous", "FULL")?;
         }
         let outcome = store.write(|w| {
-            let o = w.apply(&changes, false)?;
-            w.observe(max_hlc);
+            let o = apply_checked(w, &batch)?;
             if last {
                 finish(w.conn())?;
             }

@@ -55,7 +55,11 @@ fn scene() -> Scene {
             &fields(json!({"session_id": session, "sex": "male", "count": 4})),
         )
         .unwrap();
-    sync::join(&victim, &sync::invite(&alice, &study).unwrap()).unwrap();
+    sync::join(
+        &victim,
+        &sync::invite(&alice, &study, terrain_core::schema::Role::Coordinator).unwrap(),
+    )
+    .unwrap();
     let other_study = victim
         .create(Entity::Study, &fields(json!({"title": "Gao"})))
         .unwrap();

@@ -47,7 +47,7 @@ pub fn scene() -> Scene {
     for i in 0..3 {
         session(&mut a, &study, &format!("A{i}"));
     }
-    let invitation = sync::invite(&a, &study).unwrap();
+    let invitation = sync::invite(&a, &study, terrain_core::schema::Role::Coordinator).unwrap();
     sync::join(&b, &invitation).unwrap();
     sync::join(&v, &invitation).unwrap();
     let mut s = Scene {
@@ -92,6 +92,7 @@ impl Scene {
             base: vec![],
             batches: 0,
             changes: 0,
+            roster: sync::roster_wire(self.a.conn(), &self.study).unwrap(),
         }
     }
 

@@ -18,7 +18,11 @@ fn an_export_record_syncs_with_its_study() {
     let study = laptop
         .create(Entity::Study, &fields(json!({"title": "Mopti"})))
         .expect("study");
-    sync::join(&office, &sync::invite(&laptop, &study).expect("invite")).expect("join");
+    sync::join(
+        &office,
+        &sync::invite(&laptop, &study, terrain_core::schema::Role::Coordinator).expect("invite"),
+    )
+    .expect("join");
     let opts = ExportOptions {
         filter: SessionFilter {
             study_id: Some(study.clone()),

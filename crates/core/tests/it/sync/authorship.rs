@@ -35,12 +35,31 @@ fn session(study: &str, day: u32) -> terrain_core::Fields {
     )
 }
 
-/// What `from` holds of the study that `to` lacks, with the segments covering it.
+/// What `from` holds of the study that `to` lacks, with the segments covering it (what it
+/// wrote itself signed first, as before any export).
 fn batch(from: &Store, to: &Store, study: &str) -> (Vec<Change>, Vec<Segment>) {
+    sync::seal_own(from).unwrap();
     let have = sync::held_vector(to.conn(), study).unwrap();
-    let (changes, _) = sync::next_batch(from.conn(), study, &have, usize::MAX, usize::MAX).unwrap();
-    let segments = segments_covering(from.conn(), &changes).unwrap();
-    (changes, segments)
+    let (b, _) = sync::next_batch(from.conn(), study, &have, usize::MAX, usize::MAX).unwrap();
+    assert_eq!(
+        segments_covering(from.conn(), &b.changes).unwrap(),
+        b.segments
+    );
+    (b.changes, b.segments)
+}
+
+/// Received changes, checked and applied as a bundle or the hub would.
+fn apply(
+    to: &mut Store,
+    study: &str,
+    changes: &[Change],
+    segments: &[Segment],
+) -> terrain_core::Result<terrain_core::changes::Outcome> {
+    let batch = sync::ChangeBatch {
+        changes: changes.to_vec(),
+        segments: segments.to_vec(),
+    };
+    sync::apply_signed(to, study, &batch)
 }
 
 /// Sends the roster of `from` to `to`.
@@ -67,7 +86,7 @@ fn team() -> Team {
     sync::pin_anchor(&v, &study, &key_of(&a)).unwrap();
     send_roster(&a, &v, &study);
     let (changes, segments) = batch(&a, &v, &study);
-    sync::apply_signed(&mut v, &study, &changes, &segments).unwrap();
+    apply(&mut v, &study, &changes, &segments).unwrap();
     // M gets the study's records without checks (it is unmanaged on its side).
     sync::apply_changes(&mut m, Some(&study), &changes).unwrap();
     Team {
@@ -87,7 +106,7 @@ fn still_works(t: &mut Team, day: u32) {
         .unwrap();
     let (changes, segments) = batch(&t.a, &t.v, &t.study);
     assert!(!changes.is_empty());
-    sync::apply_signed(&mut t.v, &t.study, &changes, &segments).unwrap();
+    apply(&mut t.v, &t.study, &changes, &segments).unwrap();
 }
 
 fn dump(s: &Store) -> String {
@@ -138,7 +157,7 @@ fn signed_changes_travel_and_a_relay_forwards_the_origins_proof() {
     send_roster(&t.v, &c, &t.study);
     let (changes, segments) = batch(&t.v, &c, &t.study);
     assert!(segments.iter().all(|s| s.node == t.a.node_id()));
-    sync::apply_signed(&mut c, &t.study, &changes, &segments).unwrap();
+    apply(&mut c, &t.study, &changes, &segments).unwrap();
     assert_eq!(dump(&c), dump(&t.a));
     still_works(&mut t, 10);
 }
@@ -151,7 +170,7 @@ fn a_change_altered_on_the_way_is_refused() {
     let before = dump(&t.v);
     let date = changes.iter_mut().find(|c| c.field == "date").unwrap();
     date.value = SqlValue::Text("2026-02-04".into());
-    let code = refused(sync::apply_signed(&mut t.v, &t.study, &changes, &segments));
+    let code = refused(apply(&mut t.v, &t.study, &changes, &segments));
     assert_eq!(code, "bad_signature");
     assert_eq!(dump(&t.v), before);
     still_works(&mut t, 10);
@@ -179,7 +198,7 @@ fn a_change_claiming_another_devices_id_is_refused() {
         s.first_seq = a_next + 1;
     }
     let before = dump(&t.v);
-    let code = refused(sync::apply_signed(&mut t.v, &t.study, &changes, &segments));
+    let code = refused(apply(&mut t.v, &t.study, &changes, &segments));
     assert_eq!(code, "bad_signature");
     assert_eq!(dump(&t.v), before);
     still_works(&mut t, 10);
@@ -192,7 +211,7 @@ fn changes_of_a_device_outside_the_roster_are_refused() {
     t.m.create(Entity::Session, &session(&t.study, 6)).unwrap();
     let (changes, segments) = batch(&t.m, &t.v, &t.study);
     let before = dump(&t.v);
-    let code = refused(sync::apply_signed(&mut t.v, &t.study, &changes, &segments));
+    let code = refused(apply(&mut t.v, &t.study, &changes, &segments));
     assert_eq!(code, "not_member");
     assert_eq!(dump(&t.v), before);
     still_works(&mut t, 10);
@@ -205,11 +224,11 @@ fn an_unsigned_or_partly_signed_batch_is_refused() {
     let (changes, segments) = batch(&t.a, &t.v, &t.study);
     let before = dump(&t.v);
     // An empty round is fine; changes without their segments are not.
-    sync::apply_signed(&mut t.v, &t.study, &[], &[]).unwrap();
-    let code = refused(sync::apply_signed(&mut t.v, &t.study, &changes, &[]));
+    apply(&mut t.v, &t.study, &[], &[]).unwrap();
+    let code = refused(apply(&mut t.v, &t.study, &changes, &[]));
     assert_eq!(code, "bad_signature");
     // A segment cut short (its last change left out) does not verify either.
-    let code = refused(sync::apply_signed(
+    let code = refused(apply(
         &mut t.v,
         &t.study,
         &changes[..changes.len() - 1],
@@ -229,7 +248,7 @@ fn an_analyst_writes_nothing_here_and_its_changes_are_refused_elsewhere() {
     t.m.create(Entity::Session, &session(&t.study, 8)).unwrap();
     let (changes, segments) = batch(&t.m, &t.v, &t.study);
     let before = dump(&t.v);
-    let code = refused(sync::apply_signed(&mut t.v, &t.study, &changes, &segments));
+    let code = refused(apply(&mut t.v, &t.study, &changes, &segments));
     assert_eq!(code, "role_refused");
     assert_eq!(dump(&t.v), before);
     // Once M holds the roster, its own write path refuses too, and writes nothing.
@@ -269,16 +288,16 @@ fn a_revoked_device_is_refused_after_its_cut_off_and_kept_before() {
     let (early, early_segments) = batch(&t.m, &t.a, &t.study);
     // A holds M's first session, then revokes M: its later changes are refused everywhere,
     // the earlier ones still travel (V has not received them yet).
-    sync::apply_signed(&mut t.a, &t.study, &early, &early_segments).unwrap();
+    apply(&mut t.a, &t.study, &early, &early_segments).unwrap();
     sync::revoke(&t.a, &t.study, &key_of(&t.m)).unwrap();
     send_roster(&t.a, &t.v, &t.study);
     t.m.create(Entity::Session, &session(&t.study, 12)).unwrap();
     let (all, all_segments) = batch(&t.m, &t.v, &t.study);
     let before = dump(&t.v);
-    let code = refused(sync::apply_signed(&mut t.v, &t.study, &all, &all_segments));
+    let code = refused(apply(&mut t.v, &t.study, &all, &all_segments));
     assert_eq!(code, "revoked");
     assert_eq!(dump(&t.v), before);
-    sync::apply_signed(&mut t.v, &t.study, &early, &early_segments).unwrap();
+    apply(&mut t.v, &t.study, &early, &early_segments).unwrap();
     let roster = Roster::load(t.v.conn(), &t.study).unwrap().unwrap();
     let m = roster
         .members()
@@ -306,12 +325,16 @@ fn roster_entries_signed_by_no_coordinator_are_refused() {
     .sign(t.v.device_key())
     .unwrap();
     let before = stored_entries(t.a.conn(), &t.study).unwrap();
-    let code = refused(sync::receive_entries(
-        &t.a,
-        &t.study,
-        std::slice::from_ref(&forged),
-    ));
-    assert_eq!(code, "bad_roster_entry");
+    // It is well signed, by a key with no standing: it grants nothing and is not kept.
+    let members = Roster::load(t.a.conn(), &t.study)
+        .unwrap()
+        .unwrap()
+        .members();
+    sync::receive_entries(&t.a, &t.study, std::slice::from_ref(&forged)).unwrap();
+    assert_eq!(stored_entries(t.a.conn(), &t.study).unwrap(), before);
+    let after = Roster::load(t.a.conn(), &t.study).unwrap().unwrap();
+    assert_eq!(after.members(), members);
+    assert!(after.current_role(t.m.node_id(), &t.study).is_err());
     // A flipped byte in a genuine entry is refused the same way.
     let mut bent = sync::grant(&t.a, &t.study, &key_of(&t.m), Role::Analyst).unwrap();
     bent.body[40] ^= 1;
@@ -368,9 +391,11 @@ fn many_segments_verify_together_and_one_bad_signature_is_named() {
     for day in 1..=28 {
         t.a.create(Entity::Session, &session(&t.study, day))
             .unwrap();
+        // Signed before each of 28 exports: 28 segments.
+        sync::seal_own(&t.a).unwrap();
     }
     let (changes, mut segments) = batch(&t.a, &t.v, &t.study);
-    assert_eq!(segments.len(), 28, "a transaction, a segment");
+    assert_eq!(segments.len(), 28, "an export, a segment");
     let roster = Roster::load(t.v.conn(), &t.study).unwrap().unwrap();
     verify_received(&roster, &changes, &segments).unwrap();
     segments[17].signature[3] ^= 1;
@@ -381,6 +406,6 @@ fn many_segments_verify_together_and_one_bad_signature_is_named() {
         .contains(&format!("/{}", segments[17].first_seq)));
     // The batch with the good signature still applies.
     segments[17].signature[3] ^= 1;
-    sync::apply_signed(&mut t.v, &t.study, &changes, &segments).unwrap();
+    apply(&mut t.v, &t.study, &changes, &segments).unwrap();
     assert_eq!(dump(&t.v), dump(&t.a));
 }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use base64::Engine;
 use rusqlite::types::Value as SqlValue;
 use serde_json::json;
+use terrain_core::changes::sign_segments;
 use terrain_core::changes::{Change, Stamp};
 use terrain_core::sync;
 use terrain_core::sync::bundle::{self, ExportTarget};
@@ -37,7 +38,11 @@ fn setup() -> Setup {
         )
         .unwrap();
     }
-    sync::join(&b, &sync::invite(&a, &study).unwrap()).unwrap();
+    sync::join(
+        &b,
+        &sync::invite(&a, &study, terrain_core::schema::Role::Coordinator).unwrap(),
+    )
+    .unwrap();
     let good = dir.path().join("good.terrain");
     bundle::export_bundle_with(&a, &study, &ExportTarget::Full, &good, 4, &mut |_| {}).unwrap();
     Setup {
@@ -114,15 +119,20 @@ fn keys_decide_who_can_read_a_bundle() {
     assert!(err.message(Lang::En).contains("join"));
     assert!(err.message(Lang::Fr).contains("rejoint"));
     // A laptop holding another key for the same study id.
-    let forged = json!({
-        "format": "terrain-join", "version": 1, "study_id": s.study, "title": "x",
-        "key": base64::engine::general_purpose::STANDARD.encode([7u8; 32]),
-    });
+    let mut forged: serde_json::Value = serde_json::from_str(
+        &sync::invite(&s.a, &s.study, terrain_core::schema::Role::Enumerator).unwrap(),
+    )
+    .unwrap();
+    forged["key"] = json!(base64::engine::general_purpose::STANDARD.encode([7u8; 32]));
     sync::join(&c, &forged.to_string()).unwrap();
     assert_eq!(code_of(&mut c, &s.good), "wrong_key");
     assert_eq!(sync::dump_string(c.conn(), None).unwrap(), before);
     // Joining again with a different key is refused.
-    let err = sync::join(&c, &sync::invite(&s.a, &s.study).unwrap()).unwrap_err();
+    let err = sync::join(
+        &c,
+        &sync::invite(&s.a, &s.study, terrain_core::schema::Role::Coordinator).unwrap(),
+    )
+    .unwrap_err();
     assert_eq!(err.code(), "other_key");
     // A bundle of another study.
     let other =
@@ -156,10 +166,27 @@ fn craft(
         base: vec![],
         batches: 1,
         changes: changes.len() as u64,
+        roster: sync::roster_wire(s.a.conn(), &s.study).unwrap(),
     };
     edit(&mut header);
+    // Signed by A, whose changes they claim to be: only their content is under test.
+    let mut segments = Vec::new();
+    let mut scopes: Vec<String> = changes
+        .iter()
+        .map(|c| c.study.clone().unwrap_or_default())
+        .collect();
+    scopes.dedup();
+    for scope in scopes {
+        let own: Vec<Change> = changes
+            .iter()
+            .filter(|c| c.study.clone().unwrap_or_default() == scope)
+            .cloned()
+            .collect();
+        segments.extend(sign_segments(&scope, &own, s.a.device_key()).unwrap_or_default());
+    }
     let mut w = BundleWriter::create(path, &header, &key).unwrap();
-    w.write_batch(&changes).unwrap();
+    w.write_batch(&sync::ChangeBatch { changes, segments })
+        .unwrap();
     w.finish(&signer).unwrap();
 }
 
@@ -231,12 +258,13 @@ fn crafted_bundles_are_checked_before_anything_is_applied() {
     );
     assert_eq!(code_of(&mut s.b, &p), "gap");
 
-    // Someone else signing as A, once B knows A's key.
+    // Someone else signing as A, once B knows A's key: A's id is not the one the impostor's
+    // key gives (node ids are made from keys).
     assert_eq!(code_of(&mut s.b, &s.good), "ok");
     let mid = sync::dump_string(s.b.conn(), None).unwrap();
     let impostor = ed25519_dalek::SigningKey::from_bytes(&[9u8; 32]);
     craft(&s, &p, |_| {}, vec![ok.clone()], Some(impostor));
-    assert_eq!(code_of(&mut s.b, &p), "device_key_changed");
+    assert_eq!(code_of(&mut s.b, &p), "malformed");
     assert_eq!(sync::dump_string(s.b.conn(), None).unwrap(), mid);
     assert_ne!(mid, before);
 

@@ -36,7 +36,9 @@ fn team(dir: &Path) -> (Store, Store, String) {
         )
         .expect("participant");
     }
-    let join_path = sync::invite_to_folder(&a, &study, dir).expect("invite");
+    let join_path =
+        sync::invite_to_folder(&a, &study, terrain_core::schema::Role::Coordinator, dir)
+            .expect("invite");
     assert!(join_path.ends_with("terrain-invitation-etudes-a-segou.json"));
     let b = store(dir, "b");
     let joined = sync::join_from_file(&b, &join_path).expect("join");
@@ -126,12 +128,18 @@ fn a_hostile_join_file_is_refused_and_joining_still_works() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (a, _b, study) = team(dir.path());
     let c = store(dir.path(), "c");
-    let real = sync::invite_to_folder(&a, &study, dir.path()).expect("invite");
+    let real = sync::invite_to_folder(
+        &a,
+        &study,
+        terrain_core::schema::Role::Coordinator,
+        dir.path(),
+    )
+    .expect("invite");
     let text = std::fs::read_to_string(&real).expect("read");
     let mut file: serde_json::Value = serde_json::from_str(&text).expect("json");
 
     let huge = dir.path().join("huge.json");
-    let padded = format!("{}{}", text, " ".repeat(70 * 1024));
+    let padded = format!("{}{}", text, " ".repeat(1100 * 1024));
     std::fs::write(&huge, padded).expect("write");
     let e = sync::join_from_file(&c, &huge).expect_err("too large");
     assert_eq!(e.code(), "bad_join_file");

@@ -42,7 +42,7 @@ pub fn new_study(owner: &mut Store, title: &str) -> (String, String) {
         .create(Entity::Study, &fields(&[("title", json!(title))]))
         .expect("study");
     sync::ensure_study_key(owner, &id).expect("key");
-    let invite = sync::invite(owner, &id).expect("invite");
+    let invite = sync::invite(owner, &id, terrain_core::schema::Role::Coordinator).expect("invite");
     (id, invite)
 }
 
