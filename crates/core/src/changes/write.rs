@@ -129,7 +129,7 @@ impl Writer<'_> {
     }
 
     /// Applies received changes in this transaction, once `admit` has checked them against
-    /// what is held (their values and shape were checked before: `sync::validate_change`).
+    /// what is held (their values and shape were checked before: `sync::validate_change_at`).
     pub(crate) fn apply(&mut self, changes: &[Change], known_new: bool) -> Result<merge::Outcome> {
         admit::admit(&self.tx, (&self.node_id, self.node_idx), changes)?;
         self.merge_in(changes, known_new)

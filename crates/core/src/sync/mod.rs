@@ -24,8 +24,7 @@ pub(crate) mod studies;
 pub(crate) mod vector;
 
 pub use batches::{
-    all_changes, apply_changes, count_missing, next_batch, validate_change, validate_change_at,
-    MAX_SEQ,
+    all_changes, apply_changes, count_missing, next_batch, validate_change_at, MAX_SEQ,
 };
 pub use conflicts::{
     conflict_id, conflict_views, list_conflicts, resolve_conflict, Conflict, ConflictSide,

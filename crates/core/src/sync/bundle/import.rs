@@ -111,11 +111,12 @@ pub fn import_bundle_with(
     // Everything is checked before anything is applied, one batch in memory at a time.
     let n = signed.batch_count();
     let mut count = 0u64;
+    // Read once: the store's clock (a meta row) does not move while a bundle is checked.
+    let now_ms = store.received_clock_millis();
     for (i, packed) in signed.batches(&key)?.enumerate() {
         let changes = codec::unpack_owned(packed?)?;
         for c in &changes {
-            validate_change_at(c, Some(&h.study), store.received_clock_millis())
-                .map_err(Error::Sync)?;
+            validate_change_at(c, Some(&h.study), now_ms).map_err(Error::Sync)?;
         }
         count += changes.len() as u64;
         progress(Progress {
