@@ -13,7 +13,7 @@ use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex as SyncMutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
@@ -223,6 +223,19 @@ fn still_enrolled(store: &Store, req: &Authentic) -> Result<(), Refusal> {
     }
 }
 
+/// Reads and drops at most [`MAX_SMALL_BODY`] bytes of a request refused from its headers,
+/// for at most a second, before the refusal is answered. Closing on a body the client is still
+/// sending resets the connection, and the client then sees "unreachable" instead of the
+/// refusal: a new laptop's first sync, refused `not_enrolled` so that it enrols, failed so at
+/// random. A hostile upload still costs 64 KiB and a second at most, and nothing is kept.
+async fn drain(body: axum::body::Body) {
+    let _ = tokio::time::timeout(
+        Duration::from_secs(1),
+        axum::body::to_bytes(body, MAX_SMALL_BODY),
+    )
+    .await;
+}
+
 /// Admits a request from its headers, reads its body, then runs `work` on the blocking pool
 /// with the store locked (FIFO). Logs the refusal, or the request done with its duration.
 async fn with_store(
@@ -236,7 +249,10 @@ async fn with_store(
     let (parts, body) = req.into_parts();
     let admitted = match hub.gate.admit(&parts.headers, path, now_ms()) {
         Ok(a) => a,
-        Err(r) => return refuse(peer, path, None, r),
+        Err(r) => {
+            drain(body).await;
+            return refuse(peer, path, None, r);
+        }
     };
     let node = admitted.signed.node.clone();
     let authentic = match hub.gate.read(admitted, body).await {

@@ -155,11 +155,11 @@ impl SyncError {
                 days(*ahead_ms, fr)
             ),
             SyncError::FutureValue { node, ahead_ms } if fr => format!(
-                "La valeur de ce champ a été datée {} dans le futur par l'appareil {node} : une modification par-dessus serait refusée par les autres ordinateurs. Attendez cette date ou demandez à un superviseur.",
+                "La valeur de ce champ a été datée {} dans le futur par l'appareil {node} : une modification par-dessus serait refusée par les autres ordinateurs. Ce champ ne peut pas être modifié avant cette date ; signalez-le à votre coordinateur, avec le nom de cet appareil.",
                 days(*ahead_ms, fr)
             ),
             SyncError::FutureValue { node, ahead_ms } => format!(
-                "This field's value was stamped {} in the future by device {node}: an edit on top of it would be refused by every other laptop. Wait for that date or ask a supervisor.",
+                "This field's value was stamped {} in the future by device {node}: an edit on top of it would be refused by every other laptop. This field cannot be edited before that date; tell your coordinator, with that device's name.",
                 days(*ahead_ms, fr)
             ),
             SyncError::TooLarge { limit_mb } if fr => format!(

@@ -103,12 +103,8 @@ pub(crate) fn weight(c: &Change) -> usize {
 pub use crate::changes::admit::MAX_SEQ;
 
 /// Checks a change against the schema, the write path's rules for values, the bundle's study
-/// and this laptop's clock, before anything is applied (bundle import and hub push alike).
-pub fn validate_change(c: &Change, study: Option<&str>) -> std::result::Result<(), SyncError> {
-    validate_change_at(c, study, clock::wall_millis(0))
-}
-
-/// [`validate_change`] against a given wall clock (ms).
+/// and the receiver's clock (`Store::received_clock_millis`), before anything is applied
+/// (bundle import and hub push alike).
 pub fn validate_change_at(
     c: &Change,
     study: Option<&str>,

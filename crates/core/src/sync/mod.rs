@@ -29,7 +29,7 @@ pub use authorship::{
     apply_signed, check_batch, grant, pin_anchor, receive_entries, revoke, roster,
     roster_from_wire, roster_wire,
 };
-pub use batches::{all_changes, apply_changes, validate_change, validate_change_at, MAX_SEQ};
+pub use batches::{all_changes, apply_changes, validate_change_at, MAX_SEQ};
 pub use conflicts::{
     conflict_id, conflict_views, list_conflicts, resolve_conflict, Conflict, ConflictSide,
     ConflictValue, ConflictView,

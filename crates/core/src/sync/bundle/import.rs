@@ -119,9 +119,11 @@ pub fn import_bundle_with(
     // Everything is checked before anything is applied, one batch in memory at a time.
     let n = signed.batch_count();
     let mut count = 0u64;
+    // Read once: the store's clock (a meta row) does not move while a bundle is checked.
+    let now_ms = store.received_clock_millis();
     for (i, packed) in signed.batches(&key)?.enumerate() {
         let batch = codec::unpack_owned(packed?)?;
-        check_batch(&roster, &h.study, &batch, store.received_clock_millis())?;
+        check_batch(&roster, &h.study, &batch, now_ms)?;
         count += batch.changes.len() as u64;
         progress(Progress {
             phase: Phase::Checking,
