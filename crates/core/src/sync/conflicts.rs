@@ -135,8 +135,49 @@ impl LoggedConflict {
     }
 }
 
-/// The conflict log, in a stable order (the one the dump and the conflicts list show).
-pub(crate) fn logged_conflicts(conn: &Connection) -> Result<Vec<LoggedConflict>> {
+/// A row of the conflict log as stored, read without any other look-up: listing the whole
+/// log this way stays cheap however many entries a member floods it with.
+struct LogRow {
+    entity: Entity,
+    row_id: String,
+    field: String,
+    hlc: i64,
+    node: String,
+    node_idx: i64,
+    value: SqlValue,
+}
+
+impl LogRow {
+    fn id(&self) -> String {
+        conflict_id(&self.row_id, &self.field, self.hlc, &self.node)
+    }
+
+    /// With the seq and scope of the change that wrote it (one look-up in the record's log).
+    fn logged(self, conn: &Connection) -> Result<LoggedConflict> {
+        let (seq, study) = losing_change(
+            conn,
+            self.entity,
+            &self.row_id,
+            &self.field,
+            self.hlc,
+            self.node_idx,
+        )?
+        .map_or((None, None), |(seq, study)| (Some(seq), study));
+        Ok(LoggedConflict {
+            entity: self.entity,
+            row_id: self.row_id,
+            field: self.field,
+            hlc: self.hlc,
+            node: self.node,
+            value: self.value,
+            seq,
+            study,
+        })
+    }
+}
+
+/// The conflict log's rows, in a stable order (the one the dump and the conflicts list show).
+fn log_rows(conn: &Connection) -> Result<Vec<LogRow>> {
     let mut stmt = conn.prepare(
         "SELECT k.row_id, k.field, k.entity, k.loser_hlc, ln.node_id, k.loser_value, k.loser_node
            FROM conflicts k JOIN nodes ln ON ln.idx = k.loser_node
@@ -145,82 +186,107 @@ pub(crate) fn logged_conflicts(conn: &Connection) -> Result<Vec<LoggedConflict>>
     let mut rows = stmt.query([])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        let row_id: String = r.get(0)?;
-        let field: String = r.get(1)?;
         let entity_name: String = r.get(2)?;
-        let entity = Entity::parse(&entity_name).ok_or(Error::UnknownEntity(entity_name))?;
-        let hlc: i64 = r.get(3)?;
-        let (seq, study) = losing_change(conn, entity, &row_id, &field, hlc, r.get(6)?)?
-            .map_or((None, None), |(seq, study)| (Some(seq), study));
-        out.push(LoggedConflict {
-            entity,
-            hlc,
+        out.push(LogRow {
+            entity: Entity::parse(&entity_name).ok_or(Error::UnknownEntity(entity_name))?,
+            row_id: r.get(0)?,
+            field: r.get(1)?,
+            hlc: r.get(3)?,
             node: r.get(4)?,
             value: r.get(5)?,
-            seq,
-            study,
-            row_id,
-            field,
+            node_idx: r.get(6)?,
         });
     }
     Ok(out)
 }
 
-/// Conflicts, unresolved only or all, in a stable order.
-pub fn list_conflicts(conn: &Connection, include_resolved: bool) -> Result<Vec<Conflict>> {
-    let mut picks: BTreeMap<String, Option<String>> = BTreeMap::new();
-    {
-        let mut p = conn.prepare("SELECT id, picked FROM resolution WHERE deleted = 0")?;
-        for row in p.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
-        })? {
-            let (id, picked) = row?;
-            picks.insert(id, picked);
-        }
+/// The conflict log, in a stable order (the one the dump and the conflicts list show).
+pub(crate) fn logged_conflicts(conn: &Connection) -> Result<Vec<LoggedConflict>> {
+    log_rows(conn)?
+        .into_iter()
+        .map(|row| row.logged(conn))
+        .collect()
+}
+
+/// Conflict id → the value id a supervisor picked (None: the pick was cleared).
+fn picks(conn: &Connection) -> Result<BTreeMap<String, Option<String>>> {
+    let mut picks = BTreeMap::new();
+    let mut p = conn.prepare("SELECT id, picked FROM resolution WHERE deleted = 0")?;
+    for row in p.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+    })? {
+        let (id, picked) = row?;
+        picks.insert(id, picked);
     }
+    Ok(picks)
+}
+
+/// A conflict with both its values, as `list_conflicts` shows it.
+fn dress(conn: &Connection, row: LogRow, picked: Option<String>) -> Result<Conflict> {
+    let c = row.logged(conn)?;
+    let winner =
+        current(conn, c.entity, &c.row_id, &c.field)?.map(|(wn, ws, wh, wv)| ConflictValue {
+            value_id: format!("{wn}:{ws}"),
+            value: json_of(c.entity, &c.field, &wv),
+            device: wn,
+            at: clock::to_rfc3339(wh),
+        });
+    Ok(Conflict {
+        id: c.id(),
+        entity: c.entity,
+        loser: ConflictValue {
+            value_id: format!("{}:{}", c.node, c.seq.unwrap_or(0)),
+            value: c.value_json(),
+            at: clock::to_rfc3339(c.hlc),
+            device: c.node,
+        },
+        study: c.study,
+        winner,
+        row_id: c.row_id,
+        field: c.field,
+        picked,
+    })
+}
+
+/// Conflicts, unresolved only or all, in a stable order: the whole log (the CLI, tests). The
+/// Sync screen reads a bounded part of it, see [`conflict_views`].
+pub fn list_conflicts(conn: &Connection, include_resolved: bool) -> Result<Vec<Conflict>> {
+    let picks = picks(conn)?;
     let mut out = Vec::new();
-    for c in logged_conflicts(conn)? {
-        let id = c.id();
-        let picked = picks.get(&id).cloned().flatten();
+    for row in log_rows(conn)? {
+        let picked = picks.get(&row.id()).cloned().flatten();
         if picked.is_some() && !include_resolved {
             continue;
         }
-        let winner =
-            current(conn, c.entity, &c.row_id, &c.field)?.map(|(wn, ws, wh, wv)| ConflictValue {
-                value_id: format!("{wn}:{ws}"),
-                value: json_of(c.entity, &c.field, &wv),
-                device: wn,
-                at: clock::to_rfc3339(wh),
-            });
-        out.push(Conflict {
-            id,
-            entity: c.entity,
-            loser: ConflictValue {
-                value_id: format!("{}:{}", c.node, c.seq.unwrap_or(0)),
-                value: c.value_json(),
-                at: clock::to_rfc3339(c.hlc),
-                device: c.node,
-            },
-            study: c.study,
-            winner,
-            row_id: c.row_id,
-            field: c.field,
-            picked,
-        });
+        out.push(dress(conn, row, picked)?);
     }
     Ok(out)
+}
+
+/// How many conflicts wait for a supervisor's pick.
+pub fn open_conflicts(conn: &Connection) -> Result<u64> {
+    let picks = picks(conn)?;
+    let rows = log_rows(conn)?;
+    Ok(rows
+        .iter()
+        .filter(|r| picks.get(&r.id()).cloned().flatten().is_none())
+        .count() as u64)
 }
 
 /// A supervisor picks one of a conflict's two values (by value id). The pick syncs.
 pub fn resolve_conflict(store: &mut Store, conflict_id: &str, value_id: &str) -> Result<()> {
-    let conflict = list_conflicts(store.conn(), true)?
+    let unknown = || {
+        Error::Sync(SyncError::UnknownConflict {
+            id: conflict_id.to_string(),
+        })
+    };
+    // Found by id among the log's rows, then only this one dressed: the log may be long.
+    let row = log_rows(store.conn())?
         .into_iter()
-        .find(|c| c.id == conflict_id)
-        .ok_or_else(|| {
-            Error::Sync(SyncError::UnknownConflict {
-                id: conflict_id.to_string(),
-            })
-        })?;
+        .find(|r| r.id() == conflict_id)
+        .ok_or_else(unknown)?;
+    let picked = picks(store.conn())?.remove(conflict_id).flatten();
+    let conflict = dress(store.conn(), row, picked)?;
     let not_a_value = || {
         Error::Sync(SyncError::NotAConflictValue {
             id: value_id.to_string(),
@@ -306,9 +372,45 @@ pub struct ConflictView {
     pub picked: Option<String>,
 }
 
-/// Unresolved conflicts, each with both values side by side, labelled in the store's language.
-pub fn conflict_views(store: &Store) -> Result<Vec<ConflictView>> {
+/// At most how many conflicts the Sync screen shows at once, and at most how many of one
+/// record: a member flooding one record (or many) with conflicting changes must neither bury
+/// the others nor make the screen read and dress the whole log on every load. Picking one
+/// brings the next up.
+pub const SHOWN_CONFLICTS: usize = 200;
+pub const SHOWN_PER_RECORD: usize = 5;
+
+/// The unresolved conflicts the Sync screen shows, and how many there are in all.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ConflictList {
+    /// In the log's order, at most [`SHOWN_CONFLICTS`], at most [`SHOWN_PER_RECORD`] a record.
+    pub shown: Vec<ConflictView>,
+    /// All unresolved conflicts, shown or not.
+    pub total: u64,
+}
+
+/// Unresolved conflicts, each with both values side by side, labelled in the store's language:
+/// a bounded part of the log (see [`SHOWN_CONFLICTS`]) and the count of all of it.
+pub fn conflict_views(store: &Store) -> Result<ConflictList> {
+    let conn = store.conn();
     let lang = store.lang();
+    let picks = picks(conn)?;
+    let mut total = 0u64;
+    let mut chosen: Vec<LogRow> = Vec::new();
+    let mut per_record: BTreeMap<(Entity, String), usize> = BTreeMap::new();
+    for row in log_rows(conn)? {
+        if picks.get(&row.id()).cloned().flatten().is_some() {
+            continue;
+        }
+        total += 1;
+        let of_record = per_record
+            .entry((row.entity, row.row_id.clone()))
+            .or_default();
+        if chosen.len() < SHOWN_CONFLICTS && *of_record < SHOWN_PER_RECORD {
+            *of_record += 1;
+            chosen.push(row);
+        }
+    }
     let labels: BTreeMap<String, String> = list_devices(store)
         .unwrap_or_default()
         .into_iter()
@@ -321,9 +423,10 @@ pub fn conflict_views(store: &Store) -> Result<Vec<ConflictView>> {
         device: v.device,
         at: v.at,
     };
-    Ok(list_conflicts(store.conn(), false)?
-        .into_iter()
-        .map(|c| ConflictView {
+    let mut shown = Vec::with_capacity(chosen.len());
+    for row in chosen {
+        let c = dress(conn, row, None)?;
+        shown.push(ConflictView {
             entity_label: c.entity.label(lang).to_string(),
             record_label: describe(store, c.entity, &c.row_id),
             field_label: c
@@ -338,8 +441,9 @@ pub fn conflict_views(store: &Store) -> Result<Vec<ConflictView>> {
             loser: side(c.loser),
             current: c.winner.map(side),
             picked: c.picked,
-        })
-        .collect())
+        });
+    }
+    Ok(ConflictList { shown, total })
 }
 
 /// A few words that let a person recognise a record (its title, its date, a code...), else
