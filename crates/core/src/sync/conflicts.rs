@@ -4,7 +4,7 @@
 //! writes it back on top of the current value. [`conflict_views`] dresses the log for people:
 //! labels in their language, a few words naming the record, the devices' names.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension};
@@ -70,44 +70,64 @@ fn json_of(entity: Entity, field: &str, v: &SqlValue) -> Json {
     }
 }
 
-/// The change in force for a field: (node id, seq, hlc, value).
-fn current(
-    conn: &Connection,
+/// What dressing a record's conflicts needs of its log, read once: a flooded record holds
+/// thousands of changes, and a look-up per conflict would read them all again each time.
+struct RecordLog {
     entity: Entity,
-    row_id: &str,
-    field: &str,
-) -> Result<Option<(String, i64, i64, SqlValue)>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT n.node_id, c.seq, c.hlc, c.value FROM changes c JOIN nodes n ON n.idx = c.node
-              WHERE c.entity = ?3 AND c.row_id = ?1 AND c.field = ?2
-              ORDER BY c.hlc DESC, n.node_id DESC LIMIT 1",
-        )?
-        .query_row((row_id, field, entity.as_str()), |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
-        .optional()?)
+    row_id: String,
+    /// (field, hlc, node handle) → the seq and scope of the change held with that stamp.
+    by_stamp: HashMap<(String, i64, i64), (i64, Option<String>)>,
+    /// Field → the change in force: (node id, seq, hlc, value).
+    current: HashMap<String, (String, i64, i64, SqlValue)>,
 }
 
-/// The seq and scope of a held change known by its stamp (looked up one by one: a join on
-/// the `changes` view would expand the whole log).
-fn losing_change(
-    conn: &Connection,
-    entity: Entity,
-    row_id: &str,
-    field: &str,
-    hlc: i64,
-    node: i64,
-) -> Result<Option<(i64, Option<String>)>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT seq, study FROM changes
-              WHERE entity = ?1 AND row_id = ?2 AND field = ?3 AND hlc = ?4 AND node = ?5",
-        )?
-        .query_row((entity.as_str(), row_id, field, hlc, node), |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?)
+impl RecordLog {
+    fn read(conn: &Connection, entity: Entity, row_id: &str) -> Result<RecordLog> {
+        let mut log = RecordLog {
+            entity,
+            row_id: row_id.to_string(),
+            by_stamp: HashMap::new(),
+            current: HashMap::new(),
+        };
+        let mut stmt = conn.prepare_cached(
+            "SELECT c.field, c.hlc, c.node, n.node_id, c.seq, c.study, c.value
+               FROM changes c JOIN nodes n ON n.idx = c.node
+              WHERE c.entity = ?1 AND c.row_id = ?2",
+        )?;
+        let mut rows = stmt.query((entity.as_str(), row_id))?;
+        while let Some(r) = rows.next()? {
+            let field: String = r.get(0)?;
+            let (hlc, node_idx, node, seq): (i64, i64, String, i64) =
+                (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+            log.by_stamp
+                .insert((field.clone(), hlc, node_idx), (seq, r.get(5)?));
+            let wins = log
+                .current
+                .get(&field)
+                .is_none_or(|(n, _, h, _)| (hlc, &node) > (*h, n));
+            if wins {
+                log.current.insert(field, (node, seq, hlc, r.get(6)?));
+            }
+        }
+        Ok(log)
+    }
+
+    /// The log of `row`'s record: the one already read when it is that record's (the conflict
+    /// log is read in record order), else read now in its place.
+    fn of<'s>(
+        slot: &'s mut Option<RecordLog>,
+        conn: &Connection,
+        row: &LogRow,
+    ) -> Result<&'s RecordLog> {
+        let fresh = slot
+            .as_ref()
+            .is_some_and(|l| l.entity == row.entity && l.row_id == row.row_id);
+        if !fresh {
+            *slot = Some(RecordLog::read(conn, row.entity, &row.row_id)?);
+        }
+        slot.as_ref()
+            .ok_or_else(|| Error::Internal("a record's log just read is gone".into()))
+    }
 }
 
 /// An entry of the conflict log: a value overwritten by a change that did not know it, with the
@@ -152,18 +172,14 @@ impl LogRow {
         conflict_id(&self.row_id, &self.field, self.hlc, &self.node)
     }
 
-    /// With the seq and scope of the change that wrote it (one look-up in the record's log).
-    fn logged(self, conn: &Connection) -> Result<LoggedConflict> {
-        let (seq, study) = losing_change(
-            conn,
-            self.entity,
-            &self.row_id,
-            &self.field,
-            self.hlc,
-            self.node_idx,
-        )?
-        .map_or((None, None), |(seq, study)| (Some(seq), study));
-        Ok(LoggedConflict {
+    /// With the seq and scope of the change that wrote it, from its record's log.
+    fn logged(self, log: &RecordLog) -> LoggedConflict {
+        let (seq, study) = log
+            .by_stamp
+            .get(&(self.field.clone(), self.hlc, self.node_idx))
+            .cloned()
+            .map_or((None, None), |(seq, study)| (Some(seq), study));
+        LoggedConflict {
             entity: self.entity,
             row_id: self.row_id,
             field: self.field,
@@ -172,7 +188,7 @@ impl LogRow {
             value: self.value,
             seq,
             study,
-        })
+        }
     }
 }
 
@@ -202,9 +218,13 @@ fn log_rows(conn: &Connection) -> Result<Vec<LogRow>> {
 
 /// The conflict log, in a stable order (the one the dump and the conflicts list show).
 pub(crate) fn logged_conflicts(conn: &Connection) -> Result<Vec<LoggedConflict>> {
+    let mut log = None;
     log_rows(conn)?
         .into_iter()
-        .map(|row| row.logged(conn))
+        .map(|row| {
+            let of_record = RecordLog::of(&mut log, conn, &row)?;
+            Ok(row.logged(of_record))
+        })
         .collect()
 }
 
@@ -222,14 +242,23 @@ fn picks(conn: &Connection) -> Result<BTreeMap<String, Option<String>>> {
 }
 
 /// A conflict with both its values, as `list_conflicts` shows it.
-fn dress(conn: &Connection, row: LogRow, picked: Option<String>) -> Result<Conflict> {
-    let c = row.logged(conn)?;
-    let winner =
-        current(conn, c.entity, &c.row_id, &c.field)?.map(|(wn, ws, wh, wv)| ConflictValue {
+/// `log`: the last record's log read, kept for the next conflict of the same record.
+fn dress(
+    conn: &Connection,
+    row: LogRow,
+    picked: Option<String>,
+    log: &mut Option<RecordLog>,
+) -> Result<Conflict> {
+    let log = RecordLog::of(log, conn, &row)?;
+    let c = row.logged(log);
+    let winner = log
+        .current
+        .get(&c.field)
+        .map(|(wn, ws, wh, wv)| ConflictValue {
             value_id: format!("{wn}:{ws}"),
-            value: json_of(c.entity, &c.field, &wv),
-            device: wn,
-            at: clock::to_rfc3339(wh),
+            value: json_of(c.entity, &c.field, wv),
+            device: wn.clone(),
+            at: clock::to_rfc3339(*wh),
         });
     Ok(Conflict {
         id: c.id(),
@@ -253,12 +282,13 @@ fn dress(conn: &Connection, row: LogRow, picked: Option<String>) -> Result<Confl
 pub fn list_conflicts(conn: &Connection, include_resolved: bool) -> Result<Vec<Conflict>> {
     let picks = picks(conn)?;
     let mut out = Vec::new();
+    let mut log = None;
     for row in log_rows(conn)? {
         let picked = picks.get(&row.id()).cloned().flatten();
         if picked.is_some() && !include_resolved {
             continue;
         }
-        out.push(dress(conn, row, picked)?);
+        out.push(dress(conn, row, picked, &mut log)?);
     }
     Ok(out)
 }
@@ -286,7 +316,7 @@ pub fn resolve_conflict(store: &mut Store, conflict_id: &str, value_id: &str) ->
         .find(|r| r.id() == conflict_id)
         .ok_or_else(unknown)?;
     let picked = picks(store.conn())?.remove(conflict_id).flatten();
-    let conflict = dress(store.conn(), row, picked)?;
+    let conflict = dress(store.conn(), row, picked, &mut None)?;
     let not_a_value = || {
         Error::Sync(SyncError::NotAConflictValue {
             id: value_id.to_string(),
@@ -424,8 +454,9 @@ pub fn conflict_views(store: &Store) -> Result<ConflictList> {
         at: v.at,
     };
     let mut shown = Vec::with_capacity(chosen.len());
+    let mut log = None;
     for row in chosen {
-        let c = dress(conn, row, None)?;
+        let c = dress(conn, row, None, &mut log)?;
         shown.push(ConflictView {
             entity_label: c.entity.label(lang).to_string(),
             record_label: describe(store, c.entity, &c.row_id),
