@@ -13,7 +13,7 @@ use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
 use terrain_core::sync::bundle::{ExportReport, ExportTarget, ImportReport};
-use terrain_core::sync::{self, ConflictView, Device, JoinedStudy, SyncFile, SyncOverview};
+use terrain_core::sync::{self, ConflictList, Device, JoinedStudy, SyncFile, SyncOverview};
 use terrain_core::Error;
 use terrain_hub::{
     registry, share, LocalHub, ServeInfo, ShareChoices, Stage, SyncOptions, SyncSummary,
@@ -187,7 +187,7 @@ pub async fn sync_import_bundle(
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn sync_conflicts(state: State<'_, AppState>) -> Res<Vec<ConflictView>> {
+pub async fn sync_conflicts(state: State<'_, AppState>) -> Res<ConflictList> {
     state.with(|s| sync::conflict_views(s))
 }
 

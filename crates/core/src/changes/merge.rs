@@ -1,6 +1,7 @@
 //! Applying one field change, local or received, to the store. Per field, the change with the
 //! greatest (hlc, node id) wins. A value overwritten by a change that did not know it (its
-//! `prev` is something else) is kept in the conflict log. The conflict log depends only on the
+//! `prev` is something else) is kept in the conflict log; a `prev` counts only for a change
+//! of the same record and field (see `Seen`). The conflict log depends only on the
 //! set of changes held — never on the order they arrived in — so replicas converge:
 //! a change is in conflict iff it is not the winner of its field and no held change was
 //! written on top of it. That needs one fact: a change written on top of another always has
@@ -8,7 +9,7 @@
 
 use std::cmp::Ordering;
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, Statement};
@@ -362,15 +363,14 @@ pub(crate) fn apply_batch(
             state.note(scope, origin, c.seq);
             last = Some((scope, origin, max.max(c.seq)));
             if let (Some(p), Some(pn)) = (&c.prev, prev_node) {
-                // The replaced value was seen: it is not lost, whenever it arrives.
+                // The replaced value was seen: it is not lost. Only a conflict of this very
+                // record and field (entity included: ids are unique per entity only) is
+                // settled; a `prev` naming anything else settles nothing (see `Seen`).
                 conn.prepare_cached(
-                    "INSERT OR IGNORE INTO superseded(row_id, field, hlc, node) VALUES (?1, ?2, ?3, ?4)",
+                    "DELETE FROM conflicts WHERE entity = ?1 AND row_id = ?2 AND field = ?3
+                        AND loser_hlc = ?4 AND loser_node = ?5",
                 )?
-                .execute((&c.row_id, &c.field, p.hlc, pn))?;
-                conn.prepare_cached(
-                    "DELETE FROM conflicts WHERE row_id = ?1 AND field = ?2 AND loser_hlc = ?3 AND loser_node = ?4",
-                )?
-                .execute((&c.row_id, &c.field, p.hlc, pn))?;
+                .execute((c.entity.as_str(), &c.row_id, &c.field, p.hlc, pn))?;
             }
             to_log.push((origin, c.seq, i, prev_node));
             fresh.entry(c.field.as_str()).or_default().push((
@@ -385,6 +385,7 @@ pub(crate) fn apply_batch(
         if fresh.is_empty() {
             continue;
         }
+        let seen = Seen::of(&runs, changes, &to_log);
         write_runs(state, entity, row_id, changes, &mut to_log)?;
         if row_is_new && entity != Entity::Resolution {
             out.new_records += 1;
@@ -406,7 +407,7 @@ pub(crate) fn apply_batch(
                     continue;
                 }
                 applied[*i] = Applied::Lost;
-                if !is_superseded(conn, changes[*i].row_id.as_str(), field, h)? {
+                if !seen.holds(field, h) {
                     out.conflicts += add_conflict(
                         conn,
                         entity,
@@ -419,7 +420,7 @@ pub(crate) fn apply_batch(
             }
             if new_wins {
                 if let Some((o, o_value)) = old {
-                    if !is_superseded(conn, row_id, field, o)? {
+                    if !seen.holds(field, o) {
                         out.conflicts += add_conflict(conn, entity, row_id, field, o, o_value)?;
                     }
                 }
@@ -562,12 +563,43 @@ fn winners_of(runs: &[Run]) -> HashMap<&str, (Held<'_>, &SqlValue)> {
     out
 }
 
-fn is_superseded(conn: &Connection, row_id: &str, field: &str, h: &Held) -> Result<bool> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT EXISTS(SELECT 1 FROM superseded WHERE row_id = ?1 AND field = ?2 AND hlc = ?3 AND node = ?4)",
-        )?
-        .query_row((row_id, field, h.hlc, h.node_idx), |r| r.get(0))?)
+/// The stamps a record's held changes name as `prev`, per field: the values someone saw
+/// before writing over them, which are therefore not conflicts.
+///
+/// A `prev` settles a value only when it names a change of the same record (entity and id)
+/// and field: it is judged against this record's own log, which holds both changes once the
+/// later of the two arrives, whichever it is, so every replica ends with the same conflict
+/// log. A `prev` naming another field's stamp, another record's change or a stamp nobody
+/// holds settles nothing: its change is not refused (an honest edit may arrive before the
+/// value it replaced, and refusing it would stall sync), it simply conflicts as a change
+/// with no `prev` would.
+struct Seen<'a> {
+    stamps: HashSet<(&'a str, i64, i64)>,
+}
+
+impl<'a> Seen<'a> {
+    /// From the record's runs held before this batch and its changes newly held (`to_log`).
+    fn of(
+        runs: &'a [Run],
+        changes: &'a [Change],
+        to_log: &[(i64, i64, usize, Option<i64>)],
+    ) -> Self {
+        let held = runs
+            .iter()
+            .flat_map(|r| &r.entries)
+            .filter_map(|e| Some((e.field.as_str(), e.prev_hlc?, e.prev_node?)));
+        let fresh = to_log.iter().filter_map(|(_, _, i, prev_node)| {
+            let c = &changes[*i];
+            Some((c.field.as_str(), c.prev.as_ref()?.hlc, (*prev_node)?))
+        });
+        Seen {
+            stamps: held.chain(fresh).collect(),
+        }
+    }
+
+    fn holds(&self, field: &str, h: &Held) -> bool {
+        self.stamps.contains(&(field, h.hlc, h.node_idx))
+    }
 }
 
 fn add_conflict(

@@ -4,7 +4,7 @@
 //! writes it back on top of the current value. [`conflict_views`] dresses the log for people:
 //! labels in their language, a few words naming the record, the devices' names.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension};
@@ -70,44 +70,64 @@ fn json_of(entity: Entity, field: &str, v: &SqlValue) -> Json {
     }
 }
 
-/// The change in force for a field: (node id, seq, hlc, value).
-fn current(
-    conn: &Connection,
+/// What dressing a record's conflicts needs of its log, read once: a flooded record holds
+/// thousands of changes, and a look-up per conflict would read them all again each time.
+struct RecordLog {
     entity: Entity,
-    row_id: &str,
-    field: &str,
-) -> Result<Option<(String, i64, i64, SqlValue)>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT n.node_id, c.seq, c.hlc, c.value FROM changes c JOIN nodes n ON n.idx = c.node
-              WHERE c.entity = ?3 AND c.row_id = ?1 AND c.field = ?2
-              ORDER BY c.hlc DESC, n.node_id DESC LIMIT 1",
-        )?
-        .query_row((row_id, field, entity.as_str()), |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
-        .optional()?)
+    row_id: String,
+    /// (field, hlc, node handle) → the seq and scope of the change held with that stamp.
+    by_stamp: HashMap<(String, i64, i64), (i64, Option<String>)>,
+    /// Field → the change in force: (node id, seq, hlc, value).
+    current: HashMap<String, (String, i64, i64, SqlValue)>,
 }
 
-/// The seq and scope of a held change known by its stamp (looked up one by one: a join on
-/// the `changes` view would expand the whole log).
-fn losing_change(
-    conn: &Connection,
-    entity: Entity,
-    row_id: &str,
-    field: &str,
-    hlc: i64,
-    node: i64,
-) -> Result<Option<(i64, Option<String>)>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT seq, study FROM changes
-              WHERE entity = ?1 AND row_id = ?2 AND field = ?3 AND hlc = ?4 AND node = ?5",
-        )?
-        .query_row((entity.as_str(), row_id, field, hlc, node), |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?)
+impl RecordLog {
+    fn read(conn: &Connection, entity: Entity, row_id: &str) -> Result<RecordLog> {
+        let mut log = RecordLog {
+            entity,
+            row_id: row_id.to_string(),
+            by_stamp: HashMap::new(),
+            current: HashMap::new(),
+        };
+        let mut stmt = conn.prepare_cached(
+            "SELECT c.field, c.hlc, c.node, n.node_id, c.seq, c.study, c.value
+               FROM changes c JOIN nodes n ON n.idx = c.node
+              WHERE c.entity = ?1 AND c.row_id = ?2",
+        )?;
+        let mut rows = stmt.query((entity.as_str(), row_id))?;
+        while let Some(r) = rows.next()? {
+            let field: String = r.get(0)?;
+            let (hlc, node_idx, node, seq): (i64, i64, String, i64) =
+                (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+            log.by_stamp
+                .insert((field.clone(), hlc, node_idx), (seq, r.get(5)?));
+            let wins = log
+                .current
+                .get(&field)
+                .is_none_or(|(n, _, h, _)| (hlc, &node) > (*h, n));
+            if wins {
+                log.current.insert(field, (node, seq, hlc, r.get(6)?));
+            }
+        }
+        Ok(log)
+    }
+
+    /// The log of `row`'s record: the one already read when it is that record's (the conflict
+    /// log is read in record order), else read now in its place.
+    fn of<'s>(
+        slot: &'s mut Option<RecordLog>,
+        conn: &Connection,
+        row: &LogRow,
+    ) -> Result<&'s RecordLog> {
+        let fresh = slot
+            .as_ref()
+            .is_some_and(|l| l.entity == row.entity && l.row_id == row.row_id);
+        if !fresh {
+            *slot = Some(RecordLog::read(conn, row.entity, &row.row_id)?);
+        }
+        slot.as_ref()
+            .ok_or_else(|| Error::Internal("a record's log just read is gone".into()))
+    }
 }
 
 /// An entry of the conflict log: a value overwritten by a change that did not know it, with the
@@ -135,8 +155,45 @@ impl LoggedConflict {
     }
 }
 
-/// The conflict log, in a stable order (the one the dump and the conflicts list show).
-pub(crate) fn logged_conflicts(conn: &Connection) -> Result<Vec<LoggedConflict>> {
+/// A row of the conflict log as stored, read without any other look-up: listing the whole
+/// log this way stays cheap however many entries a member floods it with.
+struct LogRow {
+    entity: Entity,
+    row_id: String,
+    field: String,
+    hlc: i64,
+    node: String,
+    node_idx: i64,
+    value: SqlValue,
+}
+
+impl LogRow {
+    fn id(&self) -> String {
+        conflict_id(&self.row_id, &self.field, self.hlc, &self.node)
+    }
+
+    /// With the seq and scope of the change that wrote it, from its record's log.
+    fn logged(self, log: &RecordLog) -> LoggedConflict {
+        let (seq, study) = log
+            .by_stamp
+            .get(&(self.field.clone(), self.hlc, self.node_idx))
+            .cloned()
+            .map_or((None, None), |(seq, study)| (Some(seq), study));
+        LoggedConflict {
+            entity: self.entity,
+            row_id: self.row_id,
+            field: self.field,
+            hlc: self.hlc,
+            node: self.node,
+            value: self.value,
+            seq,
+            study,
+        }
+    }
+}
+
+/// The conflict log's rows, in a stable order (the one the dump and the conflicts list show).
+fn log_rows(conn: &Connection) -> Result<Vec<LogRow>> {
     let mut stmt = conn.prepare(
         "SELECT k.row_id, k.field, k.entity, k.loser_hlc, ln.node_id, k.loser_value, k.loser_node
            FROM conflicts k JOIN nodes ln ON ln.idx = k.loser_node
@@ -145,82 +202,121 @@ pub(crate) fn logged_conflicts(conn: &Connection) -> Result<Vec<LoggedConflict>>
     let mut rows = stmt.query([])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        let row_id: String = r.get(0)?;
-        let field: String = r.get(1)?;
         let entity_name: String = r.get(2)?;
-        let entity = Entity::parse(&entity_name).ok_or(Error::UnknownEntity(entity_name))?;
-        let hlc: i64 = r.get(3)?;
-        let (seq, study) = losing_change(conn, entity, &row_id, &field, hlc, r.get(6)?)?
-            .map_or((None, None), |(seq, study)| (Some(seq), study));
-        out.push(LoggedConflict {
-            entity,
-            hlc,
+        out.push(LogRow {
+            entity: Entity::parse(&entity_name).ok_or(Error::UnknownEntity(entity_name))?,
+            row_id: r.get(0)?,
+            field: r.get(1)?,
+            hlc: r.get(3)?,
             node: r.get(4)?,
             value: r.get(5)?,
-            seq,
-            study,
-            row_id,
-            field,
+            node_idx: r.get(6)?,
         });
     }
     Ok(out)
 }
 
-/// Conflicts, unresolved only or all, in a stable order.
-pub fn list_conflicts(conn: &Connection, include_resolved: bool) -> Result<Vec<Conflict>> {
-    let mut picks: BTreeMap<String, Option<String>> = BTreeMap::new();
-    {
-        let mut p = conn.prepare("SELECT id, picked FROM resolution WHERE deleted = 0")?;
-        for row in p.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
-        })? {
-            let (id, picked) = row?;
-            picks.insert(id, picked);
-        }
+/// The conflict log, in a stable order (the one the dump and the conflicts list show).
+pub(crate) fn logged_conflicts(conn: &Connection) -> Result<Vec<LoggedConflict>> {
+    let mut log = None;
+    log_rows(conn)?
+        .into_iter()
+        .map(|row| {
+            let of_record = RecordLog::of(&mut log, conn, &row)?;
+            Ok(row.logged(of_record))
+        })
+        .collect()
+}
+
+/// Conflict id → the value id a supervisor picked (None: the pick was cleared).
+fn picks(conn: &Connection) -> Result<BTreeMap<String, Option<String>>> {
+    let mut picks = BTreeMap::new();
+    let mut p = conn.prepare("SELECT id, picked FROM resolution WHERE deleted = 0")?;
+    for row in p.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+    })? {
+        let (id, picked) = row?;
+        picks.insert(id, picked);
     }
+    Ok(picks)
+}
+
+/// A conflict with both its values, as `list_conflicts` shows it.
+/// `log`: the last record's log read, kept for the next conflict of the same record.
+fn dress(
+    conn: &Connection,
+    row: LogRow,
+    picked: Option<String>,
+    log: &mut Option<RecordLog>,
+) -> Result<Conflict> {
+    let log = RecordLog::of(log, conn, &row)?;
+    let c = row.logged(log);
+    let winner = log
+        .current
+        .get(&c.field)
+        .map(|(wn, ws, wh, wv)| ConflictValue {
+            value_id: format!("{wn}:{ws}"),
+            value: json_of(c.entity, &c.field, wv),
+            device: wn.clone(),
+            at: clock::to_rfc3339(*wh),
+        });
+    Ok(Conflict {
+        id: c.id(),
+        entity: c.entity,
+        loser: ConflictValue {
+            value_id: format!("{}:{}", c.node, c.seq.unwrap_or(0)),
+            value: c.value_json(),
+            at: clock::to_rfc3339(c.hlc),
+            device: c.node,
+        },
+        study: c.study,
+        winner,
+        row_id: c.row_id,
+        field: c.field,
+        picked,
+    })
+}
+
+/// Conflicts, unresolved only or all, in a stable order: the whole log (the CLI, tests). The
+/// Sync screen reads a bounded part of it, see [`conflict_views`].
+pub fn list_conflicts(conn: &Connection, include_resolved: bool) -> Result<Vec<Conflict>> {
+    let picks = picks(conn)?;
     let mut out = Vec::new();
-    for c in logged_conflicts(conn)? {
-        let id = c.id();
-        let picked = picks.get(&id).cloned().flatten();
+    let mut log = None;
+    for row in log_rows(conn)? {
+        let picked = picks.get(&row.id()).cloned().flatten();
         if picked.is_some() && !include_resolved {
             continue;
         }
-        let winner =
-            current(conn, c.entity, &c.row_id, &c.field)?.map(|(wn, ws, wh, wv)| ConflictValue {
-                value_id: format!("{wn}:{ws}"),
-                value: json_of(c.entity, &c.field, &wv),
-                device: wn,
-                at: clock::to_rfc3339(wh),
-            });
-        out.push(Conflict {
-            id,
-            entity: c.entity,
-            loser: ConflictValue {
-                value_id: format!("{}:{}", c.node, c.seq.unwrap_or(0)),
-                value: c.value_json(),
-                at: clock::to_rfc3339(c.hlc),
-                device: c.node,
-            },
-            study: c.study,
-            winner,
-            row_id: c.row_id,
-            field: c.field,
-            picked,
-        });
+        out.push(dress(conn, row, picked, &mut log)?);
     }
     Ok(out)
+}
+
+/// How many conflicts wait for a supervisor's pick.
+pub fn open_conflicts(conn: &Connection) -> Result<u64> {
+    let picks = picks(conn)?;
+    let rows = log_rows(conn)?;
+    Ok(rows
+        .iter()
+        .filter(|r| picks.get(&r.id()).cloned().flatten().is_none())
+        .count() as u64)
 }
 
 /// A supervisor picks one of a conflict's two values (by value id). The pick syncs.
 pub fn resolve_conflict(store: &mut Store, conflict_id: &str, value_id: &str) -> Result<()> {
-    let conflict = list_conflicts(store.conn(), true)?
+    let unknown = || {
+        Error::Sync(SyncError::UnknownConflict {
+            id: conflict_id.to_string(),
+        })
+    };
+    // Found by id among the log's rows, then only this one dressed: the log may be long.
+    let row = log_rows(store.conn())?
         .into_iter()
-        .find(|c| c.id == conflict_id)
-        .ok_or_else(|| {
-            Error::Sync(SyncError::UnknownConflict {
-                id: conflict_id.to_string(),
-            })
-        })?;
+        .find(|r| r.id() == conflict_id)
+        .ok_or_else(unknown)?;
+    let picked = picks(store.conn())?.remove(conflict_id).flatten();
+    let conflict = dress(store.conn(), row, picked, &mut None)?;
     let not_a_value = || {
         Error::Sync(SyncError::NotAConflictValue {
             id: value_id.to_string(),
@@ -306,9 +402,45 @@ pub struct ConflictView {
     pub picked: Option<String>,
 }
 
-/// Unresolved conflicts, each with both values side by side, labelled in the store's language.
-pub fn conflict_views(store: &Store) -> Result<Vec<ConflictView>> {
+/// At most how many conflicts the Sync screen shows at once, and at most how many of one
+/// record: a member flooding one record (or many) with conflicting changes must neither bury
+/// the others nor make the screen read and dress the whole log on every load. Picking one
+/// brings the next up.
+pub const SHOWN_CONFLICTS: usize = 200;
+pub const SHOWN_PER_RECORD: usize = 5;
+
+/// The unresolved conflicts the Sync screen shows, and how many there are in all.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ConflictList {
+    /// In the log's order, at most [`SHOWN_CONFLICTS`], at most [`SHOWN_PER_RECORD`] a record.
+    pub shown: Vec<ConflictView>,
+    /// All unresolved conflicts, shown or not.
+    pub total: u64,
+}
+
+/// Unresolved conflicts, each with both values side by side, labelled in the store's language:
+/// a bounded part of the log (see [`SHOWN_CONFLICTS`]) and the count of all of it.
+pub fn conflict_views(store: &Store) -> Result<ConflictList> {
+    let conn = store.conn();
     let lang = store.lang();
+    let picks = picks(conn)?;
+    let mut total = 0u64;
+    let mut chosen: Vec<LogRow> = Vec::new();
+    let mut per_record: BTreeMap<(Entity, String), usize> = BTreeMap::new();
+    for row in log_rows(conn)? {
+        if picks.get(&row.id()).cloned().flatten().is_some() {
+            continue;
+        }
+        total += 1;
+        let of_record = per_record
+            .entry((row.entity, row.row_id.clone()))
+            .or_default();
+        if chosen.len() < SHOWN_CONFLICTS && *of_record < SHOWN_PER_RECORD {
+            *of_record += 1;
+            chosen.push(row);
+        }
+    }
     let labels: BTreeMap<String, String> = list_devices(store)
         .unwrap_or_default()
         .into_iter()
@@ -321,9 +453,11 @@ pub fn conflict_views(store: &Store) -> Result<Vec<ConflictView>> {
         device: v.device,
         at: v.at,
     };
-    Ok(list_conflicts(store.conn(), false)?
-        .into_iter()
-        .map(|c| ConflictView {
+    let mut shown = Vec::with_capacity(chosen.len());
+    let mut log = None;
+    for row in chosen {
+        let c = dress(conn, row, None, &mut log)?;
+        shown.push(ConflictView {
             entity_label: c.entity.label(lang).to_string(),
             record_label: describe(store, c.entity, &c.row_id),
             field_label: c
@@ -338,8 +472,9 @@ pub fn conflict_views(store: &Store) -> Result<Vec<ConflictView>> {
             loser: side(c.loser),
             current: c.winner.map(side),
             picked: c.picked,
-        })
-        .collect())
+        });
+    }
+    Ok(ConflictList { shown, total })
 }
 
 /// A few words that let a person recognise a record (its title, its date, a code...), else

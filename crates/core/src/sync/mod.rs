@@ -31,8 +31,8 @@ pub use authorship::{
 };
 pub use batches::{all_changes, apply_changes, validate_change_at, MAX_SEQ};
 pub use conflicts::{
-    conflict_id, conflict_views, list_conflicts, resolve_conflict, Conflict, ConflictSide,
-    ConflictValue, ConflictView,
+    conflict_id, conflict_views, list_conflicts, open_conflicts, resolve_conflict, Conflict,
+    ConflictList, ConflictSide, ConflictValue, ConflictView, SHOWN_CONFLICTS, SHOWN_PER_RECORD,
 };
 pub use devices::{list_devices, record_contact, ClockWarning, Device};
 pub use dump::{dump, dump_string};

@@ -7,7 +7,7 @@ use ts_rs::TS;
 
 use crate::error::Result;
 use crate::store::Store;
-use crate::sync::conflicts::list_conflicts;
+use crate::sync::conflicts::open_conflicts;
 use crate::sync::folder::default_folder;
 use crate::sync::settings::{device_label, hub_url, last_folder};
 use crate::sync::studies::{offered_studies, SyncStudy};
@@ -36,6 +36,6 @@ pub fn overview(store: &Store) -> Result<SyncOverview> {
         hub_url: hub_url(store)?,
         last_folder: last_folder(store)?,
         studies: offered_studies(store)?,
-        open_conflicts: list_conflicts(store.conn(), false)?.len() as u64,
+        open_conflicts: open_conflicts(store.conn())?,
     })
 }

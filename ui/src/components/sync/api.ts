@@ -2,6 +2,7 @@
 // Channel on which the Rust side sends its progress; the promise resolves with the summary.
 import { Channel } from '@tauri-apps/api/core';
 import { call } from '../../lib/api';
+import type { ConflictList } from '../../lib/bindings/ConflictList';
 import type { ConflictView } from '../../lib/bindings/ConflictView';
 import type { Device } from '../../lib/bindings/Device';
 import type { ExportReport } from '../../lib/bindings/ExportReport';
@@ -16,6 +17,7 @@ import type { SyncSummary } from '../../lib/bindings/SyncSummary';
 import type { TaskProgress } from '../../lib/bindings/TaskProgress';
 
 export type {
+  ConflictList,
   ConflictView,
   Device,
   ExportReport,
@@ -53,7 +55,7 @@ export const syncApi = {
     }),
   importBundle: (path: string, onProgress: (p: TaskProgress) => void) =>
     call<ImportReport>('sync_import_bundle', { path, on_progress: channel(onProgress) }),
-  conflicts: () => call<ConflictView[]>('sync_conflicts'),
+  conflicts: () => call<ConflictList>('sync_conflicts'),
   resolve: (conflict_id: string, value_id: string) =>
     call<null>('sync_resolve_conflict', { conflict_id, value_id }),
   devices: () => call<Device[]>('sync_devices'),

@@ -3,12 +3,14 @@
 //! see `attacks::received` and `basic::a_laptop_in_2036_*`) edit shared records and exchange real bundle files in random ways (full, delta,
 //! partial, duplicated, reordered, relayed). After a final full exchange every dump is
 //! identical, no change is lost and no deleted record comes back unless restored. Then the
-//! algebra of the merge itself: twice = once, two parts = whole, any order.
+//! algebra of the merge itself: twice = once, two parts = whole, any order, with crafted
+//! `prev`s among the changes too.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
+use proptest::sample::Index;
 use rusqlite::types::Value as SqlValue;
 use serde_json::json;
 use tempfile::TempDir;
@@ -460,11 +462,41 @@ fn scenario_changes(seed_ops: &[Op], offsets: &[usize]) -> Vec<Change> {
     all.into_values().collect()
 }
 
+/// The scenario's changes and a member's crafted edits whose `prev` names a stamp it did not
+/// overwrite: each (named, target, unheld) edits the target change's field, naming the named
+/// change's stamp (another field's, another record's, or its own field's), or, when
+/// `unheld`, that stamp under a node nobody has.
+fn with_crafted_prevs(mut changes: Vec<Change>, crafted: &[(Index, Index, bool)]) -> Vec<Change> {
+    let Some(top) = changes.iter().map(|c| c.hlc).max() else {
+        return changes;
+    };
+    let mut extra = Vec::new();
+    for (i, (named, target, unheld)) in crafted.iter().enumerate() {
+        let named = &changes[named.index(changes.len())];
+        let target = &changes[target.index(changes.len())];
+        let mut prev = named.stamp();
+        if *unheld {
+            prev.node = "0190a0a0-0000-7000-8000-00000000dead".into();
+        }
+        extra.push(Change {
+            node: "0190a0a0-0000-7000-8000-00000000beef".into(),
+            seq: i as i64 + 1,
+            hlc: top + i as i64 + 1,
+            prev: Some(prev),
+            ..target.clone()
+        });
+    }
+    changes.extend(extra);
+    changes
+}
+
+/// The dump of a store that applied these parts in turn, after checking no value is lost.
 fn merged_dump(dir: &TempDir, name: &str, parts: &[Vec<Change>]) -> String {
     let mut s = Store::open_in_dir(&dir.path().join(name)).unwrap();
     for p in parts {
         sync::apply_changes(&mut s, None, p).unwrap();
     }
+    check_nothing_lost(&s);
     sync::dump_string(s.conn(), None).unwrap()
 }
 
@@ -477,8 +509,9 @@ proptest! {
         ops in prop::collection::vec(op(), 10..40),
         split in any::<prop::sample::Index>(),
         order in any::<u64>(),
+        crafted in prop::collection::vec((any::<Index>(), any::<Index>(), any::<bool>()), 0..6),
     ) {
-        let changes = scenario_changes(&ops, &offsets);
+        let changes = with_crafted_prevs(scenario_changes(&ops, &offsets), &crafted);
         let dir = tempfile::tempdir().unwrap();
         let once = merged_dump(&dir, "once", std::slice::from_ref(&changes));
         let twice = merged_dump(&dir, "twice", &[changes.clone(), changes.clone()]);
