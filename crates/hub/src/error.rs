@@ -154,11 +154,12 @@ impl Refusal {
 
 impl From<terrain_core::Error> for Refusal {
     /// What the request sent is refused with the core's own code (a malformed batch, a value
-    /// the schema refuses); anything else is the hub's fault.
+    /// the schema refuses, a change its author could not sign or write); anything else is the
+    /// hub's fault.
     fn from(e: terrain_core::Error) -> Refusal {
         use terrain_core::Error as E;
         match e {
-            E::Invalid(_) | E::Refused(_) | E::Sync(_) | E::UnknownEntity(_) => {
+            E::Invalid(_) | E::Refused(_) | E::Sync(_) | E::Authorship(_) | E::UnknownEntity(_) => {
                 Refusal::new(422, e.code(), e.message(Lang::Fr), e.message(Lang::En))
             }
             other => Refusal::internal(other.message(Lang::En)),

@@ -124,6 +124,17 @@ impl Roster {
             .ok_or_else(not_member)
     }
 
+    /// When `node_id` is revoked, the last of its seqs in `scope` that still count: its
+    /// changes above are refused everywhere, so nobody sends them.
+    pub fn revoked_after(&self, node_id: &str, scope: &str) -> Option<i64> {
+        let key = self.keys.get(node_id)?;
+        self.revocations
+            .iter()
+            .filter(|(subject, _)| subject == key)
+            .filter_map(|(_, id)| self.valid.get(id).map(|r| r.after_in(scope)))
+            .min()
+    }
+
     /// The role a node holds for its next change in `scope`.
     pub fn current_role(&self, node_id: &str, scope: &str) -> Result<Role, AuthorshipError> {
         self.role_at(node_id, scope, i64::MAX)

@@ -5,7 +5,8 @@
 //! relay (docs/design/authorship.md, section 3).
 //!
 //! Only changes under a segment travel. Shared records (places) travel in a study's sync only
-//! when their origin is in that study's roster: its members can check nobody else's.
+//! when their origin is in that study's roster: its members can check nobody else's. A
+//! revoked laptop's changes after its cut-off are not relayed: every receiver would refuse them.
 
 use rusqlite::Connection;
 
@@ -13,6 +14,7 @@ use crate::changes::merge::Change;
 use crate::changes::roster_rules::Roster;
 use crate::changes::signature::{segments_in, store_segment, Segment, SegmentDigest};
 use crate::error::Result;
+use crate::store::meta::get_meta;
 use crate::store::Store;
 use crate::sync::batches::{read_range, weight, NodeIndex};
 use crate::sync::vector::{held_vector, Range, Vector};
@@ -87,6 +89,7 @@ pub(crate) struct Planned {
 /// could hold part of one only by another way than sync) to the end of the last segment.
 pub(crate) fn plan(conn: &Connection, study: &str, base: &Vector) -> Result<Vec<Planned>> {
     let roster = Roster::load(conn, study)?;
+    let own = get_meta(conn, "node_id")?;
     let mut out = Vec::new();
     for mut range in held_vector(conn, study)?.missing_from(base) {
         if range.scope.is_empty() {
@@ -94,6 +97,18 @@ pub(crate) fn plan(conn: &Connection, study: &str, base: &Vector) -> Result<Vec<
                 .as_ref()
                 .is_none_or(|r| r.current_role(&range.node, "").is_ok());
             if !member {
+                continue;
+            }
+        }
+        // A revoked laptop's changes after its cut-off are refused everywhere: not relayed.
+        // Its own still go, so that a revoked laptop hears it from whoever refuses them.
+        let cut = roster
+            .as_ref()
+            .filter(|_| own.as_deref() != Some(range.node.as_str()))
+            .and_then(|r| r.revoked_after(&range.node, &range.scope));
+        if let Some(cut) = cut {
+            range.to = range.to.min(cut);
+            if range.to <= range.from {
                 continue;
             }
         }

@@ -9,7 +9,6 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use base64::Engine;
 use ed25519_dalek::SigningKey;
 use rusqlite::types::Value as SqlValue;
 use serde_json::json;

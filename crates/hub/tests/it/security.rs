@@ -606,3 +606,46 @@ fn nobody_enrols_under_another_laptops_node_id() {
     assert_eq!(dump(&lab.store("hub")), dump(&laptop));
     hub.stop().expect("stop");
 }
+
+/// Revoking in the roster (a coordinator's act, carried by every sync) refuses the lost
+/// laptop's later changes on the hub and on every laptop, whoever relays them; what it wrote
+/// before stays.
+#[test]
+fn a_laptop_revoked_in_the_roster_is_refused_by_the_hub_and_its_earlier_work_stays() {
+    let lab = Lab::new();
+    let mut lead = lab.store("lead");
+    let (study, invite) = new_study(&mut lead, "Ségou");
+    let mut lost = lab.store("lost");
+    join(&lost, &invite);
+    join(&lab.store("hub"), &invite);
+    let hub = HubProcess::start(&lab.path("hub"), &[]);
+    let code = hub.join_code.clone();
+    sync(&mut lead, &hub.url, Some(&code)).expect("lead enrolled");
+    sync(&mut lost, &hub.url, Some(&code)).expect("lost enrolled");
+    new_session(&mut lost, &study, "écrite avant la révocation");
+    sync(&mut lost, &hub.url, None).expect("lost sends");
+
+    // The coordinator takes what the lost laptop sent, then revokes it: the cut-off is what
+    // it holds of it. Its next sync carries the revocation.
+    sync(&mut lead, &hub.url, None).expect("lead takes the news");
+    let lost_key = sync::device_key(&lost)
+        .expect("key")
+        .verifying_key()
+        .to_bytes();
+    sync::revoke(&lead, &study, &lost_key).expect("revoke");
+    sync(&mut lead, &hub.url, None).expect("lead syncs");
+    new_session(&mut lost, &study, "écrite après la révocation");
+    let before = dump(&lab.store("hub"));
+    assert_eq!(refused_code(sync(&mut lost, &hub.url, None)), "revoked");
+    assert_eq!(dump(&lab.store("hub")), before);
+    assert!(hub.log().contains("revoked"), "{}", hub.log());
+
+    // The team still syncs: the earlier session is everywhere, the later one nowhere.
+    new_session(&mut lead, &study, "du coordinateur");
+    sync(&mut lead, &hub.url, None).expect("lead still syncs");
+    let held = dump(&lead);
+    assert!(held.contains("écrite avant la révocation"));
+    assert!(held.contains("du coordinateur"));
+    assert!(!held.contains("écrite après la révocation"));
+    assert_eq!(dump(&lab.store("hub")), held);
+}

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use rusqlite::types::Value as SqlValue;
 use serde_json::json;
-use terrain_core::changes::{Change, Stamp};
+use terrain_core::changes::{sign_segments, Change, Stamp};
 use terrain_core::sync::bundle::{self, ExportTarget};
 use terrain_core::sync::{self, Conflict};
 use terrain_core::{clock, Entity, Store};
@@ -18,7 +18,14 @@ use terrain_core::{clock, Entity, Store};
 use super::victim::{scene, Scene};
 use crate::support::fields;
 
-const MALLORY: &str = "0190a0a0-0000-7000-8000-00000000beef";
+/// Mallory's device key: an enumerator of the study (A granted it), who signs what it crafts.
+fn mallory_key() -> ed25519_dalek::SigningKey {
+    ed25519_dalek::SigningKey::from_bytes(&[0xbe; 32])
+}
+
+fn mallory_node() -> String {
+    terrain_core::store::node_id_of(&mallory_key().verifying_key())
+}
 
 /// The scene, with one conflict on the victim B: a finding A wrote, whose text V and then A
 /// edited without seeing each other's edit. V's text lost; the victim holds both edits.
@@ -33,6 +40,14 @@ struct Logged {
 
 fn logged() -> Logged {
     let mut s = scene();
+    let mallory = mallory_key().verifying_key().to_bytes();
+    sync::grant(
+        &s.a,
+        &s.study,
+        &mallory,
+        terrain_core::schema::Role::Enumerator,
+    )
+    .unwrap();
     let session = first_session(&s.a);
     let finding =
         s.a.create(
@@ -102,7 +117,7 @@ fn stamp_of(store: &Store, value_id: &str) -> Stamp {
 /// A change from Mallory, a member of the study, stamped now.
 fn mallory(s: &Scene, seq: i64, entity: Entity, row_id: &str, field: &str, value: &str) -> Change {
     Change {
-        node: MALLORY.into(),
+        node: mallory_node(),
         seq,
         study: Some(s.study.clone()),
         entity,
@@ -121,7 +136,14 @@ fn import(s: &mut Scene, changes: &[Change]) -> String {
     header.changes = changes.len() as u64;
     let packed = changes
         .chunks(bundle::MAX_BATCH_CHANGES)
-        .map(|c| bundle::pack(c).unwrap())
+        .map(|c| {
+            let segments = sign_segments(&s.study, c, &mallory_key()).unwrap();
+            let batch = sync::ChangeBatch {
+                changes: c.to_vec(),
+                segments,
+            };
+            bundle::pack(&batch).unwrap()
+        })
         .collect();
     let name = format!("crafted-{}.terrain", uuid::Uuid::new_v4());
     let (key, signer) = (s.key(), s.signer_a());

@@ -2,6 +2,7 @@
 //! laptop: each is refused with its code, leaves the victim as it was, and the victim still
 //! writes and imports normally afterwards.
 
+mod authorship;
 mod conflict_log;
 mod decoder;
 mod header;
