@@ -2,14 +2,14 @@
 //! read by the write path (what this laptop may write) and by the receive path (what a
 //! change's origin was allowed to write): see docs/design/authorship.md, section 2.3.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::entity::Entity;
 use crate::lang::Lang;
 
 /// A member's role in one study, given by a coordinator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum Role {
