@@ -1,17 +1,42 @@
-//! `terrain study invite|join`: hand a study's key to a new team laptop.
+//! `terrain study invite|join|members|grant|revoke`: hand a study's key to a new team laptop
+//! with a role, and manage who holds which role.
 
 use std::path::PathBuf;
 
-use clap::Subcommand;
-use terrain_core::sync;
+use clap::{Subcommand, ValueEnum};
+use terrain_core::schema::Role;
+use terrain_core::sync::{self, MemberView};
 
 use crate::ctx::{Ctx, Result};
+
+/// A role as typed on the command line.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum RoleArg {
+    Enumerator,
+    Supervisor,
+    Coordinator,
+    Analyst,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::Enumerator => Role::Enumerator,
+            RoleArg::Supervisor => Role::Supervisor,
+            RoleArg::Coordinator => Role::Coordinator,
+            RoleArg::Analyst => Role::Analyst,
+        }
+    }
+}
 
 #[derive(Subcommand)]
 pub enum Cmd {
     /// Write a join file (the study and its key) for a new team laptop.
     Invite {
         study_id: String,
+        /// The role the new laptop will hold (least privilege by default).
+        #[arg(long, value_enum, default_value = "enumerator")]
+        role: RoleArg,
         /// The join file to write, or an existing folder (a USB stick) to write it into
         /// under the name the desktop app gives it (terrain-invitation-<study>.json).
         #[arg(long, value_name = "FILE|FOLDER")]
@@ -19,16 +44,37 @@ pub enum Cmd {
     },
     /// Join a study from a join file (its title shows until its records arrive).
     Join { file: PathBuf },
+    /// The study's members: label, node id, key fingerprint, role (or revoked).
+    Members { study_id: String },
+    /// Give a member another role from its next change (coordinators only).
+    Grant {
+        study_id: String,
+        /// The member's node id, or a prefix naming only it.
+        node: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    /// Revoke a member: its later changes are refused everywhere (coordinators only).
+    Revoke {
+        study_id: String,
+        /// The member's node id, or a prefix naming only it.
+        node: String,
+    },
 }
 
 pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
     let store = ctx.open()?;
     match cmd {
-        Cmd::Invite { study_id, out } => {
+        Cmd::Invite {
+            study_id,
+            role,
+            out,
+        } => {
+            let role = role.into();
             let path = if out.is_dir() {
-                sync::invite_to_folder(&store, &study_id, &out)?
+                sync::invite_to_folder(&store, &study_id, role, &out)?
             } else {
-                sync::invite_to_file(&store, &study_id, &out)?;
+                sync::invite_to_file(&store, &study_id, role, &out)?;
                 out
             };
             println!("{}", path.display());
@@ -37,8 +83,45 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
             let joined = sync::join_from_file(&store, &file)?;
             println!("{}\t{}", joined.study_id, joined.title);
         }
+        Cmd::Members { study_id } => {
+            let lang = ctx.lang();
+            for m in sync::members(&store, &study_id)? {
+                println!("{}", member_line(&m, lang));
+            }
+        }
+        Cmd::Grant {
+            study_id,
+            node,
+            role,
+        } => {
+            let m = sync::grant_member(&store, &study_id, &node, role.into())?;
+            println!("{}", member_line(&m, ctx.lang()));
+        }
+        Cmd::Revoke { study_id, node } => {
+            let m = sync::revoke_member(&store, &study_id, &node)?;
+            println!("{}", member_line(&m, ctx.lang()));
+        }
     }
     Ok(())
+}
+
+/// One member as a tab-separated line: label, node id, fingerprint, role.
+fn member_line(m: &MemberView, lang: terrain_core::Lang) -> String {
+    let fr = lang == terrain_core::Lang::Fr;
+    let mut label = m.label.clone().unwrap_or_else(|| "-".into());
+    if m.is_self {
+        label.push_str(if fr {
+            " (cet ordinateur)"
+        } else {
+            " (this laptop)"
+        });
+    }
+    let role = match m.role {
+        Some(r) => r.label(lang),
+        None if fr => "révoqué",
+        None => "revoked",
+    };
+    format!("{label}\t{}\t{}\t{role}", m.node_id, m.fingerprint)
 }
 
 #[cfg(test)]
@@ -61,6 +144,7 @@ mod tests {
         let lead = Ctx::new(Some(lead_db));
         let invite = |out: PathBuf| Cmd::Invite {
             study_id: study.clone(),
+            role: RoleArg::Enumerator,
             out,
         };
         run(&lead, invite(usb.clone())).expect("invite into a folder");

@@ -13,7 +13,7 @@ use rusqlite::Connection;
 use serde_json::json;
 
 use terrain_core::changes::{participant_code, Change};
-use terrain_core::schema::{self, Entity, ACTOR_GROUPS, PARTICIPANT_CONSENT, SEXES};
+use terrain_core::schema::{self, Entity, Role, ACTOR_GROUPS, PARTICIPANT_CONSENT, SEXES};
 use terrain_core::store::{Store, CACHE_KIB};
 use terrain_core::sync::bundle::{self, ExportTarget};
 use terrain_core::sync::{self as keys, apply_changes};
@@ -191,7 +191,7 @@ fn bench_sync(scratch: &Scratch, n: u64, progress: &mut dyn FnMut(&str)) -> Resu
 
     progress("import into an empty replica");
     let mut target = Store::open_in_dir(&scratch.join("target"))?;
-    keys::join(&target, &keys::invite(&source, &study)?)?;
+    keys::join(&target, &keys::invite(&source, &study, Role::Enumerator)?)?;
     let measured = reset_peak_memory();
     let t = Instant::now();
     let cpu = thread_cpu_ms();

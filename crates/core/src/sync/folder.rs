@@ -11,6 +11,7 @@ use ts_rs::TS;
 use crate::clock;
 use crate::error::{Error, Refusal, Result};
 use crate::read::places::fold;
+use crate::schema::Role;
 use crate::store::Store;
 use crate::sync::bundle::export::{export_bundle, ExportReport, ExportTarget};
 use crate::sync::bundle::file::MAGIC;
@@ -180,10 +181,11 @@ pub fn bundle_name(store: &Store, study: &str, target: &ExportTarget) -> String 
     )
 }
 
-/// Writes a study's join file into `folder`; returns its path.
-pub fn invite_to_folder(store: &Store, study: &str, folder: &Path) -> Result<PathBuf> {
+/// Writes a study's join file for a member who will hold `role` into `folder`; returns its
+/// path.
+pub fn invite_to_folder(store: &Store, study: &str, role: Role, folder: &Path) -> Result<PathBuf> {
     let path = existing_folder(folder)?.join(invitation_name(store, study));
-    invite_to_file(store, study, &path)?;
+    invite_to_file(store, study, role, &path)?;
     Ok(path)
 }
 

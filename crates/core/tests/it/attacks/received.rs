@@ -7,6 +7,7 @@
 use rusqlite::types::Value as SqlValue;
 use serde_json::json;
 use terrain_core::changes::Change;
+use terrain_core::schema::Role;
 use terrain_core::sync::bundle::{self, ExportTarget};
 use terrain_core::{clock, sync, Entity, Store};
 
@@ -55,7 +56,11 @@ fn scene() -> Scene {
             &fields(json!({"session_id": session, "sex": "male", "count": 4})),
         )
         .unwrap();
-    sync::join(&victim, &sync::invite(&alice, &study).unwrap()).unwrap();
+    sync::join(
+        &victim,
+        &sync::invite(&alice, &study, Role::Enumerator).unwrap(),
+    )
+    .unwrap();
     let other_study = victim
         .create(Entity::Study, &fields(json!({"title": "Gao"})))
         .unwrap();

@@ -4,6 +4,7 @@
 use serde_json::{json, Value};
 use terrain_core::export::{self, ExportOptions, Format};
 use terrain_core::read::{self as query, ListOptions, SessionFilter};
+use terrain_core::schema::Role;
 use terrain_core::sync;
 use terrain_core::sync::bundle::{self, ExportTarget};
 use terrain_core::{Entity, Store};
@@ -18,7 +19,11 @@ fn an_export_record_syncs_with_its_study() {
     let study = laptop
         .create(Entity::Study, &fields(json!({"title": "Mopti"})))
         .expect("study");
-    sync::join(&office, &sync::invite(&laptop, &study).expect("invite")).expect("join");
+    sync::join(
+        &office,
+        &sync::invite(&laptop, &study, Role::Enumerator).expect("invite"),
+    )
+    .expect("join");
     let opts = ExportOptions {
         filter: SessionFilter {
             study_id: Some(study.clone()),

@@ -3,6 +3,7 @@
 //! clock, a laptop behind is flagged, an interrupted import resumes, progress is reported.
 
 use serde_json::json;
+use terrain_core::schema::Role;
 use terrain_core::sync::bundle::{self, ExportTarget, ImportOptions};
 use terrain_core::sync::{self, Phase};
 use terrain_core::{clock, read as query, store, Entity, Error, Lang, Store, SyncError};
@@ -16,7 +17,7 @@ fn pair() -> (tempfile::TempDir, Store, Store, String) {
     let study = a
         .create(Entity::Study, &fields(json!({"title": "Mopti"})))
         .unwrap();
-    sync::join(&b, &sync::invite(&a, &study).unwrap()).unwrap();
+    sync::join(&b, &sync::invite(&a, &study, Role::Enumerator).unwrap()).unwrap();
     (dir, a, b, study)
 }
 
@@ -316,7 +317,7 @@ fn shared_places_travel_with_every_study() {
     let s2 = a
         .create(Entity::Study, &fields(json!({"title": "Deuxième"})))
         .unwrap();
-    sync::join(&b, &sync::invite(&a, &s2).unwrap()).unwrap();
+    sync::join(&b, &sync::invite(&a, &s2, Role::Enumerator).unwrap()).unwrap();
     let village = a
         .create(
             Entity::Place,

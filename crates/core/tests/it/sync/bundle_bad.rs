@@ -8,6 +8,7 @@ use base64::Engine;
 use rusqlite::types::Value as SqlValue;
 use serde_json::json;
 use terrain_core::changes::{Change, Stamp};
+use terrain_core::schema::Role;
 use terrain_core::sync;
 use terrain_core::sync::bundle::{self, ExportTarget};
 use terrain_core::sync::bundle::{BundleWriter, Header, FORMAT_VERSION};
@@ -37,7 +38,7 @@ fn setup() -> Setup {
         )
         .unwrap();
     }
-    sync::join(&b, &sync::invite(&a, &study).unwrap()).unwrap();
+    sync::join(&b, &sync::invite(&a, &study, Role::Enumerator).unwrap()).unwrap();
     let good = dir.path().join("good.terrain");
     bundle::export_bundle_with(&a, &study, &ExportTarget::Full, &good, 4, &mut |_| {}).unwrap();
     Setup {
@@ -122,7 +123,7 @@ fn keys_decide_who_can_read_a_bundle() {
     assert_eq!(code_of(&mut c, &s.good), "wrong_key");
     assert_eq!(sync::dump_string(c.conn(), None).unwrap(), before);
     // Joining again with a different key is refused.
-    let err = sync::join(&c, &sync::invite(&s.a, &s.study).unwrap()).unwrap_err();
+    let err = sync::join(&c, &sync::invite(&s.a, &s.study, Role::Enumerator).unwrap()).unwrap_err();
     assert_eq!(err.code(), "other_key");
     // A bundle of another study.
     let other =

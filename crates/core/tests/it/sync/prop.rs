@@ -132,7 +132,8 @@ impl World {
         let study = stores[0]
             .create(Entity::Study, &fields(json!({"title": "Étude"})))
             .unwrap();
-        let invite = sync::invite(&stores[0], &study).unwrap();
+        let invite =
+            sync::invite(&stores[0], &study, terrain_core::schema::Role::Enumerator).unwrap();
         for s in &stores[1..] {
             sync::join(s, &invite).unwrap();
         }
