@@ -85,7 +85,20 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
         }
         Cmd::Members { study_id } => {
             let lang = ctx.lang();
-            for m in sync::members(&store, &study_id)? {
+            let members = sync::members(&store, &study_id)?;
+            if members.is_empty() {
+                // Said on stderr: stdout stays one member a line for scripts.
+                eprintln!(
+                    "{}",
+                    match lang {
+                        terrain_core::Lang::Fr =>
+                            "Cette étude n'a pas de liste de membres ici (faite avant les rôles) : tout y est permis.",
+                        terrain_core::Lang::En =>
+                            "This study has no members list here (made before roles): everything is allowed in it.",
+                    }
+                );
+            }
+            for m in members {
                 println!("{}", member_line(&m, lang));
             }
         }
