@@ -13,6 +13,7 @@ use serde_json::Value as Json;
 use ts_rs::TS;
 
 use crate::changes::merge;
+use crate::changes::roster_rules::WriteCheck;
 use crate::changes::value::{sql_to_json, to_json};
 use crate::clock;
 use crate::error::{Error, Result, SyncError};
@@ -304,6 +305,9 @@ pub struct ConflictView {
     /// The value in force now.
     pub current: Option<ConflictSide>,
     pub picked: Option<String>,
+    /// Whether this laptop's role lets it pick a value: supervisors and coordinators, or
+    /// anyone in a study made before roles (the write path decides the same way).
+    pub may_resolve: bool,
 }
 
 /// Unresolved conflicts, each with both values side by side, labelled in the store's language.
@@ -321,9 +325,16 @@ pub fn conflict_views(store: &Store) -> Result<Vec<ConflictView>> {
         device: v.device,
         at: v.at,
     };
+    let mut roles = WriteCheck::default();
+    let mut may_resolve = |study: Option<&str>| {
+        roles
+            .check(store.conn(), store.node_id(), Entity::Resolution, study)
+            .is_ok()
+    };
     Ok(list_conflicts(store.conn(), false)?
         .into_iter()
         .map(|c| ConflictView {
+            may_resolve: may_resolve(c.study.as_deref()),
             entity_label: c.entity.label(lang).to_string(),
             record_label: describe(store, c.entity, &c.row_id),
             field_label: c

@@ -318,3 +318,43 @@ fn unknown_or_ambiguous_node_ids_are_refused_by_name() {
     assert_eq!(state(&t.lead, &t.study), before);
     still_works(&mut t, true, 18);
 }
+
+#[test]
+fn only_supervisors_and_coordinators_are_offered_to_resolve_a_conflict() {
+    let mut t = team(Role::Enumerator);
+    let id = t
+        .lead
+        .create(Entity::Session, &session(&t.study, 2))
+        .unwrap();
+    sync_to(&t.lead, &mut t.member, &t.study);
+    let date = |day: u32| fields(json!({"date": format!("2026-03-{day:02}")}));
+    t.lead.update(Entity::Session, &id, &date(20)).unwrap();
+    t.member.update(Entity::Session, &id, &date(21)).unwrap();
+    sync_to(&t.member, &mut t.lead, &t.study);
+    sync_to(&t.lead, &mut t.member, &t.study);
+    let at_lead = sync::conflict_views(&t.lead).unwrap();
+    let at_member = sync::conflict_views(&t.member).unwrap();
+    assert!(!at_lead.is_empty() && !at_member.is_empty());
+    assert!(at_lead.iter().all(|c| c.may_resolve));
+    assert!(at_member.iter().all(|c| !c.may_resolve));
+    // The write path agrees: the enumerator's pick is refused, nothing changes.
+    let c = &at_member[0];
+    let before = state(&t.member, &t.study);
+    assert_eq!(
+        refused(sync::resolve_conflict(
+            &mut t.member,
+            &c.id,
+            &c.loser.value_id
+        )),
+        "role_refused"
+    );
+    assert_eq!(state(&t.member, &t.study), before);
+    // Promoted, it is offered the pick.
+    sync::grant_member(&t.lead, &t.study, t.member.node_id(), Role::Supervisor).unwrap();
+    sync_to(&t.lead, &mut t.member, &t.study);
+    assert!(sync::conflict_views(&t.member)
+        .unwrap()
+        .iter()
+        .all(|c| c.may_resolve));
+    still_works(&mut t, true, 22);
+}
