@@ -294,6 +294,7 @@ fn unknown_or_ambiguous_node_ids_are_refused_by_name() {
             "{typed:?}"
         );
     }
+    assert_eq!(state(&t.lead, &t.study), before);
     // Seventeen more members: two of them must share their first hex digit.
     for _ in 0..17 {
         let key = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
