@@ -1,33 +1,65 @@
-//! `terrain study invite|join`: hand a study's key to a new team laptop.
+//! `terrain study invite|join|members|grant|revoke`: hand a study's key to a new team laptop
+//! with a role, and manage who holds which role.
 
 use std::path::PathBuf;
 
-use clap::Subcommand;
+use clap::{Subcommand, ValueEnum};
 use terrain_core::schema::Role;
-use terrain_core::sync;
+use terrain_core::sync::{self, MemberView};
 
 use crate::ctx::{Ctx, Result};
+
+/// A role as typed on the command line.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum RoleArg {
+    Enumerator,
+    Supervisor,
+    Coordinator,
+    Analyst,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::Enumerator => Role::Enumerator,
+            RoleArg::Supervisor => Role::Supervisor,
+            RoleArg::Coordinator => Role::Coordinator,
+            RoleArg::Analyst => Role::Analyst,
+        }
+    }
+}
 
 #[derive(Subcommand)]
 pub enum Cmd {
     /// Write a join file (the study and its key) for a new team laptop.
     Invite {
         study_id: String,
+        /// The role the new laptop will hold (least privilege by default).
+        #[arg(long, value_enum, default_value = "enumerator")]
+        role: RoleArg,
         /// The join file to write, or an existing folder (a USB stick) to write it into
         /// under the name the desktop app gives it (terrain-invitation-<study>.json).
         #[arg(long, value_name = "FILE|FOLDER")]
         out: PathBuf,
-        /// The role the new laptop gets: enumerator, supervisor, coordinator or analyst.
-        #[arg(long, default_value = "enumerator", value_parser = parse_role)]
-        role: Role,
     },
     /// Join a study from a join file (its title shows until its records arrive).
     Join { file: PathBuf },
-}
-
-fn parse_role(text: &str) -> std::result::Result<Role, String> {
-    serde_json::from_value(serde_json::Value::from(text))
-        .map_err(|_| "one of enumerator, supervisor, coordinator, analyst".to_string())
+    /// The study's members: label, node id, key fingerprint, role (or revoked).
+    Members { study_id: String },
+    /// Give a member another role from its next change (coordinators only).
+    Grant {
+        study_id: String,
+        /// The member's node id, or a prefix naming only it.
+        node: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    /// Revoke a member: its later changes are refused everywhere (coordinators only).
+    Revoke {
+        study_id: String,
+        /// The member's node id, or a prefix naming only it.
+        node: String,
+    },
 }
 
 pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
@@ -35,9 +67,10 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
     match cmd {
         Cmd::Invite {
             study_id,
-            out,
             role,
+            out,
         } => {
+            let role = role.into();
             let path = if out.is_dir() {
                 sync::invite_to_folder(&store, &study_id, role, &out)?
             } else {
@@ -50,8 +83,58 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
             let joined = sync::join_from_file(&store, &file)?;
             println!("{}\t{}", joined.study_id, joined.title);
         }
+        Cmd::Members { study_id } => {
+            let lang = ctx.lang();
+            let members = sync::members(&store, &study_id)?;
+            if members.is_empty() {
+                // Said on stderr: stdout stays one member a line for scripts.
+                eprintln!(
+                    "{}",
+                    match lang {
+                        terrain_core::Lang::Fr =>
+                            "Cette étude n'a pas de liste de membres ici (faite avant les rôles) : tout y est permis.",
+                        terrain_core::Lang::En =>
+                            "This study has no members list here (made before roles): everything is allowed in it.",
+                    }
+                );
+            }
+            for m in members {
+                println!("{}", member_line(&m, lang));
+            }
+        }
+        Cmd::Grant {
+            study_id,
+            node,
+            role,
+        } => {
+            let m = sync::grant_member(&store, &study_id, &node, role.into())?;
+            println!("{}", member_line(&m, ctx.lang()));
+        }
+        Cmd::Revoke { study_id, node } => {
+            let m = sync::revoke_member(&store, &study_id, &node)?;
+            println!("{}", member_line(&m, ctx.lang()));
+        }
     }
     Ok(())
+}
+
+/// One member as a tab-separated line: label, node id, fingerprint, role.
+fn member_line(m: &MemberView, lang: terrain_core::Lang) -> String {
+    let fr = lang == terrain_core::Lang::Fr;
+    let mut label = m.label.clone().unwrap_or_else(|| "-".into());
+    if m.is_self {
+        label.push_str(if fr {
+            " (cet ordinateur)"
+        } else {
+            " (this laptop)"
+        });
+    }
+    let role = match m.role {
+        Some(r) => r.label(lang),
+        None if fr => "révoqué",
+        None => "revoked",
+    };
+    format!("{label}\t{}\t{}\t{role}", m.node_id, m.fingerprint)
 }
 
 #[cfg(test)]
@@ -74,8 +157,8 @@ mod tests {
         let lead = Ctx::new(Some(lead_db));
         let invite = |out: PathBuf| Cmd::Invite {
             study_id: study.clone(),
+            role: RoleArg::Enumerator,
             out,
-            role: Role::Enumerator,
         };
         run(&lead, invite(usb.clone())).expect("invite into a folder");
         let file = usb.join("terrain-invitation-etudes-a-segou.json");

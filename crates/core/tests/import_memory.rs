@@ -13,6 +13,7 @@ use std::time::Instant;
 use peak_alloc::PeakAlloc;
 use rand::{Rng, SeedableRng};
 use serde_json::json;
+use terrain_core::schema::Role;
 use terrain_core::sync::bundle::{self, BundleWriter, ExportTarget, Header};
 use terrain_core::sync::{self};
 use terrain_core::{store, Entity, Fields, Store};
@@ -87,11 +88,7 @@ fn importing_any_bundle_stays_under_200_mb() {
     let study = a
         .create(Entity::Study, &fields(json!({"title": "Kidal"})))
         .unwrap();
-    sync::join(
-        &b,
-        &sync::invite(&a, &study, terrain_core::schema::Role::Coordinator).unwrap(),
-    )
-    .unwrap();
+    sync::join(&b, &sync::invite(&a, &study, Role::Coordinator).unwrap()).unwrap();
     let key = sync::study_key(a.conn(), &study).unwrap().unwrap();
     let signer = sync::device_key(&a).unwrap();
 

@@ -18,6 +18,7 @@ pub mod registry;
 pub mod seal;
 pub mod server;
 pub mod share;
+pub mod task_progress;
 
 pub use client::{sync, Progress, Stage, StudySummary, SyncOptions, SyncSummary};
 pub use error::{HubError, Result};
@@ -25,6 +26,7 @@ pub use laptop::{normalise_url, sync_joined};
 pub use limits::Limits;
 pub use server::{LocalHub, ServeInfo, DEFAULT_SHARE_ADDRESS};
 pub use share::ShareChoices;
+pub use task_progress::{SyncTask, TaskProgress};
 
 /// Logs to stderr, at the level RUST_LOG gives (info unless told otherwise), for a hub run
 /// from the command line (`terrain-hub`, `terrain serve`). Once per process; later calls do

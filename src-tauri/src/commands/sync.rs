@@ -1,6 +1,6 @@
-//! The Sync screen's commands: study keys (invite, join), USB bundles (export, import), the
-//! conflict log, the devices seen, syncing with a hub, and sharing this laptop as a hub on the
-//! office network. Each is a few lines over one terrain-core or terrain-hub function.
+//! The Sync screen's commands: study keys (invite with a role, join), members and their roles,
+//! USB bundles (export, import), the conflict log, the devices seen, syncing with a hub, and
+//! sharing this laptop as a hub on the office network. Each is a few lines over one terrain-core or terrain-hub function.
 //!
 //! Long work (bundles, hub syncs) runs on the blocking pool on its own connection to the
 //! store file and reports progress through a Tauri channel given by the UI (a channel needs
@@ -12,70 +12,21 @@ use std::sync::atomic::Ordering;
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
+use terrain_core::schema::Role;
 use terrain_core::sync::bundle::{ExportReport, ExportTarget, ImportReport};
-use terrain_core::sync::{self, ConflictList, Device, JoinedStudy, SyncFile, SyncOverview};
+use terrain_core::sync::{
+    self, ConflictList, Device, JoinedStudy, MemberView, StudyAccess, SyncFile, SyncOverview,
+};
 use terrain_core::Error;
 use terrain_hub::{
-    registry, share, LocalHub, ServeInfo, ShareChoices, Stage, SyncOptions, SyncSummary,
+    registry, share, LocalHub, ServeInfo, ShareChoices, SyncOptions, SyncSummary, SyncTask,
+    TaskProgress,
 };
 use ts_rs::TS;
 
 use crate::state::{blocking, AppError, AppState, SyncJobs};
 
 type Res<T> = Result<T, AppError>;
-
-/// What long work is doing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum SyncTask {
-    Export,
-    Import,
-    Hub,
-}
-
-/// What long work sends on its progress channel, bundle or hub alike. `total` is 0 while it
-/// is not known (a hub does not say in advance how much it will send).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
-pub struct TaskProgress {
-    pub task: SyncTask,
-    /// writing, checking, applying (bundles); connecting, enrolling, pushing, pulling, done (hub).
-    pub stage: String,
-    pub done: u64,
-    pub total: u64,
-    pub sent: u64,
-    pub received: u64,
-}
-
-fn bundle_progress(task: SyncTask, p: sync::Progress) -> TaskProgress {
-    TaskProgress {
-        task,
-        stage: p.phase.name().into(),
-        done: p.done,
-        total: p.total,
-        sent: 0,
-        received: 0,
-    }
-}
-
-fn hub_progress(p: &terrain_hub::Progress) -> TaskProgress {
-    let (stage, done, total) = match p.stage {
-        Stage::Connecting => ("connecting", 0, 0),
-        Stage::Enrolling => ("enrolling", 0, 0),
-        Stage::Pushing => ("pushing", p.sent, p.to_send),
-        Stage::Pulling => ("pulling", p.received, 0),
-        Stage::Done => ("done", 0, 0),
-    };
-    TaskProgress {
-        task: SyncTask::Hub,
-        stage: stage.into(),
-        done,
-        total,
-        sent: p.sent,
-        received: p.received,
-    }
-}
 
 /// Sends progress on the UI's channel; a lost message only leaves the bar behind.
 fn reporter(channel: Channel<TaskProgress>) -> impl Fn(TaskProgress) {
@@ -126,17 +77,43 @@ pub async fn sync_files(state: State<'_, AppState>, folder: String) -> Res<Vec<S
 pub async fn sync_invite(
     state: State<'_, AppState>,
     study_id: String,
+    role: Role,
     folder: String,
 ) -> Res<String> {
     state.with(|s| {
-        let path = sync::invite_to_folder(
-            s,
-            &study_id,
-            terrain_core::schema::Role::Enumerator,
-            Path::new(folder.trim()),
-        )?;
+        let path = sync::invite_to_folder(s, &study_id, role, Path::new(folder.trim()))?;
         Ok::<_, Error>(path.display().to_string())
     })
+}
+
+/// What this laptop's role lets it do in a study: what the screens show.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn study_access(state: State<'_, AppState>, study_id: String) -> Res<StudyAccess> {
+    state.with(|s| sync::study_access(s, &study_id))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn study_members(state: State<'_, AppState>, study_id: String) -> Res<Vec<MemberView>> {
+    state.with(|s| sync::members(s, &study_id))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn study_grant(
+    state: State<'_, AppState>,
+    study_id: String,
+    node_id: String,
+    role: Role,
+) -> Res<MemberView> {
+    state.with(|s| sync::grant_member(s, &study_id, &node_id, role))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn study_revoke(
+    state: State<'_, AppState>,
+    study_id: String,
+    node_id: String,
+) -> Res<MemberView> {
+    state.with(|s| sync::revoke_member(s, &study_id, &node_id))
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -161,7 +138,7 @@ pub async fn sync_export_bundle(
             let _slot = slot;
             let folder = Path::new(folder.trim());
             sync::export_to_folder(s, &study_id, &target, folder, &mut |p| {
-                tell(bundle_progress(SyncTask::Export, p))
+                tell(TaskProgress::of_bundle(SyncTask::Export, p))
             })
         })
         .await
@@ -180,7 +157,7 @@ pub async fn sync_import_bundle(
         .in_background(move |s| {
             let _slot = slot;
             sync::import_file(s, Path::new(path.trim()), &mut |p| {
-                tell(bundle_progress(SyncTask::Import, p))
+                tell(TaskProgress::of_bundle(SyncTask::Import, p))
             })
         })
         .await
@@ -223,7 +200,13 @@ pub async fn sync_hub(
                 join_code,
                 ..SyncOptions::default()
             };
-            terrain_hub::sync_joined(s, &url, &opts, &mut |p| tell(hub_progress(p)), &cancel)
+            terrain_hub::sync_joined(
+                s,
+                &url,
+                &opts,
+                &mut |p| tell(TaskProgress::of_hub(p)),
+                &cancel,
+            )
         })
         .await
 }

@@ -1,5 +1,6 @@
-// Typed calls to the app's Tauri commands (src-tauri/src/commands/records.rs and analysis.rs). The types come from
-// Rust through ts-rs (./bindings, generated and committed); the command names and arguments
+// Typed calls to the app's Tauri commands (src-tauri/src/commands/records.rs and analysis.rs,
+// and the study members' commands of sync.rs). The types come from Rust through ts-rs
+// (./bindings, generated and committed); the command names and arguments
 // are spelled once here.
 import { invoke } from '@tauri-apps/api/core';
 import type { AppError } from './bindings/AppError';
@@ -20,6 +21,9 @@ import type { Settings } from './bindings/Settings';
 import type { StudyRow } from './bindings/StudyRow';
 import type { WriteOp } from './bindings/WriteOp';
 import type { DemoSummary } from './bindings/DemoSummary';
+import type { MemberView } from './bindings/MemberView';
+import type { Role } from './bindings/Role';
+import type { StudyAccess } from './bindings/StudyAccess';
 
 export type {
   Rec,
@@ -32,6 +36,9 @@ export type {
   WriteOp,
   Attendance,
   SessionPage,
+  MemberView,
+  Role,
+  StudyAccess,
 };
 
 /** Field name → value, as a form sends it (the core checks and normalises). */
@@ -107,6 +114,12 @@ export const api = {
   searchPlaces: (text: string, limit = 30) => call<PlaceHit[]>('search_places', { text, limit }),
   placePath: (id: string) => call<PlaceHit | null>('place_path', { id }),
   loadDemo: () => call<DemoSummary>('load_demo'),
+  /** What this laptop's role lets it do in a study (src-tauri/src/commands/sync.rs). */
+  studyAccess: (study_id: string) => call<StudyAccess>('study_access', { study_id }),
+  members: (study_id: string) => call<MemberView[]>('study_members', { study_id }),
+  grant: (study_id: string, node_id: string, role: Role) =>
+    call<MemberView>('study_grant', { study_id, node_id, role }),
+  revoke: (study_id: string, node_id: string) => call<MemberView>('study_revoke', { study_id, node_id }),
 };
 
 /** The message to show for any failure. */

@@ -10,6 +10,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use serde_json::json;
+use terrain_core::schema::Role;
 use terrain_core::{sync, Entity, Store};
 
 use super::generate::{fields, participant};
@@ -124,7 +125,7 @@ fn bench(dir: &Path, records: usize, laptops: usize, flood: usize) -> Result<()>
     sync::seal_own(&laptop)?;
     let changes = sync::count_missing(laptop.conn(), &study, &sync::Vector::new())?;
     let build_s = t.elapsed().as_secs_f64();
-    let invite = sync::invite(&laptop, &study, terrain_core::schema::Role::Enumerator)?;
+    let invite = sync::invite(&laptop, &study, Role::Enumerator)?;
     drop(laptop);
     sync::join(&Store::open(&hub_db)?, &invite)?;
 
@@ -238,7 +239,7 @@ fn crowd(dir: &Path, hub: &Hub, laptops: usize) -> Result<Crowd> {
         Entity::Session,
         &fields(json!({"study_id": study, "session_type": "workshop", "date": "2026-11-21"})),
     )?;
-    let invite = sync::invite(&lead, &study, terrain_core::schema::Role::Enumerator)?;
+    let invite = sync::invite(&lead, &study, Role::Enumerator)?;
     // The hub process reads study keys from its store on each request: joining now is enough.
     sync::join(&Store::open(&dir.join("hub.db"))?, &invite)?;
     let cancel = AtomicBool::new(false);

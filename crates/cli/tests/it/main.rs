@@ -4,5 +4,6 @@
 #![allow(clippy::unwrap_used)]
 
 mod bench;
+mod study;
 mod support;
 mod sync;

@@ -10,6 +10,13 @@ pub enum AuthorshipError {
     RoleRefused { role: Role, action: Action },
     /// The study has a roster and this laptop (or a change's origin) is not in it.
     NotMember { node: String },
+    /// No member of the study has this node id (or starts with it), as typed.
+    UnknownMember { node: String },
+    /// More than one member's node id starts with what was typed.
+    AmbiguousMember { prefix: String },
+    /// A role change the roster would ignore: a revoked device stays revoked; nobody revokes
+    /// themselves, the founder or a more senior coordinator.
+    MemberUnchanged { node: String },
     /// The origin was revoked before writing this change.
     Revoked { node: String },
     /// A change comes with no signature of its origin, or with a signature that does not hold.
@@ -26,6 +33,9 @@ impl AuthorshipError {
         match self {
             AuthorshipError::RoleRefused { .. } => "role_refused",
             AuthorshipError::NotMember { .. } => "not_member",
+            AuthorshipError::UnknownMember { .. } => "unknown_member",
+            AuthorshipError::AmbiguousMember { .. } => "ambiguous_member",
+            AuthorshipError::MemberUnchanged { .. } => "member_unchanged",
             AuthorshipError::Revoked { .. } => "revoked",
             AuthorshipError::BadSignature { .. } => "bad_signature",
             AuthorshipError::BadRosterEntry(_) => "bad_roster_entry",
@@ -51,6 +61,24 @@ impl AuthorshipError {
             ),
             AuthorshipError::NotMember { node } => format!(
                 "Device {node} is not a member of this study: ask a coordinator for an invitation."
+            ),
+            AuthorshipError::UnknownMember { node } if fr => {
+                format!("Aucun membre de cette étude n'a l'identifiant « {node} ».")
+            }
+            AuthorshipError::UnknownMember { node } => {
+                format!("No member of this study has the id \"{node}\".")
+            }
+            AuthorshipError::AmbiguousMember { prefix } if fr => format!(
+                "Plusieurs membres ont un identifiant qui commence par « {prefix} » : tapez-en davantage."
+            ),
+            AuthorshipError::AmbiguousMember { prefix } => format!(
+                "Several members have an id starting with \"{prefix}\": type more of it."
+            ),
+            AuthorshipError::MemberUnchanged { node } if fr => format!(
+                "Ce changement resterait sans effet sur l'appareil {node} : un appareil révoqué le reste, et personne ne révoque lui-même, le fondateur de l'étude ni un·e coordinateur·rice plus ancien·ne."
+            ),
+            AuthorshipError::MemberUnchanged { node } => format!(
+                "This change would have no effect on device {node}: a revoked device stays revoked, and nobody revokes themselves, the study's founder or a more senior coordinator."
             ),
             AuthorshipError::Revoked { node } if fr => format!(
                 "L'appareil {node} a été révoqué : ses modifications sont refusées."

@@ -13,6 +13,7 @@ use serde_json::Value as Json;
 use ts_rs::TS;
 
 use crate::changes::merge;
+use crate::changes::roster_rules::WriteCheck;
 use crate::changes::value::{sql_to_json, to_json};
 use crate::clock;
 use crate::error::{Error, Result, SyncError};
@@ -400,6 +401,9 @@ pub struct ConflictView {
     /// The value in force now.
     pub current: Option<ConflictSide>,
     pub picked: Option<String>,
+    /// Whether this laptop's role lets it pick a value: supervisors and coordinators, or
+    /// anyone in a study made before roles (the write path decides the same way).
+    pub may_resolve: bool,
 }
 
 /// At most how many conflicts the Sync screen shows at once, and at most how many of one
@@ -453,11 +457,18 @@ pub fn conflict_views(store: &Store) -> Result<ConflictList> {
         device: v.device,
         at: v.at,
     };
+    let mut roles = WriteCheck::default();
+    let mut may_resolve = |study: Option<&str>| {
+        roles
+            .check(store.conn(), store.node_id(), Entity::Resolution, study)
+            .is_ok()
+    };
     let mut shown = Vec::with_capacity(chosen.len());
     let mut log = None;
     for row in chosen {
         let c = dress(conn, row, None, &mut log)?;
         shown.push(ConflictView {
+            may_resolve: may_resolve(c.study.as_deref()),
             entity_label: c.entity.label(lang).to_string(),
             record_label: describe(store, c.entity, &c.row_id),
             field_label: c

@@ -11,6 +11,7 @@ use ts_rs::TS;
 use crate::clock;
 use crate::error::{Error, Refusal, Result};
 use crate::read::places::fold;
+use crate::schema::Role;
 use crate::store::Store;
 use crate::sync::bundle::export::{export_bundle, ExportReport, ExportTarget};
 use crate::sync::bundle::file::MAGIC;
@@ -181,12 +182,7 @@ pub fn bundle_name(store: &Store, study: &str, target: &ExportTarget) -> String 
 }
 
 /// Writes a study's join file into `folder`; returns its path.
-pub fn invite_to_folder(
-    store: &Store,
-    study: &str,
-    role: crate::schema::Role,
-    folder: &Path,
-) -> Result<PathBuf> {
+pub fn invite_to_folder(store: &Store, study: &str, role: Role, folder: &Path) -> Result<PathBuf> {
     let path = existing_folder(folder)?.join(invitation_name(store, study));
     invite_to_file(store, study, role, &path)?;
     Ok(path)

@@ -18,6 +18,7 @@ pub(crate) mod dump;
 pub(crate) mod folder;
 pub(crate) mod invite;
 pub(crate) mod keys;
+pub(crate) mod members;
 pub(crate) mod overview;
 pub(crate) mod progress;
 pub(crate) mod settings;
@@ -43,6 +44,10 @@ pub use folder::{
 pub use invite::{invite, invite_to_file, join, join_from_file, JoinFile, JoinedStudy};
 pub use keys::{
     device_key, ensure_study_key, joined_studies, key_check, study_key, StudyKey, KEY_LEN,
+};
+pub use members::{
+    find_member, grant_member, key_fingerprint, members, revoke_member, study_access, MemberView,
+    StudyAccess,
 };
 pub use overview::{overview, SyncOverview};
 pub use progress::{Phase, Progress};

@@ -27,7 +27,7 @@ enum Lie {
     /// Announces changes and sends none.
     Empty,
     /// Sends one change the laptop lacks per round, taken from this store.
-    Drip(Mutex<Store>),
+    Drip(Box<Mutex<Store>>),
 }
 
 struct Rogue {
@@ -335,7 +335,7 @@ fn a_hub_that_keeps_sending_is_stopped_after_the_most_rounds() {
         .filter(|(node, _)| node == member.node_id())
         .count();
     let key = study_key(&t.victim, &t.study);
-    let rogue = FakeHub::start(&t.study, key, Lie::Drip(Mutex::new(member)));
+    let rogue = FakeHub::start(&t.study, key, Lie::Drip(Box::new(Mutex::new(member))));
     let before = change_ids(&t.victim);
 
     let few = SyncOptions {

@@ -9,6 +9,7 @@ import type { ExportReport } from '../../lib/bindings/ExportReport';
 import type { HubDevice } from '../../lib/bindings/HubDevice';
 import type { ImportReport } from '../../lib/bindings/ImportReport';
 import type { JoinedStudy } from '../../lib/bindings/JoinedStudy';
+import type { Role } from '../../lib/bindings/Role';
 import type { ServeInfo } from '../../lib/bindings/ServeInfo';
 import type { ShareChoices } from '../../lib/bindings/ShareChoices';
 import type { SyncFile } from '../../lib/bindings/SyncFile';
@@ -39,7 +40,8 @@ export const syncApi = {
   overview: () => call<SyncScreen>('sync_overview'),
   setDeviceLabel: (label: string) => call<null>('sync_set_device_label', { label }),
   files: (folder: string) => call<SyncFile[]>('sync_files', { folder }),
-  invite: (study_id: string, folder: string) => call<string>('sync_invite', { study_id, folder }),
+  invite: (study_id: string, role: Role, folder: string) =>
+    call<string>('sync_invite', { study_id, role, folder }),
   join: (path: string) => call<JoinedStudy>('sync_join', { path }),
   exportBundle: (
     study_id: string,

@@ -17,4 +17,9 @@ loser: ConflictSide,
 /**
  * The value in force now.
  */
-current: ConflictSide | null, picked: string | null, };
+current: ConflictSide | null, picked: string | null, 
+/**
+ * Whether this laptop's role lets it pick a value: supervisors and coordinators, or
+ * anyone in a study made before roles (the write path decides the same way).
+ */
+may_resolve: boolean, };

@@ -7,6 +7,7 @@
 use rusqlite::types::Value as SqlValue;
 use serde_json::json;
 use terrain_core::changes::Change;
+use terrain_core::schema::Role;
 use terrain_core::sync::bundle::{self, ExportTarget};
 use terrain_core::{clock, sync, Entity, Store};
 
@@ -57,7 +58,7 @@ fn scene() -> Scene {
         .unwrap();
     sync::join(
         &victim,
-        &sync::invite(&alice, &study, terrain_core::schema::Role::Coordinator).unwrap(),
+        &sync::invite(&alice, &study, Role::Coordinator).unwrap(),
     )
     .unwrap();
     let other_study = victim

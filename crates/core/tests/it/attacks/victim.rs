@@ -11,6 +11,7 @@ use ed25519_dalek::{Signer, SigningKey};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use tempfile::TempDir;
+use terrain_core::schema::Role;
 use terrain_core::sync::bundle::{self, BundleWriter, ExportTarget, Header, FORMAT_VERSION, MAGIC};
 use terrain_core::sync::{self, StudyKey};
 use terrain_core::{store, Entity, Lang, Store};
@@ -47,7 +48,7 @@ pub fn scene() -> Scene {
     for i in 0..3 {
         session(&mut a, &study, &format!("A{i}"));
     }
-    let invitation = sync::invite(&a, &study, terrain_core::schema::Role::Coordinator).unwrap();
+    let invitation = sync::invite(&a, &study, Role::Coordinator).unwrap();
     sync::join(&b, &invitation).unwrap();
     sync::join(&v, &invitation).unwrap();
     let mut s = Scene {

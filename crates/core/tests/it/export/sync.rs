@@ -4,6 +4,7 @@
 use serde_json::{json, Value};
 use terrain_core::export::{self, ExportOptions, Format};
 use terrain_core::read::{self as query, ListOptions, SessionFilter};
+use terrain_core::schema::Role;
 use terrain_core::sync;
 use terrain_core::sync::bundle::{self, ExportTarget};
 use terrain_core::{Entity, Store};
@@ -20,7 +21,7 @@ fn an_export_record_syncs_with_its_study() {
         .expect("study");
     sync::join(
         &office,
-        &sync::invite(&laptop, &study, terrain_core::schema::Role::Coordinator).expect("invite"),
+        &sync::invite(&laptop, &study, Role::Coordinator).expect("invite"),
     )
     .expect("join");
     let opts = ExportOptions {

@@ -3,6 +3,7 @@
 //! clock, a laptop behind is flagged, an interrupted import resumes, progress is reported.
 
 use serde_json::json;
+use terrain_core::schema::Role;
 use terrain_core::sync::bundle::{self, ExportTarget, ImportOptions};
 use terrain_core::sync::{self, Phase};
 use terrain_core::{clock, read as query, store, Entity, Error, Lang, Store, SyncError};
@@ -16,11 +17,7 @@ fn pair() -> (tempfile::TempDir, Store, Store, String) {
     let study = a
         .create(Entity::Study, &fields(json!({"title": "Mopti"})))
         .unwrap();
-    sync::join(
-        &b,
-        &sync::invite(&a, &study, terrain_core::schema::Role::Coordinator).unwrap(),
-    )
-    .unwrap();
+    sync::join(&b, &sync::invite(&a, &study, Role::Coordinator).unwrap()).unwrap();
     (dir, a, b, study)
 }
 
@@ -323,11 +320,7 @@ fn shared_places_travel_with_every_study() {
     let s2 = a
         .create(Entity::Study, &fields(json!({"title": "Deuxième"})))
         .unwrap();
-    sync::join(
-        &b,
-        &sync::invite(&a, &s2, terrain_core::schema::Role::Coordinator).unwrap(),
-    )
-    .unwrap();
+    sync::join(&b, &sync::invite(&a, &s2, Role::Coordinator).unwrap()).unwrap();
     let village = a
         .create(
             Entity::Place,

@@ -9,6 +9,7 @@ use rusqlite::types::Value as SqlValue;
 use serde_json::json;
 use terrain_core::changes::sign_segments;
 use terrain_core::changes::{Change, Stamp};
+use terrain_core::schema::Role;
 use terrain_core::sync;
 use terrain_core::sync::bundle::{self, ExportTarget};
 use terrain_core::sync::bundle::{BundleWriter, Header, FORMAT_VERSION};
@@ -38,11 +39,7 @@ fn setup() -> Setup {
         )
         .unwrap();
     }
-    sync::join(
-        &b,
-        &sync::invite(&a, &study, terrain_core::schema::Role::Coordinator).unwrap(),
-    )
-    .unwrap();
+    sync::join(&b, &sync::invite(&a, &study, Role::Coordinator).unwrap()).unwrap();
     let good = dir.path().join("good.terrain");
     bundle::export_bundle_with(&a, &study, &ExportTarget::Full, &good, 4, &mut |_| {}).unwrap();
     Setup {
@@ -119,10 +116,8 @@ fn keys_decide_who_can_read_a_bundle() {
     assert!(err.message(Lang::En).contains("join"));
     assert!(err.message(Lang::Fr).contains("rejoint"));
     // A laptop holding another key for the same study id.
-    let mut forged: serde_json::Value = serde_json::from_str(
-        &sync::invite(&s.a, &s.study, terrain_core::schema::Role::Enumerator).unwrap(),
-    )
-    .unwrap();
+    let mut forged: serde_json::Value =
+        serde_json::from_str(&sync::invite(&s.a, &s.study, Role::Enumerator).unwrap()).unwrap();
     forged["key"] = json!(base64::engine::general_purpose::STANDARD.encode([7u8; 32]));
     sync::join(&c, &forged.to_string()).unwrap();
     assert_eq!(code_of(&mut c, &s.good), "wrong_key");
@@ -130,7 +125,7 @@ fn keys_decide_who_can_read_a_bundle() {
     // Joining again with a different key is refused.
     let err = sync::join(
         &c,
-        &sync::invite(&s.a, &s.study, terrain_core::schema::Role::Coordinator).unwrap(),
+        &sync::invite(&s.a, &s.study, Role::Coordinator).unwrap(),
     )
     .unwrap_err();
     assert_eq!(err.code(), "other_key");

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde_json::json;
 use terrain_core::read as query;
+use terrain_core::schema::Role;
 use terrain_core::sync::{self, bundle::ExportTarget, Phase, SyncFileKind};
 use terrain_core::{Entity, Lang, Store};
 
@@ -36,9 +37,7 @@ fn team(dir: &Path) -> (Store, Store, String) {
         )
         .expect("participant");
     }
-    let join_path =
-        sync::invite_to_folder(&a, &study, terrain_core::schema::Role::Coordinator, dir)
-            .expect("invite");
+    let join_path = sync::invite_to_folder(&a, &study, Role::Coordinator, dir).expect("invite");
     assert!(join_path.ends_with("terrain-invitation-etudes-a-segou.json"));
     let b = store(dir, "b");
     let joined = sync::join_from_file(&b, &join_path).expect("join");
@@ -128,13 +127,7 @@ fn a_hostile_join_file_is_refused_and_joining_still_works() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (a, _b, study) = team(dir.path());
     let c = store(dir.path(), "c");
-    let real = sync::invite_to_folder(
-        &a,
-        &study,
-        terrain_core::schema::Role::Coordinator,
-        dir.path(),
-    )
-    .expect("invite");
+    let real = sync::invite_to_folder(&a, &study, Role::Coordinator, dir.path()).expect("invite");
     let text = std::fs::read_to_string(&real).expect("read");
     let mut file: serde_json::Value = serde_json::from_str(&text).expect("json");
 

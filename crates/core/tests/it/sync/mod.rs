@@ -4,4 +4,5 @@ mod authorship;
 mod basic;
 mod bundle_bad;
 mod folder;
+mod members;
 mod prop;

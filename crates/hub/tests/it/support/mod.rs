@@ -6,6 +6,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use serde_json::json;
+use terrain_core::schema::Role;
 use terrain_core::{sync, Entity, Store};
 use terrain_hub::{HubError, LocalHub, SyncOptions, SyncSummary};
 
@@ -42,7 +43,7 @@ pub fn new_study(owner: &mut Store, title: &str) -> (String, String) {
         .create(Entity::Study, &fields(&[("title", json!(title))]))
         .expect("study");
     sync::ensure_study_key(owner, &id).expect("key");
-    let invite = sync::invite(owner, &id, terrain_core::schema::Role::Coordinator).expect("invite");
+    let invite = sync::invite(owner, &id, Role::Coordinator).expect("invite");
     (id, invite)
 }
 

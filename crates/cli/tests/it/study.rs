@@ -1,0 +1,161 @@
+//! `terrain study invite|members|grant|revoke` on real database files: invitations name a
+//! role, a coordinator lists members and changes their roles by node id or prefix, and a
+//! member who is no coordinator is refused in one line with nothing changed.
+
+use std::path::{Path, PathBuf};
+
+use terrain_core::schema::Role;
+use terrain_core::{changes, sync, Store};
+
+use crate::support::{dump, node_id, ok, refused, run};
+
+struct Team {
+    dir: tempfile::TempDir,
+    lead: PathBuf,
+    member: PathBuf,
+    study: String,
+}
+
+fn key_of(db: &Path) -> changes::PublicKey {
+    Store::open(db)
+        .unwrap()
+        .device_key()
+        .verifying_key()
+        .to_bytes()
+}
+
+/// A lead laptop with a study, and a member in its roster holding `role` (granted through
+/// core: join files carry the roster in another part of the work), holding the roster too.
+fn team(role: Role) -> Team {
+    let dir = tempfile::tempdir().unwrap();
+    let lead = dir.path().join("lead.db");
+    let member = dir.path().join("member.db");
+    let study = ok(&lead, &["record", "new", "study", "title=Mopti"])
+        .trim()
+        .to_string();
+    let lead_store = Store::open(&lead).unwrap();
+    sync::set_device_label(&lead_store, "Bureau Mopti").unwrap();
+    sync::grant(&lead_store, &study, &key_of(&member), role).unwrap();
+    let mut m = Store::open(&member).unwrap();
+    sync::pin_anchor(&m, &study, &key_of(&lead)).unwrap();
+    let entries = changes::stored_entries(lead_store.conn(), &study).unwrap();
+    sync::receive_entries(&m, &study, &entries).unwrap();
+    let none = sync::Vector::new();
+    sync::seal_own(&lead_store).unwrap();
+    let (batch, _) =
+        sync::next_batch(lead_store.conn(), &study, &none, usize::MAX, usize::MAX).unwrap();
+    sync::apply_signed(&mut m, &study, &batch).unwrap();
+    Team {
+        dir,
+        lead,
+        member,
+        study,
+    }
+}
+
+#[test]
+fn an_invitation_names_a_role_enumerator_by_default_and_an_unknown_role_is_refused() {
+    let t = team(Role::Enumerator);
+    let out = |name: &str| t.dir.path().join(name).to_str().unwrap().to_string();
+    for (args, file) in [
+        (vec!["--role", "analyst"], "analyst.json"),
+        (vec![], "default.json"),
+    ] {
+        let mut all = vec!["study", "invite", &t.study, "--out"];
+        let f = out(file);
+        all.push(&f);
+        all.extend(args);
+        ok(&t.lead, &all);
+        assert!(Path::new(&f).is_file());
+    }
+    let f = out("boss.json");
+    let bad = run(
+        &t.lead,
+        &["study", "invite", &t.study, "--role", "boss", "--out", &f],
+    );
+    assert!(!bad.status.success());
+    assert!(!Path::new(&f).exists());
+}
+
+#[test]
+fn members_are_listed_with_label_node_fingerprint_and_role() {
+    let t = team(Role::Supervisor);
+    let text = ok(&t.lead, &["study", "members", &t.study]);
+    let lines: Vec<Vec<&str>> = text.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert_eq!(lines[0][0], "Bureau Mopti (this laptop)");
+    assert_eq!(lines[0][1], node_id(&t.lead));
+    assert_eq!(lines[0][2].len(), 19);
+    assert_eq!(lines[0][3], "coordinator");
+    assert_eq!(lines[1][1], node_id(&t.member));
+    assert_eq!(lines[1][3], "supervisor");
+    // The member sees the same roster, itself first.
+    let there = ok(&t.member, &["study", "members", &t.study]);
+    assert!(there.lines().next().unwrap().contains("(this laptop)"));
+    assert!(there.lines().next().unwrap().ends_with("\tsupervisor"));
+}
+
+#[test]
+fn a_coordinator_grants_by_prefix_and_revokes_by_node_id() {
+    let t = team(Role::Enumerator);
+    let member = node_id(&t.member);
+    let prefix = &member[..8];
+    let line = ok(
+        &t.lead,
+        &["study", "grant", &t.study, prefix, "--role", "analyst"],
+    );
+    assert!(line.trim_end().ends_with("\tanalyst"), "{line}");
+    let line = ok(&t.lead, &["study", "revoke", &t.study, &member]);
+    assert!(line.trim_end().ends_with("\trevoked"), "{line}");
+    let listed = ok(&t.lead, &["study", "members", &t.study]);
+    assert!(listed.contains(&format!("{member}\t")) && listed.contains("\trevoked"));
+    // Revoked stays revoked: a grant would be ignored, so it is refused.
+    let err = refused(
+        &t.lead,
+        &["study", "grant", &t.study, &member, "--role", "enumerator"],
+    );
+    assert!(err.contains("[member_unchanged]"), "{err}");
+    ok(
+        &t.lead,
+        &[
+            "record",
+            "new",
+            "session",
+            &format!("study_id={}", t.study),
+            "session_type=workshop",
+            "date=2026-03-02",
+        ],
+    );
+}
+
+#[test]
+fn a_member_who_is_no_coordinator_is_refused_and_nothing_changes() {
+    let t = team(Role::Enumerator);
+    let me = node_id(&t.member);
+    let lead = node_id(&t.lead);
+    let before = ok(&t.member, &["study", "members", &t.study]);
+    let dump_before = dump(&t.member);
+    let err = refused(
+        &t.member,
+        &["study", "grant", &t.study, &me, "--role", "coordinator"],
+    );
+    assert!(err.contains("[role_refused]"), "{err}");
+    let err = refused(&t.member, &["study", "revoke", &t.study, &lead[..6]]);
+    assert!(err.contains("[role_refused]"), "{err}");
+    let err = refused(&t.lead, &["study", "revoke", &t.study, "zzz"]);
+    assert!(err.contains("[unknown_member]"), "{err}");
+    assert_eq!(ok(&t.member, &["study", "members", &t.study]), before);
+    assert_eq!(dump(&t.member), dump_before);
+    // The member still writes what its role allows.
+    ok(
+        &t.member,
+        &[
+            "record",
+            "new",
+            "session",
+            &format!("study_id={}", t.study),
+            "session_type=workshop",
+            "date=2026-03-03",
+        ],
+    );
+}
