@@ -252,12 +252,12 @@ fn evaluate(study: &str, anchor: PublicKey, entries: Vec<(EntryId, Entry)>) -> R
                     queue.insert((rank + 1, *id, e.subject));
                 }
                 EntryKind::Revoke => revocations.push((e.subject, *id)),
-                EntryKind::Invite(role) => {
-                    // The key is fresh: nobody else could have made an entry about it.
-                    if !processed.contains(&e.subject) && !invites.contains_key(&e.subject) {
-                        invites.insert(e.subject, (*id, role));
-                        queue.insert((rank + 1, *id, e.subject));
-                    }
+                // The key is fresh: nobody else could have made an entry about it.
+                EntryKind::Invite(role)
+                    if !processed.contains(&e.subject) && !invites.contains_key(&e.subject) =>
+                {
+                    invites.insert(e.subject, (*id, role));
+                    queue.insert((rank + 1, *id, e.subject));
                 }
                 _ => {}
             }
