@@ -223,7 +223,11 @@ fn still_enrolled(store: &Store, req: &Authentic) -> Result<(), Refusal> {
     }
 }
 
-/// Reads and drops at most [`MAX_SMALL_BODY`] bytes of a request refused from its headers,
+/// What a refused request may still send before its answer: enough for any honest request
+/// refused from its headers (a state, an enrolment), far less than a hostile upload.
+const DRAIN_BYTES: usize = 64 * 1024;
+
+/// Reads and drops at most [`DRAIN_BYTES`] of a request refused from its headers,
 /// for at most a second, before the refusal is answered. Closing on a body the client is still
 /// sending resets the connection, and the client then sees "unreachable" instead of the
 /// refusal: a new laptop's first sync, refused `not_enrolled` so that it enrols, failed so at
@@ -231,7 +235,7 @@ fn still_enrolled(store: &Store, req: &Authentic) -> Result<(), Refusal> {
 async fn drain(body: axum::body::Body) {
     let _ = tokio::time::timeout(
         Duration::from_secs(1),
-        axum::body::to_bytes(body, MAX_SMALL_BODY),
+        axum::body::to_bytes(body, DRAIN_BYTES),
     )
     .await;
 }

@@ -148,8 +148,11 @@ pub fn import_bundle_with(
         clock_warning: offset.abs() > clock::MAX_DRIFT_MS,
         ..Default::default()
     };
+    // The roster entries go in with the first batch: a replica holding any of a bundle's
+    // changes holds what proves them, to pass on with them (an import may stop mid-way).
+    let keep_roster = |conn: &Connection| keep_entries(conn, &h.study, &keep);
     let finish = |conn: &Connection| -> Result<()> {
-        keep_entries(conn, &h.study, &keep)?;
+        keep_roster(conn)?;
         conn.execute(
             "INSERT OR IGNORE INTO imported_bundles(digest, study, sender, imported_at) VALUES (?1, ?2, ?3, ?4)",
             (&digest[..], &h.study, &h.sender, now),
@@ -175,7 +178,15 @@ pub fn import_bundle_with(
     // the bundle again (its "imported" mark goes with the last batch, committed durably, which
     // also makes every earlier batch durable).
     store.conn.pragma_update(None, "synchronous", "NORMAL")?;
-    let result = apply_batches(store, &signed, &key, opts, &finish, &mut report, progress);
+    let result = apply_batches(
+        store,
+        &signed,
+        &key,
+        opts,
+        (&keep_roster, &finish),
+        &mut report,
+        progress,
+    );
     let restored = store
         .conn
         .pragma_update(None, "synchronous", "FULL")
@@ -221,7 +232,10 @@ fn apply_batches(
     signed: &SignedBundle,
     key: &keys::StudyKey,
     opts: &ImportOptions,
-    finish: &dyn Fn(&Connection) -> Result<()>,
+    (first, finish): (
+        &dyn Fn(&Connection) -> Result<()>,
+        &dyn Fn(&Connection) -> Result<()>,
+    ),
     report: &mut ImportReport,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<()> {
@@ -247,6 +261,9 @@ fn apply_batches(
             store.conn.pragma_update(None, "synchronous", "FULL")?;
         }
         let outcome = store.write(|w| {
+            if i == 0 {
+                first(w.conn())?;
+            }
             let o = apply_checked(w, &batch)?;
             if last {
                 finish(w.conn())?;
