@@ -5,4 +5,5 @@
 mod decoder;
 mod header;
 mod received;
+mod seqs;
 mod victim;
