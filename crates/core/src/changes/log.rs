@@ -23,9 +23,10 @@ pub(crate) struct Entry {
     pub prev_node: Option<i64>,
 }
 
-/// A run as stored, with its origin's id.
+/// A run as stored, with its scope ('' for shared records) and its origin's id.
 #[derive(Debug, Clone)]
 pub(crate) struct Run {
+    pub scope: String,
     pub node: i64,
     pub node_id: String,
     pub first_seq: i64,
@@ -34,8 +35,9 @@ pub(crate) struct Run {
 }
 
 impl Run {
-    pub fn holds(&self, node: i64, seq: i64) -> bool {
-        self.node == node && self.first_seq <= seq && seq <= self.last_seq
+    /// Whether this run holds change `seq` of `node` in `scope` (seqs count per scope).
+    pub fn holds(&self, scope: &str, node: i64, seq: i64) -> bool {
+        self.node == node && self.scope == scope && self.first_seq <= seq && seq <= self.last_seq
     }
 }
 
@@ -226,13 +228,18 @@ pub(crate) fn insert_run(
         return Ok(());
     };
     let fields = encode(at.entity, min_hlc, entries.iter().copied())?;
+    // Seqs are at most MAX_SEQ (2^53) and a run a few thousand changes: checked all the same.
+    let last_seq = i64::try_from(entries.len() - 1)
+        .ok()
+        .and_then(|n| at.first_seq.checked_add(n))
+        .ok_or_else(|| Error::Internal(format!("a run past seq {}", at.first_seq)))?;
     insert.execute((
         at.node,
         scope,
         at.entity.code(),
         at.row_id,
         at.first_seq,
-        at.first_seq + entries.len() as i64 - 1,
+        last_seq,
         min_hlc,
         fields,
     ))?;
@@ -242,8 +249,8 @@ pub(crate) fn insert_run(
 /// Every run of one record.
 pub(crate) fn record_runs(conn: &Connection, entity: Entity, row_id: &str) -> Result<Vec<Run>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT l.node, n.node_id, l.first_seq, l.last_seq, l.fields, l.hlc
-           FROM change_log l JOIN nodes n ON n.idx = l.node
+        "SELECT l.node, n.node_id, l.first_seq, l.last_seq, l.fields, l.hlc, s.study
+           FROM change_log l JOIN nodes n ON n.idx = l.node JOIN scopes s ON s.idx = l.scope
           WHERE l.entity = ?1 AND l.row_id = ?2",
     )?;
     let mut rows = stmt.query((entity.code(), row_id))?;
@@ -251,6 +258,7 @@ pub(crate) fn record_runs(conn: &Connection, entity: Entity, row_id: &str) -> Re
     while let Some(r) = rows.next()? {
         let text: String = r.get(4)?;
         out.push(Run {
+            scope: r.get(6)?,
             node: r.get(0)?,
             node_id: r.get(1)?,
             first_seq: r.get(2)?,
@@ -320,6 +328,10 @@ pub(crate) fn read_range(
     limit: usize,
     each: &mut dyn FnMut(RangeItem<'_>) -> Result<bool>,
 ) -> Result<()> {
+    // An empty range; also keeps `from + 1` below (in SQL) from overflowing on any `from`.
+    if from >= to {
+        return Ok(());
+    }
     let start = range_start(conn, scope, node, from)?;
     let mut stmt = conn.prepare_cached(
         "SELECT first_seq, entity, row_id, fields, hlc FROM change_log

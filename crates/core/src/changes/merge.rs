@@ -38,8 +38,9 @@ impl PartialOrd for Stamp {
     }
 }
 
-/// One field change as it travels: identity (node, seq), target, value, stamp and the stamp of
-/// the value it replaced on its origin (None when the field had none).
+/// One field change as it travels: identity (scope, node, seq), where the scope is `study`
+/// ('' when None) and each node numbers its changes per scope (`changes::seqs`); target,
+/// value, stamp and the stamp of the value it replaced on its origin (None when it had none).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
     pub node: String,
@@ -254,10 +255,11 @@ impl<'c> MergeState<'c> {
         h.added = h.added.max(seq);
     }
 
-    /// Writes the version vectors of what this transaction added.
+    /// Writes the version vectors of what this transaction added. (The table
+    /// `version_vector`, one number per node across scopes, is no longer kept: seqs are
+    /// per scope, see `changes::seqs`.)
     pub(crate) fn flush(&mut self) -> Result<()> {
         let conn = self.conn;
-        let mut per_node: HashMap<i64, i64> = HashMap::new();
         for (scope, nodes) in &mut self.held {
             for (node, h) in nodes.iter_mut().filter(|(_, h)| h.added > 0) {
                 let (node, seq) = (*node, std::mem::take(&mut h.added));
@@ -266,16 +268,7 @@ impl<'c> MergeState<'c> {
                      ON CONFLICT(scope, node) DO UPDATE SET max_seq = max(max_seq, excluded.max_seq)",
                 )?
                 .execute((&scope, node, seq))?;
-                let m = per_node.entry(node).or_insert(seq);
-                *m = (*m).max(seq);
             }
-        }
-        for (node, seq) in per_node {
-            conn.prepare_cached(
-                "INSERT INTO version_vector(node, max_seq) VALUES (?1, ?2)
-                 ON CONFLICT(node) DO UPDATE SET max_seq = max(max_seq, excluded.max_seq)",
-            )?
-            .execute((node, seq))?;
         }
         Ok(())
     }
@@ -346,10 +339,11 @@ pub(crate) fn apply_batch(
                 Some((s, o, m)) if s == scope && o == origin => m,
                 _ => state.held_max(scope, origin)?,
             };
-            let held = runs.iter().any(|r| r.holds(origin, c.seq))
-                || to_log
-                    .iter()
-                    .any(|(o, s, _, _)| *o == origin && *s == c.seq)
+            // A change is (scope, origin, seq): each origin numbers its changes per scope.
+            let held = runs.iter().any(|r| r.holds(scope, origin, c.seq))
+                || to_log.iter().any(|(o, s, i, _)| {
+                    *o == origin && *s == c.seq && changes[*i].study == c.study
+                })
                 || (c.seq <= max && log::holds(conn, scope, origin, c.seq)?);
             if held {
                 out.duplicates += 1;
@@ -479,7 +473,8 @@ fn write_runs(
     changes: &[Change],
     to_log: &mut [(i64, i64, usize, Option<i64>)],
 ) -> Result<()> {
-    to_log.sort_unstable_by_key(|(origin, seq, _, _)| (*origin, *seq));
+    to_log
+        .sort_unstable_by_key(|(origin, seq, i, _)| (*origin, changes[*i].study.as_deref(), *seq));
     let mut start = 0;
     while start < to_log.len() {
         let (origin, first_seq, first_i, _) = to_log[start];
@@ -487,10 +482,11 @@ fn write_runs(
         let mut end = start + 1;
         while end < to_log.len() {
             let (o, s, i, _) = to_log[end];
-            if o != origin
-                || s != first_seq + (end - start) as i64
-                || changes[i].study.as_deref() != study
-            {
+            let follows = i64::try_from(end - start)
+                .ok()
+                .and_then(|n| first_seq.checked_add(n))
+                == Some(s);
+            if o != origin || !follows || changes[i].study.as_deref() != study {
                 break;
             }
             end += 1;

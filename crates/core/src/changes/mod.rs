@@ -8,6 +8,7 @@ pub(crate) mod log;
 pub(crate) mod merge;
 pub(crate) mod roster;
 pub(crate) mod roster_rules;
+pub(crate) mod seqs;
 pub(crate) mod signature;
 pub(crate) mod value;
 pub(crate) mod write;

@@ -9,11 +9,12 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior};
 use serde_json::Value as Json;
 
-use super::admit::{self, MAX_SEQ, OWNER_FIELDS};
+use super::admit::{self, OWNER_FIELDS};
 use super::log::RunAt;
 use super::merge::{self, Change};
 use super::roster::found;
 use super::roster_rules::WriteCheck;
+use super::seqs::{self, Counters};
 use super::value::normalize;
 use crate::clock;
 use crate::error::{Error, Problem, Result, SyncError};
@@ -42,7 +43,8 @@ pub struct Writer<'a> {
     merge_state: merge::MergeState<'a>,
     tx: Transaction<'a>,
     node_id: String,
-    seq: i64,
+    /// This laptop's next change numbers, per scope.
+    seqs: Counters,
     hlc: i64,
     clock_offset_ms: i64,
     node_cache: BTreeMap<String, i64>,
@@ -66,14 +68,6 @@ impl Store {
         // borrow lets the writer keep statements prepared on it for the whole transaction.
         let conn = &self.conn;
         let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-        let seq: i64 = tx
-            .query_row(
-                "SELECT max_seq FROM version_vector WHERE node = ?1",
-                [node_idx],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or(0);
         let hlc = get_meta(&tx, "hlc")?
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
@@ -81,7 +75,7 @@ impl Store {
             merge_state: merge::MergeState::new(conn),
             tx,
             node_id: node_id.clone(),
-            seq,
+            seqs: Counters::default(),
             hlc,
             clock_offset_ms,
             node_cache: BTreeMap::from([(node_id, node_idx)]),
@@ -139,6 +133,7 @@ impl Writer<'_> {
     /// what is held (their values and shape were checked before: `sync::validate_change_at`).
     pub(crate) fn apply(&mut self, changes: &[Change], known_new: bool) -> Result<merge::Outcome> {
         admit::admit(&self.tx, (&self.node_id, self.node_idx), changes)?;
+        seqs::check_contiguous(&self.tx, changes)?;
         self.merge_in(changes, known_new)
     }
 
@@ -325,19 +320,11 @@ impl Writer<'_> {
         }
         self.roles
             .check(&self.tx, &self.node_id, entity, study.as_deref())?;
+        let scope = study.as_deref().unwrap_or("");
         let wall = clock::wall_millis(self.clock_offset_ms);
-        let count = values.len() as i64;
-        let last_seq = self
-            .seq
-            .checked_add(count)
-            .filter(|s| *s <= MAX_SEQ)
-            .ok_or_else(|| {
-                Error::Internal(format!(
-                    "this laptop's change numbers are exhausted ({})",
-                    self.seq
-                ))
-            })?;
-        let first_seq = last_seq - count + 1;
+        let first_seq = self
+            .seqs
+            .take(&self.tx, scope, &self.node_id, values.len())?;
         if fresh_id {
             // A record whose id was just made here: every field is new and wins, nothing to
             // look up or compare, so its changes go straight to the log and the row.
@@ -350,7 +337,6 @@ impl Writer<'_> {
                     hlc: self.hlc,
                 });
             }
-            self.seq = last_seq;
             if entity == Entity::Session {
                 self.sessions.get_mut().clear();
             }
@@ -384,10 +370,9 @@ impl Writer<'_> {
                 }
                 _ => self.hlc,
             };
-            self.seq += 1;
             changes.push(Change {
                 node: self.node_id.clone(),
-                seq: self.seq,
+                seq: first_seq + changes.len() as i64,
                 study: study.clone(),
                 entity,
                 row_id: id.to_string(),

@@ -59,6 +59,13 @@ pub enum SyncError {
     },
     /// A bundle written by this very laptop (or claiming to be).
     OwnBundle,
+    /// Received changes of one device in one study skip numbers: after `last` (held here, or
+    /// the previous one received) comes `found`, not `last + 1`.
+    SeqGap {
+        node: String,
+        last: i64,
+        found: i64,
+    },
 }
 
 impl SyncError {
@@ -84,6 +91,7 @@ impl SyncError {
             SyncError::FutureValue { .. } => "future_value",
             SyncError::TooLarge { .. } => "bundle_too_large",
             SyncError::OwnBundle => "own_bundle",
+            SyncError::SeqGap { .. } => "seq_gap",
         }
     }
 
@@ -170,6 +178,12 @@ impl SyncError {
             ),
             SyncError::OwnBundle if fr => "Ce paquet a été écrit par cet ordinateur (ou prétend l'être) : rien à importer.".into(),
             SyncError::OwnBundle => "This bundle was written by this laptop (or claims to be): nothing to import.".into(),
+            SyncError::SeqGap { node, last, found } if fr => format!(
+                "Les modifications de l'appareil {node} sautent du numéro {last} au numéro {found} : celles d'entre les deux manquent, rien n'a été importé. Demandez à cet appareil un paquet complet (--full)."
+            ),
+            SyncError::SeqGap { node, last, found } => format!(
+                "Device {node}'s changes jump from number {last} to number {found}: the ones between are missing, nothing was imported. Ask that device for a full bundle (--full)."
+            ),
         }
     }
 }

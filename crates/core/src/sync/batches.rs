@@ -154,12 +154,12 @@ fn check_shape(c: &Change, study: Option<&str>) -> std::result::Result<(), Strin
     admit::check_scope(c)
 }
 
-/// Every change held, in (node id, seq) order (tests, diagnostics).
+/// Every change held, in (node id, scope, seq) order (tests, diagnostics).
 pub fn all_changes(conn: &Connection) -> Result<Vec<Change>> {
     let mut stmt = conn.prepare(
         "SELECT n.node_id, c.seq, c.study, c.entity, c.row_id, c.field, c.value, c.hlc, c.prev_hlc, pn.node_id
            FROM changes c JOIN nodes n ON n.idx = c.node LEFT JOIN nodes pn ON pn.idx = c.prev_node
-          ORDER BY n.node_id, c.seq",
+          ORDER BY n.node_id, c.study, c.seq",
     )?;
     let mut rows = stmt.query([])?;
     let mut out = Vec::new();

@@ -7,4 +7,5 @@ mod conflict_log;
 mod decoder;
 mod header;
 mod received;
+mod seqs;
 mod victim;

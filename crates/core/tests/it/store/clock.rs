@@ -57,22 +57,34 @@ fn the_clock_never_goes_backwards_across_reopen() {
         .create(Entity::Study, &fields(json!({"title": "Encore"})))
         .unwrap();
     assert!(max_hlc(&store) > after);
-    // Stamps grow with the local sequence: the log's order is the order of the writes.
+    // Stamps grow with the local sequence of each study (seqs count per study): the log's
+    // order is the order of the writes.
     let mut stmt = store
         .conn()
-        .prepare("SELECT hlc FROM changes ORDER BY seq")
+        .prepare("SELECT study, seq, hlc FROM changes ORDER BY study, seq")
         .unwrap();
-    let stamps: Vec<i64> = stmt
-        .query_map([], |r| r.get(0))
+    let stamps: Vec<(String, i64, i64)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .unwrap()
         .map(|r| r.unwrap())
         .collect();
-    assert!(stamps.windows(2).all(|w| w[0] < w[1]), "{stamps:?}");
+    assert!(
+        stamps
+            .windows(2)
+            .filter(|w| w[0].0 == w[1].0)
+            .all(|w| w[0].1 + 1 == w[1].1 && w[0].2 < w[1].2),
+        "{stamps:?}"
+    );
+    assert_eq!(
+        stamps.iter().filter(|s| s.1 == 1).count(),
+        2,
+        "two studies, each from 1"
+    );
     assert!(!other.is_empty());
 }
 
-/// Checks that a file holds a sound change log: integrity ok, (node, seq) unique and without
-/// gaps, every change's value in its row.
+/// Checks that a file holds a sound change log of one study: integrity ok, (node, seq)
+/// unique and without gaps, every change's value in its row.
 fn assert_sound(path: &Path, expected_changes: i64) {
     let store = Store::open(path).unwrap();
     let conn = store.conn();
@@ -82,7 +94,7 @@ fn assert_sound(path: &Path, expected_changes: i64) {
     assert_eq!(ok, "ok");
     let (n, distinct, max_seq): (i64, i64, i64) = conn
         .query_row(
-            "SELECT count(*), count(DISTINCT node || ':' || seq), max(seq) FROM changes",
+            "SELECT count(*), count(DISTINCT study || ':' || node || ':' || seq), max(seq) FROM changes",
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
@@ -95,7 +107,7 @@ fn assert_sound(path: &Path, expected_changes: i64) {
         .unwrap();
     assert_eq!(hlcs, n, "a clock stamp was reused");
     let vv: i64 = conn
-        .query_row("SELECT max(max_seq) FROM version_vector", [], |r| r.get(0))
+        .query_row("SELECT max(max_seq) FROM scope_vector", [], |r| r.get(0))
         .unwrap();
     assert_eq!(vv, n);
 }

@@ -87,7 +87,7 @@ fn an_empty_file_is_migrated_to_the_latest_schema() {
         "meta",
         "nodes",
         "change_log",
-        "version_vector",
+        "scope_vector",
         "superseded",
         "conflicts",
     ] {
