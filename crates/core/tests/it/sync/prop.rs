@@ -348,10 +348,12 @@ fn change_ids(changes: &[Change]) -> BTreeSet<ChangeId> {
 /// (some change names it as prev) or is in the conflict log.
 fn check_nothing_lost(store: &Store) {
     let changes = sync::all_changes(store.conn()).unwrap();
-    let logged: BTreeSet<String> = sync::list_conflicts(store.conn(), true)
+    // A value id (`NODE:SEQ`) names a change within its record: seqs count per scope, and a
+    // record lies in one scope.
+    let logged: BTreeSet<(String, String, String)> = sync::list_conflicts(store.conn(), true)
         .unwrap()
         .into_iter()
-        .map(|c| c.loser.value_id)
+        .map(|c| (c.row_id, c.field, c.loser.value_id))
         .collect();
     let mut by_field: BTreeMap<(String, String), Vec<&Change>> = BTreeMap::new();
     for c in &changes {
@@ -378,10 +380,10 @@ fn check_nothing_lost(store: &Store) {
                 continue;
             }
             let was_seen = seen.contains(&(row.clone(), field.clone(), c.hlc, c.node.clone()));
-            let id = format!("{}:{}", c.node, c.seq);
+            let id = (row.clone(), field.clone(), format!("{}:{}", c.node, c.seq));
             assert!(
                 was_seen || logged.contains(&id),
-                "value {:?} of {row}.{field} ({id}) was overwritten without being logged",
+                "value {:?} of {row}.{field} ({id:?}) was overwritten without being logged",
                 c.value
             );
             assert!(
@@ -478,6 +480,8 @@ fn with_crafted_prevs(mut changes: Vec<Change>, crafted: &[(Index, Index, bool)]
         return changes;
     };
     let mut extra = Vec::new();
+    // The member numbers its changes per scope, 1, 2, 3... as every laptop does.
+    let mut next: BTreeMap<Option<String>, i64> = BTreeMap::new();
     for (i, (named, target, unheld)) in crafted.iter().enumerate() {
         let named = &changes[named.index(changes.len())];
         let target = &changes[target.index(changes.len())];
@@ -485,14 +489,18 @@ fn with_crafted_prevs(mut changes: Vec<Change>, crafted: &[(Index, Index, bool)]
         if *unheld {
             prev.node = "0190a0a0-0000-7000-8000-00000000dead".into();
         }
+        let seq = next.entry(target.study.clone()).or_insert(0);
+        *seq += 1;
         extra.push(Change {
             node: "0190a0a0-0000-7000-8000-00000000beef".into(),
-            seq: i as i64 + 1,
+            seq: *seq,
             hlc: top + i as i64 + 1,
             prev: Some(prev),
             ..target.clone()
         });
     }
+    // Each scope's changes of the member together, in seq order, as it would send them.
+    extra.sort_by(|a, b| (&a.study, a.seq).cmp(&(&b.study, b.seq)));
     changes.extend(extra);
     changes
 }
