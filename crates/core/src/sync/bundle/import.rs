@@ -227,15 +227,15 @@ fn newest_of_ours_held_by(store: &Store, held: &[VectorEntry]) -> Result<Option<
     Ok(newest)
 }
 
+/// Work done inside a batch's transaction.
+type InTx<'a> = &'a dyn Fn(&Connection) -> Result<()>;
+
 fn apply_batches(
     store: &mut Store,
     signed: &SignedBundle,
     key: &keys::StudyKey,
     opts: &ImportOptions,
-    (first, finish): (
-        &dyn Fn(&Connection) -> Result<()>,
-        &dyn Fn(&Connection) -> Result<()>,
-    ),
+    (first, finish): (InTx<'_>, InTx<'_>),
     report: &mut ImportReport,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<()> {
