@@ -240,7 +240,7 @@ test('USB bundles from two laptops: summary, conflict side by side, pick, replay
   const study = terrain(a, 'record', 'new', 'study', 'title=Étude Ségou');
   terrain(a, 'record', 'new', 'session', `study_id=${study}`, 'session_type=workshop', 'date=2026-04-01');
   const joinFile = join(work, 'invitation.json');
-  terrain(a, 'study', 'invite', study, '--out', joinFile);
+  terrain(a, 'study', 'invite', study, '--role', 'coordinator', '--out', joinFile);
   terrain(b, 'study', 'join', joinFile);
   mkdirSync(usb);
   terrain(a, 'bundle', 'export', '--study', study, '--out', join(work, 'seed.terrain'), '--full');
