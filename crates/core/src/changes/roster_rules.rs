@@ -282,32 +282,16 @@ fn evaluate(study: &str, anchor: PublicKey, entries: Vec<(EntryId, Entry)>) -> R
     }
 }
 
-/// Adds received entries to a study's roster, in the caller's transaction: each must read,
-/// verify and be valid in the roster it joins (send parents first), else nothing is stored.
+/// Adds entries to a study's roster, in the caller's transaction: each must read, verify and
+/// be valid in the roster it joins (send parents first), else nothing is stored. For entries
+/// signed here; received ones go through [`with_received`], which drops what grants nothing.
 pub fn add_entries(conn: &Connection, study: &str, signed: &[SignedEntry]) -> Result<Roster> {
-    let anchor = anchor(conn, study)?.ok_or_else(|| bad("the study has no anchor here"))?;
-    let mut entries = Vec::new();
-    for s in stored_entries(conn, study)? {
-        let entry = Entry::open(&s)
-            .map_err(|_| Error::Damaged(format!("a roster entry of study {study}")))?;
-        entries.push((s.id(), entry));
-    }
-    let mut fresh = Vec::new();
-    for s in signed {
-        let entry = Entry::open(s)?;
-        if entry.study != study {
-            return Err(bad("an entry of another study"));
-        }
-        entries.push((s.id(), entry));
-        fresh.push(s.id());
-    }
-    let roster = evaluate(study, anchor, entries);
-    if let Some(_refused) = fresh.iter().find(|id| !roster.valid.contains_key(*id)) {
+    let (roster, _) =
+        with_received(conn, study, signed)?.ok_or_else(|| bad("the study has no anchor here"))?;
+    if signed.iter().any(|s| !roster.valid.contains_key(&s.id())) {
         return Err(bad("signed by no coordinator of the study"));
     }
-    for s in signed {
-        store_entry(conn, study, s)?;
-    }
+    keep_entries(conn, study, signed)?;
     Ok(roster)
 }
 
