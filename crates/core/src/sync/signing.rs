@@ -8,7 +8,7 @@
 //! when their origin is in that study's roster: its members can check nobody else's. A
 //! revoked laptop's changes after its cut-off are not relayed: every receiver would refuse them.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use crate::changes::merge::Change;
 use crate::changes::roster_rules::Roster;
@@ -42,14 +42,23 @@ pub fn seal_own(store: &Store) -> Result<u32> {
     let nodes = NodeIndex::load(&tx)?;
     let mut made = 0u32;
     for (idx, scope) in scopes {
+        // Runs and segments of one node never overlap: the last by first_seq ends highest,
+        // found from the primary key without reading the others.
         let held: Option<i64> = tx
-            .prepare_cached("SELECT max(last_seq) FROM change_log WHERE scope = ?1 AND node = ?2")?
-            .query_row((idx, me), |r| r.get(0))?;
+            .prepare_cached(
+                "SELECT last_seq FROM change_log WHERE scope = ?1 AND node = ?2
+                  ORDER BY first_seq DESC LIMIT 1",
+            )?
+            .query_row((idx, me), |r| r.get(0))
+            .optional()?;
         let sealed: i64 = tx
             .prepare_cached(
-                "SELECT coalesce(max(last_seq), 0) FROM change_segments WHERE scope = ?1 AND node = ?2",
+                "SELECT last_seq FROM change_segments WHERE scope = ?1 AND node = ?2
+                  ORDER BY first_seq DESC LIMIT 1",
             )?
-            .query_row((idx, me), |r| r.get(0))?;
+            .query_row((idx, me), |r| r.get(0))
+            .optional()?
+            .unwrap_or(0);
         let Some(held) = held.filter(|h| *h > sealed) else {
             continue;
         };
