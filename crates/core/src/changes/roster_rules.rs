@@ -20,6 +20,10 @@ use crate::error::{AuthorshipError, Error, Result};
 use crate::schema::Role;
 use crate::store::node_id_of;
 
+/// The most entries a study's roster may hold, received ones included (two per member who
+/// joined by invitation, one per role change or revocation: hundreds of members).
+pub const MAX_ENTRIES: usize = 1024;
+
 /// The valid entries of a study's roster, ready to judge changes.
 #[derive(Debug, Clone)]
 pub struct Roster {
@@ -316,6 +320,11 @@ pub fn with_received(
             .map_err(|_| Error::Damaged(format!("a roster entry of study {study}")))?;
         held.insert(s.id());
         entries.push((s.id(), entry));
+    }
+    // Judging a roster holds every entry's ancestors: a chain of n entries costs n²/2 of them.
+    // Honest rosters hold tens; more than MAX_ENTRIES is refused before anything is read.
+    if entries.len().saturating_add(received.len()) > MAX_ENTRIES {
+        return Err(bad("more entries than a study's roster holds"));
     }
     let mut fresh = Vec::new();
     for s in received {

@@ -24,13 +24,18 @@ use crate::sync::vector::held_vector;
 /// Pins the founder's key of a study joined from elsewhere (it comes in the join file). A
 /// study already pinned to another founder is refused.
 pub fn pin_anchor(store: &Store, study: &str, founder: &PublicKey) -> Result<()> {
-    match anchor(store.conn(), study)? {
+    pin_anchor_in(store.conn(), study, founder)
+}
+
+/// [`pin_anchor`] in the caller's transaction.
+fn pin_anchor_in(conn: &Connection, study: &str, founder: &PublicKey) -> Result<()> {
+    match anchor(conn, study)? {
         Some(known) if known == *founder => Ok(()),
         Some(_) => Err(Error::Sync(SyncError::OtherKey {
             study: study.to_string(),
         })),
         None => {
-            store.conn().execute(
+            conn.execute(
                 "INSERT INTO study_anchors(study, founder) VALUES (?1, ?2)",
                 (study, &founder[..]),
             )?;
@@ -120,20 +125,7 @@ pub(crate) fn claim_invitation(
     role: Role,
 ) -> Result<()> {
     let tx = store.conn().unchecked_transaction()?;
-    match anchor(&tx, study)? {
-        Some(known) if known != *founder => {
-            return Err(Error::Sync(SyncError::OtherKey {
-                study: study.to_string(),
-            }))
-        }
-        Some(_) => {}
-        None => {
-            tx.execute(
-                "INSERT INTO study_anchors(study, founder) VALUES (?1, ?2)",
-                (study, &founder[..]),
-            )?;
-        }
-    }
+    pin_anchor_in(&tx, study, founder)?;
     let (roster, keep) = with_received(&tx, study, entries)?
         .ok_or_else(|| Error::Internal("the anchor was just pinned".into()))?;
     keep_entries(&tx, study, &keep)?;

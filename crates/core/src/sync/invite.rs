@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::changes::roster::anchor;
+use crate::changes::roster_rules::MAX_ENTRIES;
 use crate::changes::value::normalize;
 use crate::error::{Error, Result, SyncError};
 use crate::read::records::get;
@@ -17,7 +18,6 @@ use crate::schema::Entity;
 use crate::schema::Role;
 use crate::store::{write_atomically, Store};
 use crate::sync::authorship::{claim_invitation, make_invitation, roster_from_wire, roster_wire};
-use crate::sync::bundle::header::MAX_ROSTER;
 use crate::sync::keys::{ensure_study_key, study_key, StudyKey};
 use crate::sync::settings::note_join_title;
 
@@ -117,7 +117,7 @@ pub fn join(store: &Store, text: &str) -> Result<JoinedStudy> {
         || uuid::Uuid::parse_str(&file.study_id).is_err()
         || file.study_id.len() != 36
         || !is_study_title(&file.title)
-        || file.roster.len() > MAX_ROSTER
+        || file.roster.len() > MAX_ENTRIES
     {
         return Err(Error::Sync(SyncError::BadJoinFile));
     }

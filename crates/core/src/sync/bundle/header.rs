@@ -14,6 +14,7 @@ use rand::rngs::OsRng;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
+use crate::changes::roster_rules::MAX_ENTRIES;
 use crate::error::{Error, Result, SyncError};
 use crate::sync::keys::StudyKey;
 use crate::sync::settings::LABEL_CHARS;
@@ -25,9 +26,6 @@ pub const MAX_HEADER: usize = 1 << 20;
 
 /// The most entries a header's vector may hold: (scope, node) pairs, two scopes per device.
 pub const MAX_VECTOR: usize = 4096;
-
-/// The most roster entries a header may carry (a study's roster holds tens).
-pub const MAX_ROSTER: usize = 4096;
 
 /// The most batches a bundle may hold (10,000 changes each: a billion changes).
 pub const MAX_BATCHES: u32 = 100_000;
@@ -152,9 +150,9 @@ pub(crate) fn check_header(h: &Header, own_node: &str) -> Result<()> {
     {
         return Err(malformed("the sender's name is too long".into()));
     }
-    if h.roster.len() > MAX_ROSTER {
+    if h.roster.len() > MAX_ENTRIES {
         return Err(malformed(format!(
-            "the header carries {} roster entries, at most {MAX_ROSTER} are accepted",
+            "the header carries {} roster entries, at most {MAX_ENTRIES} are accepted",
             h.roster.len()
         )));
     }

@@ -265,3 +265,54 @@ fn an_invitation_cannot_be_stretched_to_another_role_and_the_real_one_still_work
         Ok(Role::Enumerator)
     );
 }
+
+/// A member sends a roster of a thousand entries it signed itself, each naming the one before:
+/// judging such a chain would hold n²/2 ancestors. More than a roster holds is refused before
+/// any entry is judged, in the header or once added to what the victim holds.
+#[test]
+fn a_roster_too_long_to_judge_is_refused() {
+    let mut s = scene();
+    let mut parents = Vec::new();
+    let mut chain = Vec::new();
+    for i in 0..1_025u32 {
+        let subject = SigningKey::from_bytes(&[(i % 251) as u8 + 1; 32])
+            .verifying_key()
+            .to_bytes();
+        let entry = Entry {
+            study: s.study.clone(),
+            kind: EntryKind::Grant(Role::Enumerator),
+            subject,
+            box_key: None,
+            after: vec![(String::new(), i64::from(i))],
+            parents: std::mem::take(&mut parents),
+            author: s.v.device_key().verifying_key().to_bytes(),
+        }
+        .sign(s.v.device_key())
+        .unwrap();
+        parents = vec![entry.id()];
+        chain.push(base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            entry.to_bytes(),
+        ));
+    }
+    let before = s.victim_state();
+    let entries_before = sync::roster_wire(s.b.conn(), &s.study).unwrap();
+    for (n, code) in [(1_025, "malformed"), (1_024, "bad_roster_entry")] {
+        let mut h = header_from(&s, &s.v);
+        h.roster = chain[..n].to_vec();
+        let p = s.write(
+            &format!("long-roster-{n}.terrain"),
+            h,
+            vec![],
+            &s.key(),
+            s.v.device_key(),
+        );
+        assert_eq!(s.refusal(&p), code, "{n} entries");
+        assert_eq!(s.victim_state(), before);
+        assert_eq!(
+            sync::roster_wire(s.b.conn(), &s.study).unwrap(),
+            entries_before
+        );
+    }
+    s.victim_still_works();
+}
