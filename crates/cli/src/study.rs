@@ -1,5 +1,5 @@
-//! `terrain study invite|join|members|grant|revoke`: hand a study's key to a new team laptop
-//! with a role, and manage who holds which role.
+//! `terrain study invite|join|members|grant|revoke|rekey`: hand a study's key to a new team
+//! laptop with a role, manage who holds which role, and replace the key.
 
 use std::path::PathBuf;
 
@@ -54,12 +54,16 @@ pub enum Cmd {
         #[arg(long, value_enum)]
         role: RoleArg,
     },
-    /// Revoke a member: its later changes are refused everywhere (coordinators only).
+    /// Revoke a member: its later changes are refused everywhere, and the study key is
+    /// replaced by a new version sealed to the remaining members (coordinators only).
     Revoke {
         study_id: String,
         /// The member's node id, or a prefix naming only it.
         node: String,
     },
+    /// Replace the study key by a new version sealed to every current member; bundles and hub
+    /// requests sealed with an older one are refused (coordinators only; revoke does it).
+    Rekey { study_id: String },
 }
 
 pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
@@ -113,7 +117,26 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
         Cmd::Revoke { study_id, node } => {
             let m = sync::revoke_member(&store, &study_id, &node)?;
             println!("{}", member_line(&m, ctx.lang()));
+            print_key_version(&store, &study_id, ctx.lang())?;
         }
+        Cmd::Rekey { study_id } => {
+            sync::rekey(&store, &study_id)?;
+            print_key_version(&store, &study_id, ctx.lang())?;
+        }
+    }
+    Ok(())
+}
+
+/// The study key's version now, on stderr (stdout keeps one member a line for scripts).
+fn print_key_version(
+    store: &terrain_core::Store,
+    study: &str,
+    lang: terrain_core::Lang,
+) -> Result<()> {
+    let version = sync::study_access(store, study)?.key_version;
+    match lang {
+        terrain_core::Lang::Fr => eprintln!("Clé de l'étude : version {version}"),
+        terrain_core::Lang::En => eprintln!("Study key: version {version}"),
     }
     Ok(())
 }

@@ -65,6 +65,7 @@ fn header(a: &Store, study: &str, batches: u32) -> Header {
         schema_version: store::schema_version(),
         study: study.to_string(),
         key_check: sync::key_check(&key),
+        key_version: 1,
         sender: a.node_id().to_string(),
         sender_label: None,
         sender_public_key: {

@@ -24,6 +24,8 @@ pub struct Signed {
     pub node: String,
     pub time_ms: i64,
     pub nonce: String,
+    /// The fingerprint of the study key the body is sealed with (`key_check`): which version.
+    pub key: String,
 }
 
 /// The SHA-256 of a body, as hex: what the signature covers and [`H_BODY_HASH`] carries.
@@ -36,8 +38,8 @@ pub fn body_hash(body: &[u8]) -> String {
 
 fn canonical(method: &str, path: &str, s: &Signed, hex: &str) -> Vec<u8> {
     format!(
-        "terrain-hub-request-1\n{method}\n{path}\n{}\n{}\n{}\n{}\n{}\n{hex}",
-        s.protocol, s.study, s.node, s.time_ms, s.nonce
+        "terrain-hub-request-1\n{method}\n{path}\n{}\n{}\n{}\n{}\n{}\n{}\n{hex}",
+        s.protocol, s.study, s.node, s.time_ms, s.nonce, s.key
     )
     .into_bytes()
 }
@@ -64,6 +66,7 @@ pub fn sign(
         (H_NODE, s.node.clone()),
         (H_TIME, s.time_ms.to_string()),
         (H_NONCE, s.nonce.clone()),
+        (H_KEY, s.key.clone()),
         (H_SIGNATURE, B64.encode(sig.to_bytes())),
         (H_BODY_HASH, hash),
     ]
@@ -137,6 +140,13 @@ pub fn read_signed(get: &impl Fn(&str) -> Option<String>) -> Result<Signed, Refu
     }
     let study = field(H_STUDY)?;
     let node = field(H_NODE)?;
+    let key = field(H_KEY)?;
+    if key.len() != 16 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(Refusal::bad_request(
+            "Empreinte de clé d'étude invalide dans la requête.",
+            "Invalid study key fingerprint in the request.",
+        ));
+    }
     // Ids are UUIDs: anything else is refused before it reaches a cache, a log or the store.
     for (what, id) in [("study", &study), ("node", &node)] {
         if uuid::Uuid::try_parse(id).is_err() {
@@ -154,6 +164,7 @@ pub fn read_signed(get: &impl Fn(&str) -> Option<String>) -> Result<Signed, Refu
         node,
         time_ms,
         nonce,
+        key: key.to_ascii_lowercase(),
     })
 }
 
@@ -292,6 +303,7 @@ mod tests {
             node: "n".into(),
             time_ms,
             nonce: nonce.into(),
+            key: "0123456789abcdef".into(),
         }
     }
 

@@ -242,7 +242,10 @@ impl Session<'_> {
             node: self.node.clone(),
             time_ms: self.wall_ms() + self.offset_ms,
             nonce: auth::new_nonce(),
+            key: terrain_core::sync::key_check(study_key),
         };
+        // The roster exchange travels in clear (see protocol::PATH_ROSTER).
+        let sealed = path != PATH_ROSTER;
         let node = self.node.clone();
         let ctx = |way| Context {
             study,
@@ -251,7 +254,11 @@ impl Session<'_> {
             nonce: &signed.nonce,
             way,
         };
-        let body = seal::seal(study_key, &ctx(Way::Request), plain);
+        let body = if sealed {
+            seal::seal(study_key, &ctx(Way::Request), plain)
+        } else {
+            plain.to_vec()
+        };
         let mut req = self.agent.post(self.url(path));
         for (h, v) in auth::sign(&self.key, "POST", path, &signed, &body) {
             req = req.header(h, v);
@@ -261,8 +268,11 @@ impl Session<'_> {
         }
         self.progress.bytes_sent += body.len() as u64;
         let resp = req.content_type("application/octet-stream").send(&body[..]);
-        let sealed = self.read(resp)?;
-        seal::open(study_key, &ctx(Way::Answer), &sealed).ok_or_else(|| {
+        let answer = self.read(resp)?;
+        if !sealed {
+            return Ok(answer);
+        }
+        seal::open(study_key, &ctx(Way::Answer), &answer).ok_or_else(|| {
             HubError::BadAnswer("the answer cannot be opened with the study key".into())
         })
     }
@@ -285,6 +295,20 @@ impl Session<'_> {
         let plain = serde_json::to_vec(&msg).unwrap_or_default();
         let answer = self.call(PATH_ENROL, study, key, &plain, Some((H_PUBLIC_KEY, public)))?;
         serde_json::from_slice(&answer).map_err(|e| HubError::BadAnswer(e.to_string()))
+    }
+
+    /// Exchanges rosters with the hub, in clear, before anything sealed: a re-key reaches
+    /// whichever side lacks the new study key, which then seals with it.
+    fn exchange_roster(&mut self, store: &Store, study: &str) -> Result<()> {
+        let key = current_key(store, study)?;
+        let ask = RosterExchange {
+            roster: engine::roster(store, study)?,
+        };
+        let plain = serde_json::to_vec(&ask).unwrap_or_default();
+        let answer = self.call(PATH_ROSTER, study, &key, &plain, None)?;
+        let theirs: RosterExchange =
+            serde_json::from_slice(&answer).map_err(|e| HubError::BadAnswer(e.to_string()))?;
+        engine::receive_roster(store, study, &theirs.roster).map_err(HubError::Core)
     }
 
     /// Exchanges rosters and learns what the hub holds.
@@ -399,6 +423,15 @@ impl Session<'_> {
     }
 }
 
+/// The newest key of a study this laptop joined.
+fn current_key(store: &Store, study: &str) -> Result<[u8; 32]> {
+    engine::study_key(store, study)?.ok_or_else(|| {
+        HubError::Core(terrain_core::Error::Sync(SyncError::NotJoined {
+            study: study.to_string(),
+        }))
+    })
+}
+
 /// Syncs every study this store and the hub share, both ways. `progress` is called as work
 /// advances; setting `cancel` stops at the next batch (what was applied stays applied).
 pub fn sync(
@@ -442,28 +475,29 @@ pub fn sync(
         ..SyncSummary::default()
     };
     for study in engine::studies(store)? {
-        let key = engine::study_key(store, &study)?.ok_or_else(|| {
-            HubError::Core(terrain_core::Error::Sync(SyncError::NotJoined {
-                study: study.clone(),
-            }))
-        })?;
         session.progress.study = Some(study.clone());
         let label = opts.label.as_deref();
-        let state = match session.state(store, &study, &key, label) {
-            Ok(s) => s,
+        let mut enrolled = true;
+        match session.exchange_roster(store, &study) {
+            Ok(()) => {}
             Err(HubError::Refused { code, .. }) if code == "unknown_study" => {
                 summary.skipped_titles.push(engine::title(store, &study));
                 summary.skipped_studies.push(study.clone());
                 continue;
             }
-            Err(HubError::Refused { code, .. }) if code == "not_enrolled" => {
-                let code = opts.join_code.as_deref().ok_or(HubError::NeedJoinCode)?;
-                session.enrol(&study, &key, code, opts.label.as_deref())?;
-                summary.enrolled = true;
-                session.state(store, &study, &key, label)?
-            }
+            Err(HubError::Refused { code, .. }) if code == "not_enrolled" => enrolled = false,
             Err(e) => return Err(e),
-        };
+        }
+        if !enrolled {
+            let code = opts.join_code.as_deref().ok_or(HubError::NeedJoinCode)?;
+            let key = current_key(store, &study)?;
+            session.enrol(&study, &key, code, opts.label.as_deref())?;
+            summary.enrolled = true;
+            session.exchange_roster(store, &study)?;
+        }
+        // The newest key, once the rosters carried any re-key both ways.
+        let key = current_key(store, &study)?;
+        let state = session.state(store, &study, &key, label)?;
         let mut sum = StudySummary {
             study: study.clone(),
             title: engine::title(store, &study),

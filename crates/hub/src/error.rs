@@ -142,6 +142,12 @@ impl Refusal {
         )
     }
 
+    /// A core sync refusal with another status than From's 422.
+    pub fn from_sync(status: u16, e: terrain_core::error::SyncError) -> Refusal {
+        let e = terrain_core::Error::Sync(e);
+        Refusal::new(status, e.code(), e.message(Lang::Fr), e.message(Lang::En))
+    }
+
     pub fn into_error(self) -> HubError {
         HubError::Refused {
             status: self.status,

@@ -10,7 +10,7 @@
 //! x-terrain-study: …
 //! (more headers)
 //!
-//! body: the payload as the study key opened it
+//! body: the payload as the study key opened it (the roster exchange's travels in clear)
 //! ```
 //! A fuzzer cannot forge a signature or a sealed payload, so the signature is read and checked
 //! and the request goes on whatever the answer, and the body is the payload already opened:
@@ -53,6 +53,13 @@ pub fn request(input: &[u8]) -> Result<(), Refusal> {
         PATH_STATE => {
             let _: StateRequest = json(plain)?;
         }
+        PATH_ROSTER => {
+            // In clear on the wire: each entry is read and its signature checked.
+            let ask: RosterExchange = json(plain)?;
+            for entry in terrain_core::sync::roster_from_wire(&ask.roster)? {
+                let _ = terrain_core::changes::Entry::open(&entry);
+            }
+        }
         PATH_PULL => {
             let ask: PullRequest = json(plain)?;
             let _ = Vector::from_wire(&ask.have);
@@ -76,7 +83,7 @@ fn split_at_blank_line(input: &[u8]) -> (&[u8], &[u8]) {
 }
 
 fn route(line: &[u8]) -> Result<&'static str, Refusal> {
-    [PATH_ENROL, PATH_STATE, PATH_PUSH, PATH_PULL]
+    [PATH_ENROL, PATH_ROSTER, PATH_STATE, PATH_PUSH, PATH_PULL]
         .into_iter()
         .find(|p| p.as_bytes() == line)
         .ok_or_else(|| Refusal::new(404, "not_found", "Route inconnue.", "Unknown route."))

@@ -23,6 +23,8 @@ use crate::limits::{body_limit, Limits};
 use crate::protocol::*;
 use crate::registry;
 use crate::seal::{self, Context, Way};
+use terrain_core::error::SyncError;
+use terrain_core::sync;
 
 /// A request whose headers passed: who signed it, for which study, and the hash its body
 /// must have.
@@ -72,7 +74,6 @@ struct Directory {
     conn: Connection,
     version: Option<i64>,
     devices: HashMap<String, Entry>,
-    study_keys: HashMap<String, [u8; 32]>,
 }
 
 impl Directory {
@@ -86,7 +87,6 @@ impl Directory {
             conn,
             version: None,
             devices: HashMap::new(),
-            study_keys: HashMap::new(),
         })
     }
 
@@ -110,20 +110,36 @@ impl Directory {
             devices.insert(d.node_id, entry);
         }
         self.devices = devices;
-        self.study_keys.clear();
         self.version = Some(version);
         Ok(())
     }
 
-    fn study_key(&mut self, study: &str) -> terrain_core::Result<Option<[u8; 32]>> {
-        if let Some(key) = self.study_keys.get(study) {
-            return Ok(Some(*key));
+    /// The study key a request is sealed with, named by its fingerprint: the newest this hub
+    /// holds, or an older one refused (the revoked laptop still holds it). The roster
+    /// exchange is not sealed: it needs the study joined here, not a key.
+    fn study_key(&self, study: &str, check: &str, path: &str) -> Result<[u8; 32], Refusal> {
+        let (newest, newest_key) = sync::current_study_key(&self.conn, study)
+            .map_err(Refusal::internal)?
+            .ok_or_else(|| unknown_study(study))?;
+        if path == PATH_ROSTER {
+            return Ok(newest_key);
         }
-        let key = terrain_core::sync::study_key(&self.conn, study)?;
-        if let Some(key) = key {
-            self.study_keys.insert(study.to_string(), key);
+        match sync::study_key_by_check(&self.conn, study, check).map_err(Refusal::internal)? {
+            Some((version, key)) if version >= newest => Ok(key),
+            Some((version, _)) => Err(Refusal::from_sync(
+                409,
+                SyncError::KeyReplaced {
+                    found: version,
+                    held: newest,
+                },
+            )),
+            None => Err(Refusal::new(
+                409,
+                "study_key_unknown",
+                format!("Ce hub n'a pas reçu la clé de l'étude {study} avec laquelle cette requête est chiffrée (version plus récente que la sienne, {newest}) : le hub doit être membre de l'étude pour la recevoir."),
+                format!("This hub was not handed the key of study {study} this request is encrypted with (newer than its own, version {newest}): the hub must be a member of the study to receive it."),
+            )),
         }
-        Ok(key)
     }
 }
 
@@ -237,7 +253,7 @@ impl Gate {
             .check_time(&signed, now_ms)?;
         let hash = auth::read_body_hash(&get)?;
         let (device_key, study_key) = {
-            let mut dir = self.directory()?;
+            let dir = self.directory()?;
             let known = dir.devices.get(&signed.node).cloned();
             let device_key = if path == PATH_ENROL {
                 let presented = get(H_PUBLIC_KEY)
@@ -273,13 +289,12 @@ impl Gate {
                     None => return Err(registry::not_enrolled_refusal()),
                 }
             };
-            let study_key = dir
-                .study_key(&signed.study)
-                .map_err(Refusal::internal)?
-                .ok_or_else(|| unknown_study(&signed.study))?;
+            // Told only once the signature holds: a stranger learns nothing of the keys.
+            let study_key = dir.study_key(&signed.study, &signed.key, path);
             (device_key, study_key)
         };
         auth::verify_declared(&device_key, "POST", path, &signed, &hash, get(H_SIGNATURE))?;
+        let study_key = study_key?;
         self.fresh
             .lock()
             .map_err(|_| Refusal::internal("lock"))?
@@ -333,7 +348,11 @@ impl Gate {
             nonce: &signed.nonce,
             way: Way::Request,
         };
-        let plain = seal::open(&admitted.study_key, &ctx, &bytes).ok_or_else(bad_payload)?;
+        let plain = if admitted.path == PATH_ROSTER {
+            bytes.to_vec()
+        } else {
+            seal::open(&admitted.study_key, &ctx, &bytes).ok_or_else(bad_payload)?
+        };
         Ok(Authentic {
             signed,
             device_key: admitted.device_key,

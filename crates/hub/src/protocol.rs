@@ -26,12 +26,18 @@ pub const H_NONCE: &str = "x-terrain-nonce";
 pub const H_SIGNATURE: &str = "x-terrain-signature";
 /// The SHA-256 of the body (hex), covered by the signature.
 pub const H_BODY_HASH: &str = "x-terrain-body-sha256";
+/// The fingerprint (`key_check`) of the study key the body is sealed with: a hub holding a
+/// newer key refuses it (`study_key_replaced`), one that lacks it says so (`study_key_unknown`).
+pub const H_KEY: &str = "x-terrain-key";
 /// Only on enrolment: the public key the hub does not know yet.
 pub const H_PUBLIC_KEY: &str = "x-terrain-public-key";
 
 pub const PATH_HELLO: &str = "/api/hello";
 pub const PATH_ENROL: &str = "/api/enrol";
 pub const PATH_STATE: &str = "/api/state";
+/// Roster exchange, before the state: its body and answer are NOT sealed (signed entries,
+/// each checked on its own), so that a re-key reaches a side that lacks the new study key.
+pub const PATH_ROSTER: &str = "/api/roster";
 pub const PATH_PUSH: &str = "/api/push";
 pub const PATH_PULL: &str = "/api/pull";
 
@@ -91,6 +97,13 @@ pub struct StateRequest {
     pub wall_ms: i64,
     pub label: Option<String>,
     /// The study's roster entries as the device holds them (as bundle headers carry them).
+    pub roster: Vec<String>,
+}
+
+/// Body and answer of `POST /api/roster`, in clear: the study's roster entries as the sender
+/// holds them (as bundle headers carry them).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RosterExchange {
     pub roster: Vec<String>,
 }
 

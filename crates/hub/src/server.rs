@@ -120,6 +120,7 @@ pub(crate) fn router(hub: Arc<Hub>) -> Router {
         .route("/health", get(health))
         .route(PATH_HELLO, get(hello))
         .route(PATH_ENROL, post(enrol))
+        .route(PATH_ROSTER, post(roster))
         .route(PATH_STATE, post(state))
         .route(PATH_PUSH, post(push))
         .route(PATH_PULL, post(pull))
@@ -270,7 +271,13 @@ async fn with_store(
             still_enrolled(&store, &authentic)?;
         }
         let done = work(&hub, &mut store, &authentic)?;
-        Ok::<_, Refusal>((authentic.seal(&done.answer), done))
+        // The roster exchange travels in clear (see protocol::PATH_ROSTER).
+        let body = if path == PATH_ROSTER {
+            done.answer.clone()
+        } else {
+            authentic.seal(&done.answer)
+        };
+        Ok::<_, Refusal>((body, done))
     });
     match task.await {
         Ok(Ok((sealed, done))) => {
@@ -357,6 +364,42 @@ async fn enrol(
     .await
 }
 
+/// Receives a device's roster entries (and the study keys a re-key hands to this hub). A
+/// revocation new here rotates the join code: the revoked laptop knew the old one.
+fn receive_roster(store: &Store, study: &str, wire: &[String]) -> Result<(), Refusal> {
+    let revoked = |store: &Store| -> Result<usize, Refusal> {
+        Ok(terrain_core::sync::roster(store, study)?.map_or(0, |r| {
+            r.members().iter().filter(|m| m.role.is_none()).count()
+        }))
+    };
+    let before = revoked(store)?;
+    engine::receive_roster(store, study, wire)?;
+    if revoked(store)? > before {
+        registry::rotate_join_code(store)?;
+        tracing::warn!(
+            study,
+            "a device was revoked from the study: join code rotated"
+        );
+    }
+    Ok(())
+}
+
+async fn roster(
+    State(hub): State<Arc<Hub>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    req: Request,
+) -> Response {
+    with_store(hub, peer, PATH_ROSTER, req, |_hub, store, req| {
+        let msg: RosterExchange = json(&req.plain)?;
+        receive_roster(store, &req.signed.study, &msg.roster)?;
+        let answer_ = RosterExchange {
+            roster: engine::roster(store, &req.signed.study)?,
+        };
+        Ok(answer(&answer_, 0, 0))
+    })
+    .await
+}
+
 async fn state(
     State(hub): State<Arc<Hub>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -365,7 +408,7 @@ async fn state(
     with_store(hub, peer, PATH_STATE, req, |hub, store, req| {
         let ask: StateRequest = json(&req.plain)?;
         // The device's roster first: a grant or a revocation it brings rules what follows.
-        engine::receive_roster(store, &req.signed.study, &ask.roster)?;
+        receive_roster(store, &req.signed.study, &ask.roster)?;
         let vector = engine::vector(store, &req.signed.study)?;
         let key = auth::encode_key(&req.device_key);
         let label = registry::clean_label(ask.label.as_deref());

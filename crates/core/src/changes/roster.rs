@@ -12,8 +12,15 @@ use crate::schema::Role;
 const DOMAIN: &[u8] = b"terrain/roster/v1\0";
 /// More scopes or parents than this in one entry is not something Terrain writes.
 const MAX_LIST: usize = 64;
-/// The largest entry Terrain writes is under 7 KB (64 scopes and 64 parents).
-const MAX_ENTRY_BYTES: usize = 8 * 1024;
+/// A re-key hands the new study key to this many devices at most.
+pub const MAX_ENVELOPES: usize = 256;
+/// An envelope: an ephemeral X25519 key (32), a nonce (24), the sealed study key (32 + 16).
+pub const ENVELOPE_LEN: usize = 32 + 24 + 32 + 16;
+/// The largest entry Terrain writes is under 34 KB (a re-key to 256 devices, 64 scopes and 64
+/// parents).
+const MAX_ENTRY_BYTES: usize = 36 * 1024;
+
+pub type Envelope = [u8; ENVELOPE_LEN];
 
 pub type EntryId = [u8; 32];
 pub type PublicKey = [u8; 32];
@@ -30,6 +37,9 @@ pub enum EntryKind {
     /// The subject is a one-time invitation key, handed over in a join file: it may sign
     /// one thing, a grant of exactly `role` to the laptop that joins with it (its "claim").
     Invite(Role),
+    /// The study's key version `n`: the subject is the new key's commitment (see
+    /// `sync::rekey`), and the entry's envelopes carry the key sealed to each member's device.
+    Rekey(u32),
 }
 
 /// One roster entry, decoded.
@@ -45,6 +55,8 @@ pub struct Entry {
     /// The ids of the roster heads its author held when signing; sorted.
     pub parents: Vec<EntryId>,
     pub author: PublicKey,
+    /// Only in a re-key: the new study key sealed to each remaining member's device.
+    pub envelopes: Vec<Envelope>,
 }
 
 /// An entry as it is stored and sent: the signed bytes and the signature.
@@ -103,11 +115,19 @@ impl Entry {
             EntryKind::Grant(role) => (2, Some(role)),
             EntryKind::Revoke => (3, None),
             EntryKind::Invite(role) => (4, Some(role)),
+            EntryKind::Rekey(_) => (5, None),
         };
         out.push(kind);
         out.extend_from_slice(&self.subject);
         if let Some(role) = role {
             out.push(role.code());
+        }
+        if let EntryKind::Rekey(version) = self.kind {
+            out.extend_from_slice(&version.to_be_bytes());
+            out.extend_from_slice(&(self.envelopes.len() as u16).to_be_bytes());
+            for e in &self.envelopes {
+                out.extend_from_slice(e);
+            }
         }
         match &self.box_key {
             Some(k) => {
@@ -179,6 +199,10 @@ impl<'a> Reader<'a> {
     fn key(&mut self) -> Option<[u8; 32]> {
         self.take(32).and_then(|b| b.try_into().ok())
     }
+    fn u32(&mut self) -> Option<u32> {
+        self.take(4)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    }
     fn u16(&mut self) -> Option<usize> {
         self.take(2)
             .map(|b| u16::from_be_bytes([b[0], b[1]]) as usize)
@@ -215,8 +239,19 @@ fn decode(body: &[u8]) -> Option<Entry> {
         2 => EntryKind::Grant(Role::from_code(r.byte()?)?),
         3 => EntryKind::Revoke,
         4 => EntryKind::Invite(Role::from_code(r.byte()?)?),
+        5 => EntryKind::Rekey(r.u32()?),
         _ => return None,
     };
+    let mut envelopes = Vec::new();
+    if let EntryKind::Rekey(version) = kind {
+        let n = r.u16()?;
+        if version < 2 || n > MAX_ENVELOPES {
+            return None;
+        }
+        for _ in 0..n {
+            envelopes.push(r.take(ENVELOPE_LEN)?.try_into().ok()?);
+        }
+    }
     let box_key = match r.byte()? {
         0 => None,
         1 => Some(r.key()?),
@@ -260,6 +295,7 @@ fn decode(body: &[u8]) -> Option<Entry> {
         after,
         parents,
         author,
+        envelopes,
     })
 }
 
@@ -318,6 +354,7 @@ pub(crate) fn found(conn: &Connection, study: &str, key: &SigningKey) -> Result<
         after: Vec::new(),
         parents: Vec::new(),
         author: me,
+        envelopes: Vec::new(),
     };
     store_entry(conn, study, &entry.sign(key)?)
 }
@@ -339,6 +376,7 @@ mod tests {
             ],
             parents: vec![[1; 32], [2; 32]],
             author: key.verifying_key().to_bytes(),
+            envelopes: Vec::new(),
         }
     }
 

@@ -113,7 +113,7 @@ impl Roster {
             .filter_map(|(id, e)| match e.kind {
                 EntryKind::Found => Some((id, Role::Coordinator)),
                 EntryKind::Grant(role) => Some((id, role)),
-                EntryKind::Revoke | EntryKind::Invite(_) => None,
+                EntryKind::Revoke | EntryKind::Invite(_) | EntryKind::Rekey(_) => None,
             })
             .collect();
         applicable
@@ -157,6 +157,44 @@ impl Roster {
             .collect();
         out.sort_by(|a, b| a.node_id.cmp(&b.node_id));
         out
+    }
+
+    /// The valid re-keys of the study, newest version first (then by commitment): each names
+    /// a study key version by its commitment and carries it sealed to each member it reached.
+    pub fn rekeys(&self) -> Vec<&Entry> {
+        let mut out: Vec<&Entry> = self
+            .valid
+            .values()
+            .filter(|e| matches!(e.kind, EntryKind::Rekey(_)))
+            .collect();
+        out.sort_by_key(|e| {
+            let EntryKind::Rekey(v) = e.kind else {
+                return (0, e.subject);
+            };
+            (u32::MAX - v, e.subject)
+        });
+        out
+    }
+
+    /// The invitation keys of valid invitations whose claim is not held here: a re-key seals
+    /// the new study key to them too, for the laptops that joined with them unheard of.
+    pub fn unclaimed_invitations(&self) -> Vec<PublicKey> {
+        let mut out: Vec<PublicKey> = self
+            .valid
+            .values()
+            .filter(|e| matches!(e.kind, EntryKind::Invite(_)))
+            .map(|e| e.subject)
+            .filter(|key| !self.valid.values().any(|g| g.author == *key))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Whether `node_id` holds a role now: a member, not revoked (a re-key seals the new key
+    /// to these).
+    pub fn is_current_member(&self, node_id: &str) -> bool {
+        self.current_role(node_id, &self.study).is_ok()
     }
 
     fn is_ancestor(&self, maybe: &EntryId, of: &EntryId) -> bool {
@@ -270,7 +308,7 @@ fn evaluate(study: &str, anchor: PublicKey, entries: Vec<(EntryId, Entry)>) -> R
     }
     let keys = valid
         .values()
-        .filter(|e| !matches!(e.kind, EntryKind::Invite(_)))
+        .filter(|e| !matches!(e.kind, EntryKind::Invite(_) | EntryKind::Rekey(_)))
         .filter_map(|e| {
             let key = VerifyingKey::from_bytes(&e.subject).ok()?;
             Some((node_id_of(&key), e.subject))

@@ -36,6 +36,19 @@ pub enum SyncError {
     OtherKey {
         study: String,
     },
+    /// Sealed with a study key older than the newest this laptop holds (replaced by a re-key).
+    KeyReplaced {
+        found: u32,
+        held: u32,
+    },
+    /// Sealed with a study key version this laptop was not handed (revoked, or joined after).
+    KeyWithheld {
+        version: u32,
+    },
+    /// A re-key cannot reach more devices than this in one roster entry.
+    TooManyMembers {
+        limit: usize,
+    },
     UnknownConflict {
         id: String,
     },
@@ -85,6 +98,9 @@ impl SyncError {
             SyncError::UnknownStudy { .. } => "unknown_study",
             SyncError::BadJoinFile => "bad_join_file",
             SyncError::OtherKey { .. } => "other_key",
+            SyncError::KeyReplaced { .. } => "study_key_replaced",
+            SyncError::KeyWithheld { .. } => "study_key_withheld",
+            SyncError::TooManyMembers { .. } => "too_many_members",
             SyncError::UnknownConflict { .. } => "unknown_conflict",
             SyncError::NotAConflictValue { .. } => "not_a_conflict_value",
             SyncError::FutureStamp { .. } => "future_stamp",
@@ -148,6 +164,24 @@ impl SyncError {
                 "Cet ordinateur a déjà une autre clé pour l'étude {study}."
             ),
             SyncError::OtherKey { study } => format!("This laptop already holds another key for study {study}."),
+            SyncError::KeyReplaced { found, held } if fr => format!(
+                "Ceci a été chiffré avec l'ancienne clé de l'étude (version {found}), remplacée par la version {held} lors du retrait d'un appareil : refusé, rien n'a été importé. L'ordinateur qui l'a écrit doit d'abord recevoir la nouvelle clé (en important un paquet de l'équipe ou en synchronisant avec le hub), puis exporter à nouveau."
+            ),
+            SyncError::KeyReplaced { found, held } => format!(
+                "This was encrypted with the study's former key (version {found}), replaced by version {held} when a device was revoked: refused, nothing was imported. The laptop that wrote it must first receive the new key (by importing a bundle from the team or syncing with the hub), then export again."
+            ),
+            SyncError::KeyWithheld { version } if fr => format!(
+                "Ceci est chiffré avec la version {version} de la clé de l'étude, qui n'a pas été remise à cet ordinateur : il a été retiré de l'étude, ou l'a rejointe avec une invitation antérieure. Demandez une nouvelle invitation à un coordinateur."
+            ),
+            SyncError::KeyWithheld { version } => format!(
+                "This is encrypted with version {version} of the study's key, which was not handed to this laptop: it was revoked from the study, or joined it with an earlier invitation. Ask a coordinator for a new invitation."
+            ),
+            SyncError::TooManyMembers { limit } if fr => format!(
+                "L'étude compte plus de {limit} appareils membres : sa clé ne peut pas être renouvelée. Retirez d'abord les appareils qui ne servent plus."
+            ),
+            SyncError::TooManyMembers { limit } => format!(
+                "The study has more than {limit} member devices: its key cannot be renewed. Revoke the devices no longer in use first."
+            ),
             SyncError::UnknownConflict { id } if fr => format!("Aucun conflit avec l'identifiant {id}."),
             SyncError::UnknownConflict { id } => format!("There is no conflict with id {id}."),
             SyncError::NotAConflictValue { id } if fr => {

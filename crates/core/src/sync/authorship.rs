@@ -10,7 +10,9 @@ use rand::rngs::OsRng;
 use rusqlite::Connection;
 
 use crate::changes::merge::Outcome;
-use crate::changes::roster::{anchor, stored_entries, Entry, EntryKind, PublicKey, SignedEntry};
+use crate::changes::roster::{
+    anchor, stored_entries, Entry, EntryKind, Envelope, PublicKey, SignedEntry,
+};
 use crate::changes::roster_rules::{add_entries, keep_entries, with_received, Roster};
 use crate::changes::signature::{store_segment, verify_received};
 use crate::changes::write::Writer;
@@ -18,6 +20,8 @@ use crate::error::{AuthorshipError, Error, Result, SyncError};
 use crate::schema::{Action, Role};
 use crate::store::Store;
 use crate::sync::batches::validate_change_at;
+use crate::sync::key_envelopes;
+use crate::sync::keys::keep_study_key;
 use crate::sync::signing::ChangeBatch;
 use crate::sync::vector::held_vector;
 
@@ -57,6 +61,18 @@ fn sign_entry(
     subject: PublicKey,
     after: Vec<(String, i64)>,
 ) -> Result<SignedEntry> {
+    sign_entry_with(store, study, kind, subject, after, Vec::new())
+}
+
+/// [`sign_entry`] with envelopes (a re-key).
+pub(crate) fn sign_entry_with(
+    store: &Store,
+    study: &str,
+    kind: EntryKind,
+    subject: PublicKey,
+    after: Vec<(String, i64)>,
+    envelopes: Vec<Envelope>,
+) -> Result<SignedEntry> {
     let roster = Roster::load(store.conn(), study)?.ok_or_else(|| {
         Error::Sync(SyncError::UnknownStudy {
             study: study.to_string(),
@@ -76,6 +92,7 @@ fn sign_entry(
         kind,
         subject,
         box_key: None,
+        envelopes,
         after,
         parents: roster.heads(),
         author: store.device_key().verifying_key().to_bytes(),
@@ -135,6 +152,7 @@ pub(crate) fn claim_invitation(
             kind: EntryKind::Grant(role),
             subject: store.device_key().verifying_key().to_bytes(),
             box_key: None,
+            envelopes: Vec::new(),
             after: Vec::new(),
             parents: roster.heads(),
             author: invitation.verifying_key().to_bytes(),
@@ -187,8 +205,9 @@ pub fn roster_from_wire(wire: &[String]) -> Result<Vec<SignedEntry>> {
         .collect()
 }
 
-/// Adds the valid ones of roster entries received with a study's sync; returns the roster
-/// as it now stands (None: the study is not joined here).
+/// Adds the valid ones of roster entries received with a study's sync, and the study keys
+/// they hand to this laptop (a re-key); returns the roster as it now stands (None: the study
+/// is not joined here).
 pub fn receive_entries(
     store: &Store,
     study: &str,
@@ -199,6 +218,9 @@ pub fn receive_entries(
     };
     let tx = store.conn().unchecked_transaction()?;
     keep_entries(&tx, study, &keep)?;
+    for (version, key) in key_envelopes::keys_for_me(&tx, &roster, store.device_key())? {
+        keep_study_key(&tx, study, version, &key)?;
+    }
     tx.commit()?;
     Ok(Some(roster))
 }

@@ -18,7 +18,10 @@ use crate::schema::Entity;
 use crate::schema::Role;
 use crate::store::{write_atomically, Store};
 use crate::sync::authorship::{claim_invitation, make_invitation, roster_from_wire, roster_wire};
-use crate::sync::keys::{ensure_study_key, study_key, StudyKey};
+use crate::sync::key_envelopes::keep_invitation;
+use crate::sync::keys::{
+    current_study_key, ensure_study_key, keep_study_key, key_check, study_key_by_check, StudyKey,
+};
 use crate::sync::settings::note_join_title;
 
 pub(crate) const JOIN_FORMAT: &str = "terrain-join";
@@ -37,8 +40,10 @@ pub struct JoinFile {
     pub version: u32,
     pub study_id: String,
     pub title: String,
-    /// The study key, base64.
+    /// The study key, base64: the newest version the inviting laptop holds.
     pub key: String,
+    /// That key's version (1 until a device is revoked, then one more per re-key).
+    pub key_version: u32,
     /// The founder's public key (the roster's anchor), base64.
     pub founder: String,
     /// The study's roster entries, as bundles carry them.
@@ -61,7 +66,12 @@ pub struct JoinedStudy {
 /// The join file of a study for one new laptop with `role`, as JSON text. Coordinators only:
 /// it records a one-time invitation in the roster.
 pub fn invite(store: &Store, study: &str, role: Role) -> Result<String> {
-    let key = ensure_study_key(store, study)?;
+    ensure_study_key(store, study)?;
+    let (key_version, key) = current_study_key(store.conn(), study)?.ok_or_else(|| {
+        Error::Sync(SyncError::NotJoined {
+            study: study.to_string(),
+        })
+    })?;
     let founder = anchor(store.conn(), study)?.ok_or_else(|| {
         Error::Sync(SyncError::NotJoined {
             study: study.to_string(),
@@ -78,6 +88,7 @@ pub fn invite(store: &Store, study: &str, role: Role) -> Result<String> {
         study_id: study.to_string(),
         title,
         key: B64.encode(key),
+        key_version,
         founder: B64.encode(founder),
         roster: roster_wire(store.conn(), study)?,
         invitation: B64.encode(invitation.to_bytes()),
@@ -122,14 +133,19 @@ pub fn join(store: &Store, text: &str) -> Result<JoinedStudy> {
         return Err(Error::Sync(SyncError::BadJoinFile));
     }
     let entries = roster_from_wire(&file.roster)?;
-    match study_key(store.conn(), &file.study_id)? {
-        Some(existing) if existing == key => {}
-        Some(_) => {
+    // A laptop holding another key of this study takes only a newer one (a coordinator
+    // invited it again after a re-key).
+    let held = study_key_by_check(store.conn(), &file.study_id, &key_check(&key))?;
+    match current_study_key(store.conn(), &file.study_id)? {
+        Some((version, _)) if held.is_none() && version >= file.key_version => {
             return Err(Error::Sync(SyncError::OtherKey {
                 study: file.study_id.clone(),
             }))
         }
-        None => {}
+        _ => {}
+    }
+    if file.key_version == 0 {
+        return Err(Error::Sync(SyncError::BadJoinFile));
     }
     claim_invitation(
         store,
@@ -139,14 +155,8 @@ pub fn join(store: &Store, text: &str) -> Result<JoinedStudy> {
         &invitation,
         file.role,
     )?;
-    store.conn().execute(
-        "INSERT OR IGNORE INTO study_keys(study, key, created_at) VALUES (?1, ?2, ?3)",
-        (
-            &file.study_id,
-            &key[..],
-            chrono::Utc::now().timestamp_millis(),
-        ),
-    )?;
+    keep_study_key(store.conn(), &file.study_id, file.key_version, &key)?;
+    keep_invitation(store.conn(), &file.study_id, &invitation)?;
     note_join_title(store, &file.study_id, &file.title)?;
     Ok(JoinedStudy {
         study_id: file.study_id,

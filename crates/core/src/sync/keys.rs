@@ -1,5 +1,6 @@
-//! Keys. A study key (32 random bytes) encrypts and authenticates that study's bundles; it is
-//! made with the study and handed to team laptops by a join file (see `invite`). A device key
+//! Keys. A study key (32 random bytes) encrypts and authenticates that study's bundles and hub
+//! payloads; it is made with the study and handed to team laptops by a join file (see
+//! `invite`), and replaced by a newer version when a device is revoked (see `rekey`). A device key
 //! (ed25519) signs the bundles this laptop writes. Both stay in this database and are never
 //! synced.
 
@@ -15,16 +16,67 @@ use crate::store::Store;
 pub const KEY_LEN: usize = 32;
 pub type StudyKey = [u8; KEY_LEN];
 
-/// The key of a study, if this laptop has it.
+/// The newest key of a study, if this laptop has one: what bundles and hub payloads are
+/// sealed with. Two coordinators re-keying at once make two keys of one version; the one
+/// whose bytes sort first is used, by every laptop alike.
 pub fn study_key(conn: &Connection, study: &str) -> Result<Option<StudyKey>> {
-    let blob: Option<Vec<u8>> = conn
-        .query_row(
-            "SELECT key FROM study_keys WHERE study = ?1",
-            [study],
-            |r| r.get(0),
-        )
+    Ok(current_study_key(conn, study)?.map(|(_, key)| key))
+}
+
+/// The newest key of a study with its version.
+pub fn current_study_key(conn: &Connection, study: &str) -> Result<Option<(u32, StudyKey)>> {
+    let row: Option<(i64, Vec<u8>)> = conn
+        .prepare_cached(
+            "SELECT version, key FROM study_key_versions WHERE study = ?1
+             ORDER BY version DESC, key LIMIT 1",
+        )?
+        .query_row([study], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    Ok(blob.and_then(|b| b.try_into().ok()))
+    Ok(row.and_then(|(v, b)| Some((u32::try_from(v).ok()?, b.try_into().ok()?))))
+}
+
+/// The key of a study whose fingerprint (see [`key_check`]) is `check`, with its version.
+pub fn study_key_by_check(
+    conn: &Connection,
+    study: &str,
+    check: &str,
+) -> Result<Option<(u32, StudyKey)>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT version, key FROM study_key_versions WHERE study = ?1")?;
+    let rows = stmt.query_map([study], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
+    })?;
+    for row in rows {
+        let (version, blob) = row?;
+        let (Ok(version), Ok(key)) = (u32::try_from(version), StudyKey::try_from(blob)) else {
+            continue;
+        };
+        if key_check(&key) == check {
+            return Ok(Some((version, key)));
+        }
+    }
+    Ok(None)
+}
+
+/// Keeps a key of a study (a new study's, a join file's, a re-key's); keeping it twice is a
+/// no-op. In the caller's transaction.
+pub(crate) fn keep_study_key(
+    conn: &Connection,
+    study: &str,
+    version: u32,
+    key: &StudyKey,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO study_key_versions(study, version, key, created_at)
+         VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute((
+        study,
+        version,
+        &key[..],
+        chrono::Utc::now().timestamp_millis(),
+    ))?;
+    Ok(())
 }
 
 /// The key of a study, created when the study lives here and has none yet (a study created on
@@ -45,9 +97,11 @@ pub fn ensure_study_key(store: &Store, study: &str) -> Result<StudyKey> {
     }
     let mut key = [0u8; KEY_LEN];
     OsRng.fill_bytes(&mut key);
-    // OR IGNORE and re-read: two windows creating it at once end with one key.
+    // One statement, so two windows creating it at once end with one key.
     store.conn().execute(
-        "INSERT OR IGNORE INTO study_keys(study, key, created_at) VALUES (?1, ?2, ?3)",
+        "INSERT INTO study_key_versions(study, version, key, created_at)
+         SELECT ?1, 1, ?2, ?3
+         WHERE NOT EXISTS (SELECT 1 FROM study_key_versions WHERE study = ?1)",
         (study, &key[..], chrono::Utc::now().timestamp_millis()),
     )?;
     study_key(store.conn(), study)?.ok_or_else(|| {
@@ -77,7 +131,7 @@ pub fn device_key(store: &Store) -> Result<SigningKey> {
 
 /// The studies this laptop holds a key for.
 pub fn joined_studies(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare("SELECT study FROM study_keys ORDER BY study")?;
+    let mut stmt = conn.prepare("SELECT DISTINCT study FROM study_key_versions ORDER BY study")?;
     let rows = stmt.query_map([], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
 }

@@ -10,13 +10,21 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 use crate::changes::roster::PublicKey;
+use crate::changes::roster::{EntryKind, MAX_ENVELOPES};
 use crate::changes::roster_rules::{Member, Roster};
+use crate::error::SyncError;
 use crate::error::{AuthorshipError, Error, Result};
 use crate::schema::{Action, Role};
 use crate::store::Store;
+use crate::sync::authorship::sign_entry_with;
 use crate::sync::authorship::{grant, revoke, roster};
 use crate::sync::devices::list_devices;
+use crate::sync::key_envelopes::{commitment, seal_to};
+use crate::sync::keys::{current_study_key, keep_study_key, KEY_LEN};
 use crate::sync::settings::device_label;
+use ed25519_dalek::VerifyingKey;
+use rand::rngs::OsRng;
+use rand::RngCore;
 
 /// What this laptop may do in one study: what the app shows or hides.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -32,8 +40,11 @@ pub struct StudyAccess {
     pub may_resolve_conflicts: bool,
     /// Edit the study's own record (title, dates, status).
     pub may_manage_study: bool,
-    /// Invite, change roles, revoke.
+    /// Invite, change roles, revoke, replace the study key.
     pub may_manage_members: bool,
+    /// The version of the study key this laptop seals with (1, then one more per re-key; 0
+    /// when it holds none).
+    pub key_version: u32,
 }
 
 /// A member of a study as the members list shows it.
@@ -53,6 +64,7 @@ pub struct MemberView {
 
 /// What this laptop may do in `study`.
 pub fn study_access(store: &Store, study: &str) -> Result<StudyAccess> {
+    let key_version = current_study_key(store.conn(), study)?.map_or(0, |(v, _)| v);
     let Some(roster) = roster(store, study)? else {
         return Ok(StudyAccess {
             managed: false,
@@ -61,6 +73,7 @@ pub fn study_access(store: &Store, study: &str) -> Result<StudyAccess> {
             may_resolve_conflicts: true,
             may_manage_study: true,
             may_manage_members: true,
+            key_version,
         });
     };
     let role = roster.current_role(store.node_id(), study).ok();
@@ -72,6 +85,7 @@ pub fn study_access(store: &Store, study: &str) -> Result<StudyAccess> {
         may_resolve_conflicts: may(Action::ResolveConflicts),
         may_manage_study: may(Action::ManageStudy),
         may_manage_members: may(Action::ManageRoster),
+        key_version,
     })
 }
 
@@ -163,8 +177,10 @@ pub fn grant_member(store: &Store, study: &str, node: &str, role: Role) -> Resul
 /// is refused (the roster would not count it) and nothing is stored.
 pub fn revoke_member(store: &Store, study: &str, node: &str) -> Result<MemberView> {
     let member = find_member(store, study, node)?;
+    // The study key is replaced with the revocation: the revoked laptop keeps the old one.
     change_member(store, study, &member, None, |s| {
-        revoke(s, study, &member.key).map(drop)
+        revoke(s, study, &member.key)?;
+        rekey_in(s, study).map(drop)
     })
 }
 
@@ -198,4 +214,61 @@ fn change_member(
         .into_iter()
         .find(|m| m.node_id == member.node_id)
         .ok_or_else(|| Error::Internal("a member changed is no longer listed".into()))
+}
+
+/// Replaces a study's key: a new random key, one version above any this laptop knows of,
+/// sealed to every device the roster counts as a member now (this one included) in a signed
+/// re-key entry, and kept here. Coordinators only. In the caller's transaction if there is
+/// one; returns the new version.
+pub fn rekey(store: &Store, study: &str) -> Result<u32> {
+    let tx = store.conn().unchecked_transaction()?;
+    let version = rekey_in(store, study)?;
+    tx.commit()?;
+    Ok(version)
+}
+
+/// [`rekey`] inside a transaction the caller holds (revoking a member re-keys with it).
+pub(crate) fn rekey_in(store: &Store, study: &str) -> Result<u32> {
+    let roster = Roster::load(store.conn(), study)?.ok_or_else(|| {
+        Error::Sync(SyncError::NotJoined {
+            study: study.to_string(),
+        })
+    })?;
+    let held = current_study_key(store.conn(), study)?.map_or(0, |(v, _)| v);
+    let announced = roster.rekeys().first().map_or(0, |e| match e.kind {
+        EntryKind::Rekey(v) => v,
+        _ => 0,
+    });
+    let version = held.max(announced).max(1) + 1;
+    // Current members, and laptops that joined with an invitation whose claim has not reached
+    // this one yet (they hold its key: see `keep_invitation`).
+    let members: Vec<VerifyingKey> = roster
+        .members()
+        .into_iter()
+        .filter(|m| m.role.is_some())
+        .map(|m| m.key)
+        .chain(roster.unclaimed_invitations())
+        .filter_map(|k| VerifyingKey::from_bytes(&k).ok())
+        .collect();
+    if members.len() > MAX_ENVELOPES {
+        return Err(Error::Sync(SyncError::TooManyMembers {
+            limit: MAX_ENVELOPES,
+        }));
+    }
+    let mut key = [0u8; KEY_LEN];
+    OsRng.fill_bytes(&mut key);
+    let envelopes = members
+        .iter()
+        .map(|m| seal_to(m, study, version, &key))
+        .collect::<Result<Vec<_>>>()?;
+    sign_entry_with(
+        store,
+        study,
+        EntryKind::Rekey(version),
+        commitment(study, version, &key),
+        Vec::new(),
+        envelopes,
+    )?;
+    keep_study_key(store.conn(), study, version, &key)?;
+    Ok(version)
 }

@@ -17,6 +17,7 @@ pub(crate) mod devices;
 pub(crate) mod dump;
 pub(crate) mod folder;
 pub(crate) mod invite;
+pub(crate) mod key_envelopes;
 pub(crate) mod keys;
 pub(crate) mod members;
 pub(crate) mod overview;
@@ -42,12 +43,14 @@ pub use folder::{
     invite_to_folder, slug, stamp_now, SyncFile, SyncFileKind,
 };
 pub use invite::{invite, invite_to_file, join, join_from_file, JoinFile, JoinedStudy};
+pub use key_envelopes::{commitment as rekey_commitment, seal_to as seal_study_key};
 pub use keys::{
-    device_key, ensure_study_key, joined_studies, key_check, study_key, StudyKey, KEY_LEN,
+    current_study_key, device_key, ensure_study_key, joined_studies, key_check, study_key,
+    study_key_by_check, StudyKey, KEY_LEN,
 };
 pub use members::{
-    find_member, grant_member, key_fingerprint, members, revoke_member, study_access, MemberView,
-    StudyAccess,
+    find_member, grant_member, key_fingerprint, members, rekey, revoke_member, study_access,
+    MemberView, StudyAccess,
 };
 pub use overview::{overview, SyncOverview};
 pub use progress::{Phase, Progress};

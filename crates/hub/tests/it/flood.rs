@@ -42,7 +42,7 @@ fn uploader(
                 // An enrolled laptop's id, a fresh time and nonce, a signature nobody made.
                 let now = chrono::Utc::now().timestamp_millis();
                 head.push_str(&format!(
-                    "{H_STUDY}: {study}\r\n{H_NODE}: {node}\r\n{H_TIME}: {now}\r\n{H_NONCE}: {}\r\n{H_SIGNATURE}: {}\r\n{H_BODY_HASH}: {}\r\n",
+                    "{H_STUDY}: {study}\r\n{H_NODE}: {node}\r\n{H_KEY}: 0123456789abcdef\r\n{H_TIME}: {now}\r\n{H_NONCE}: {}\r\n{H_SIGNATURE}: {}\r\n{H_BODY_HASH}: {}\r\n",
                     auth::new_nonce(),
                     "A".repeat(86) + "==",
                     "0".repeat(64),

@@ -101,6 +101,7 @@ fn post_state_dated(
         node: laptop.node_id().to_string(),
         time_ms,
         nonce: auth::new_nonce(),
+        key: sync::key_check(&study_key),
     };
     let ctx = Context {
         study,

@@ -109,9 +109,16 @@ fn write_corpus() -> Res<()> {
         more: false,
         count: signed.changes.len() as u64,
     };
-    let requests: [(&str, &str, Vec<u8>); 5] = [
+    let requests: [(&str, &str, Vec<u8>); 6] = [
         ("enrol", PATH_ENROL, serde_json::to_vec(&enrol)?),
         ("state", PATH_STATE, serde_json::to_vec(&state)?),
+        (
+            "roster",
+            PATH_ROSTER,
+            serde_json::to_vec(&RosterExchange {
+                roster: terrain_core::sync::roster_wire(store.conn(), &study)?,
+            })?,
+        ),
         ("pull", PATH_PULL, serde_json::to_vec(&pull)?),
         (
             "push",
@@ -127,6 +134,7 @@ fn write_corpus() -> Res<()> {
             node: store.node_id().to_string(),
             time_ms: NOW_MS,
             nonce: "00112233445566778899aabbccddeeff".into(),
+            key: terrain_core::sync::key_check(&STUDY_KEY),
         };
         let mut text = format!("{path}\n");
         for (h, v) in auth::sign(&device, "POST", path, &signed, &body) {
@@ -163,7 +171,7 @@ fn team_laptop_without_records(dir: &Path) -> Res<(Store, String)> {
     // The fuzz targets read with a fixed study key: give the study that one (the founder's
     // laptop would draw it at random).
     store.conn().execute(
-        "INSERT INTO study_keys(study, key, created_at) VALUES (?1, ?2, 0)",
+        "INSERT INTO study_key_versions(study, version, key, created_at) VALUES (?1, 1, ?2, 0)",
         (&study, &STUDY_KEY[..]),
     )?;
     Ok((store, study))

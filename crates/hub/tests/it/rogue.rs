@@ -127,6 +127,21 @@ impl FakeHub {
                 }),
             )
             .route(
+                PATH_ROSTER,
+                post(|State(r): State<Arc<Rogue>>| async move {
+                    // In clear, as the real hub answers it.
+                    let roster = match &r.lie {
+                        Lie::Drip(source) => {
+                            let source = source.lock().expect("source store");
+                            terrain_core::sync::roster_wire(source.conn(), &r.study)
+                                .expect("roster")
+                        }
+                        _ => Vec::new(),
+                    };
+                    serde_json::to_vec(&RosterExchange { roster }).expect("json")
+                }),
+            )
+            .route(
                 PATH_STATE,
                 post(|State(r): State<Arc<Rogue>>, h: HeaderMap| async move {
                     // Claims to hold nothing, so the laptop pushes everything it has.

@@ -110,6 +110,7 @@ fn state_request(
         node: store.node_id().to_string(),
         time_ms: chrono::Utc::now().timestamp_millis(),
         nonce: auth::new_nonce(),
+        key: sync::key_check(&study_key),
     };
     let ctx = Context {
         study,
@@ -229,6 +230,11 @@ fn the_hub_refuses_bad_requests_and_changes_nothing() {
             node: laptop.node_id().to_string(),
             time_ms: chrono::Utc::now().timestamp_millis(),
             nonce: auth::new_nonce(),
+            key: sync::key_check(
+                &sync::study_key(laptop.conn(), &study)
+                    .expect("key")
+                    .expect("joined"),
+            ),
         };
         let ctx = Context {
             study: &study,
@@ -353,6 +359,7 @@ fn signed_as(
         node: node.to_string(),
         time_ms: chrono::Utc::now().timestamp_millis(),
         nonce: auth::new_nonce(),
+        key: sync::key_check(&study_key),
     };
     let ctx = Context {
         study,

@@ -7,9 +7,13 @@ import type { Role } from "./Role";
  */
 export type JoinFile = { format: string, version: number, study_id: string, title: string, 
 /**
- * The study key, base64.
+ * The study key, base64: the newest version the inviting laptop holds.
  */
 key: string, 
+/**
+ * That key's version (1 until a device is revoked, then one more per re-key).
+ */
+key_version: number, 
 /**
  * The founder's public key (the roster's anchor), base64.
  */

@@ -23,6 +23,11 @@ may_edit_records: boolean, may_resolve_conflicts: boolean,
  */
 may_manage_study: boolean, 
 /**
- * Invite, change roles, revoke.
+ * Invite, change roles, revoke, replace the study key.
  */
-may_manage_members: boolean, };
+may_manage_members: boolean, 
+/**
+ * The version of the study key this laptop seals with (1, then one more per re-key; 0
+ * when it holds none).
+ */
+key_version: number, };

@@ -70,7 +70,12 @@ pub fn export_bundle_with(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ExportReport> {
     let batch_size = batch_size.clamp(1, super::codec::MAX_BATCH_CHANGES);
-    let key = keys::ensure_study_key(store, study)?;
+    keys::ensure_study_key(store, study)?;
+    let (key_version, key) = keys::current_study_key(store.conn(), study)?.ok_or_else(|| {
+        crate::error::Error::Sync(crate::error::SyncError::NotJoined {
+            study: study.to_string(),
+        })
+    })?;
     let signer = keys::device_key(store)?;
     // What this laptop wrote is signed before it leaves.
     seal_own(store)?;
@@ -106,6 +111,7 @@ pub fn export_bundle_with(
         schema_version: schema_version(),
         study: study.to_string(),
         key_check: keys::key_check(&key),
+        key_version,
         sender: store.node_id().to_string(),
         sender_label: store.setting(DEVICE_LABEL)?,
         sender_public_key: B64.encode(signer.verifying_key().to_bytes()),

@@ -44,6 +44,9 @@ pub struct Header {
     pub study: String,
     /// Fingerprint of the study key the batches are encrypted with (see keys::key_check).
     pub key_check: String,
+    /// That key's version (1, then one more per re-key): a receiver holding a newer one
+    /// refuses the bundle, one that lacks it says so.
+    pub key_version: u32,
     pub sender: String,
     pub sender_label: Option<String>,
     /// The sender's ed25519 public key, base64.
@@ -132,6 +135,18 @@ fn check_vector(name: &str, entries: &[VectorEntry], study: &str) -> Result<()> 
     Ok(())
 }
 
+/// A header's roster is read before the header is authenticated (a re-key in it may hand over
+/// the key it is sealed with): its length is checked first.
+pub(crate) fn check_roster_len(h: &Header) -> Result<()> {
+    if h.roster.len() > MAX_ENTRIES {
+        return Err(malformed(format!(
+            "the header carries {} roster entries, at most {MAX_ENTRIES} are accepted",
+            h.roster.len()
+        )));
+    }
+    Ok(())
+}
+
 /// Checks an authenticated header's content: ids, vectors, label; and that another laptop
 /// wrote it (`own_node`: this laptop's node id).
 pub(crate) fn check_header(h: &Header, own_node: &str) -> Result<()> {
@@ -150,12 +165,7 @@ pub(crate) fn check_header(h: &Header, own_node: &str) -> Result<()> {
     {
         return Err(malformed("the sender's name is too long".into()));
     }
-    if h.roster.len() > MAX_ENTRIES {
-        return Err(malformed(format!(
-            "the header carries {} roster entries, at most {MAX_ENTRIES} are accepted",
-            h.roster.len()
-        )));
-    }
+    check_roster_len(h)?;
     check_vector("held", &h.held, &h.study)?;
     check_vector("base", &h.base, &h.study)
 }

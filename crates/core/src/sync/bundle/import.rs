@@ -13,7 +13,7 @@ use ts_rs::TS;
 
 use super::codec;
 use super::file::{read_signed, SignedBundle};
-use super::header::check_header;
+use super::header::{check_header, check_roster_len};
 use crate::changes::log;
 use crate::changes::merge::Outcome;
 use crate::changes::roster_rules::{keep_entries, with_received};
@@ -23,7 +23,7 @@ use crate::store::{schema_version, Store};
 use crate::sync::authorship::{apply_checked, check_batch, roster_from_wire};
 use crate::sync::progress::{Phase, Progress};
 use crate::sync::vector::{held_vector, learn_peer_vector, Vector, VectorEntry};
-use crate::sync::{devices, keys};
+use crate::sync::{devices, key_envelopes, keys};
 
 /// What an import did.
 #[derive(Debug, Clone, Default, Serialize, TS)]
@@ -74,16 +74,19 @@ pub fn import_bundle_with(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportReport> {
     let signed = read_signed(path)?;
-    // Only the study and the key's fingerprint are read before the header is authenticated.
+    // Only the study, the key's version and fingerprint and the roster (signed entries, each
+    // checked on its own) are read before the header is authenticated.
     let study = signed.header.study.clone();
-    let key = keys::study_key(store.conn(), &study)?.ok_or_else(|| {
+    check_roster_len(&signed.header)?;
+    let entries = roster_from_wire(&signed.header.roster)?;
+    let (roster, keep) = with_received(store.conn(), &study, &entries)?.ok_or_else(|| {
         Error::Sync(SyncError::NotJoined {
             study: study.clone(),
         })
     })?;
-    if keys::key_check(&key) != signed.header.key_check {
-        return Err(Error::Sync(SyncError::WrongKey { study }));
-    }
+    // Study keys the roster's re-keys hand to this laptop: the bundle may be sealed with one.
+    let learned = key_envelopes::keys_for_me(store.conn(), &roster, store.device_key())?;
+    let key = bundle_key(store.conn(), &signed.header, &learned)?;
     signed.authenticate(&key)?;
     let h = signed.header.clone();
     let supported = schema_version();
@@ -103,13 +106,6 @@ pub fn import_bundle_with(
     if done_before {
         return Err(Error::Sync(SyncError::AlreadyImported));
     }
-    // The roster as it is with the sender's entries: every change is judged by it.
-    let entries = roster_from_wire(&h.roster)?;
-    let (roster, keep) = with_received(store.conn(), &h.study, &entries)?.ok_or_else(|| {
-        Error::Sync(SyncError::NotJoined {
-            study: h.study.clone(),
-        })
-    })?;
     let held = held_vector(store.conn(), &h.study)?;
     for e in &h.base {
         if held.get(&e.scope, &e.node) < e.max_seq {
@@ -150,7 +146,12 @@ pub fn import_bundle_with(
     };
     // The roster entries go in with the first batch: a replica holding any of a bundle's
     // changes holds what proves them, to pass on with them (an import may stop mid-way).
-    let keep_roster = |conn: &Connection| keep_entries(conn, &h.study, &keep);
+    let keep_roster = |conn: &Connection| {
+        keep_entries(conn, &h.study, &keep)?;
+        learned
+            .iter()
+            .try_for_each(|(version, key)| keys::keep_study_key(conn, &h.study, *version, key))
+    };
     let finish = |conn: &Connection| -> Result<()> {
         keep_roster(conn)?;
         conn.execute(
@@ -194,6 +195,51 @@ pub fn import_bundle_with(
     result?;
     restored?;
     Ok(report)
+}
+
+/// The study key a bundle is sealed with, among those held here and those just `learned`
+/// from its roster. A key older than the newest held is refused (replaced by a re-key: the
+/// revoked laptop still has it); a version this laptop was not handed is named as such.
+fn bundle_key(
+    conn: &Connection,
+    h: &super::header::Header,
+    learned: &[(u32, keys::StudyKey)],
+) -> Result<keys::StudyKey> {
+    let newest = keys::current_study_key(conn, &h.study)?;
+    let newest_version = newest
+        .map_or(0, |(v, _)| v)
+        .max(learned.iter().map(|(v, _)| *v).max().unwrap_or(0));
+    let found = match keys::study_key_by_check(conn, &h.study, &h.key_check)? {
+        Some(held) => Some(held),
+        None => learned
+            .iter()
+            .find(|(_, k)| keys::key_check(k) == h.key_check)
+            .copied(),
+    };
+    match found {
+        Some((version, _)) if version < newest_version => {
+            Err(Error::Sync(SyncError::KeyReplaced {
+                found: version,
+                held: newest_version,
+            }))
+        }
+        Some((_, key)) => Ok(key),
+        None if newest.is_none() => Err(Error::Sync(SyncError::NotJoined {
+            study: h.study.clone(),
+        })),
+        None if h.key_version > newest_version => Err(Error::Sync(SyncError::KeyWithheld {
+            version: h.key_version,
+        })),
+        None if h.key_version < newest_version && h.key_version > 0 => {
+            Err(Error::Sync(SyncError::KeyReplaced {
+                found: h.key_version,
+                held: newest_version,
+            }))
+        }
+        None => Err(Error::Sync(SyncError::WrongKey {
+            study: h.study.clone(),
+        })),
+    }
 }
 
 /// How far a bundle's sender clock is from ours, as far as the bundle proves it. A bundle is

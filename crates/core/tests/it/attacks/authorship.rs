@@ -108,7 +108,7 @@ fn a_laptop_outside_the_roster_is_refused_even_with_the_study_key() {
     let o = Store::open_in_dir(&s.path("o")).unwrap();
     o.conn()
         .execute(
-            "INSERT INTO study_keys(study, key, created_at) VALUES (?1, ?2, 0)",
+            "INSERT INTO study_key_versions(study, version, key, created_at) VALUES (?1, 1, ?2, 0)",
             (&s.study, &s.key()[..]),
         )
         .unwrap();
@@ -196,6 +196,7 @@ fn an_enumerator_cannot_promote_itself_with_a_roster_entry_of_its_own() {
         kind: EntryKind::Grant(Role::Coordinator),
         subject: me,
         box_key: None,
+        envelopes: Vec::new(),
         after: Vec::new(),
         parents: roster.heads(),
         author: me,
@@ -283,6 +284,7 @@ fn a_roster_too_long_to_judge_is_refused() {
             kind: EntryKind::Grant(Role::Enumerator),
             subject,
             box_key: None,
+            envelopes: Vec::new(),
             after: vec![(String::new(), i64::from(i))],
             parents: std::mem::take(&mut parents),
             author: s.v.device_key().verifying_key().to_bytes(),

@@ -7,5 +7,6 @@ mod conflict_log;
 mod decoder;
 mod header;
 mod received;
+mod rekey;
 mod seqs;
 mod victim;

@@ -85,6 +85,7 @@ impl Scene {
             schema_version: store::schema_version(),
             study: self.study.clone(),
             key_check: sync::key_check(&self.key()),
+            key_version: 1,
             sender: self.a.node_id().to_string(),
             sender_label: Some("Portable A".into()),
             sender_public_key: public_key(&signer),

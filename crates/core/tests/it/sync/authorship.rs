@@ -318,6 +318,7 @@ fn roster_entries_signed_by_no_coordinator_are_refused() {
         kind: terrain_core::changes::EntryKind::Grant(Role::Coordinator),
         subject: key_of(&t.m),
         box_key: None,
+        envelopes: Vec::new(),
         after: Vec::new(),
         parents: roster.heads(),
         author: key_of(&t.v),

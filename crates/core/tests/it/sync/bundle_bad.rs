@@ -152,6 +152,7 @@ fn craft(
         schema_version: store::schema_version(),
         study: s.study.clone(),
         key_check: sync::key_check(&key),
+        key_version: 1,
         sender: s.a.node_id().to_string(),
         sender_label: None,
         sender_public_key: base64::engine::general_purpose::STANDARD
