@@ -29,6 +29,7 @@ const COMMANDS: &[&str] = &[
     "study_members",
     "study_grant",
     "study_revoke",
+    "study_rekey",
     "sync_export_bundle",
     "sync_import_bundle",
     "sync_conflicts",

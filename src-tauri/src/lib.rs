@@ -50,6 +50,7 @@ pub fn run() {
             sync::study_members,
             sync::study_grant,
             sync::study_revoke,
+            sync::study_rekey,
             sync::sync_export_bundle,
             sync::sync_import_bundle,
             sync::sync_conflicts,

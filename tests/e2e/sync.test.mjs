@@ -11,7 +11,8 @@
 //      and syncs with it, and shows up in the app's list of enrolled laptops.
 // A second test passes USB bundles from two laptops that edited the same title concurrently:
 // the app imports them (a file path, then a folder's list), shows the conflict side by side,
-// keeps the overwritten value at a click, and refuses a bundle imported twice.
+// keeps the overwritten value at a click, and refuses a bundle imported twice; its study page
+// lists the members and replaces the study key at a coordinator's request.
 //
 // Run: xvfb-run -a -s '-screen 0 1280x800x24' node --test tests/e2e/
 // Needs: target/debug/terrain (cargo build -p terrain-cli) and the app (cargo build -p terrain-app).
@@ -297,6 +298,17 @@ test('USB bundles from two laptops: summary, conflict side by side, pick, replay
     await s.type(id('bundle-path'), join(usb, 'a.terrain'));
     await s.click(id('bundle-import'));
     await s.waitForText(id('error-message'), 'déjà été importé');
+
+    // The study page lists its members (A, B and this laptop) with the study key's version; a
+    // coordinator replaces the key after a confirmation, and the version moves on.
+    await s.click(id('nav-studies'));
+    await s.click(await s.waitFor(id('study-row')));
+    await s.waitForText(id('key-version'), 'version 1');
+    assert.equal((await s.findAll(id('member-row'))).length, 3, 'A, B and this laptop');
+    await s.click(id('rekey'));
+    await s.click(id('confirm-rekey'));
+    await s.waitForText(id('key-version'), 'version 2');
+    await s.screenshot(join(ARTIFACTS, 'members-rekeyed.png'));
   } catch (err) {
     await s.screenshot(join(ARTIFACTS, 'sync-usb-failure.png')).catch(() => {});
     throw err;

@@ -116,6 +116,12 @@ pub async fn study_revoke(
     state.with(|s| sync::revoke_member(s, &study_id, &node_id))
 }
 
+/// Replaces a study's key (coordinators only); returns the new version.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn study_rekey(state: State<'_, AppState>, study_id: String) -> Res<u32> {
+    state.with(|s| sync::rekey(s, &study_id))
+}
+
 #[tauri::command(rename_all = "snake_case")]
 pub async fn sync_join(state: State<'_, AppState>, path: String) -> Res<JoinedStudy> {
     state.with(|s| sync::join_from_file(s, Path::new(path.trim())))

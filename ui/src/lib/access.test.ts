@@ -11,6 +11,7 @@ function access(role: StudyAccess['role'], managed = true): StudyAccess {
     may_resolve_conflicts: may(['supervisor', 'coordinator']),
     may_manage_study: may(['coordinator']),
     may_manage_members: may(['coordinator']),
+    key_version: 1,
   };
 }
 

@@ -120,6 +120,8 @@ export const api = {
   grant: (study_id: string, node_id: string, role: Role) =>
     call<MemberView>('study_grant', { study_id, node_id, role }),
   revoke: (study_id: string, node_id: string) => call<MemberView>('study_revoke', { study_id, node_id }),
+  /** Replaces the study key; returns its new version. */
+  rekey: (study_id: string) => call<number>('study_rekey', { study_id }),
 };
 
 /** The message to show for any failure. */

@@ -1,4 +1,4 @@
-//! `terrain study invite|members|grant|revoke` on real database files: invitations name a
+//! `terrain study invite|members|grant|revoke|rekey` on real database files: invitations name a
 //! role, a coordinator lists members and changes their roles by node id or prefix, and a
 //! member who is no coordinator is refused in one line with nothing changed.
 
@@ -105,8 +105,16 @@ fn a_coordinator_grants_by_prefix_and_revokes_by_node_id() {
         &["study", "grant", &t.study, prefix, "--role", "analyst"],
     );
     assert!(line.trim_end().ends_with("\tanalyst"), "{line}");
-    let line = ok(&t.lead, &["study", "revoke", &t.study, &member]);
+    let out = run(&t.lead, &["study", "revoke", &t.study, &member]);
+    assert!(out.status.success());
+    let line = String::from_utf8(out.stdout).unwrap();
     assert!(line.trim_end().ends_with("\trevoked"), "{line}");
+    // The study key is replaced with the revocation, and can be again by hand.
+    let said = String::from_utf8(out.stderr).unwrap();
+    assert!(said.contains("version 2"), "{said}");
+    let out = run(&t.lead, &["study", "rekey", &t.study]);
+    assert!(out.status.success());
+    assert!(String::from_utf8(out.stderr).unwrap().contains("version 3"));
     let listed = ok(&t.lead, &["study", "members", &t.study]);
     assert!(listed.contains(&format!("{member}\t")) && listed.contains("\trevoked"));
     // Revoked stays revoked: a grant would be ignored, so it is refused.
@@ -141,6 +149,8 @@ fn a_member_who_is_no_coordinator_is_refused_and_nothing_changes() {
     );
     assert!(err.contains("[role_refused]"), "{err}");
     let err = refused(&t.member, &["study", "revoke", &t.study, &lead[..6]]);
+    assert!(err.contains("[role_refused]"), "{err}");
+    let err = refused(&t.member, &["study", "rekey", &t.study]);
     assert!(err.contains("[role_refused]"), "{err}");
     let err = refused(&t.lead, &["study", "revoke", &t.study, "zzz"]);
     assert!(err.contains("[unknown_member]"), "{err}");

@@ -16,7 +16,9 @@ fn refused_code(r: Result<terrain_hub::SyncSummary, HubError>) -> String {
 }
 
 fn key_version(store: &terrain_core::Store, study: &str) -> u32 {
-    sync::study_access(store, study).expect("access").key_version
+    sync::study_access(store, study)
+        .expect("access")
+        .key_version
 }
 
 #[test]
@@ -28,8 +30,14 @@ fn revoking_a_laptop_re_keys_the_study_through_the_hub_and_rotates_its_join_code
     let mut mate = lab.store("mate");
     join(&mate, &enumerator);
     let mut lost = lab.store("lost");
-    join(&lost, &sync::invite(&lead, &study, Role::Enumerator).expect("invite"));
-    join(&lab.store("hub"), &sync::invite(&lead, &study, Role::Analyst).expect("invite"));
+    join(
+        &lost,
+        &sync::invite(&lead, &study, Role::Enumerator).expect("invite"),
+    );
+    join(
+        &lab.store("hub"),
+        &sync::invite(&lead, &study, Role::Analyst).expect("invite"),
+    );
     let hub = HubProcess::start(&lab.path("hub"), &[]);
     let code = hub.join_code.clone();
     sync(&mut lead, &hub.url, Some(&code)).expect("lead enrolled");
@@ -42,7 +50,11 @@ fn revoking_a_laptop_re_keys_the_study_through_the_hub_and_rotates_its_join_code
     new_session(&mut lead, &study, "après le retrait");
     sync(&mut lead, &hub.url, None).expect("lead syncs with the new key");
     let hub_store = lab.store("hub");
-    assert_eq!(key_version(&hub_store, &study), 2, "the hub learned the new key");
+    assert_eq!(
+        key_version(&hub_store, &study),
+        2,
+        "the hub learned the new key"
+    );
     let rotated = terrain_hub::registry::join_code(&hub_store).expect("code");
     assert_ne!(rotated, code, "the join code rotates");
 
@@ -54,14 +66,20 @@ fn revoking_a_laptop_re_keys_the_study_through_the_hub_and_rotates_its_join_code
     // The lost laptop, with the old key only, is refused by name; the hub is unchanged.
     new_session(&mut lost, &study, "écrite par le portable perdu");
     let before = dump(&lab.store("hub"));
-    assert_eq!(refused_code(sync(&mut lost, &hub.url, None)), "study_key_replaced");
+    assert_eq!(
+        refused_code(sync(&mut lost, &hub.url, None)),
+        "study_key_replaced"
+    );
     assert_eq!(dump(&lab.store("hub")), before);
     assert_eq!(key_version(&lost, &study), 1);
     assert!(!dump(&lost).contains("après le retrait"));
 
     // The old join code enrols nobody any more; the new one does.
     let mut newcomer = lab.store("newcomer");
-    join(&newcomer, &sync::invite(&lead, &study, Role::Enumerator).expect("invite"));
+    join(
+        &newcomer,
+        &sync::invite(&lead, &study, Role::Enumerator).expect("invite"),
+    );
     assert_eq!(key_version(&newcomer, &study), 2);
     assert_eq!(
         refused_code(sync(&mut newcomer, &hub.url, Some(&code))),
