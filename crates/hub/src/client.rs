@@ -244,8 +244,6 @@ impl Session<'_> {
             nonce: auth::new_nonce(),
             key: terrain_core::sync::key_check(study_key),
         };
-        // The roster exchange travels in clear (see protocol::PATH_ROSTER).
-        let sealed = path != PATH_ROSTER;
         let node = self.node.clone();
         let ctx = |way| Context {
             study,
@@ -254,11 +252,7 @@ impl Session<'_> {
             nonce: &signed.nonce,
             way,
         };
-        let body = if sealed {
-            seal::seal(study_key, &ctx(Way::Request), plain)
-        } else {
-            plain.to_vec()
-        };
+        let body = seal::seal(study_key, &ctx(Way::Request), plain);
         let mut req = self.agent.post(self.url(path));
         for (h, v) in auth::sign(&self.key, "POST", path, &signed, &body) {
             req = req.header(h, v);
@@ -269,9 +263,6 @@ impl Session<'_> {
         self.progress.bytes_sent += body.len() as u64;
         let resp = req.content_type("application/octet-stream").send(&body[..]);
         let answer = self.read(resp)?;
-        if !sealed {
-            return Ok(answer);
-        }
         seal::open(study_key, &ctx(Way::Answer), &answer).ok_or_else(|| {
             HubError::BadAnswer("the answer cannot be opened with the study key".into())
         })
@@ -297,15 +288,27 @@ impl Session<'_> {
         serde_json::from_slice(&answer).map_err(|e| HubError::BadAnswer(e.to_string()))
     }
 
-    /// Exchanges rosters with the hub, in clear, before anything sealed: a re-key reaches
+    /// Exchanges rosters with the hub before anything else, sealed with the newest key both
+    /// hold (the newest here first, then older ones the hub may still be on): a re-key reaches
     /// whichever side lacks the new study key, which then seals with it.
     fn exchange_roster(&mut self, store: &Store, study: &str) -> Result<()> {
-        let key = current_key(store, study)?;
         let ask = RosterExchange {
             roster: engine::roster(store, study)?,
         };
         let plain = serde_json::to_vec(&ask).unwrap_or_default();
-        let answer = self.call(PATH_ROSTER, study, &key, &plain, None)?;
+        let mut answer = Err(HubError::Core(terrain_core::Error::Sync(
+            SyncError::NotJoined {
+                study: study.to_string(),
+            },
+        )));
+        for (_, key) in terrain_core::sync::study_keys(store.conn(), study)? {
+            answer = self.call(PATH_ROSTER, study, &key, &plain, None);
+            match &answer {
+                Err(HubError::Refused { code, .. }) if code == "study_key_unknown" => continue,
+                _ => break,
+            }
+        }
+        let answer = answer?;
         let theirs: RosterExchange =
             serde_json::from_slice(&answer).map_err(|e| HubError::BadAnswer(e.to_string()))?;
         engine::receive_roster(store, study, &theirs.roster).map_err(HubError::Core)

@@ -10,7 +10,7 @@
 //! x-terrain-study: …
 //! (more headers)
 //!
-//! body: the payload as the study key opened it (the roster exchange's travels in clear)
+//! body: the payload as the study key opened it
 //! ```
 //! A fuzzer cannot forge a signature or a sealed payload, so the signature is read and checked
 //! and the request goes on whatever the answer, and the body is the payload already opened:
@@ -54,7 +54,7 @@ pub fn request(input: &[u8]) -> Result<(), Refusal> {
             let _: StateRequest = json(plain)?;
         }
         PATH_ROSTER => {
-            // In clear on the wire: each entry is read and its signature checked.
+            // Each entry is read and its signature checked.
             let ask: RosterExchange = json(plain)?;
             for entry in terrain_core::sync::roster_from_wire(&ask.roster)? {
                 let _ = terrain_core::changes::Entry::open(&entry);

@@ -115,17 +115,14 @@ impl Directory {
     }
 
     /// The study key a request is sealed with, named by its fingerprint: the newest this hub
-    /// holds, or an older one refused (the revoked laptop still holds it). The roster
-    /// exchange is not sealed: it needs the study joined here, not a key.
+    /// holds, or an older one refused (the revoked laptop still holds it). The roster exchange
+    /// may be sealed with any key both sides hold, so that a re-key reaches whichever lacks it.
     fn study_key(&self, study: &str, check: &str, path: &str) -> Result<[u8; 32], Refusal> {
-        let (newest, newest_key) = sync::current_study_key(&self.conn, study)
+        let (newest, _) = sync::current_study_key(&self.conn, study)
             .map_err(Refusal::internal)?
             .ok_or_else(|| unknown_study(study))?;
-        if path == PATH_ROSTER {
-            return Ok(newest_key);
-        }
         match sync::study_key_by_check(&self.conn, study, check).map_err(Refusal::internal)? {
-            Some((version, key)) if version >= newest => Ok(key),
+            Some((version, key)) if version >= newest || path == PATH_ROSTER => Ok(key),
             Some((version, _)) => Err(Refusal::from_sync(
                 409,
                 SyncError::KeyReplaced {
@@ -348,11 +345,7 @@ impl Gate {
             nonce: &signed.nonce,
             way: Way::Request,
         };
-        let plain = if admitted.path == PATH_ROSTER {
-            bytes.to_vec()
-        } else {
-            seal::open(&admitted.study_key, &ctx, &bytes).ok_or_else(bad_payload)?
-        };
+        let plain = seal::open(&admitted.study_key, &ctx, &bytes).ok_or_else(bad_payload)?;
         Ok(Authentic {
             signed,
             device_key: admitted.device_key,

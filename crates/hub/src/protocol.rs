@@ -35,8 +35,8 @@ pub const H_PUBLIC_KEY: &str = "x-terrain-public-key";
 pub const PATH_HELLO: &str = "/api/hello";
 pub const PATH_ENROL: &str = "/api/enrol";
 pub const PATH_STATE: &str = "/api/state";
-/// Roster exchange, before the state: its body and answer are NOT sealed (signed entries,
-/// each checked on its own), so that a re-key reaches a side that lacks the new study key.
+/// Roster exchange, before the state, sealed with any study key both sides hold (not only the
+/// newest), so that a re-key reaches a side that lacks the new key.
 pub const PATH_ROSTER: &str = "/api/roster";
 pub const PATH_PUSH: &str = "/api/push";
 pub const PATH_PULL: &str = "/api/pull";
@@ -100,7 +100,7 @@ pub struct StateRequest {
     pub roster: Vec<String>,
 }
 
-/// Body and answer of `POST /api/roster`, in clear: the study's roster entries as the sender
+/// Sealed body and answer of `POST /api/roster`: the study's roster entries as the sender
 /// holds them (as bundle headers carry them).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RosterExchange {

@@ -271,13 +271,7 @@ async fn with_store(
             still_enrolled(&store, &authentic)?;
         }
         let done = work(&hub, &mut store, &authentic)?;
-        // The roster exchange travels in clear (see protocol::PATH_ROSTER).
-        let body = if path == PATH_ROSTER {
-            done.answer.clone()
-        } else {
-            authentic.seal(&done.answer)
-        };
-        Ok::<_, Refusal>((body, done))
+        Ok::<_, Refusal>((authentic.seal(&done.answer), done))
     });
     match task.await {
         Ok(Ok((sealed, done))) => {

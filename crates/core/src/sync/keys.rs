@@ -35,6 +35,25 @@ pub fn current_study_key(conn: &Connection, study: &str) -> Result<Option<(u32, 
     Ok(row.and_then(|(v, b)| Some((u32::try_from(v).ok()?, b.try_into().ok()?))))
 }
 
+/// Every key of a study this laptop holds, newest first (the roster exchange falls back to an
+/// older one the other side still holds).
+pub fn study_keys(conn: &Connection, study: &str) -> Result<Vec<(u32, StudyKey)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT version, key FROM study_key_versions WHERE study = ?1 ORDER BY version DESC, key",
+    )?;
+    let rows = stmt.query_map([study], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (version, blob) = row?;
+        if let (Ok(version), Ok(key)) = (u32::try_from(version), StudyKey::try_from(blob)) {
+            out.push((version, key));
+        }
+    }
+    Ok(out)
+}
+
 /// The key of a study whose fingerprint (see [`key_check`]) is `check`, with its version.
 pub fn study_key_by_check(
     conn: &Connection,

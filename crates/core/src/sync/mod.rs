@@ -46,7 +46,7 @@ pub use invite::{invite, invite_to_file, join, join_from_file, JoinFile, JoinedS
 pub use key_envelopes::{commitment as rekey_commitment, seal_to as seal_study_key};
 pub use keys::{
     current_study_key, device_key, ensure_study_key, joined_studies, key_check, study_key,
-    study_key_by_check, StudyKey, KEY_LEN,
+    study_key_by_check, study_keys, StudyKey, KEY_LEN,
 };
 pub use members::{
     find_member, grant_member, key_fingerprint, members, rekey, revoke_member, study_access,

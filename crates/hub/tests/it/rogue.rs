@@ -128,8 +128,7 @@ impl FakeHub {
             )
             .route(
                 PATH_ROSTER,
-                post(|State(r): State<Arc<Rogue>>| async move {
-                    // In clear, as the real hub answers it.
+                post(|State(r): State<Arc<Rogue>>, h: HeaderMap| async move {
                     let roster = match &r.lie {
                         Lie::Drip(source) => {
                             let source = source.lock().expect("source store");
@@ -138,7 +137,8 @@ impl FakeHub {
                         }
                         _ => Vec::new(),
                     };
-                    serde_json::to_vec(&RosterExchange { roster }).expect("json")
+                    let plain = serde_json::to_vec(&RosterExchange { roster }).expect("json");
+                    r.answer(&h, PATH_ROSTER, &plain)
                 }),
             )
             .route(
