@@ -55,6 +55,18 @@ impl Rogue {
         }
     }
 
+    /// The roster of the member whose changes it drips, handed on as a hub would: without it,
+    /// they are no one's.
+    fn roster(&self) -> Vec<String> {
+        match &self.lie {
+            Lie::Drip(source) => {
+                let source = source.lock().expect("source store");
+                terrain_core::sync::roster_wire(source.conn(), &self.study).expect("roster")
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// Seals an answer to the request as the real hub does.
     fn answer(&self, h: &HeaderMap, path: &str, plain: &[u8]) -> Vec<u8> {
         let h = Hdrs::of(h);
@@ -129,15 +141,8 @@ impl FakeHub {
             .route(
                 PATH_ROSTER,
                 post(|State(r): State<Arc<Rogue>>, h: HeaderMap| async move {
-                    let roster = match &r.lie {
-                        Lie::Drip(source) => {
-                            let source = source.lock().expect("source store");
-                            terrain_core::sync::roster_wire(source.conn(), &r.study)
-                                .expect("roster")
-                        }
-                        _ => Vec::new(),
-                    };
-                    let plain = serde_json::to_vec(&RosterExchange { roster }).expect("json");
+                    let plain =
+                        serde_json::to_vec(&RosterExchange { roster: r.roster() }).expect("json");
                     r.answer(&h, PATH_ROSTER, &plain)
                 }),
             )
@@ -145,16 +150,7 @@ impl FakeHub {
                 PATH_STATE,
                 post(|State(r): State<Arc<Rogue>>, h: HeaderMap| async move {
                     // Claims to hold nothing, so the laptop pushes everything it has.
-                    // It hands on the roster of the member whose changes it drips, as a
-                    // hub would: without it, they are no one's.
-                    let roster = match &r.lie {
-                        Lie::Drip(source) => {
-                            let source = source.lock().expect("source store");
-                            terrain_core::sync::roster_wire(source.conn(), &r.study)
-                                .expect("roster")
-                        }
-                        _ => Vec::new(),
-                    };
+                    let roster = r.roster();
                     let state = StateAnswer {
                         hub_node: "rogue-hub".into(),
                         vector: Vec::new(),
