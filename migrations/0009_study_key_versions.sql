@@ -1,4 +1,4 @@
--- Terrain store, schema 8: study keys have versions. Revoking a device re-keys its study: a
+-- Terrain store, schema 9: study keys have versions. Revoking a device re-keys its study: a
 -- coordinator makes a new key, hands it to the remaining members sealed to each one's device
 -- key (a "rekey" roster entry), and bundles and hub payloads are sealed with the newest
 -- version; an older one is refused for anything new. Local: never synced.
