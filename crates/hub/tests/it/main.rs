@@ -7,6 +7,7 @@ mod flood;
 mod fuzz_corpus;
 mod fuzz_seeds;
 mod laptop;
+mod repairs;
 mod rogue;
 mod security;
 mod share;
