@@ -178,6 +178,15 @@ pub async fn sync_resolve_conflict(
 }
 
 #[tauri::command(rename_all = "snake_case")]
+pub async fn study_future_values(
+    state: State<'_, AppState>,
+    study_id: String,
+    repair: Option<(terrain_core::Entity, String, String)>,
+) -> Res<Vec<sync::FutureValue>> {
+    state.with(|s| sync::future_values_after(s, &study_id, repair))
+}
+
+#[tauri::command(rename_all = "snake_case")]
 pub async fn sync_devices(state: State<'_, AppState>) -> Res<Vec<Device>> {
     state.with(|s| sync::list_devices(s))
 }
