@@ -472,3 +472,20 @@ fn a_coordinator_repairs_every_field_of_a_study_at_once() {
         )
         .unwrap();
 }
+
+#[test]
+fn a_value_stamped_ahead_is_refused_unrepaired_unless_already_held() {
+    let mut t = team();
+    let study = t.study.clone();
+    // The lead already holds the 2036 value: the supervisor's bundle repeats it, a duplicate.
+    assert!(send(t.dir.path(), &t.sup, &mut t.lead, &study).is_ok());
+    // The enumerator never held it, and no repair names it: refused by name, nothing held.
+    let before = dump(&t.enu);
+    let e = send(t.dir.path(), &t.sup, &mut t.enu, &study).unwrap_err();
+    assert_eq!(e.code(), "future_stamp");
+    assert_eq!(dump(&t.enu), before);
+    // Once the supervisor repaired it, the same laptop takes it.
+    repair_title(&mut t.sup, &study, &t.session.clone()).unwrap();
+    send(t.dir.path(), &t.sup, &mut t.enu, &study).unwrap();
+    assert_eq!(dump(&t.enu), dump(&t.sup));
+}
