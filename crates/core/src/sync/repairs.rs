@@ -152,21 +152,29 @@ pub fn future_values_after(
     future_values(store, study)
 }
 
-/// (entity, record, field) of `study` with a change held stamped too far ahead of `wall_ms`.
+/// (entity, record, field) of `study` whose winning stamp is too far ahead of `wall_ms`. Read
+/// from the log's runs without opening them: a stamp far ahead was first written in a
+/// transaction whose every stamp was (its laptop's clock ran ahead), so that run's smallest
+/// stamp, kept beside it, is far ahead too; an edit written above it since is in the same
+/// record. Only those records are read further.
 fn candidates(store: &Store, study: &str, wall_ms: i64) -> Result<Vec<(Entity, String, String)>> {
     let above = clock::from_millis(wall_ms.saturating_add(clock::MAX_AHEAD_MS));
     let mut stmt = store.conn().prepare_cached(
-        "SELECT DISTINCT entity, row_id, field FROM changes
-          WHERE study = ?1 AND hlc > ?2 ORDER BY entity, row_id, field",
+        "SELECT DISTINCT e.name, l.row_id FROM change_log l
+           JOIN scopes s ON s.idx = l.scope JOIN entities e ON e.code = l.entity
+          WHERE s.study = ?1 AND l.hlc > ?2 ORDER BY e.name, l.row_id",
     )?;
-    let rows = stmt.query_map((study, above), |r| {
-        Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?))
-    })?;
+    let rows = stmt.query_map((study, above), |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?;
     let mut out = Vec::new();
     for row in rows {
-        let (entity, row_id, field) = row?;
+        let (entity, row_id): (String, String) = row?;
         let entity = Entity::parse(&entity).ok_or(Error::UnknownEntity(entity))?;
-        out.push((entity, row_id, field));
+        let mut fields: Vec<(String, Stamp)> = merge::field_stamps(store.conn(), entity, &row_id)?
+            .into_iter()
+            .filter(|(_, stamp)| stamp.hlc > above)
+            .collect();
+        fields.sort_by(|a, b| a.0.cmp(&b.0));
+        out.extend(fields.into_iter().map(|(f, _)| (entity, row_id.clone(), f)));
     }
     Ok(out)
 }
