@@ -34,6 +34,7 @@ const COMMANDS: &[&str] = &[
     "sync_import_bundle",
     "sync_conflicts",
     "sync_resolve_conflict",
+    "study_future_values",
     "sync_devices",
     "sync_hub",
     "sync_hub_cancel",

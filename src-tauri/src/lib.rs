@@ -55,6 +55,7 @@ pub fn run() {
             sync::sync_import_bundle,
             sync::sync_conflicts,
             sync::sync_resolve_conflict,
+            sync::study_future_values,
             sync::sync_devices,
             sync::sync_hub,
             sync::sync_hub_cancel,

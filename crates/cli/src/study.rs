@@ -1,11 +1,14 @@
 //! `terrain study invite|join|members|grant|revoke|rekey`: hand a study's key to a new team
-//! laptop with a role, manage who holds which role, and replace the key.
+//! laptop with a role, manage who holds which role, and replace the key. `terrain study
+//! future-values|repair`: the fields whose value is stamped in the future, and their repair
+//! (supervisors, coordinators).
 
 use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
 use terrain_core::schema::Role;
-use terrain_core::sync::{self, MemberView};
+use terrain_core::sync::{self, FutureValue, MemberView};
+use terrain_core::{Error, SyncError};
 
 use crate::ctx::{Ctx, Result};
 
@@ -64,6 +67,20 @@ pub enum Cmd {
     /// Replace the study key by a new version sealed to every current member; bundles and hub
     /// requests sealed with an older one are refused (coordinators only; revoke does it).
     Rekey { study_id: String },
+    /// The fields whose value is stamped more than a day in the future (a laptop whose clock
+    /// ran ahead): record, field, value, device, how far ahead.
+    FutureValues { study_id: String },
+    /// Repair the fields stamped in the future, keeping their values: one (--record and
+    /// --field) or all of them (supervisors and coordinators).
+    Repair {
+        study_id: String,
+        /// The record's id.
+        #[arg(long, requires = "field")]
+        record: Option<String>,
+        /// The field's name.
+        #[arg(long, requires = "record")]
+        field: Option<String>,
+    },
 }
 
 pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
@@ -123,6 +140,32 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
             sync::rekey(&store, &study_id)?;
             print_key_version(&store, &study_id, ctx.lang())?;
         }
+        Cmd::FutureValues { study_id } => {
+            for f in sync::future_values(&store, &study_id)? {
+                println!("{}", future_line(&f));
+            }
+        }
+        Cmd::Repair {
+            study_id,
+            record,
+            field,
+        } => {
+            let mut store = store;
+            let all = sync::future_values(&store, &study_id)?;
+            let picked: Vec<&FutureValue> = match (&record, &field) {
+                (Some(r), Some(f)) => {
+                    let one = all.iter().find(|v| v.row_id == *r && v.field == *f);
+                    vec![one.ok_or_else(|| {
+                        Error::Sync(SyncError::NotFutureValue { field: f.clone() })
+                    })?]
+                }
+                _ => all.iter().collect(),
+            };
+            for f in picked {
+                sync::repair_field(&mut store, &study_id, (f.entity, &f.row_id, &f.field), None)?;
+                println!("{}", future_line(f));
+            }
+        }
     }
     Ok(())
 }
@@ -139,6 +182,20 @@ fn print_key_version(
         terrain_core::Lang::En => eprintln!("Study key: version {version}"),
     }
     Ok(())
+}
+
+/// One field stamped in the future: entity, record, field, value, device, stamp, days ahead.
+fn future_line(f: &FutureValue) -> String {
+    format!(
+        "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+        f.entity,
+        f.row_id,
+        f.field,
+        sync::value_text(&f.value),
+        f.device_label.as_deref().unwrap_or(&f.device),
+        f.stamped_at,
+        f.days_ahead
+    )
 }
 
 /// One member as a tab-separated line: label, node id, fingerprint, role.

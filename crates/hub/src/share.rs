@@ -101,6 +101,27 @@ fn likely_lan(networks: &[Network], routed: Option<Ipv4Addr>) -> Option<Ipv4Addr
         .map(|n| n.ip)
 }
 
+/// The Sync screen's overview, with where sharing may listen and the hub this laptop shares
+/// when it does (`share`, held by the app).
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SyncScreen {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub overview: terrain_core::sync::SyncOverview,
+    /// Where sharing may listen: this machine's networks and the one preselected.
+    pub share_choices: ShareChoices,
+    pub share: Option<crate::ServeInfo>,
+}
+
+pub fn screen(store: &Store, share: Option<crate::ServeInfo>) -> terrain_core::Result<SyncScreen> {
+    Ok(SyncScreen {
+        overview: terrain_core::sync::overview(store)?,
+        share_choices: choices(store),
+        share,
+    })
+}
+
 /// The choices for this machine now, for the store at hand.
 pub fn choices(store: &Store) -> ShareChoices {
     choose(

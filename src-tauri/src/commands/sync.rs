@@ -9,20 +9,17 @@
 use std::path::Path;
 use std::sync::atomic::Ordering;
 
-use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
 use terrain_core::schema::Role;
 use terrain_core::sync::bundle::{ExportReport, ExportTarget, ImportReport};
 use terrain_core::sync::{
-    self, ConflictList, Device, JoinedStudy, MemberView, StudyAccess, SyncFile, SyncOverview,
+    self, ConflictList, Device, JoinedStudy, MemberView, StudyAccess, SyncFile,
 };
 use terrain_core::Error;
 use terrain_hub::{
-    registry, share, LocalHub, ServeInfo, ShareChoices, SyncOptions, SyncSummary, SyncTask,
-    TaskProgress,
+    registry, share, LocalHub, ServeInfo, SyncOptions, SyncSummary, SyncTask, TaskProgress,
 };
-use ts_rs::TS;
 
 use crate::state::{blocking, AppError, AppState, SyncJobs};
 
@@ -35,31 +32,13 @@ fn reporter(channel: Channel<TaskProgress>) -> impl Fn(TaskProgress) {
     }
 }
 
-/// The Sync screen's overview, with the hub this laptop shares when it does.
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct SyncScreen {
-    #[serde(flatten)]
-    #[ts(flatten)]
-    pub overview: SyncOverview,
-    /// Where sharing may listen: this machine's networks and the one preselected.
-    pub share_choices: ShareChoices,
-    pub share: Option<ServeInfo>,
-}
-
 #[tauri::command(rename_all = "snake_case")]
 pub async fn sync_overview(
     state: State<'_, AppState>,
     jobs: State<'_, SyncJobs>,
-) -> Res<SyncScreen> {
+) -> Res<share::SyncScreen> {
     let share = jobs.share().as_ref().map(|hub| hub.info.clone());
-    state.with(|s| {
-        Ok::<_, Error>(SyncScreen {
-            overview: sync::overview(s)?,
-            share_choices: share::choices(s),
-            share,
-        })
-    })
+    state.with(|s| share::screen(s, share))
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -181,6 +160,15 @@ pub async fn sync_resolve_conflict(
     value_id: String,
 ) -> Res<()> {
     state.with(|s| sync::resolve_conflict(s, &conflict_id, &value_id))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn study_future_values(
+    state: State<'_, AppState>,
+    study_id: String,
+    repair: Option<(terrain_core::Entity, String, String)>,
+) -> Res<Vec<sync::FutureValue>> {
+    state.with(|s| sync::future_values_after(s, &study_id, repair))
 }
 
 #[tauri::command(rename_all = "snake_case")]

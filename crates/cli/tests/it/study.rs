@@ -169,3 +169,78 @@ fn a_member_who_is_no_coordinator_is_refused_and_nothing_changes() {
         ],
     );
 }
+
+/// Hands `from`'s roster and changes `to` lacks over to `to`, whose clock runs `offset_ms` ahead
+/// while it takes them (a hub round through core).
+fn hand_over(from: &Path, to: &Path, study: &str, offset_ms: i64) {
+    let from = Store::open(from).unwrap();
+    let mut to = Store::open(to).unwrap();
+    to.set_clock_offset_ms(offset_ms);
+    let entries = changes::stored_entries(from.conn(), study).unwrap();
+    sync::receive_entries(&to, study, &entries).unwrap();
+    sync::seal_own(&from).unwrap();
+    let have = sync::held_vector(to.conn(), study).unwrap();
+    let (batch, _) = sync::next_batch(from.conn(), study, &have, usize::MAX, usize::MAX).unwrap();
+    sync::apply_signed(&mut to, study, &batch).unwrap();
+}
+
+#[test]
+fn a_coordinator_lists_and_repairs_a_value_stamped_in_2036_and_an_enumerator_may_not() {
+    const TEN_YEARS_MS: i64 = 10 * 365 * 24 * 3600 * 1000;
+    let t = team(Role::Enumerator);
+    let session = ok(
+        &t.lead,
+        &[
+            "record",
+            "new",
+            "session",
+            &format!("study_id={}", t.study),
+            "session_type=workshop",
+            "date=2026-03-02",
+            "title=Avant",
+        ],
+    )
+    .trim()
+    .to_string();
+    hand_over(&t.lead, &t.member, &t.study, 0);
+    // The member's clock ran ten years ahead when it retitled the session; the lead took it
+    // while its own clock ran nearly as far ahead (not far enough to refuse it).
+    let mut far = Store::open(&t.member).unwrap();
+    far.set_clock_offset_ms(TEN_YEARS_MS);
+    let title = terrain_core::Fields::from([("title".to_string(), "Futur".into())]);
+    far.update(terrain_core::Entity::Session, &session, &title)
+        .unwrap();
+    drop(far);
+    hand_over(&t.member, &t.lead, &t.study, TEN_YEARS_MS - 2 * 3600 * 1000);
+
+    let listed = ok(&t.lead, &["study", "future-values", &t.study]);
+    assert_eq!(listed.lines().count(), 1, "{listed}");
+    assert!(
+        listed.starts_with(&format!("session\t{session}\ttitle\tFutur\t")),
+        "{listed}"
+    );
+    let before = dump(&t.member);
+    let err = refused(&t.member, &["study", "repair", &t.study]);
+    assert!(err.contains("[role_refused]"), "{err}");
+    assert_eq!(dump(&t.member), before);
+    let repaired = ok(
+        &t.lead,
+        &[
+            "study", "repair", &t.study, "--record", &session, "--field", "title",
+        ],
+    );
+    assert_eq!(repaired, listed);
+    assert_eq!(ok(&t.lead, &["study", "future-values", &t.study]), "");
+    let err = refused(
+        &t.lead,
+        &[
+            "study", "repair", &t.study, "--record", &session, "--field", "title",
+        ],
+    );
+    assert!(err.contains("[not_future_value]"), "{err}");
+    // The title is edited normally again.
+    ok(
+        &t.lead,
+        &["record", "set", "session", &session, "title=Ensuite"],
+    );
+}

@@ -5,22 +5,26 @@
 //! set of changes held — never on the order they arrived in — so replicas converge:
 //! a change is in conflict iff it is not the winner of its field and no held change was
 //! written on top of it. That needs one fact: a change written on top of another always has
-//! a greater stamp (the write path guarantees it).
+//! a greater stamp (the write path guarantees it), except a repair, whose stamp is more than a
+//! day below its `prev`'s and takes that stamp out of the competition (`changes::repair`):
+//! the winner is the greatest stamp no held repair names, a repaired value is seen, and a
+//! repair that loses is no conflict (it says nothing about values).
 
 use std::cmp::Ordering;
-use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, Statement};
 
+use super::columns::{set_columns, Upserts};
 use super::log::{self, EntryRef, Run, RunAt};
-use crate::error::{Error, Result};
+use super::repair::{self, Noted, Repaired, Target};
+use crate::error::Result;
 use crate::schema::Entity;
 use crate::store::meta::node_idx;
 
 /// A stamp: hybrid logical clock and origin node id. Totally ordered.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Stamp {
     pub hlc: i64,
     pub node: String,
@@ -82,15 +86,17 @@ pub(crate) fn winner(
     field: &str,
 ) -> Result<Option<(Stamp, SqlValue)>> {
     let runs = log::record_runs(conn, entity, row_id)?;
-    Ok(winners_of(&runs).remove(field).map(|(h, v)| {
-        (
-            Stamp {
-                hlc: h.hlc,
-                node: h.node.to_string(),
-            },
-            v.clone(),
-        )
-    }))
+    Ok(winners_of(&runs, &Repaired::of_runs(&runs))
+        .remove(field)
+        .map(|(h, v)| {
+            (
+                Stamp {
+                    hlc: h.hlc,
+                    node: h.node.to_string(),
+                },
+                v.clone(),
+            )
+        }))
 }
 
 /// Maps node ids to this database's integer handles and back.
@@ -157,6 +163,8 @@ struct Held<'a> {
     hlc: i64,
     node_idx: i64,
     node: &'a str,
+    /// A repair (`changes::repair`): it says nothing about values, so it is never a conflict.
+    repair: bool,
 }
 
 impl Held<'_> {
@@ -173,11 +181,10 @@ pub(crate) struct MergeState<'c> {
     conn: &'c Connection,
     /// scope ('' for shared records) → node handle → seqs held.
     held: HashMap<String, HashMap<i64, HeldSeqs>>,
-    /// Row upserts by (entity, new row, columns set): see `set_columns`. Held here rather
-    /// than in the connection's statement cache, whose look-up hashes the statement's text:
-    /// typing an attendance list writes one row and one run per person.
-    upserts: HashMap<(Entity, bool, u64), Statement<'c>>,
-    /// The run insert, for the same reason.
+    /// Row upserts (see `columns`).
+    upserts: Upserts<'c>,
+    /// The run insert, held here rather than in the connection's statement cache, whose
+    /// look-up hashes the statement's text: typing an attendance list writes one run per person.
     run_insert: Option<Statement<'c>>,
     /// Scope handles by study (see `log::scope_handle`).
     scopes: HashMap<String, i64>,
@@ -322,7 +329,9 @@ pub(crate) fn apply_batch(
             log::record_runs(conn, entity, row_id)?
         };
         let row_is_new = runs.is_empty();
-        let existing = winners_of(&runs);
+        // What the row holds now; a repair in this batch may take some of it out below.
+        let mut repaired = Repaired::of_runs(&runs);
+        let existing = winners_of(&runs, &repaired);
         // Newly held changes: per field, and as (origin, seq, index, prev node) for the log.
         let mut fresh: BTreeMap<&str, Vec<(usize, Held)>> = BTreeMap::new();
         let mut to_log: Vec<(i64, i64, usize, Option<i64>)> = Vec::new();
@@ -360,11 +369,24 @@ pub(crate) fn apply_batch(
                 // The replaced value was seen: it is not lost. Only a conflict of this very
                 // record and field (entity included: ids are unique per entity only) is
                 // settled; a `prev` naming anything else settles nothing (see `Seen`).
-                conn.prepare_cached(
-                    "DELETE FROM conflicts WHERE entity = ?1 AND row_id = ?2 AND field = ?3
-                        AND loser_hlc = ?4 AND loser_node = ?5",
-                )?
-                .execute((c.entity.as_str(), &c.row_id, &c.field, p.hlc, pn))?;
+                settle(conn, entity, row_id, &c.field, p.hlc, pn)?;
+                if repair::is_repair(c.hlc, p.hlc) {
+                    repaired.add(&c.field, c.hlc, p.hlc, pn);
+                    let target = Target {
+                        entity,
+                        row_id,
+                        field: &c.field,
+                        hlc: p.hlc,
+                        node: &p.node,
+                    };
+                    let noted = Noted {
+                        scope,
+                        node: &c.node,
+                        seq: c.seq,
+                        target,
+                    };
+                    repair::note(conn, &noted)?;
+                }
             }
             to_log.push((origin, c.seq, i, prev_node));
             fresh.entry(c.field.as_str()).or_default().push((
@@ -373,6 +395,10 @@ pub(crate) fn apply_batch(
                     hlc: c.hlc,
                     node_idx: origin,
                     node: &c.node,
+                    repair: c
+                        .prev
+                        .as_ref()
+                        .is_some_and(|p| repair::is_repair(c.hlc, p.hlc)),
                 },
             ));
         }
@@ -384,24 +410,28 @@ pub(crate) fn apply_batch(
         if row_is_new && entity != Entity::Resolution {
             out.new_records += 1;
         }
+        // A repair in this batch took a held stamp out: the held winners are found again.
+        let held_now = repaired.has_fresh().then(|| winners_of(&runs, &repaired));
         let mut columns: Vec<(&str, &SqlValue)> = Vec::new();
         for (field, news) in fresh {
-            let old = existing.get(field);
+            let before = existing.get(field);
+            let old = held_now.as_ref().map_or(before, |w| w.get(field));
+            // A repaired change is held and in the history, but does not compete.
             let best_new = news
                 .iter()
+                .filter(|(_, h)| !repaired.holds(field, h.hlc, h.node_idx))
                 .max_by(|a, b| a.1.key().cmp(&b.1.key()))
                 .map(|(i, h)| (*i, *h));
-            let Some((best_i, best)) = best_new else {
-                continue;
-            };
-            let new_wins = old.is_none_or(|(o, _)| best.key() > o.key());
+            let new_wins =
+                best_new.is_some_and(|(_, best)| old.is_none_or(|(o, _)| best.key() > o.key()));
+            let best_i = best_new.map(|(i, _)| i);
             for (i, h) in &news {
-                if new_wins && *i == best_i {
+                if new_wins && Some(*i) == best_i {
                     applied[*i] = Applied::Won;
                     continue;
                 }
                 applied[*i] = Applied::Lost;
-                if !seen.holds(field, h) {
+                if !seen.holds(field, h) && !h.repair {
                     out.conflicts += add_conflict(
                         conn,
                         entity,
@@ -414,18 +444,27 @@ pub(crate) fn apply_batch(
             }
             if new_wins {
                 if let Some((o, o_value)) = old {
-                    if !seen.holds(field, o) {
+                    if !seen.holds(field, o) && !o.repair {
                         out.conflicts += add_conflict(conn, entity, row_id, field, o, o_value)?;
                     }
                 }
                 if !row_is_new {
                     out.updated_fields += 1;
                 }
-                columns.push((field, &changes[best_i].value));
+                if let Some(i) = best_i {
+                    columns.push((field, &changes[i].value));
+                }
+            } else if let Some((o, o_value)) =
+                old.filter(|(o, _)| before.is_none_or(|(b, _)| b.key() != o.key()))
+            {
+                // The row's value was repaired and a held value wins again: no conflict now.
+                settle(conn, entity, row_id, field, o.hlc, o.node_idx)?;
+                out.updated_fields += 1;
+                columns.push((field, o_value));
             }
         }
         if !columns.is_empty() {
-            set_columns(state, entity, row_id, &columns, false)?;
+            set_columns(conn, &mut state.upserts, entity, row_id, &columns, false)?;
         }
     }
     Ok((out, applied))
@@ -462,7 +501,14 @@ pub(crate) fn apply_new_record(
     state.insert_run(at, &entries)?;
     state.note(at.study.unwrap_or(""), at.node, at.first_seq + last as i64);
     let columns: Vec<(&str, &SqlValue)> = fields.iter().map(|f| (f.field, f.value)).collect();
-    set_columns(state, at.entity, at.row_id, &columns, true)
+    set_columns(
+        state.conn,
+        &mut state.upserts,
+        at.entity,
+        at.row_id,
+        &columns,
+        true,
+    )
 }
 
 /// Stores a record's newly held changes as runs: consecutive seqs of one origin in one scope.
@@ -524,7 +570,7 @@ pub(crate) fn field_stamps(
     row_id: &str,
 ) -> Result<HashMap<String, Stamp>> {
     let runs = log::record_runs(conn, entity, row_id)?;
-    Ok(winners_of(&runs)
+    Ok(winners_of(&runs, &Repaired::of_runs(&runs))
         .into_iter()
         .map(|(field, (h, _))| {
             (
@@ -538,8 +584,12 @@ pub(crate) fn field_stamps(
         .collect())
 }
 
-/// The winning held change of each field, with its value, among a record's runs.
-fn winners_of(runs: &[Run]) -> HashMap<&str, (Held<'_>, &SqlValue)> {
+/// The winning held change of each field, with its value, among a record's runs: the
+/// highest stamp among those no repair names (`changes::repair`).
+fn winners_of<'r>(
+    runs: &'r [Run],
+    repaired: &Repaired,
+) -> HashMap<&'r str, (Held<'r>, &'r SqlValue)> {
     let mut out: HashMap<&str, (Held<'_>, &SqlValue)> = HashMap::new();
     for run in runs {
         for e in &run.entries {
@@ -547,7 +597,11 @@ fn winners_of(runs: &[Run]) -> HashMap<&str, (Held<'_>, &SqlValue)> {
                 hlc: e.hlc,
                 node_idx: run.node,
                 node: &run.node_id,
+                repair: e.prev_hlc.is_some_and(|p| repair::is_repair(e.hlc, p)),
             };
+            if repaired.holds(&e.field, e.hlc, run.node) {
+                continue;
+            }
             if out
                 .get(e.field.as_str())
                 .is_none_or(|(w, _)| held.key() > w.key())
@@ -598,6 +652,23 @@ impl<'a> Seen<'a> {
     }
 }
 
+/// Takes a value out of the conflict log: it was seen, or it wins again.
+fn settle(
+    conn: &Connection,
+    entity: Entity,
+    row_id: &str,
+    field: &str,
+    hlc: i64,
+    node_idx: i64,
+) -> Result<()> {
+    conn.prepare_cached(
+        "DELETE FROM conflicts WHERE entity = ?1 AND row_id = ?2 AND field = ?3
+            AND loser_hlc = ?4 AND loser_node = ?5",
+    )?
+    .execute((entity.as_str(), row_id, field, hlc, node_idx))?;
+    Ok(())
+}
+
 fn add_conflict(
     conn: &Connection,
     entity: Entity,
@@ -613,68 +684,4 @@ fn add_conflict(
         )?
         .execute((row_id, field, entity.as_str(), h.hlc, h.node_idx, value))?;
     Ok(n as u64)
-}
-
-/// Writes winning values into the entity's table, creating the row on first sight, in one
-/// statement. Fields were checked against the schema, so they are real columns. `new_row`:
-/// the row cannot exist yet (an id just made here), so a plain insert does.
-fn set_columns(
-    state: &mut MergeState<'_>,
-    entity: Entity,
-    row_id: &str,
-    columns: &[(&str, &SqlValue)],
-    new_row: bool,
-) -> Result<()> {
-    // The statement's text depends only on which columns are set (one bit per field number,
-    // `Entity::field_no`), so it is built once per set; parameter ?N is field number N - 2,
-    // so values bind in any order.
-    let mut set: u64 = 0;
-    let mut params: [Option<&SqlValue>; 64] = [None; 64];
-    for (name, value) in columns.iter() {
-        let no = entity
-            .field_no(name)
-            .and_then(|no| usize::try_from(no).ok())
-            .filter(|no| *no < 64)
-            .ok_or_else(|| Error::Internal(format!("{entity} has no field {name} to store")))?;
-        set |= 1 << no;
-        params[no] = Some(*value);
-    }
-    let key = (entity, new_row, set);
-    let stmt = match state.upserts.entry(key) {
-        Entry::Occupied(e) => e.into_mut(),
-        Entry::Vacant(e) => {
-            let set_names = || {
-                (0..64)
-                    .filter(|no| set & (1 << no) != 0)
-                    .filter_map(|no| entity.field_name(no).map(|name| (no, name)))
-            };
-            let names: Vec<String> = set_names().map(|(_, n)| format!("\"{n}\"")).collect();
-            let marks: Vec<String> = set_names().map(|(no, _)| format!("?{}", no + 2)).collect();
-            let mut sql = format!(
-                "INSERT INTO {}(id, {}) VALUES (?1, {})",
-                entity.as_str(),
-                names.join(", "),
-                marks.join(", "),
-            );
-            if !new_row {
-                let sets: Vec<String> = names
-                    .iter()
-                    .map(|n| format!("{n} = excluded.{n}"))
-                    .collect();
-                sql.push_str(&format!(
-                    " ON CONFLICT(id) DO UPDATE SET {}",
-                    sets.join(", ")
-                ));
-            }
-            e.insert(state.conn.prepare(&sql)?)
-        }
-    };
-    stmt.raw_bind_parameter(1, row_id)?;
-    for (no, value) in params.iter().enumerate() {
-        if let Some(value) = value {
-            stmt.raw_bind_parameter(no + 2, *value)?;
-        }
-    }
-    stmt.raw_execute()?;
-    Ok(())
 }

@@ -4,8 +4,10 @@
 
 pub(crate) mod admit;
 pub(crate) mod batch;
+pub(crate) mod columns;
 pub(crate) mod log;
 pub(crate) mod merge;
+pub(crate) mod repair;
 pub(crate) mod roster;
 pub(crate) mod roster_rules;
 pub(crate) mod seqs;

@@ -420,7 +420,30 @@ impl WriteCheck {
         entity: crate::schema::Entity,
         study: Option<&str>,
     ) -> Result<()> {
-        let action = crate::schema::Action::of_change(entity);
+        self.check_action(conn, node, crate::schema::Action::of_change(entity), study)
+    }
+
+    /// Refuses a repair (`changes::repair`) of a field of `entity` in `study` unless this
+    /// node may both write that field and resolve conflicts there (a supervisor's decision).
+    pub fn check_repair(
+        &mut self,
+        conn: &Connection,
+        node: &str,
+        entity: crate::schema::Entity,
+        study: Option<&str>,
+    ) -> Result<()> {
+        self.check(conn, node, entity, study)?;
+        let resolve = crate::schema::Action::ResolveConflicts;
+        self.check_action(conn, node, resolve, study)
+    }
+
+    fn check_action(
+        &mut self,
+        conn: &Connection,
+        node: &str,
+        action: crate::schema::Action,
+        study: Option<&str>,
+    ) -> Result<()> {
         if self.allowed.contains(&(study.map(str::to_string), action)) {
             return Ok(());
         }

@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 use super::log::scope_handle;
 use super::merge::Change;
+use super::repair::is_repair;
 use super::roster_rules::Roster;
 use crate::error::{AuthorshipError, Error, Result};
 use crate::schema::{Action, Entity};
@@ -331,7 +332,12 @@ pub fn verify_received(roster: &Roster, changes: &[Change], segments: &[Segment]
         let role = roster
             .role_at(&c.node, scope, c.seq)
             .map_err(Error::Authorship)?;
-        let action = Action::of_change(c.entity);
+        // A repair (`changes::repair`) is a supervisor's decision, on top of the edit.
+        let repairs = c.prev.as_ref().is_some_and(|p| is_repair(c.hlc, p.hlc));
+        let action = match Action::of_change(c.entity) {
+            a if role.may(a) && repairs => Action::ResolveConflicts,
+            a => a,
+        };
         if !role.may(action) {
             return Err(Error::Authorship(AuthorshipError::RoleRefused {
                 role,

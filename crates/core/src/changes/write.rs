@@ -11,7 +11,8 @@ use serde_json::Value as Json;
 
 use super::admit::{self, OWNER_FIELDS};
 use super::log::RunAt;
-use super::merge::{self, Change};
+use super::merge::{self, Change, Stamp};
+use super::repair;
 use super::roster::found;
 use super::roster_rules::WriteCheck;
 use super::seqs::{self, Counters};
@@ -384,6 +385,45 @@ impl Writer<'_> {
         }
         self.merge_in(&changes, false)?;
         Ok(())
+    }
+
+    /// Appends a repair (`changes::repair`): a change of `field` naming `repaired` as its
+    /// `prev`, stamped now, or just above `above` (the highest stamp still competing) so that
+    /// it wins. Refused unless this laptop may resolve conflicts in the record's study. Its
+    /// stamp, or None when it would not be a day below the repaired one (nothing to repair).
+    pub(crate) fn put_repair(
+        &mut self,
+        (entity, id, field): (Entity, &str, &str),
+        value: SqlValue,
+        repaired: Stamp,
+        above: i64,
+    ) -> Result<Option<i64>> {
+        let study = self.study_of(entity, id, "", &SqlValue::Null)?;
+        self.roles
+            .check_repair(&self.tx, &self.node_id, entity, study.as_deref())?;
+        self.hlc = tick(self.hlc, clock::wall_millis(self.clock_offset_ms))?;
+        let hlc = self.hlc.max(above.saturating_add(1));
+        if !repair::is_repair(hlc, repaired.hlc) {
+            return Ok(None);
+        }
+        let scope = study.as_deref().unwrap_or("");
+        let seq = self.seqs.take(&self.tx, scope, &self.node_id, 1)?;
+        let node = self.node_id.clone();
+        let (row_id, field) = (id.to_string(), field.to_string());
+        let prev = Some(repaired);
+        let c = Change {
+            node,
+            seq,
+            study,
+            entity,
+            row_id,
+            field,
+            value,
+            hlc,
+            prev,
+        };
+        self.merge_in(&[c], false)?;
+        Ok(Some(hlc))
     }
 
     /// The study whose sync carries a change to this record. For a new record the row does

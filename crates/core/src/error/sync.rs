@@ -66,6 +66,10 @@ pub enum SyncError {
         node: String,
         ahead_ms: i64,
     },
+    /// Asked to repair a field whose value is not stamped beyond a day ahead: nothing to repair.
+    NotFutureValue {
+        field: String,
+    },
     /// A bundle file over the size a laptop reads (in MiB).
     TooLarge {
         limit_mb: u64,
@@ -105,6 +109,7 @@ impl SyncError {
             SyncError::NotAConflictValue { .. } => "not_a_conflict_value",
             SyncError::FutureStamp { .. } => "future_stamp",
             SyncError::FutureValue { .. } => "future_value",
+            SyncError::NotFutureValue { .. } => "not_future_value",
             SyncError::TooLarge { .. } => "bundle_too_large",
             SyncError::OwnBundle => "own_bundle",
             SyncError::SeqGap { .. } => "seq_gap",
@@ -197,12 +202,18 @@ impl SyncError {
                 days(*ahead_ms, fr)
             ),
             SyncError::FutureValue { node, ahead_ms } if fr => format!(
-                "La valeur de ce champ a été datée {} dans le futur par l'appareil {node} : une modification par-dessus serait refusée par les autres ordinateurs. Ce champ ne peut pas être modifié avant cette date ; signalez-le à votre coordinateur, avec le nom de cet appareil.",
+                "La valeur de ce champ a été datée {} dans le futur par l'appareil {node} : une modification par-dessus serait refusée par les autres ordinateurs. Un·e superviseur·e ou coordinateur·rice de l'étude peut la réparer : écran Synchronisation, « Valeurs datées dans le futur » (ou terrain study repair). Signalez-lui ce champ et le nom de cet appareil.",
                 days(*ahead_ms, fr)
             ),
             SyncError::FutureValue { node, ahead_ms } => format!(
-                "This field's value was stamped {} in the future by device {node}: an edit on top of it would be refused by every other laptop. This field cannot be edited before that date; tell your coordinator, with that device's name.",
+                "This field's value was stamped {} in the future by device {node}: an edit on top of it would be refused by every other laptop. A supervisor or coordinator of the study can repair it: Sync screen, \"Values stamped in the future\" (or terrain study repair). Tell them this field and that device's name.",
                 days(*ahead_ms, fr)
+            ),
+            SyncError::NotFutureValue { field } if fr => format!(
+                "La valeur du champ {field} n'est pas datée de plus d'un jour dans le futur : il n'y a rien à réparer, modifiez-la normalement."
+            ),
+            SyncError::NotFutureValue { field } => format!(
+                "The value of field {field} is not stamped more than a day in the future: there is nothing to repair, edit it normally."
             ),
             SyncError::TooLarge { limit_mb } if fr => format!(
                 "Ce paquet dépasse la taille maximale ({limit_mb} Mo) : il est refusé sans être lu."

@@ -1,6 +1,6 @@
 //! A record's history: every field change, with the value it replaced, when and where.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rusqlite::types::Value as SqlValue;
 use rusqlite::Connection;
@@ -9,6 +9,7 @@ use serde_json::Value as Json;
 use ts_rs::TS;
 
 use crate::changes::merge::Stamp;
+use crate::changes::repair::is_repair;
 use crate::changes::value::to_json;
 use crate::clock;
 use crate::error::Result;
@@ -57,9 +58,17 @@ pub fn history(conn: &Connection, entity: Entity, id: &str) -> Result<Vec<Histor
         .iter()
         .map(|(field, value, hlc, _, _, _, node)| ((field.as_str(), *hlc, *node), value))
         .collect();
+    // A repaired value is not in force (`changes::repair`).
+    let repaired: HashSet<(&str, i64, i64)> = rows
+        .iter()
+        .filter_map(|(field, _, hlc, _, prev_hlc, prev_node, _)| {
+            let p = prev_hlc.filter(|p| is_repair(*hlc, *p))?;
+            Some((field.as_str(), p, (*prev_node)?))
+        })
+        .collect();
     let mut out: Vec<HistoryEntry> = Vec::new();
     let mut winners: BTreeMap<String, Stamp> = BTreeMap::new();
-    for (field, value, hlc, node_id, prev_hlc, prev_node, _) in &rows {
+    for (field, value, hlc, node_id, prev_hlc, prev_node, node) in &rows {
         let Some(def) = entity.field(field) else {
             continue;
         };
@@ -67,11 +76,13 @@ pub fn history(conn: &Connection, entity: Entity, id: &str) -> Result<Vec<Histor
             hlc: *hlc,
             node: node_id.clone(),
         };
-        let w = winners
-            .entry(field.clone())
-            .or_insert_with(|| stamp.clone());
-        if stamp > *w {
-            *w = stamp.clone();
+        if !repaired.contains(&(field.as_str(), *hlc, *node)) {
+            let w = winners
+                .entry(field.clone())
+                .or_insert_with(|| stamp.clone());
+            if stamp > *w {
+                *w = stamp.clone();
+            }
         }
         let old = prev_hlc
             .zip(*prev_node)

@@ -19,7 +19,7 @@ use crate::changes::write::Writer;
 use crate::error::{AuthorshipError, Error, Result, SyncError};
 use crate::schema::{Action, Role};
 use crate::store::Store;
-use crate::sync::batches::validate_change_at;
+use crate::sync::batches::{check_received, FutureStamps};
 use crate::sync::key_envelopes;
 use crate::sync::keys::keep_study_key;
 use crate::sync::signing::ChangeBatch;
@@ -226,11 +226,18 @@ pub fn receive_entries(
 }
 
 /// Checks a received batch of `study` before anything of it is applied: each change's shape
-/// and value (`validate_change_at`, by the receiver's clock `wall_ms`), then its author's
-/// signature, membership and role at that change (`verify_received`).
-pub fn check_batch(roster: &Roster, study: &str, batch: &ChangeBatch, wall_ms: i64) -> Result<()> {
+/// and value (`check_received`, by the receiver's clock `wall_ms`; stamps too far ahead are
+/// noted in `future`, to be judged against the repairs of the whole import), then its
+/// author's signature, membership and role at that change (`verify_received`).
+pub fn check_batch(
+    roster: &Roster,
+    study: &str,
+    batch: &ChangeBatch,
+    wall_ms: i64,
+    future: &mut FutureStamps,
+) -> Result<()> {
     for c in &batch.changes {
-        validate_change_at(c, Some(study), wall_ms).map_err(Error::Sync)?;
+        check_received(c, Some(study), wall_ms, future).map_err(Error::Sync)?;
     }
     verify_received(roster, &batch.changes, &batch.segments)
 }
@@ -257,6 +264,16 @@ pub fn apply_signed(store: &mut Store, study: &str, batch: &ChangeBatch) -> Resu
             study: study.to_string(),
         })
     })?;
-    check_batch(&roster, study, batch, store.received_clock_millis())?;
+    // A hub batch is judged against the repairs it carries and those held: an honest sender
+    // sends a repair before the change it repairs (`sync::signing::plan`).
+    let mut future = FutureStamps::default();
+    check_batch(
+        &roster,
+        study,
+        batch,
+        store.received_clock_millis(),
+        &mut future,
+    )?;
+    future.refuse_unrepaired(store.conn())?;
     store.write(|w| apply_checked(w, batch))
 }

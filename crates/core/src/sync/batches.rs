@@ -5,12 +5,13 @@
 //! A batch holds, per (scope, origin node), the next changes in seq order, so a receiver that
 //! applies whole batches always holds a prefix of each and its vector says where to resume.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::types::Value as SqlValue;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use crate::changes::merge::{Change, Outcome, Stamp};
+use crate::changes::repair::{self, is_repair, Target};
 use crate::changes::{admit, log};
 use crate::clock;
 use crate::error::{Error, Result, SyncError};
@@ -103,21 +104,104 @@ pub(crate) fn weight(c: &Change) -> usize {
 pub use crate::changes::admit::MAX_SEQ;
 
 /// Checks a change against the schema, the write path's rules for values, the bundle's study
-/// and the receiver's clock (`Store::received_clock_millis`), before anything is applied
-/// (bundle import and hub push alike).
+/// and the receiver's clock (`Store::received_clock_millis`), before anything is applied. A
+/// change stamped too far ahead is refused here whatever repairs it: receivers judge those
+/// with [`FutureStamps`] (see [`check_received`]).
 pub fn validate_change_at(
     c: &Change,
     study: Option<&str>,
     wall_ms: i64,
 ) -> std::result::Result<(), SyncError> {
+    let mut future = FutureStamps::default();
+    check_received(c, study, wall_ms, &mut future)?;
+    match future.ahead.first() {
+        Some((t, _, ahead_ms)) => Err(future_stamp(t, *ahead_ms)),
+        None => Ok(()),
+    }
+}
+
+/// What receivers check of a change before anything is applied (bundle import and hub push
+/// alike): its shape and value; a stamp too far ahead is noted in `future`, judged once the
+/// repairs received with it are known ([`FutureStamps::refuse_unrepaired`]).
+pub fn check_received(
+    c: &Change,
+    study: Option<&str>,
+    wall_ms: i64,
+    future: &mut FutureStamps,
+) -> std::result::Result<(), SyncError> {
     check_shape(c, study).map_err(SyncError::Malformed)?;
     if let Some(ahead_ms) = clock::too_far_ahead(c.hlc, wall_ms) {
-        return Err(SyncError::FutureStamp {
-            node: c.node.clone(),
-            ahead_ms,
-        });
+        let id = (c.study.clone().unwrap_or_default(), c.seq);
+        future.ahead.push((owned(c, c.hlc, &c.node), id, ahead_ms));
+    }
+    if let Some(p) = c.prev.as_ref().filter(|p| is_repair(c.hlc, p.hlc)) {
+        future.named.insert(owned(c, p.hlc, &p.node));
     }
     Ok(())
+}
+
+/// Received changes stamped too far ahead of the receiver's clock, and the stamps the repairs
+/// received with them name (`changes::repair`). One that a repair names, received with it
+/// (the same bundle, or the same hub batch) or held here, is stored and does not compete; one
+/// already held here is a duplicate, skipped; any other is refused `future_stamp`.
+#[derive(Debug, Default)]
+pub struct FutureStamps {
+    /// (entity, record, field, stamp, node) too far ahead, its (scope, seq), and by how much.
+    ahead: Vec<(OwnedTarget, (String, i64), i64)>,
+    named: HashSet<OwnedTarget>,
+}
+
+type OwnedTarget = (Entity, String, String, i64, String);
+
+fn owned(c: &Change, hlc: i64, node: &str) -> OwnedTarget {
+    (
+        c.entity,
+        c.row_id.clone(),
+        c.field.clone(),
+        hlc,
+        node.to_string(),
+    )
+}
+
+fn future_stamp(t: &OwnedTarget, ahead_ms: i64) -> SyncError {
+    SyncError::FutureStamp {
+        node: t.4.clone(),
+        ahead_ms,
+    }
+}
+
+impl FutureStamps {
+    /// Refuses the first change too far ahead that no repair received or held here names.
+    pub fn refuse_unrepaired(&self, conn: &Connection) -> Result<()> {
+        for (t, (scope, seq), ahead_ms) in &self.ahead {
+            let target = Target {
+                entity: t.0,
+                row_id: &t.1,
+                field: &t.2,
+                hlc: t.3,
+                node: &t.4,
+            };
+            if self.named.contains(t) || repair::is_repaired_here(conn, &target)? {
+                continue;
+            }
+            let held = match known_node(conn, &t.4)? {
+                Some(node) => log::holds(conn, scope, node, *seq)?,
+                None => false,
+            };
+            if !held {
+                return Err(Error::Sync(future_stamp(t, *ahead_ms)));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The handle of a node id this store knows (None: never heard of).
+fn known_node(conn: &Connection, node_id: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT idx FROM nodes WHERE node_id = ?1")?
+        .query_row([node_id], |r| r.get(0))
+        .optional()?)
 }
 
 fn check_shape(c: &Change, study: Option<&str>) -> std::result::Result<(), String> {
@@ -143,7 +227,9 @@ fn check_shape(c: &Change, study: Option<&str>) -> std::result::Result<(), Strin
         return Err(format!("bad id in change {}/{}", c.node, c.seq));
     }
     if let Some(p) = &c.prev {
-        if p.hlc >= c.hlc || p.hlc < 0 || uuid::Uuid::parse_str(&p.node).is_err() {
+        // Above the value it replaces, unless it is a repair: a day below it at least.
+        let below = p.hlc >= c.hlc && !is_repair(c.hlc, p.hlc);
+        if below || p.hlc < 0 || uuid::Uuid::parse_str(&p.node).is_err() {
             return Err(format!(
                 "change {}/{} is older than the value it replaces",
                 c.node, c.seq
@@ -192,9 +278,11 @@ pub fn apply_changes(
     changes: &[Change],
 ) -> Result<Outcome> {
     let wall = store.received_clock_millis();
+    let mut future = FutureStamps::default();
     for c in changes {
-        validate_change_at(c, study, wall).map_err(Error::Sync)?;
+        check_received(c, study, wall, &mut future).map_err(Error::Sync)?;
     }
+    future.refuse_unrepaired(store.conn())?;
     let max_hlc = changes.iter().map(|c| c.hlc).max().unwrap_or(0);
     store.write(|w| {
         let o = w.apply(changes, false)?;

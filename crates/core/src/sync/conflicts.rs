@@ -4,7 +4,7 @@
 //! writes it back on top of the current value. [`conflict_views`] dresses the log for people:
 //! labels in their language, a few words naming the record, the devices' names.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension};
@@ -13,6 +13,7 @@ use serde_json::Value as Json;
 use ts_rs::TS;
 
 use crate::changes::merge;
+use crate::changes::repair::is_repair;
 use crate::changes::roster_rules::WriteCheck;
 use crate::changes::value::{sql_to_json, to_json};
 use crate::clock;
@@ -91,23 +92,36 @@ impl RecordLog {
             current: HashMap::new(),
         };
         let mut stmt = conn.prepare_cached(
-            "SELECT c.field, c.hlc, c.node, n.node_id, c.seq, c.study, c.value
+            "SELECT c.field, c.hlc, c.node, n.node_id, c.seq, c.study, c.value, c.prev_hlc, c.prev_node
                FROM changes c JOIN nodes n ON n.idx = c.node
               WHERE c.entity = ?1 AND c.row_id = ?2",
         )?;
         let mut rows = stmt.query((entity.as_str(), row_id))?;
+        // A repaired value is not in force (`changes::repair`).
+        let mut repaired = HashSet::new();
+        let mut held = Vec::new();
         while let Some(r) = rows.next()? {
             let field: String = r.get(0)?;
             let (hlc, node_idx, node, seq): (i64, i64, String, i64) =
                 (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
             log.by_stamp
                 .insert((field.clone(), hlc, node_idx), (seq, r.get(5)?));
+            let (prev_hlc, prev_node): (Option<i64>, Option<i64>) = (r.get(7)?, r.get(8)?);
+            if let (Some(p), Some(pn)) = (prev_hlc.filter(|p| is_repair(hlc, *p)), prev_node) {
+                repaired.insert((field.clone(), p, pn));
+            }
+            held.push((field, hlc, node_idx, node, seq, r.get::<_, SqlValue>(6)?));
+        }
+        for (field, hlc, node_idx, node, seq, value) in held {
+            if repaired.contains(&(field.clone(), hlc, node_idx)) {
+                continue;
+            }
             let wins = log
                 .current
                 .get(&field)
                 .is_none_or(|(n, _, h, _)| (hlc, &node) > (*h, n));
             if wins {
-                log.current.insert(field, (node, seq, hlc, r.get(6)?));
+                log.current.insert(field, (node, seq, hlc, value));
             }
         }
         Ok(log)

@@ -3,12 +3,13 @@
 //! (node identity, keys, devices, vectors, the reference gazetteer nobody edited). Two replicas
 //! holding the same changes print byte-identical dumps.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use rusqlite::types::Value as SqlValue;
 use rusqlite::Connection;
 use serde_json::{Map, Value as Json};
 
+use crate::changes::repair::is_repair;
 use crate::changes::value::to_json;
 use crate::error::{Error, Result};
 use crate::schema::{self, Entity};
@@ -54,20 +55,35 @@ fn stored_records(conn: &Connection, entity: Entity) -> Result<Vec<Json>> {
 /// study and of shared records.
 fn scoped_records(conn: &Connection, study: &str) -> Result<BTreeMap<Entity, Vec<Json>>> {
     let mut stmt = conn.prepare(
-        "SELECT c.entity, c.row_id, c.field, c.value, c.hlc, n.node_id FROM changes c
-           JOIN nodes n ON n.idx = c.node WHERE c.study = ?1 OR c.study IS NULL",
+        "SELECT c.entity, c.row_id, c.field, c.value, c.hlc, n.node_id, c.node, c.prev_hlc, c.prev_node
+           FROM changes c JOIN nodes n ON n.idx = c.node WHERE c.study = ?1 OR c.study IS NULL",
     )?;
     let mut rows = stmt.query([study])?;
     type Winners = BTreeMap<String, ((i64, String), SqlValue)>;
+    type Held = ((Entity, String), String, (i64, String), i64, SqlValue);
     let mut records: BTreeMap<(Entity, String), Winners> = BTreeMap::new();
+    // A repaired stamp does not compete (`changes::repair`): (record, field, stamp, node).
+    let mut repaired = HashSet::new();
+    let mut held: Vec<Held> = Vec::new();
     while let Some(r) = rows.next()? {
         let e: String = r.get(0)?;
         let entity = Entity::parse(&e).ok_or(Error::UnknownEntity(e))?;
         let stamp = (r.get::<_, i64>(4)?, r.get::<_, String>(5)?);
-        let fields = records.entry((entity, r.get(1)?)).or_default();
+        let record = (entity, r.get::<_, String>(1)?);
         let field: String = r.get(2)?;
+        let (prev_hlc, prev_node): (Option<i64>, Option<i64>) = (r.get(7)?, r.get(8)?);
+        if let (Some(p), Some(pn)) = (prev_hlc.filter(|p| is_repair(stamp.0, *p)), prev_node) {
+            repaired.insert((record.clone(), field.clone(), p, pn));
+        }
+        held.push((record, field, stamp, r.get(6)?, r.get(3)?));
+    }
+    for (record, field, stamp, node, value) in held {
+        if repaired.contains(&(record.clone(), field.clone(), stamp.0, node)) {
+            continue;
+        }
+        let fields = records.entry(record).or_default();
         if fields.get(&field).is_none_or(|(s, _)| stamp > *s) {
-            fields.insert(field, (stamp, r.get(3)?));
+            fields.insert(field, (stamp, value));
         }
     }
     let mut out: BTreeMap<Entity, Vec<Json>> = BTreeMap::new();

@@ -22,6 +22,7 @@ pub(crate) mod keys;
 pub(crate) mod members;
 pub(crate) mod overview;
 pub(crate) mod progress;
+pub(crate) mod repairs;
 pub(crate) mod settings;
 pub(crate) mod signing;
 pub(crate) mod studies;
@@ -31,7 +32,9 @@ pub use authorship::{
     apply_signed, check_batch, grant, pin_anchor, receive_entries, revoke, roster,
     roster_from_wire, roster_wire,
 };
-pub use batches::{all_changes, apply_changes, validate_change_at, MAX_SEQ};
+pub use batches::{
+    all_changes, apply_changes, check_received, validate_change_at, FutureStamps, MAX_SEQ,
+};
 pub use conflicts::{
     conflict_id, conflict_views, list_conflicts, open_conflicts, resolve_conflict, Conflict,
     ConflictList, ConflictSide, ConflictValue, ConflictView, SHOWN_CONFLICTS, SHOWN_PER_RECORD,
@@ -54,6 +57,9 @@ pub use members::{
 };
 pub use overview::{overview, SyncOverview};
 pub use progress::{Phase, Progress};
+pub use repairs::{
+    future_values, future_values_after, repair_all, repair_field, value_text, FutureValue,
+};
 pub use settings::{
     device_label, device_name, hub_url, last_folder, remember_hub_url, set_device_label,
 };

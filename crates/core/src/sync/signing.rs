@@ -11,6 +11,7 @@
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::changes::merge::Change;
+use crate::changes::repair;
 use crate::changes::roster_rules::Roster;
 use crate::changes::signature::{segments_in, store_segment, Segment, SegmentDigest};
 use crate::error::Result;
@@ -127,9 +128,13 @@ pub(crate) fn plan(conn: &Connection, study: &str, base: &Vector) -> Result<Vec<
         };
         range.from = range.from.min(first.first_seq - 1);
         range.to = range.to.min(last.last_seq);
-        out.push(Planned { range, segments });
+        let repairs = repair::any_in(conn, &range.scope, &range.node, range.from, range.to)?;
+        out.push((repairs, Planned { range, segments }));
     }
-    Ok(out)
+    // Ranges holding a repair go first: a receiver refuses a change stamped too far ahead
+    // unless it holds, or receives with it, the repair naming it (`changes::repair`).
+    out.sort_by_key(|(repairs, _)| !repairs);
+    Ok(out.into_iter().map(|(_, p)| p).collect())
 }
 
 /// Walks the planned changes in order; `each` gets each change under a segment, and the

@@ -8,6 +8,7 @@ mod fuzz_corpus;
 mod fuzz_seeds;
 mod laptop;
 mod rekey;
+mod repairs;
 mod rogue;
 mod security;
 mod share;

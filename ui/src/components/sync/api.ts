@@ -5,7 +5,9 @@ import { call } from '../../lib/api';
 import type { ConflictList } from '../../lib/bindings/ConflictList';
 import type { ConflictView } from '../../lib/bindings/ConflictView';
 import type { Device } from '../../lib/bindings/Device';
+import type { Entity } from '../../lib/bindings/Entity';
 import type { ExportReport } from '../../lib/bindings/ExportReport';
+import type { FutureValue } from '../../lib/bindings/FutureValue';
 import type { HubDevice } from '../../lib/bindings/HubDevice';
 import type { ImportReport } from '../../lib/bindings/ImportReport';
 import type { JoinedStudy } from '../../lib/bindings/JoinedStudy';
@@ -22,6 +24,7 @@ export type {
   ConflictView,
   Device,
   ExportReport,
+  FutureValue,
   HubDevice,
   ImportReport,
   ServeInfo,
@@ -60,6 +63,9 @@ export const syncApi = {
   conflicts: () => call<ConflictList>('sync_conflicts'),
   resolve: (conflict_id: string, value_id: string) =>
     call<null>('sync_resolve_conflict', { conflict_id, value_id }),
+  /** A study's values stamped in the future; `repair` repairs one of them first. */
+  futureValues: (study_id: string, repair: [Entity, string, string] | null = null) =>
+    call<FutureValue[]>('study_future_values', { study_id, repair }),
   devices: () => call<Device[]>('sync_devices'),
   hub: (url: string, join_code: string | null, onProgress: (p: TaskProgress) => void) =>
     call<SyncSummary>('sync_hub', { url, join_code, on_progress: channel(onProgress) }),

@@ -21,6 +21,7 @@ use crate::clock;
 use crate::error::{Error, Result, SyncError};
 use crate::store::{schema_version, Store};
 use crate::sync::authorship::{apply_checked, check_batch, roster_from_wire};
+use crate::sync::batches::FutureStamps;
 use crate::sync::progress::{Phase, Progress};
 use crate::sync::vector::{held_vector, learn_peer_vector, Vector, VectorEntry};
 use crate::sync::{devices, key_envelopes, keys};
@@ -117,9 +118,12 @@ pub fn import_bundle_with(
     let mut count = 0u64;
     // Read once: the store's clock (a meta row) does not move while a bundle is checked.
     let now_ms = store.received_clock_millis();
+    // Stamps too far ahead are judged against the repairs of the whole bundle, whichever
+    // batch carries them, and those held here.
+    let mut future = FutureStamps::default();
     for (i, packed) in signed.batches(&key)?.enumerate() {
         let batch = codec::unpack_owned(packed?)?;
-        check_batch(&roster, &h.study, &batch, now_ms)?;
+        check_batch(&roster, &h.study, &batch, now_ms, &mut future)?;
         count += batch.changes.len() as u64;
         progress(Progress {
             phase: Phase::Checking,
@@ -130,6 +134,7 @@ pub fn import_bundle_with(
     if count != h.changes {
         return Err(Error::Sync(SyncError::Damaged));
     }
+    future.refuse_unrepaired(store.conn())?;
     let digest = signed.digest;
 
     let now = store.wall_millis();

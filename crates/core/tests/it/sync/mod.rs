@@ -6,3 +6,4 @@ mod bundle_bad;
 mod folder;
 mod members;
 mod prop;
+mod repairs;
