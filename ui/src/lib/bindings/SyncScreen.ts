@@ -4,7 +4,8 @@ import type { ShareChoices } from "./ShareChoices";
 import type { SyncStudy } from "./SyncStudy";
 
 /**
- * The Sync screen's overview, with the hub this laptop shares when it does.
+ * The Sync screen's overview, with where sharing may listen and the hub this laptop shares
+ * when it does (`share`, held by the app).
  */
 export type SyncScreen = { 
 /**
