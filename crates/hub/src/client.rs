@@ -311,7 +311,8 @@ impl Session<'_> {
         let answer = answer?;
         let theirs: RosterExchange =
             serde_json::from_slice(&answer).map_err(|e| HubError::BadAnswer(e.to_string()))?;
-        engine::receive_roster(store, study, &theirs.roster).map_err(HubError::Core)
+        engine::receive_roster(store, study, &theirs.roster)?;
+        Ok(())
     }
 
     /// Exchanges rosters and learns what the hub holds.

@@ -116,11 +116,15 @@ pub fn roster(store: &Store, study: &str) -> terrain_core::Result<Vec<String>> {
     sync::roster_wire(store.conn(), study)
 }
 
-/// Adds the valid ones of a peer's roster entries.
-pub fn receive_roster(store: &Store, study: &str, wire: &[String]) -> terrain_core::Result<()> {
+/// Adds the valid ones of a peer's roster entries (and the study keys they hand over); the
+/// study's roster as it now stands, when it has one here.
+pub fn receive_roster(
+    store: &Store,
+    study: &str,
+    wire: &[String],
+) -> terrain_core::Result<Option<terrain_core::changes::Roster>> {
     let entries = sync::roster_from_wire(wire)?;
-    sync::receive_entries(store, study, &entries)?;
-    Ok(())
+    sync::receive_entries(store, study, &entries)
 }
 
 /// Remembers what a peer holds, so a later bundle for it carries only what it lacks.

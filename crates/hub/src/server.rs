@@ -361,14 +361,13 @@ async fn enrol(
 /// Receives a device's roster entries (and the study keys a re-key hands to this hub). A
 /// revocation new here rotates the join code: the revoked laptop knew the old one.
 fn receive_roster(store: &Store, study: &str, wire: &[String]) -> Result<(), Refusal> {
-    let revoked = |store: &Store| -> Result<usize, Refusal> {
-        Ok(terrain_core::sync::roster(store, study)?.map_or(0, |r| {
+    let revoked = |roster: Option<terrain_core::changes::Roster>| {
+        roster.map_or(0, |r| {
             r.members().iter().filter(|m| m.role.is_none()).count()
-        }))
+        })
     };
-    let before = revoked(store)?;
-    engine::receive_roster(store, study, wire)?;
-    if revoked(store)? > before {
+    let before = revoked(terrain_core::sync::roster(store, study)?);
+    if revoked(engine::receive_roster(store, study, wire)?) > before {
         registry::rotate_join_code(store)?;
         tracing::warn!(
             study,
