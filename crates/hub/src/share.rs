@@ -114,7 +114,15 @@ pub struct SyncScreen {
     pub share: Option<crate::ServeInfo>,
 }
 
-pub fn screen(store: &Store, share: Option<crate::ServeInfo>) -> terrain_core::Result<SyncScreen> {
+/// The Sync screen as the app shows it, with `share` (the hub it runs, if any).
+pub fn screen(
+    store: &Store,
+    mut share: Option<crate::ServeInfo>,
+) -> terrain_core::Result<SyncScreen> {
+    // The hub rotates its code when it learns of a revocation: show the one in force.
+    if let Some(info) = share.as_mut() {
+        info.join_code = crate::registry::join_code(store)?;
+    }
     Ok(SyncScreen {
         overview: terrain_core::sync::overview(store)?,
         share_choices: choices(store),

@@ -95,3 +95,41 @@ fn revoking_a_laptop_re_keys_the_study_through_the_hub_and_rotates_its_join_code
     assert!(dump(&lead).contains("de l'équipière"));
     assert_eq!(dump(&lead), dump(&mate));
 }
+
+/// The app sharing itself as a hub shows the join code in force: it rotates when a revocation
+/// reaches the shared store through a sync, not only when revoked on the share panel.
+#[test]
+fn a_shared_hub_shows_the_rotated_join_code_after_a_revocation_reaches_it() {
+    let lab = Lab::new();
+    let mut lead = lab.store("lead");
+    let (study, _) = new_study(&mut lead, "Gao");
+    let mut lost = lab.store("lost");
+    join(
+        &lost,
+        &sync::invite(&lead, &study, Role::Enumerator).expect("invite"),
+    );
+    join(
+        &lab.store("hub"),
+        &sync::invite(&lead, &study, Role::Analyst).expect("invite"),
+    );
+    let hub = start_hub(&lab.path("hub"));
+    let first = hub.info.join_code.clone();
+    sync(&mut lead, &hub.info.url, Some(&first)).expect("lead enrolled");
+    sync(&mut lost, &hub.info.url, Some(&first)).expect("lost enrolled");
+    sync(&mut lead, &hub.info.url, None).expect("lead takes the claims");
+    let shown = |info| {
+        terrain_hub::share::screen(&lab.store("hub"), Some(info))
+            .expect("screen")
+            .share
+            .expect("shared")
+            .join_code
+    };
+    assert_eq!(shown(hub.info.clone()), first);
+    sync::revoke_member(&lead, &study, lost.node_id()).expect("revoke");
+    sync(&mut lead, &hub.info.url, None).expect("the revocation reaches the hub");
+    assert_ne!(
+        shown(hub.info.clone()),
+        first,
+        "the code shown is the one in force"
+    );
+}
