@@ -315,25 +315,15 @@ impl Session<'_> {
         Ok(())
     }
 
-    /// Exchanges rosters and learns what the hub holds.
-    fn state(
-        &mut self,
-        store: &Store,
-        study: &str,
-        key: &[u8; 32],
-        label: Option<&str>,
-    ) -> Result<StateAnswer> {
+    /// Learns what the hub holds (the rosters were exchanged just before).
+    fn state(&mut self, study: &str, key: &[u8; 32], label: Option<&str>) -> Result<StateAnswer> {
         let ask = StateRequest {
             wall_ms: self.wall_ms(),
             label: label.map(str::to_string),
-            roster: engine::roster(store, study)?,
         };
         let plain = serde_json::to_vec(&ask).unwrap_or_default();
         let answer = self.call(PATH_STATE, study, key, &plain, None)?;
-        let state: StateAnswer =
-            serde_json::from_slice(&answer).map_err(|e| HubError::BadAnswer(e.to_string()))?;
-        engine::receive_roster(store, study, &state.roster)?;
-        Ok(state)
+        serde_json::from_slice(&answer).map_err(|e| HubError::BadAnswer(e.to_string()))
     }
 
     fn push(
@@ -501,7 +491,7 @@ pub fn sync(
         }
         // The newest key, once the rosters carried any re-key both ways.
         let key = current_key(store, &study)?;
-        let state = session.state(store, &study, &key, label)?;
+        let state = session.state(&study, &key, label)?;
         let mut sum = StudySummary {
             study: study.clone(),
             title: engine::title(store, &study),

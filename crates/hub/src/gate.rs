@@ -74,6 +74,9 @@ struct Directory {
     conn: Connection,
     version: Option<i64>,
     devices: HashMap<String, Entry>,
+    /// Each study's keys, newest first, as asked for (a new key changes the store's version,
+    /// which empties this).
+    study_keys: HashMap<String, Vec<(u32, [u8; 32])>>,
 }
 
 impl Directory {
@@ -87,6 +90,7 @@ impl Directory {
             conn,
             version: None,
             devices: HashMap::new(),
+            study_keys: HashMap::new(),
         })
     }
 
@@ -110,6 +114,7 @@ impl Directory {
             devices.insert(d.node_id, entry);
         }
         self.devices = devices;
+        self.study_keys.clear();
         self.version = Some(version);
         Ok(())
     }
@@ -117,24 +122,27 @@ impl Directory {
     /// The study key a request is sealed with, named by its fingerprint: the newest this hub
     /// holds, or an older one refused (the revoked laptop still holds it). The roster exchange
     /// may be sealed with any key both sides hold, so that a re-key reaches whichever lacks it.
-    fn study_key(&self, study: &str, check: &str, path: &str) -> Result<[u8; 32], Refusal> {
-        let (newest, _) = sync::current_study_key(&self.conn, study)
-            .map_err(Refusal::internal)?
-            .ok_or_else(|| unknown_study(study))?;
-        match sync::study_key_by_check(&self.conn, study, check).map_err(Refusal::internal)? {
-            Some((version, key)) if version >= newest || path == PATH_ROSTER => Ok(key),
+    fn study_key(&mut self, study: &str, check: &str, path: &str) -> Result<[u8; 32], Refusal> {
+        if !self.study_keys.contains_key(study) {
+            let keys = sync::study_keys(&self.conn, study).map_err(Refusal::internal)?;
+            self.study_keys.insert(study.to_string(), keys);
+        }
+        let keys = &self.study_keys[study];
+        let (newest, _) = *keys.first().ok_or_else(|| unknown_study(study))?;
+        match keys.iter().find(|(_, key)| sync::key_check(key) == check) {
+            Some((version, key)) if *version >= newest || path == PATH_ROSTER => Ok(*key),
             Some((version, _)) => Err(Refusal::from_sync(
                 409,
                 SyncError::KeyReplaced {
-                    found: version,
+                    found: *version,
                     held: newest,
                 },
             )),
             None => Err(Refusal::new(
                 409,
                 "study_key_unknown",
-                format!("Ce hub n'a pas reçu la clé de l'étude {study} avec laquelle cette requête est chiffrée (version plus récente que la sienne, {newest}) : le hub doit être membre de l'étude pour la recevoir."),
-                format!("This hub was not handed the key of study {study} this request is encrypted with (newer than its own, version {newest}): the hub must be a member of the study to receive it."),
+                format!("Cette requête est chiffrée avec une clé de l'étude {study} que ce hub n'a pas reçue (il en est à la version {newest}) : le hub doit être membre de l'étude pour recevoir une nouvelle clé."),
+                format!("This request is encrypted with a key of study {study} this hub was not handed (it is at version {newest}): the hub must be a member of the study to receive a new key."),
             )),
         }
     }
@@ -250,7 +258,7 @@ impl Gate {
             .check_time(&signed, now_ms)?;
         let hash = auth::read_body_hash(&get)?;
         let (device_key, study_key) = {
-            let dir = self.directory()?;
+            let mut dir = self.directory()?;
             let known = dir.devices.get(&signed.node).cloned();
             let device_key = if path == PATH_ENROL {
                 let presented = get(H_PUBLIC_KEY)

@@ -13,8 +13,9 @@ pub use terrain_core::sync::VectorEntry;
 ///
 /// Version 2 signs the body's SHA-256 in a header of its own ([`H_BODY_HASH`]), so the hub
 /// checks a request's signature before it reads the body. Version 3 carries each change's
-/// author signature (segments, in the batch encoding) and the study's roster (in the state
-/// messages), and requires a device's node id to be the one its key gives.
+/// author signature (segments, in the batch encoding), exchanges the study's roster first
+/// (`/api/roster`), names the study key a body is sealed with ([`H_KEY`]), and requires a
+/// device's node id to be the one its key gives.
 pub const PROTOCOL_VERSION: u32 = 3;
 pub const MIN_PROTOCOL: u32 = 3;
 
@@ -44,8 +45,8 @@ pub const PATH_PULL: &str = "/api/pull";
 /// Largest request body the hub reads (a push). A batch of [`DEFAULT_BATCH`] changes is a few
 /// MB at most.
 pub const MAX_BODY: usize = 16 * 1024 * 1024;
-/// Largest body of an enrolment or a state request: a join code, a key, a label and the
-/// study's roster (tens of entries of a few hundred bytes; 2,000 fit).
+/// Largest body of an enrolment, a roster exchange or a state request: a join code, a key, a
+/// label, or the study's roster (tens of entries of a few hundred bytes; 1,024 at most).
 pub const MAX_SMALL_BODY: usize = 1024 * 1024;
 /// Largest body of a pull: its `have` vector, at most [`MAX_HAVE`] entries.
 pub const MAX_PULL_BODY: usize = 2 * 1024 * 1024;
@@ -96,8 +97,6 @@ pub struct StateRequest {
     /// The device's own clock, uncorrected: the hub notes how far off it is.
     pub wall_ms: i64,
     pub label: Option<String>,
-    /// The study's roster entries as the device holds them (as bundle headers carry them).
-    pub roster: Vec<String>,
 }
 
 /// Sealed body and answer of `POST /api/roster`: the study's roster entries as the sender
@@ -113,8 +112,6 @@ pub struct RosterExchange {
 pub struct StateAnswer {
     pub hub_node: String,
     pub vector: Vec<VectorEntry>,
-    /// The study's roster entries as the hub holds them, the device's just added.
-    pub roster: Vec<String>,
 }
 
 /// Sealed body of `POST /api/pull`.

@@ -384,6 +384,7 @@ async fn roster(
 ) -> Response {
     with_store(hub, peer, PATH_ROSTER, req, |_hub, store, req| {
         let msg: RosterExchange = json(&req.plain)?;
+        // The device's entries first: a grant or a revocation it brings rules what follows.
         receive_roster(store, &req.signed.study, &msg.roster)?;
         let answer_ = RosterExchange {
             roster: engine::roster(store, &req.signed.study)?,
@@ -400,8 +401,6 @@ async fn state(
 ) -> Response {
     with_store(hub, peer, PATH_STATE, req, |hub, store, req| {
         let ask: StateRequest = json(&req.plain)?;
-        // The device's roster first: a grant or a revocation it brings rules what follows.
-        receive_roster(store, &req.signed.study, &ask.roster)?;
         let vector = engine::vector(store, &req.signed.study)?;
         let key = auth::encode_key(&req.device_key);
         let label = registry::clean_label(ask.label.as_deref());
@@ -422,7 +421,6 @@ async fn state(
         let answer_ = StateAnswer {
             hub_node: hub.hub_node.clone(),
             vector: vector.to_wire(),
-            roster: engine::roster(store, &req.signed.study)?,
         };
         Ok(answer(&answer_, 0, 0))
     })

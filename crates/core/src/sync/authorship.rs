@@ -184,7 +184,7 @@ fn held_of(conn: &Connection, study: &str, subject: &PublicKey) -> Result<Vec<(S
     Ok(after)
 }
 
-/// A study's roster entries as they travel (bundle headers, hub state messages): base64 of
+/// A study's roster entries as they travel (bundle headers, the hub's roster exchange): base64 of
 /// each entry's body then signature.
 pub fn roster_wire(conn: &Connection, study: &str) -> Result<Vec<String>> {
     Ok(stored_entries(conn, study)?

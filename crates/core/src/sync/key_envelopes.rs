@@ -1,7 +1,7 @@
 //! Study keys sealed to devices. When a device is revoked, a coordinator makes the study's next
 //! key version (`members::rekey`) and hands it to each remaining member, sealed to that
 //! member's device key, in a signed roster entry (kind "rekey", see `changes::roster`). The
-//! entry travels with the roster (bundle headers, hub state messages, join files); a member
+//! entry travels with the roster (bundle headers, the hub's roster exchange, join files); a member
 //! opens its envelope, checks the key against the entry's commitment and keeps it. From then on
 //! bundles and hub payloads are sealed with the newest key, and an older key is refused for
 //! anything new: the revoked laptop, which still holds the old key, reads nothing written since.
@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 use crate::changes::roster::{EntryKind, Envelope, ENVELOPE_LEN};
 use crate::changes::roster_rules::Roster;
 use crate::error::{AuthorshipError, Error, Result};
-use crate::sync::keys::StudyKey;
+use crate::sync::keys::{study_keys, StudyKey};
 
 const NONCE_LEN: usize = 24;
 
@@ -162,12 +162,16 @@ pub(crate) fn keys_for_me(
 ) -> Result<Vec<(u32, StudyKey)>> {
     let study = roster.study();
     let mine = my_keys(conn, study, device)?;
+    let held: Vec<[u8; 32]> = study_keys(conn, study)?
+        .iter()
+        .map(|(version, key)| commitment(study, *version, key))
+        .collect();
     let mut out = Vec::new();
     for entry in roster.rekeys() {
         let EntryKind::Rekey(version) = entry.kind else {
             continue;
         };
-        if holds(conn, study, version, &entry.subject)? {
+        if held.contains(&entry.subject) {
             continue;
         }
         let found = entry
@@ -181,21 +185,6 @@ pub(crate) fn keys_for_me(
         }
     }
     Ok(out)
-}
-
-/// Whether this laptop holds the key of `version` whose commitment is `named`.
-fn holds(conn: &Connection, study: &str, version: u32, named: &[u8; 32]) -> Result<bool> {
-    let mut stmt = conn
-        .prepare_cached("SELECT key FROM study_key_versions WHERE study = ?1 AND version = ?2")?;
-    let rows = stmt.query_map((study, version), |r| r.get::<_, Vec<u8>>(0))?;
-    for row in rows {
-        if let Ok(key) = StudyKey::try_from(row?) {
-            if commitment(study, version, &key) == *named {
-                return Ok(true);
-            }
-        }
-    }
-    Ok(false)
 }
 
 #[cfg(test)]

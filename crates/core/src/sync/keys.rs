@@ -1,13 +1,13 @@
 //! Keys. A study key (32 random bytes) encrypts and authenticates that study's bundles and hub
 //! payloads; it is made with the study and handed to team laptops by a join file (see
-//! `invite`), and replaced by a newer version when a device is revoked (see `rekey`). A device key
-//! (ed25519) signs the bundles this laptop writes. Both stay in this database and are never
-//! synced.
+//! `invite`), and replaced by a newer version when a device is revoked (see `members::rekey`).
+//! A device key (ed25519) signs the bundles this laptop writes. Both stay in this database and
+//! are never synced.
 
 use ed25519_dalek::SigningKey;
 use rand::rngs::OsRng;
 use rand::RngCore;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result, SyncError};
@@ -25,18 +25,11 @@ pub fn study_key(conn: &Connection, study: &str) -> Result<Option<StudyKey>> {
 
 /// The newest key of a study with its version.
 pub fn current_study_key(conn: &Connection, study: &str) -> Result<Option<(u32, StudyKey)>> {
-    let row: Option<(i64, Vec<u8>)> = conn
-        .prepare_cached(
-            "SELECT version, key FROM study_key_versions WHERE study = ?1
-             ORDER BY version DESC, key LIMIT 1",
-        )?
-        .query_row([study], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    Ok(row.and_then(|(v, b)| Some((u32::try_from(v).ok()?, b.try_into().ok()?))))
+    Ok(study_keys(conn, study)?.into_iter().next())
 }
 
-/// Every key of a study this laptop holds, newest first (the roster exchange falls back to an
-/// older one the other side still holds).
+/// Every key of a study this laptop holds, newest first (of one version, the one whose bytes
+/// sort first comes first).
 pub fn study_keys(conn: &Connection, study: &str) -> Result<Vec<(u32, StudyKey)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT version, key FROM study_key_versions WHERE study = ?1 ORDER BY version DESC, key",
@@ -60,21 +53,9 @@ pub fn study_key_by_check(
     study: &str,
     check: &str,
 ) -> Result<Option<(u32, StudyKey)>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT version, key FROM study_key_versions WHERE study = ?1")?;
-    let rows = stmt.query_map([study], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
-    })?;
-    for row in rows {
-        let (version, blob) = row?;
-        let (Ok(version), Ok(key)) = (u32::try_from(version), StudyKey::try_from(blob)) else {
-            continue;
-        };
-        if key_check(&key) == check {
-            return Ok(Some((version, key)));
-        }
-    }
-    Ok(None)
+    Ok(study_keys(conn, study)?
+        .into_iter()
+        .find(|(_, key)| key_check(key) == check))
 }
 
 /// Keeps a key of a study (a new study's, a join file's, a re-key's); keeping it twice is a

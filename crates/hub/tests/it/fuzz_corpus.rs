@@ -113,7 +113,6 @@ fn post_state_dated(
     let plain = serde_json::to_vec(&StateRequest {
         wall_ms: 0,
         label: None,
-        roster: Vec::new(),
     })
     .expect("json");
     let body = seal::seal(&study_key, &ctx, &plain);

@@ -99,7 +99,6 @@ fn write_corpus() -> Res<()> {
     let state = StateRequest {
         wall_ms: NOW_MS + 1234,
         label: Some("Kayes 2".into()),
-        roster: sync::roster_wire(store.conn(), &study)?,
     };
     let pull = PullRequest {
         have,

@@ -150,11 +150,9 @@ impl FakeHub {
                 PATH_STATE,
                 post(|State(r): State<Arc<Rogue>>, h: HeaderMap| async move {
                     // Claims to hold nothing, so the laptop pushes everything it has.
-                    let roster = r.roster();
                     let state = StateAnswer {
                         hub_node: "rogue-hub".into(),
                         vector: Vec::new(),
-                        roster,
                     };
                     let plain = serde_json::to_vec(&state).expect("json");
                     r.answer(&h, PATH_STATE, &plain)

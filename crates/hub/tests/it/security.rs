@@ -122,7 +122,6 @@ fn state_request(
     let plain = serde_json::to_vec(&StateRequest {
         wall_ms: signed.time_ms,
         label: None,
-        roster: Vec::new(),
     })
     .expect("json");
     let body = seal::seal(&study_key, &ctx, &plain);
