@@ -131,14 +131,28 @@ pub fn check_received(
 ) -> std::result::Result<(), SyncError> {
     check_shape(c, study).map_err(SyncError::Malformed)?;
     if let Some(ahead_ms) = clock::too_far_ahead(c.hlc, wall_ms) {
+        let target = owned(c, c.hlc, &c.node);
+        // A bundle of nothing but far stamps must not fill memory while it waits for repairs.
+        if future.ahead.len() >= MAX_PENDING {
+            return Err(future_stamp(&target, ahead_ms));
+        }
         let id = (c.study.clone().unwrap_or_default(), c.seq);
-        future.ahead.push((owned(c, c.hlc, &c.node), id, ahead_ms));
+        future.ahead.push((target, id, ahead_ms));
     }
     if let Some(p) = c.prev.as_ref().filter(|p| is_repair(c.hlc, p.hlc)) {
+        if future.named.len() >= MAX_PENDING {
+            return Err(SyncError::Malformed(format!(
+                "more than {MAX_PENDING} repairs in one import"
+            )));
+        }
         future.named.insert(owned(c, p.hlc, &p.node));
     }
     Ok(())
 }
+
+/// Far stamps and repairs one import keeps while it is checked (about 150 bytes each): any
+/// honest repair fits many times over.
+const MAX_PENDING: usize = 100_000;
 
 /// Received changes stamped too far ahead of the receiver's clock, and the stamps the repairs
 /// received with them name (`changes::repair`). One that a repair names, received with it
@@ -289,4 +303,45 @@ pub fn apply_changes(
         w.observe(max_hlc);
         Ok(o)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::types::Value as SqlValue;
+
+    /// A hostile import of nothing but far stamps is refused once the pending list is full,
+    /// instead of growing with the file (a bundle may hold a billion changes).
+    #[test]
+    fn far_stamps_waiting_for_repairs_stop_at_the_cap() {
+        let study = "0191d2c0-0000-7000-8000-000000000001";
+        let wall = 1_700_000_000_000;
+        let far = clock::from_millis(wall + 10 * 365 * 24 * 3600 * 1000);
+        let mut future = FutureStamps::default();
+        let change = |seq: i64| Change {
+            node: "0191d2c0-0000-7000-8000-0000000000aa".into(),
+            seq,
+            study: Some(study.into()),
+            entity: Entity::Session,
+            row_id: "0191d2c0-0000-7000-8000-0000000000bb".into(),
+            field: "title".into(),
+            value: SqlValue::Text("2036".into()),
+            hlc: far + seq,
+            prev: None,
+        };
+        for seq in 1..=MAX_PENDING as i64 {
+            check_received(&change(seq), Some(study), wall, &mut future).unwrap();
+        }
+        let refused = check_received(
+            &change(MAX_PENDING as i64 + 1),
+            Some(study),
+            wall,
+            &mut future,
+        );
+        assert!(
+            matches!(refused, Err(SyncError::FutureStamp { .. })),
+            "{refused:?}"
+        );
+        assert_eq!(future.ahead.len(), MAX_PENDING);
+    }
 }
