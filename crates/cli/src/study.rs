@@ -151,18 +151,25 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
             field,
         } => {
             let mut store = store;
-            let all = sync::future_values(&store, &study_id)?;
-            let picked: Vec<&FutureValue> = match (&record, &field) {
+            let repaired = match (&record, &field) {
                 (Some(r), Some(f)) => {
-                    let one = all.iter().find(|v| v.row_id == *r && v.field == *f);
-                    vec![one.ok_or_else(|| {
-                        Error::Sync(SyncError::NotFutureValue { field: f.clone() })
-                    })?]
+                    let all = sync::future_values(&store, &study_id)?;
+                    let one = all
+                        .into_iter()
+                        .find(|v| v.row_id == *r && v.field == *f)
+                        .ok_or_else(|| {
+                            Error::Sync(SyncError::NotFutureValue { field: f.clone() })
+                        })?;
+                    sync::repair_field(
+                        &mut store,
+                        &study_id,
+                        (one.entity, &one.row_id, &one.field),
+                    )?;
+                    vec![one]
                 }
-                _ => all.iter().collect(),
+                _ => sync::repair_all(&mut store, &study_id)?,
             };
-            for f in picked {
-                sync::repair_field(&mut store, &study_id, (f.entity, &f.row_id, &f.field), None)?;
+            for f in &repaired {
                 println!("{}", future_line(f));
             }
         }

@@ -12,7 +12,7 @@ use ts_rs::TS;
 use crate::changes::admit::held_scope;
 use crate::changes::merge::{self, Stamp};
 use crate::changes::repair::{ahead_in, Ahead};
-use crate::changes::value::{normalize, to_json};
+use crate::changes::value::to_json;
 use crate::clock;
 use crate::error::{Error, Problem, Result, SyncError};
 use crate::schema::Entity;
@@ -76,20 +76,18 @@ pub fn future_values(store: &Store, study: &str) -> Result<Vec<FutureValue>> {
     Ok(out)
 }
 
-/// Repairs one field of a record of `study` whose value is stamped too far ahead: keeps its
-/// value, or sets `value` when given (checked as an edit would be). Refused `role_refused`
+/// Repairs one field of a record of `study` whose value is stamped too far ahead, keeping its
+/// value (to change it, edit the field normally afterwards). Refused `role_refused`
 /// unless this laptop is a supervisor or coordinator there, `not_future_value` when the
 /// field's value is not stamped too far ahead. Returns how many far stamps it took out.
 pub fn repair_field(
     store: &mut Store,
     study: &str,
     (entity, row_id, field): (Entity, &str, &str),
-    value: Option<&Json>,
 ) -> Result<usize> {
-    let def = entity
+    entity
         .field(field)
         .ok_or_else(|| Error::invalid(entity, field, Problem::UnknownField))?;
-    let new_value = value.map(|v| normalize(entity, def, v)).transpose()?;
     let not_future = || {
         Error::Sync(SyncError::NotFutureValue {
             field: field.to_string(),
@@ -107,10 +105,9 @@ pub fn repair_field(
             stamps,
             highest_other,
         } = ahead_in(w.conn(), entity, row_id, field, wall)?;
-        let Some((_, kept)) = merge::winner(w.conn(), entity, row_id, field)? else {
+        let Some((_, value)) = merge::winner(w.conn(), entity, row_id, field)? else {
             return Err(not_future());
         };
-        let value = new_value.unwrap_or(kept);
         let mut repaired = 0;
         let mut above = highest_other;
         // One repair per far stamp, each naming it: none of them competes afterwards. Each is
@@ -130,13 +127,14 @@ pub fn repair_field(
 }
 
 /// Repairs every field of `study` whose value is stamped too far ahead, keeping its value;
-/// returns how many fields. All or nothing: refused as a whole when this laptop may not.
-pub fn repair_all(store: &mut Store, study: &str) -> Result<usize> {
+/// returns those fields. Stops at the first refusal (a laptop that may not repair is refused
+/// at the first field, before any is repaired).
+pub fn repair_all(store: &mut Store, study: &str) -> Result<Vec<FutureValue>> {
     let fields = future_values(store, study)?;
     for f in &fields {
-        repair_field(store, study, (f.entity, &f.row_id, &f.field), None)?;
+        repair_field(store, study, (f.entity, &f.row_id, &f.field))?;
     }
-    Ok(fields.len())
+    Ok(fields)
 }
 
 /// What the Sync screen shows after a click: repairs `repair` (entity, record, field) first
@@ -147,7 +145,7 @@ pub fn future_values_after(
     repair: Option<(Entity, String, String)>,
 ) -> Result<Vec<FutureValue>> {
     if let Some((entity, row_id, field)) = &repair {
-        repair_field(store, study, (*entity, row_id, field), None)?;
+        repair_field(store, study, (*entity, row_id, field))?;
     }
     future_values(store, study)
 }

@@ -72,13 +72,8 @@ fn a_repaired_store_syncs_through_a_hub_with_a_fresh_laptop() {
         core_sync::future_values(&lead, &study).expect("list").len(),
         1
     );
-    core_sync::repair_field(
-        &mut lead,
-        &study,
-        (Entity::Session, &session, "title"),
-        None,
-    )
-    .expect("repair");
+    core_sync::repair_field(&mut lead, &study, (Entity::Session, &session, "title"))
+        .expect("repair");
     sync_batch_by_batch(&mut lead, &url, None).expect("the hub takes the value with its repair");
     assert!(core_sync::future_values(&lab.store("hub"), &study)
         .expect("hub")

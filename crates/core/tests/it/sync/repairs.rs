@@ -108,7 +108,7 @@ fn dump(s: &Store) -> String {
 }
 
 fn repair_title(s: &mut Store, t_study: &str, session: &str) -> terrain_core::Result<usize> {
-    sync::repair_field(s, t_study, (Entity::Session, session, "title"), None)
+    sync::repair_field(s, t_study, (Entity::Session, session, "title"))
 }
 
 #[test]
@@ -410,7 +410,6 @@ fn a_repair_of_a_value_not_far_ahead_is_no_repair() {
         &mut t.sup,
         &study,
         (Entity::Participant, &participant, "sex"),
-        None,
     )
     .unwrap_err();
     assert_eq!(e.code(), "not_future_value");
@@ -462,7 +461,10 @@ fn a_coordinator_repairs_every_field_of_a_study_at_once() {
         listed.iter().any(|f| f.field == "title") && listed.iter().any(|f| f.field == "sex"),
         "{listed:?}"
     );
-    assert_eq!(sync::repair_all(&mut t.lead, &study).unwrap(), listed.len());
+    assert_eq!(
+        sync::repair_all(&mut t.lead, &study).unwrap().len(),
+        listed.len()
+    );
     assert!(sync::future_values(&t.lead, &study).unwrap().is_empty());
     t.lead
         .update(
