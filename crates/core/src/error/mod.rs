@@ -2,11 +2,13 @@
 
 mod authorship;
 mod invalid;
+mod lock;
 mod refusal;
 mod sync;
 
 pub use authorship::AuthorshipError;
 pub use invalid::{Problem, ValidationError};
+pub use lock::LockError;
 pub use refusal::Refusal;
 pub use sync::SyncError;
 
@@ -37,6 +39,9 @@ pub enum Error {
     /// A write or a received change refused for who wrote it: see [`AuthorshipError`].
     #[error("{}", .0.message(Lang::En))]
     Authorship(AuthorshipError),
+    /// An encrypted store that could not be unlocked, created, converted or re-keyed.
+    #[error("{}", .0.message(Lang::En))]
+    Lock(LockError),
     /// What this laptop stored cannot be read back (a damaged file, or one edited by hand).
     #[error("the data stored on this laptop is damaged: {0}")]
     Damaged(String),
@@ -69,6 +74,7 @@ impl Error {
             Error::Refused(r) => r.code(),
             Error::Sync(e) => e.code(),
             Error::Authorship(e) => e.code(),
+            Error::Lock(e) => e.code(),
             Error::Damaged(_) => "damaged_store",
             Error::Internal(_) => "internal",
         }
@@ -80,6 +86,7 @@ impl Error {
             (Error::Invalid(v), _) => v.message(lang),
             (Error::Sync(e), _) => e.message(lang),
             (Error::Authorship(e), _) => e.message(lang),
+            (Error::Lock(e), _) => e.message(lang),
             (Error::Refused(r), _) => r.message(lang),
             (Error::Damaged(what), Lang::Fr) => format!(
                 "Les données enregistrées sur cet ordinateur sont endommagées ({what}). Faites une copie du fichier de données et demandez de l'aide."

@@ -38,8 +38,13 @@ pub(crate) fn temp_path(path: &Path) -> PathBuf {
 pub(crate) fn put_in_place(file: File, tmp: &Path, path: &Path) -> Result<()> {
     file.sync_all()?;
     drop(file);
-    std::fs::rename(tmp, path)?;
-    // Make the rename itself durable where the OS lets us open a folder.
+    rename_durably(tmp, path)
+}
+
+/// Renames `from` to `path` (replacing what was there) and makes the rename itself durable
+/// where the OS lets us open a folder.
+pub(crate) fn rename_durably(from: &Path, path: &Path) -> Result<()> {
+    std::fs::rename(from, path)?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         if let Ok(d) = File::open(dir) {
             let _ = d.sync_all();

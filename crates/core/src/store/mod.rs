@@ -1,12 +1,18 @@
 //! The local store: one SQLite file per installation, opened once with the pragmas that keep
 //! a saved interview safe (WAL, synchronous=FULL, foreign keys, a busy timeout), migrated on
-//! open, with this installation's node identity.
+//! open, with this installation's node identity; encrypted at rest when it was created or
+//! converted with a passphrase (`encryption`, `key_file`).
 
+mod encryption;
 pub(crate) mod files;
 pub(crate) mod identity;
+mod key_file;
 pub(crate) mod meta;
 mod migrate;
+pub mod passphrase;
+mod permissions;
 pub(crate) mod rows;
+pub mod words;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -17,8 +23,10 @@ use crate::clock;
 use crate::error::{Error, Refusal, Result};
 use crate::lang::Lang;
 
+pub use encryption::{kind, open_read_only, Kind, Unlock};
 pub use files::write_atomically;
 pub use identity::node_id_of;
+pub use key_file::{key_file_path, DbKey, RecoveryWords};
 pub use migrate::{migrations, schema_version};
 
 /// The environment variable that overrides where the store lives (tests, portable installs).
@@ -44,21 +52,48 @@ pub struct Store {
     device_key: ed25519_dalek::SigningKey,
     /// Added to the wall clock; lets tests play a laptop whose clock is wrong.
     pub(crate) clock_offset_ms: i64,
+    /// The key the file is encrypted with, kept for this store's other connections (`None`:
+    /// a plain store). Dropped, and wiped, with the store: that is what locking means.
+    key: Option<DbKey>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .field("node_id", &self.node_id)
+            .field("encrypted", &self.key.is_some())
+            .finish()
+    }
 }
 
 /// The page cache of a store, in KiB (negative: SQLite's unit for a size in KiB).
 pub const CACHE_KIB: i64 = -16_384;
 
 impl Store {
-    /// Opens (creating if needed) the store in a data directory.
+    /// Opens (creating if needed) the plain store in a data directory, made owner-only.
     pub fn open_in_dir(dir: &Path) -> Result<Store> {
-        std::fs::create_dir_all(dir)?;
-        Store::open(&dir.join(DB_FILE))
+        Store::open_in_dir_with(dir, Unlock::None)
     }
 
-    /// Opens (creating if needed) the store file at `path`, migrating it to this version.
+    pub fn open_in_dir_with(dir: &Path, unlock: Unlock) -> Result<Store> {
+        std::fs::create_dir_all(dir)?;
+        permissions::owner_only_dir(dir);
+        Store::open_with(&dir.join(DB_FILE), unlock)
+    }
+
+    /// Opens (creating if needed) a plain store file at `path`; an encrypted one is refused
+    /// with `passphrase_needed`.
     pub fn open(path: &Path) -> Result<Store> {
-        let mut conn = Connection::open(path)?;
+        Store::open_with(path, Unlock::None)
+    }
+
+    /// Opens the store file at `path` with what unlocks it, migrating it to this version. A
+    /// missing file is created plain: an encrypted store is made by [`Store::create_encrypted`].
+    pub fn open_with(path: &Path, unlock: Unlock) -> Result<Store> {
+        encryption::tidy(path)?;
+        let key = encryption::key_for(path, unlock)?;
+        let mut conn = encryption::connect(path, key.as_ref())?;
         conn.busy_timeout(Duration::from_secs(10))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
@@ -88,7 +123,64 @@ impl Store {
                 .ok()
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(0),
+            key,
         })
+    }
+
+    /// Creates a new encrypted store at `path` (nothing may be there yet). The recovery words
+    /// are returned once: show them, they are not kept anywhere.
+    pub fn create_encrypted(path: &Path, passphrase: &str) -> Result<(Store, RecoveryWords)> {
+        let (key, words) = encryption::create(path, passphrase)?;
+        let store = Store::open_with(path, Unlock::Key(&key))?;
+        Ok((store, words))
+    }
+
+    /// Converts the plain store at `path` into an encrypted one in place. No connection to it
+    /// may be open. Returns the recovery words, to show once.
+    pub fn encrypt(path: &Path, passphrase: &str) -> Result<RecoveryWords> {
+        encryption::tidy(path)?;
+        match encryption::kind(path)? {
+            Kind::Missing => {
+                return Err(Error::Refused(Refusal::NoFile {
+                    path: path.display().to_string(),
+                }))
+            }
+            Kind::Encrypted => return Err(Error::Lock(crate::error::LockError::AlreadyEncrypted)),
+            Kind::Plain => {}
+        }
+        // Brought up to this version first, so the copy is of a current store.
+        drop(Store::open(path)?);
+        encryption::convert(path, passphrase)
+    }
+
+    /// Wraps this store's key under a new passphrase (the database is not rewritten; the
+    /// recovery words stay valid).
+    pub fn change_passphrase(&self, new: &str) -> Result<()> {
+        let key = self
+            .key
+            .as_ref()
+            .ok_or(Error::Lock(crate::error::LockError::NotEncrypted))?;
+        encryption::change_passphrase(&self.path, key, new)
+    }
+
+    /// Whether the file is encrypted at rest.
+    pub fn is_encrypted(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// What opens this store again from another connection (a worker thread, the hub's gate).
+    pub fn unlock(&self) -> Unlock<'_> {
+        match &self.key {
+            Some(key) => Unlock::Key(key),
+            None => Unlock::None,
+        }
+    }
+
+    /// A second handle on the same store file (for work away from the shared handle).
+    pub fn reopen(&self) -> Result<Store> {
+        let mut store = Store::open_with(&self.path, self.unlock())?;
+        store.clock_offset_ms = self.clock_offset_ms;
+        Ok(store)
     }
 
     pub fn path(&self) -> &Path {

@@ -1,7 +1,8 @@
-//! The store on real SQLite files: migrations, records and their history, text, refused
+//! The store on real SQLite files: encryption at rest, migrations, records and their history, text, refused
 //! values, the clock, a large study.
 
 mod clock;
+mod encrypted;
 mod migrations;
 mod records;
 mod scale;
