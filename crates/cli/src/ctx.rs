@@ -3,8 +3,15 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use terrain_core::error::LockError;
+use terrain_core::store::{Kind, Unlock};
 use terrain_core::{store, Lang, Store};
 use terrain_hub::HubError;
+use zeroize::Zeroizing;
+
+/// The environment variable holding the passphrase of an encrypted store (scripts, services):
+/// never an argument value, which other accounts could read in the process list.
+pub const PASSPHRASE_ENV: &str = "TERRAIN_PASSPHRASE";
 
 pub type Result<T> = std::result::Result<T, Failure>;
 
@@ -59,25 +66,103 @@ impl From<std::io::Error> for Failure {
     }
 }
 
+/// Where the store is and what unlocks it: `--db`, `--passphrase-file` (or TERRAIN_PASSPHRASE)
+/// and `--recovery-file`, global options of every command.
 pub struct Ctx {
     db: Option<PathBuf>,
+    passphrase_file: Option<PathBuf>,
+    recovery_file: Option<PathBuf>,
+}
+
+/// A secret read from a file: its text without the line end an editor adds.
+pub fn read_secret(path: &std::path::Path) -> Result<Zeroizing<String>> {
+    let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
+        terrain_core::Error::Io(std::io::Error::new(
+            e.kind(),
+            format!("{}: {e}", path.display()),
+        ))
+    })?);
+    Ok(Zeroizing::new(
+        text.trim_end_matches(['\n', '\r']).to_string(),
+    ))
 }
 
 impl Ctx {
     pub fn new(db: Option<PathBuf>) -> Ctx {
-        Ctx { db }
+        Ctx {
+            db,
+            passphrase_file: None,
+            recovery_file: None,
+        }
     }
 
-    /// Opens (creating if needed) the store named by `--db`, or the default one.
-    pub fn open(&self) -> Result<Store> {
+    /// Where the passphrase and the recovery words are read from, when given.
+    pub fn with_secrets(
+        mut self,
+        passphrase_file: Option<PathBuf>,
+        recovery_file: Option<PathBuf>,
+    ) -> Ctx {
+        self.passphrase_file = passphrase_file;
+        self.recovery_file = recovery_file;
+        self
+    }
+
+    /// The store file named by `--db`, or the default one; its folder is created if needed
+    /// (the default data folder owner-only).
+    pub fn db_path(&self) -> Result<PathBuf> {
         Ok(match &self.db {
             Some(path) => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                     std::fs::create_dir_all(dir)?;
                 }
-                Store::open(path)?
+                path.clone()
             }
-            None => Store::open_in_dir(&store::default_data_dir()?)?,
+            None => {
+                let dir = store::default_data_dir()?;
+                // Opening a plain store there makes the folder owner-only; nothing is written
+                // until a command opens it.
+                std::fs::create_dir_all(&dir)?;
+                dir.join(store::DB_FILE)
+            }
+        })
+    }
+
+    /// The passphrase given by `--passphrase-file` or TERRAIN_PASSPHRASE, if any.
+    pub fn passphrase(&self) -> Result<Option<Zeroizing<String>>> {
+        if let Some(path) = &self.passphrase_file {
+            return read_secret(path).map(Some);
+        }
+        // An empty variable is no passphrase (a script that unsets it by emptying it).
+        Ok(std::env::var(PASSPHRASE_ENV)
+            .ok()
+            .filter(|p| !p.is_empty())
+            .map(Zeroizing::new))
+    }
+
+    fn recovery(&self) -> Result<Option<Zeroizing<String>>> {
+        self.recovery_file.as_deref().map(read_secret).transpose()
+    }
+
+    /// Opens (creating a plain one if needed) the store named by `--db`, or the default one,
+    /// unlocked by the recovery words or the passphrase when given.
+    pub fn open(&self) -> Result<Store> {
+        let path = self.db_path()?;
+        let recovery = self.recovery()?;
+        let passphrase = self.passphrase()?;
+        let unlock = match (&recovery, &passphrase) {
+            (Some(words), _) => Unlock::Recovery(words),
+            (None, Some(p)) => Unlock::Passphrase(p),
+            (None, None) => Unlock::None,
+        };
+        if !matches!(unlock, Unlock::None) && store::kind(&path)? == Kind::Missing {
+            return Err(terrain_core::Error::Lock(LockError::NoStore {
+                path: path.display().to_string(),
+            })
+            .into());
+        }
+        Ok(match &self.db {
+            Some(_) => Store::open_with(&path, unlock)?,
+            None => Store::open_in_dir_with(path.parent().unwrap_or(&path), unlock)?,
         })
     }
 

@@ -31,6 +31,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         "schema_version": store.schema_version()?,
         "schema_version_supported": store::schema_version(),
         "db": store.path().display().to_string(),
+        "encrypted": store.is_encrypted(),
         "studies": studies,
     });
     if args.json {
@@ -39,6 +40,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     println!("node id         {}", store.node_id());
     println!("schema version  {}", store.schema_version()?);
     println!("database        {}", store.path().display());
+    println!(
+        "encrypted       {}",
+        if store.is_encrypted() { "yes" } else { "no" }
+    );
     for s in &studies {
         println!(
             "study           {}  {}",

@@ -11,6 +11,7 @@ mod device;
 mod dump;
 mod export;
 mod info;
+mod protection;
 mod record;
 mod serve;
 mod study;
@@ -33,6 +34,14 @@ struct Cli {
     /// The database file (default: the store in Terrain's data directory).
     #[arg(long, global = true, value_name = "PATH")]
     db: Option<PathBuf>,
+    /// A file holding the passphrase of an encrypted store (or set TERRAIN_PASSPHRASE). Never
+    /// given as a value: other accounts can read a command's arguments.
+    #[arg(long, global = true, value_name = "FILE")]
+    passphrase_file: Option<PathBuf>,
+    /// A file holding the twelve recovery words, to open an encrypted store whose passphrase is
+    /// lost (then `terrain passphrase change` sets a new one).
+    #[arg(long, global = true, value_name = "FILE")]
+    recovery_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -41,6 +50,13 @@ struct Cli {
 enum Command {
     /// This laptop's node id, schema version and studies.
     Info(info::Args),
+    /// Create an encrypted store (its passphrase from --passphrase-file or TERRAIN_PASSPHRASE).
+    Init(protection::InitArgs),
+    /// Convert this unencrypted store into an encrypted one, in place.
+    Encrypt(protection::InitArgs),
+    /// Change the passphrase of an encrypted store.
+    #[command(subcommand)]
+    Passphrase(protection::PassphraseCmd),
     /// Invite a laptop to a study, or join one.
     #[command(subcommand)]
     Study(study::Cmd),
@@ -73,9 +89,12 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let ctx = Ctx::new(cli.db);
+    let ctx = Ctx::new(cli.db).with_secrets(cli.passphrase_file, cli.recovery_file);
     let result = match cli.command {
         Command::Info(a) => info::run(&ctx, a),
+        Command::Init(a) => protection::init(&ctx, a),
+        Command::Encrypt(a) => protection::encrypt(&ctx, a),
+        Command::Passphrase(c) => protection::passphrase(&ctx, c),
         Command::Study(c) => study::run(&ctx, c),
         Command::Record(c) => record::run(&ctx, c),
         Command::Bundle(c) => bundle::run(&ctx, c),

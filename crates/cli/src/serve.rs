@@ -21,10 +21,10 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let path = ctx.open()?.path().to_path_buf();
+    let file = ctx.open()?.file();
     let lang = ctx.lang();
     terrain_hub::init_logging();
-    terrain_hub::server::serve_blocking(&path, &args.listen, |info| {
+    terrain_hub::server::serve_blocking(file, &args.listen, |info| {
         terrain_hub::print_ready(info);
         if info.address.ip().is_loopback() {
             // On stderr: scripts read the first lines of stdout.

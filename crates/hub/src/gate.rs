@@ -8,13 +8,13 @@
 //! the store: it costs a header parse and, at most, one signature check.
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
+use terrain_core::store::StoreFile;
 
 use axum::body::{Body, Bytes};
 use axum::http::HeaderMap;
 use ed25519_dalek::VerifyingKey;
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 use tokio::sync::Semaphore;
 
 use crate::auth::{self, Freshness, Signed};
@@ -80,11 +80,8 @@ struct Directory {
 }
 
 impl Directory {
-    fn open(db: &Path) -> terrain_core::Result<Directory> {
-        let conn = Connection::open_with_flags(
-            db,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
+    fn open(db: &StoreFile) -> terrain_core::Result<Directory> {
+        let conn = db.open_read_only()?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         Ok(Directory {
             conn,
@@ -221,7 +218,7 @@ fn check_length(headers: &HeaderMap, path: &str) -> Result<(), Refusal> {
 }
 
 impl Gate {
-    pub fn open(db: &Path, limits: Limits, started_ms: i64) -> terrain_core::Result<Gate> {
+    pub fn open(db: &StoreFile, limits: Limits, started_ms: i64) -> terrain_core::Result<Gate> {
         let mut directory = Directory::open(db)?;
         directory.refresh()?;
         Ok(Gate {

@@ -2,15 +2,17 @@
 //! desktop app (and for tests that kill a hub process). `terrain serve` does the same.
 //! Logs go to stderr (level from RUST_LOG, info by default). The limits may be set for tests
 //! and benchmarks: `--max-connections N`, `--header-timeout-ms MS`, `--body-timeout-ms MS`.
+//! An encrypted store is unlocked by `--passphrase-file FILE` or TERRAIN_PASSPHRASE.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-const USAGE: &str = "usage: terrain-hub --db PATH [--listen ADDR] [--max-connections N] [--header-timeout-ms MS] [--body-timeout-ms MS]";
+const USAGE: &str = "usage: terrain-hub --db PATH [--listen ADDR] [--passphrase-file FILE] [--max-connections N] [--header-timeout-ms MS] [--body-timeout-ms MS]";
 
 fn main() -> ExitCode {
     let mut db: Option<PathBuf> = None;
+    let mut passphrase_file: Option<PathBuf> = None;
     // This machine only unless told where, as `terrain serve`: every network is a choice.
     let mut listen = "127.0.0.1:8765".to_string();
     let mut limits = terrain_hub::Limits::default();
@@ -21,6 +23,7 @@ fn main() -> ExitCode {
         match (arg.as_str(), value, number) {
             ("--db", Some(v), _) => db = Some(PathBuf::from(v)),
             ("--listen", Some(v), _) => listen = v,
+            ("--passphrase-file", Some(v), _) => passphrase_file = Some(PathBuf::from(v)),
             ("--max-connections", _, Some(n)) => limits.max_connections = n as usize,
             ("--header-timeout-ms", _, Some(n)) => limits.header_timeout = Duration::from_millis(n),
             ("--body-timeout-ms", _, Some(n)) => limits.body_timeout = Duration::from_millis(n),
@@ -36,7 +39,29 @@ fn main() -> ExitCode {
     };
     terrain_hub::init_logging();
     let lang = terrain_core::Lang::Fr;
-    match terrain_hub::server::serve_blocking_with(&db, &listen, limits, terrain_hub::print_ready) {
+    let passphrase = match passphrase_file {
+        Some(path) => match std::fs::read_to_string(&path) {
+            Ok(text) => Some(text.trim_end_matches(['\n', '\r']).to_string()),
+            Err(e) => {
+                eprintln!("{}: {e}", path.display());
+                return ExitCode::FAILURE;
+            }
+        },
+        None => std::env::var("TERRAIN_PASSPHRASE").ok(),
+    };
+    let unlock = match &passphrase {
+        Some(p) => terrain_core::store::Unlock::Passphrase(p),
+        None => terrain_core::store::Unlock::None,
+    };
+    let file = match terrain_core::Store::open_with(&db, unlock) {
+        Ok(store) => store.file(),
+        Err(e) => {
+            eprintln!("{} [{}]", e.message(lang), e.code());
+            return ExitCode::FAILURE;
+        }
+    };
+    match terrain_hub::server::serve_blocking_with(file, &listen, limits, terrain_hub::print_ready)
+    {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{}", e.message(lang));

@@ -11,7 +11,6 @@
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex as SyncMutex};
 use std::time::{Duration, Instant};
 
@@ -21,6 +20,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Serialize;
+use terrain_core::store::StoreFile;
 use terrain_core::sync::Vector;
 use terrain_core::Store;
 use tokio::sync::Mutex;
@@ -82,8 +82,8 @@ fn now_ms() -> i64 {
 }
 
 impl Hub {
-    fn open(db: &Path, limits: Limits) -> Result<(Hub, String), HubError> {
-        let store = Store::open(db)?;
+    fn open(db: &StoreFile, limits: Limits) -> Result<(Hub, String), HubError> {
+        let store = db.open()?;
         registry::ensure_tables(store.conn())?;
         let code = registry::join_code(&store)?;
         let hub_node = store.node_id().to_string();
@@ -634,13 +634,17 @@ pub struct Bound {
     pub info: ServeInfo,
 }
 
-pub async fn bind(db: &Path, listen: &str) -> Result<Bound, HubError> {
+pub async fn bind(db: impl Into<StoreFile>, listen: &str) -> Result<Bound, HubError> {
     bind_with(db, listen, Limits::default()).await
 }
 
 /// [`bind`] with other limits than the default ones (tests shorten the times).
-pub async fn bind_with(db: &Path, listen: &str, limits: Limits) -> Result<Bound, HubError> {
-    let db: PathBuf = db.to_path_buf();
+pub async fn bind_with(
+    db: impl Into<StoreFile>,
+    listen: &str,
+    limits: Limits,
+) -> Result<Bound, HubError> {
+    let db: StoreFile = db.into();
     let (hub, join_code) = tokio::task::spawn_blocking(move || Hub::open(&db, limits))
         .await
         .map_err(|e| HubError::Io(std::io::Error::other(e)))??;
@@ -718,7 +722,7 @@ pub async fn shutdown_signal() {
 /// `terrain serve`: runs a hub on its own runtime until Ctrl-C or SIGTERM. `ready` is told the
 /// address and join code once the hub listens.
 pub fn serve_blocking(
-    db: &Path,
+    db: impl Into<StoreFile>,
     listen: &str,
     ready: impl FnOnce(&ServeInfo),
 ) -> Result<(), HubError> {
@@ -727,7 +731,7 @@ pub fn serve_blocking(
 
 /// [`serve_blocking`] with other limits than the default ones.
 pub fn serve_blocking_with(
-    db: &Path,
+    db: impl Into<StoreFile>,
     listen: &str,
     limits: Limits,
     ready: impl FnOnce(&ServeInfo),
@@ -752,12 +756,16 @@ pub struct LocalHub {
 impl LocalHub {
     /// Starts serving the store at `db` on `listen` (e.g. "0.0.0.0:8765", empty for
     /// [`DEFAULT_SHARE_ADDRESS`]); returns once it listens.
-    pub fn start(db: &Path, listen: &str) -> Result<LocalHub, HubError> {
+    pub fn start(db: impl Into<StoreFile>, listen: &str) -> Result<LocalHub, HubError> {
         LocalHub::start_with(db, listen, Limits::default())
     }
 
     /// [`LocalHub::start`] with other limits than the default ones (tests shorten the times).
-    pub fn start_with(db: &Path, listen: &str, limits: Limits) -> Result<LocalHub, HubError> {
+    pub fn start_with(
+        db: impl Into<StoreFile>,
+        listen: &str,
+        limits: Limits,
+    ) -> Result<LocalHub, HubError> {
         let listen = match listen.trim() {
             "" => DEFAULT_SHARE_ADDRESS,
             typed => typed,

@@ -28,6 +28,9 @@ pub enum LockError {
     NotEncrypted,
     /// `init` where a store already exists.
     StoreExists { path: String },
+    /// A passphrase given for a store that does not exist: a plain one is not made in its
+    /// place, since whoever gave a passphrase expects an encrypted store.
+    NoStore { path: String },
 }
 
 impl LockError {
@@ -44,6 +47,7 @@ impl LockError {
             LockError::AlreadyEncrypted => "already_encrypted",
             LockError::NotEncrypted => "not_encrypted",
             LockError::StoreExists { .. } => "store_exists",
+            LockError::NoStore { .. } => "no_store",
         }
     }
 
@@ -72,6 +76,8 @@ impl LockError {
             LockError::NotEncrypted => "This database is not encrypted: encrypt it first (terrain encrypt).".into(),
             LockError::StoreExists { path } if fr => format!("Une base de données existe déjà ici ({path}) : pour la chiffrer, utilisez terrain encrypt."),
             LockError::StoreExists { path } => format!("A database already exists here ({path}): to encrypt it, use terrain encrypt."),
+            LockError::NoStore { path } if fr => format!("Aucune base de données ici ({path}) : créez-la chiffrée avec terrain init (une phrase de passe a été donnée, une base non chiffrée n'est donc pas créée)."),
+            LockError::NoStore { path } => format!("No database here ({path}): create an encrypted one with terrain init (a passphrase was given, so a plain one is not created)."),
         }
     }
 }

@@ -57,6 +57,47 @@ pub struct Store {
     key: Option<DbKey>,
 }
 
+/// A store file and the key that opens it (none for a plain store): what a worker thread or a
+/// hub needs to open connections of its own to an unlocked store.
+#[derive(Clone, Debug)]
+pub struct StoreFile {
+    pub path: PathBuf,
+    key: Option<DbKey>,
+}
+
+impl StoreFile {
+    pub fn open(&self) -> Result<Store> {
+        Store::open_with(&self.path, self.unlock())
+    }
+
+    pub fn open_read_only(&self) -> Result<Connection> {
+        open_read_only(&self.path, self.key.as_ref())
+    }
+
+    pub fn unlock(&self) -> Unlock<'_> {
+        match &self.key {
+            Some(key) => Unlock::Key(key),
+            None => Unlock::None,
+        }
+    }
+}
+
+/// A plain store's file (tests, demos, and callers that open a store by its path).
+impl From<&Path> for StoreFile {
+    fn from(path: &Path) -> StoreFile {
+        StoreFile {
+            path: path.to_path_buf(),
+            key: None,
+        }
+    }
+}
+
+impl From<&PathBuf> for StoreFile {
+    fn from(path: &PathBuf) -> StoreFile {
+        StoreFile::from(path.as_path())
+    }
+}
+
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store")
@@ -181,6 +222,14 @@ impl Store {
         let mut store = Store::open_with(&self.path, self.unlock())?;
         store.clock_offset_ms = self.clock_offset_ms;
         Ok(store)
+    }
+
+    /// This store's file and key, to open it again from another thread or a hub.
+    pub fn file(&self) -> StoreFile {
+        StoreFile {
+            path: self.path.clone(),
+            key: self.key.clone(),
+        }
     }
 
     pub fn path(&self) -> &Path {

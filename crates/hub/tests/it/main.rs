@@ -3,6 +3,7 @@
 
 mod convergence;
 mod crash;
+mod encrypted;
 mod flood;
 mod fuzz_corpus;
 mod fuzz_seeds;
