@@ -466,7 +466,7 @@ fn a_change_of_an_unknown_field_stops_the_schema_6_migration() {
         )
         .unwrap();
     }
-    let err = Store::open(&path).err().expect("migration refused");
+    let err = Store::open(&path).expect_err("migration refused");
     assert!(
         err.to_string()
             .contains("unknown_entity_or_field_in_change_log"),
