@@ -368,3 +368,78 @@ fn other_key(store: &Store) -> Option<&terrain_core::store::DbKey> {
         _ => None,
     }
 }
+
+#[test]
+fn the_apps_door_creates_locks_unlocks_recovers_and_converts() {
+    use terrain_core::store::door::{Door, DoorState};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data").join("terrain.db");
+
+    // First start: nothing yet.
+    let mut door = Door::at(&path);
+    assert_eq!(door.status().state, DoorState::New);
+    assert!(door.store().is_none());
+    assert_eq!(
+        door.create(Some("court")).unwrap_err().code(),
+        "passphrase_too_short"
+    );
+    let words = door.create(Some(PASS)).unwrap().expect("recovery words");
+    assert_eq!(door.status().state, DoorState::Open);
+    assert!(door.status().encrypted);
+    write_canaries(door.store().unwrap());
+    let before = dump_string(door.store().unwrap().conn(), None).unwrap();
+    door.set_idle_lock_minutes(5).unwrap();
+    assert_eq!(door.status().idle_lock_minutes, 5);
+
+    // Lock: the store and its key leave memory.
+    door.lock().unwrap();
+    assert_eq!(door.status().state, DoorState::Locked);
+    assert!(door.store().is_none());
+    assert_eq!(
+        door.unlock("pas la bonne phrase").unwrap_err().code(),
+        "wrong_passphrase"
+    );
+    assert_eq!(door.status().state, DoorState::Locked);
+    door.unlock(PASS).unwrap();
+    assert_eq!(
+        dump_string(door.store().unwrap().conn(), None).unwrap(),
+        before
+    );
+
+    // Changing the passphrase needs the current one.
+    let err = door
+        .change_passphrase("pas la bonne phrase", "une autre phrase")
+        .unwrap_err();
+    assert_eq!(err.code(), "wrong_passphrase");
+    door.change_passphrase(PASS, "une autre phrase").unwrap();
+
+    // A restart: the door is locked; forgotten passphrase, the recovery words and a new one.
+    drop(door);
+    let mut door = Door::at(&path);
+    assert_eq!(door.status().state, DoorState::Locked);
+    door.recover(words.as_str(), "la phrase retrouvée").unwrap();
+    assert_eq!(door.status().idle_lock_minutes, 5);
+    drop(door);
+    let mut door = Door::at(&path);
+    door.unlock("la phrase retrouvée").unwrap();
+
+    // A plain store (demonstration) opens at once and converts on request.
+    let plain = dir.path().join("plain").join("terrain.db");
+    let mut door = Door::at(&plain);
+    assert!(door.create(None).unwrap().is_none());
+    assert_eq!(door.status().state, DoorState::Open);
+    assert!(!door.status().encrypted);
+    assert_eq!(door.lock().unwrap_err().code(), "not_encrypted");
+    write_canaries(door.store().unwrap());
+    let before = dump_string(door.store().unwrap().conn(), None).unwrap();
+    drop(door);
+    let mut door = Door::at(&plain);
+    assert_eq!(door.status().state, DoorState::Open);
+    door.encrypt(PASS).unwrap();
+    assert!(door.status().encrypted);
+    assert_eq!(
+        dump_string(door.store().unwrap().conn(), None).unwrap(),
+        before
+    );
+    assert_eq!(kind(&plain).unwrap(), Kind::Encrypted);
+}
