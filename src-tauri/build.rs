@@ -1,6 +1,15 @@
 // Declaring the app's commands makes Tauri generate one permission per command
 // (allow-<name>), so capabilities/main.json can grant exactly these and nothing else.
 const COMMANDS: &[&str] = &[
+    "store_status",
+    "store_create",
+    "store_unlock",
+    "store_recover",
+    "store_lock",
+    "store_encrypt",
+    "store_change_passphrase",
+    "store_set_idle_lock",
+    "passphrase_strength",
     "get_settings",
     "set_language",
     "app_info",

@@ -6,6 +6,7 @@
 
 pub mod commands {
     pub mod analysis;
+    pub mod door;
     pub mod records;
     pub mod sync;
 }
@@ -13,7 +14,7 @@ pub mod state;
 
 pub use state::{AppError, AppState};
 
-use commands::{analysis, records, sync};
+use commands::{analysis, door, records, sync};
 
 /// Starts the desktop app (the binary's `main` calls this).
 pub fn run() {
@@ -22,6 +23,15 @@ pub fn run() {
         .manage(state)
         .manage(state::SyncJobs::default())
         .invoke_handler(tauri::generate_handler![
+            door::store_status,
+            door::store_create,
+            door::store_unlock,
+            door::store_recover,
+            door::store_lock,
+            door::store_encrypt,
+            door::store_change_passphrase,
+            door::store_set_idle_lock,
+            door::passphrase_strength,
             records::get_settings,
             records::set_language,
             records::app_info,

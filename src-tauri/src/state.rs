@@ -1,11 +1,14 @@
 //! The app's state: the one store handle, the sync work in flight (one long task at a time,
 //! its cancel flag, the hub this laptop shares), and the error shape that crosses IPC.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
+use terrain_core::error::LockError;
+use terrain_core::store::door::Door;
+use terrain_core::store::StoreFile;
 use terrain_core::{store, Error, Lang, Refusal, Store};
 use terrain_hub::{HubError, LocalHub};
 use ts_rs::TS;
@@ -51,58 +54,52 @@ impl AppError {
         }
     }
 
+    /// An error told in French and English, one after the other: for the door, before the
+    /// store (and the person's language setting in it) is open.
+    pub fn in_both(e: &impl Explained) -> AppError {
+        AppError {
+            code: e.code(),
+            message: format!("{}\n{}", e.message(Lang::Fr), e.message(Lang::En)),
+        }
+    }
+
     /// Work that panicked or was dropped on the blocking pool: Terrain's own fault.
     fn lost(e: impl std::fmt::Display, lang: Lang) -> AppError {
         AppError::new(&Error::Internal(e.to_string()), lang)
     }
 }
 
-/// Why the store could not be opened, kept so that every command can tell the person
-/// (a database from a newer Terrain, an unwritable folder) instead of the app dying silently.
-#[derive(Debug, Clone)]
-struct OpenFailure {
-    code: &'static str,
-    fr: String,
-    en: String,
-}
-
+/// The store behind its door (not created yet, locked, open, or failed to open): every
+/// command reaches it through here.
 pub struct AppState {
-    store: Mutex<Option<Store>>,
-    failure: Option<OpenFailure>,
+    door: Mutex<Door>,
 }
 
 impl AppState {
-    /// Opens the store in the OS's app-data directory (or `TERRAIN_DATA_DIR`).
+    /// The store in the OS's app-data directory (or `TERRAIN_DATA_DIR`): a plain one opens at
+    /// once, an encrypted one waits for its passphrase, a missing one for its creation.
     pub fn open_default() -> AppState {
-        AppState::open(store::default_data_dir().and_then(|dir| Store::open_in_dir(&dir)))
+        let door = match store::default_data_dir() {
+            Ok(dir) => Door::at(&dir.join(store::DB_FILE)),
+            Err(e) => Door::failed(Path::new(store::DB_FILE), e),
+        };
+        AppState::with_door(door)
     }
 
-    /// Keeps an opened store, or why it could not be opened.
-    pub fn open(opened: terrain_core::Result<Store>) -> AppState {
-        match opened {
-            Ok(s) => AppState::with_store(s),
-            Err(e) => AppState {
-                store: Mutex::new(None),
-                failure: Some(OpenFailure {
-                    code: e.code(),
-                    fr: e.message(Lang::Fr),
-                    en: e.message(Lang::En),
-                }),
-            },
+    pub fn with_door(door: Door) -> AppState {
+        AppState {
+            door: Mutex::new(door),
         }
     }
 
     pub fn with_store(store: Store) -> AppState {
-        AppState {
-            store: Mutex::new(Some(store)),
-            failure: None,
-        }
+        AppState::with_door(Door::open_on(store))
     }
 
-    fn lock(&self) -> MutexGuard<'_, Option<Store>> {
+    pub fn door(&self) -> MutexGuard<'_, Door> {
         // A panic while holding the lock leaves SQLite consistent (the transaction rolled
         // back when it was dropped), so the store stays usable.
-        self.store.lock().unwrap_or_else(|p| p.into_inner())
+        self.door.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Runs `f` on the store and tells its error in the person's language.
@@ -110,16 +107,37 @@ impl AppState {
         &self,
         f: impl FnOnce(&mut Store) -> Result<T, E>,
     ) -> Result<T, AppError> {
-        let mut guard = self.lock();
-        match guard.as_mut() {
-            Some(store) => f(store).map_err(|e| AppError::new(&e, store.lang())),
-            None => Err(self.failure_error()),
+        let mut door = self.door();
+        if let Some(store) = door.store() {
+            return f(store).map_err(|e| AppError::new(&e, store.lang()));
         }
+        let closed = Error::Lock(LockError::PassphraseNeeded);
+        Err(AppError::in_both(door.failure().unwrap_or(&closed)))
+    }
+
+    /// Runs `f` on the door (create, unlock, lock...). Its errors are told in the person's
+    /// language when the store is open, else in both: the language setting is inside it.
+    pub fn at_door<T>(
+        &self,
+        f: impl FnOnce(&mut Door) -> terrain_core::Result<T>,
+    ) -> Result<T, AppError> {
+        let mut door = self.door();
+        let result = f(&mut door);
+        let lang = door.store().map(|s| s.lang());
+        result.map_err(|e| match lang {
+            Some(lang) => AppError::new(&e, lang),
+            None => AppError::in_both(&e),
+        })
     }
 
     /// The person's language and the store file, for work done away from the shared handle.
     pub fn lang_and_path(&self) -> Result<(Lang, PathBuf), AppError> {
         self.with(|s| Ok::<_, Error>((s.lang(), s.path().to_path_buf())))
+    }
+
+    /// The person's language and the store with its key, to open connections of its own.
+    pub fn lang_and_file(&self) -> Result<(Lang, StoreFile), AppError> {
+        self.with(|s| Ok::<_, Error>((s.lang(), s.file())))
     }
 
     /// Runs long work on the blocking pool on its own connection to the store file, so the
@@ -128,25 +146,12 @@ impl AppState {
         &self,
         work: impl FnOnce(&mut Store) -> Result<T, E> + Send + 'static,
     ) -> Result<T, AppError> {
-        let (lang, path) = self.lang_and_path()?;
+        let (lang, file) = self.lang_and_file()?;
         blocking(lang, move || {
-            let mut store = Store::open(&path).map_err(|e| AppError::new(&e, lang))?;
+            let mut store = file.open().map_err(|e| AppError::new(&e, lang))?;
             work(&mut store).map_err(|e| AppError::new(&e, lang))
         })
         .await
-    }
-
-    fn failure_error(&self) -> AppError {
-        let f = self.failure.clone().unwrap_or(OpenFailure {
-            code: "no_store",
-            fr: "La base de données n'est pas ouverte.".into(),
-            en: "The database is not open.".into(),
-        });
-        // The language setting lives in the store that could not be opened: say it in both.
-        AppError {
-            code: f.code.to_string(),
-            message: format!("{}\n{}", f.fr, f.en),
-        }
     }
 }
 
@@ -209,7 +214,7 @@ mod tests {
         conn.pragma_update(None, "user_version", 99)
             .expect("version");
         drop(conn);
-        let state = AppState::open(Store::open(&path));
+        let state = AppState::with_door(Door::at(&path));
         let err = state.lang_and_path().expect_err("refused");
         assert_eq!(err.code, "newer_schema");
         assert!(err.message.contains("plus récente"), "{}", err.message);

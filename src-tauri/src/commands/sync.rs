@@ -218,14 +218,14 @@ pub async fn sync_share_start(
     jobs: State<'_, SyncJobs>,
     address: String,
 ) -> Res<ServeInfo> {
-    let (lang, path) = state.lang_and_path()?;
+    let (lang, file) = state.lang_and_file()?;
     if let Some(hub) = jobs.share().as_ref() {
         return Ok(hub.info.clone());
     }
     let address = state.with(|s| Ok::<_, Error>(share::listen_address(s, &address)))?;
     // The hub builds its own tokio runtime: that must happen off this async task's thread.
     let hub = blocking(lang, move || {
-        LocalHub::start(&path, &address).map_err(|e| AppError::new(&e, lang))
+        LocalHub::start(file, &address).map_err(|e| AppError::new(&e, lang))
     })
     .await?;
     state.with(|s| Ok::<_, Error>(share::remember(s, hub.info.address)))?;

@@ -439,7 +439,8 @@ fn no_source_file_is_longer_than_one_concept() {
 }
 
 /// The desktop shell is a face over core and hub: logic that grows there belongs here or in the
-/// hub, where the CLI reaches it too.
+/// hub, where the CLI reaches it too. Its own tests (a file's `#[cfg(test)]` module, which
+/// ends it) are not logic and do not count.
 #[test]
 fn the_desktop_shell_stays_a_face() {
     let shell = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../src-tauri/src");
@@ -449,6 +450,7 @@ fn the_desktop_shell_stays_a_face() {
             std::fs::read_to_string(&f.path)
                 .expect("read file")
                 .lines()
+                .take_while(|line| line.trim() != "#[cfg(test)]")
                 .count()
         })
         .sum();
