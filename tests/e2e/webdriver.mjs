@@ -9,7 +9,10 @@
 //       Starts tauri-driver on a free port (with a free --native-port), waits for GET /status,
 //       then opens a session on the app. The app's environment is tauri-driver's environment, so
 //       TERRAIN_DATA_DIR=dataDir (a fresh temp dir unless given) and `env` are set on that child.
-//   const driver = await Driver.start({ env?, dataDir?, bin?, logFile? })   lower level
+//   const driver = await Driver.start({ env?, dataDir?, bin?, logFile?, plainStore? })   lower level
+//       plainStore (default true): on the first start of an empty data directory the app asks how
+//       to create its store; newSession() then picks "without a passphrase" so that tests about
+//       other screens start on the studies screen. Pass false to drive that first screen yourself.
 //   const session = await driver.newSession({ application?, args?, timeout? })   (re)launches the app
 //   await session.deleteSession()   closes the app (the driver stays up: newSession() relaunches it
 //                                   on the same data directory, as a person reopening the app)
@@ -137,7 +140,7 @@ async function request(base, method, path, body) {
 
 export class Driver {
   /** Starts tauri-driver on free ports and waits until it answers GET /status. */
-  static async start({ env = {}, dataDir, bin, logFile, timeout = 30000 } = {}) {
+  static async start({ env = {}, dataDir, bin, logFile, timeout = 30000, plainStore = true } = {}) {
     if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
       throw new Error(
         "no display: run under xvfb-run -a -s '-screen 0 1280x800x24' node --test tests/e2e/",
@@ -162,6 +165,7 @@ export class Driver {
     child.stdout.pipe(log);
     child.stderr.pipe(log);
     const driver = new Driver(child, `http://127.0.0.1:${port}`, dir, log);
+    driver.plainStore = plainStore;
     let exited = null;
     child.once('exit', (code, signal) => {
       exited = { code, signal };
@@ -213,6 +217,7 @@ export class Driver {
     ]).finally(() => clearTimeout(timer));
     const session = new Session(this, created.sessionId);
     this.sessions.add(session);
+    if (this.plainStore) await session.passFirstStart();
     return session;
   }
 
@@ -255,6 +260,24 @@ export class Session {
 
   byTestId(id) {
     return `[data-testid="${id}"]`;
+  }
+
+  /** On a new data directory's first screen, creates the store without a passphrase; on any
+   *  other start (the app open, or locked), does nothing. Waits until one of them shows. */
+  async passFirstStart() {
+    const plain = this.byTestId('create-plain');
+    const nav = this.byTestId('nav-studies');
+    const locked = this.byTestId('door-locked');
+    const shown = async () =>
+      (await this.find(plain)) || (await this.find(nav)) || (await this.find(locked));
+    await this.waitUntil(shown, {
+      timeout: 30000,
+      message: 'neither the first-start screen, the navigation nor the unlock screen showed',
+    });
+    if (await this.find(plain)) {
+      await this.click(plain);
+      await this.waitFor(nav, { timeout: 30000 });
+    }
   }
 
   async find(css) {
