@@ -56,6 +56,25 @@ struct SyncBench {
     delta_import_ms: f64,
     delta_changes: u64,
     delta_bytes: u64,
+    /// The same write path and import on stores encrypted at rest (SQLCipher).
+    encrypted_write_path_ms: f64,
+    encrypted_import_ms: f64,
+    /// Opening an encrypted store with its passphrase: Argon2id, the key, the first read.
+    unlock_ms: f64,
+}
+
+/// The passphrase of the benchmark's encrypted stores.
+const BENCH_PASSPHRASE: &str = "banc d'essai chiffré";
+
+/// A new store in `dir`, plain or encrypted at rest.
+fn new_store(dir: &Path, encrypted: bool) -> Result<Store> {
+    if !encrypted {
+        return Store::open_in_dir(dir);
+    }
+    std::fs::create_dir_all(dir)?;
+    let (store, _) =
+        Store::create_encrypted(&dir.join(terrain_core::store::DB_FILE), BENCH_PASSPHRASE)?;
+    Ok(store)
 }
 
 /// The two other laptops' device keys (fixed: the same history every run).
@@ -149,14 +168,20 @@ fn bench_sync(scratch: &Scratch, n: u64, progress: &mut dyn FnMut(&str)) -> Resu
     // taken in turn, compares like with like.
     let mut plain_rounds = Vec::new();
     let mut write_rounds = Vec::new();
+    let mut encrypted_rounds = Vec::new();
     for round in 1..=ROUNDS {
         progress(&format!("plain SQLite insert, round {round} of {ROUNDS}"));
         plain_rounds.push(plain_insert(&scratch.fresh("plain")?, rows)?);
         progress(&format!("write path, round {round} of {ROUNDS}"));
-        write_rounds.push(write_path(&scratch.fresh("writepath")?, rows)?);
+        write_rounds.push(write_path(&scratch.fresh("writepath")?, rows, false)?);
+        progress(&format!(
+            "write path, encrypted store, round {round} of {ROUNDS}"
+        ));
+        encrypted_rounds.push(write_path(&scratch.fresh("writepath-enc")?, rows, true)?);
     }
     let plain_insert_ms = median(&mut plain_rounds);
     let write_path_ms = median(&mut write_rounds);
+    let encrypted_write_path_ms = median(&mut encrypted_rounds);
 
     progress("building a source replica");
     let mut source = Store::open_in_dir(&scratch.join("source"))?;
@@ -231,6 +256,26 @@ fn bench_sync(scratch: &Scratch, n: u64, progress: &mut dyn FnMut(&str)) -> Resu
         None
     };
 
+    progress("import into an empty encrypted replica");
+    let encrypted_dir = scratch.fresh("target-enc")?;
+    let mut encrypted = new_store(&encrypted_dir, true)?;
+    keys::join(
+        &encrypted,
+        &keys::invite(&source, &study, Role::Enumerator)?,
+    )?;
+    let t = Instant::now();
+    bundle::import_bundle(&mut encrypted, &bundle, &mut |_| {})?;
+    let encrypted_import_ms = ms(t);
+    let encrypted_path = encrypted.path().to_path_buf();
+    drop(encrypted);
+    progress("unlocking the encrypted replica");
+    let t = Instant::now();
+    drop(Store::open_with(
+        &encrypted_path,
+        terrain_core::store::Unlock::Passphrase(BENCH_PASSPHRASE),
+    )?);
+    let unlock_ms = ms(t);
+
     progress("delta of 10 records");
     // The source learns what the target holds from the target's (nearly empty) bundle.
     let back = scratch.join("back.terrain");
@@ -278,15 +323,19 @@ fn bench_sync(scratch: &Scratch, n: u64, progress: &mut dyn FnMut(&str)) -> Resu
         delta_import_ms,
         delta_changes: d.changes,
         delta_bytes: d.bytes,
+        encrypted_write_path_ms,
+        encrypted_import_ms,
+        unlock_ms,
     })
 }
 
 /// About 25 people per session, as in the field (the write path numbers them per session).
 const PER_SESSION: usize = 25;
 
-/// `rows` participants written through the write path into a new store, one transaction.
-fn write_path(dir: &Path, rows: usize) -> Result<f64> {
-    let mut wp = Store::open_in_dir(dir)?;
+/// `rows` participants written through the write path into a new store (encrypted at rest or
+/// not), one transaction.
+fn write_path(dir: &Path, rows: usize, encrypted: bool) -> Result<f64> {
+    let mut wp = new_store(dir, encrypted)?;
     let study = wp.create(Entity::Study, &fields(json!({"title": "Bench"})))?;
     let sessions: Vec<String> = wp.write(|w| {
         (0..rows.div_ceil(PER_SESSION))
@@ -407,6 +456,27 @@ impl fmt::Display for SyncBench {
             "{:<58} {:>15.2}x {:>14}",
             "write path / plain insert", ratio, "<= 2x"
         )?;
+        let overhead = |encrypted: f64, plain: f64| {
+            if plain > 0.0 {
+                (encrypted / plain - 1.0) * 100.0
+            } else {
+                0.0
+            }
+        };
+        writeln!(
+            f,
+            "{:<58} {:>13.1} ms {:>14}",
+            format!("write path, encrypted store (median of {ROUNDS})"),
+            self.encrypted_write_path_ms,
+            ""
+        )?;
+        writeln!(
+            f,
+            "{:<58} {:>14.1} % {:>14}",
+            "  encryption's cost on the write path",
+            overhead(self.encrypted_write_path_ms, self.write_path_ms),
+            "< 25 %"
+        )?;
         writeln!(
             f,
             "{:<58} {:>11.0} ch/s {:>14}",
@@ -441,6 +511,28 @@ impl fmt::Display for SyncBench {
                 ""
             )?;
         }
+        writeln!(
+            f,
+            "{:<58} {:>11.0} ch/s {:>14}",
+            format!(
+                "  same, into an encrypted replica, {:.1} s",
+                self.encrypted_import_ms / 1000.0
+            ),
+            per_s(self.changes, self.encrypted_import_ms),
+            ""
+        )?;
+        writeln!(
+            f,
+            "{:<58} {:>14.1} % {:>14}",
+            "  encryption's cost on the import",
+            overhead(self.encrypted_import_ms, self.import_ms),
+            "< 25 %"
+        )?;
+        writeln!(
+            f,
+            "{:<58} {:>13.1} ms {:>14}",
+            "unlock an encrypted store (Argon2id 64 MiB, 3 passes)", self.unlock_ms, "~1 s"
+        )?;
         writeln!(
             f,
             "{:<58} {:>13.2} B {:>14}",

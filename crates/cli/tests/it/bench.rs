@@ -125,6 +125,11 @@ fn bench_sync_runs_at_a_small_size_and_prints_every_measure() {
         "plain SQLite insert, 300 rows",
         "write path (change log), 300 rows",
         "write path / plain insert",
+        "write path, encrypted store",
+        "encryption's cost on the write path",
+        "same, into an encrypted replica",
+        "encryption's cost on the import",
+        "unlock an encrypted store",
         "full export of those changes",
         "bundle import (verify + merge) into empty replica",
         "bundle bytes per field change",
@@ -137,6 +142,7 @@ fn bench_sync_runs_at_a_small_size_and_prints_every_measure() {
     assert!(number_after(line(&out, "merge, "), "merge, ") >= 3000.0);
     assert!(number_after(line(&out, "delta export, 10 records"), "(") > 0.0);
     assert!(number_after(line(&out, "write path / plain insert"), "insert") > 0.0);
+    assert!(number_after(line(&out, "unlock an encrypted store"), "passes)") > 0.0);
 }
 
 #[test]
