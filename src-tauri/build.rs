@@ -45,6 +45,8 @@ const COMMANDS: &[&str] = &[
     "stats_dashboard",
     "study_report",
     "export_data",
+    "text_reviewed",
+    "review_text",
 ];
 
 fn main() {

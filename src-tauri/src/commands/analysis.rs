@@ -1,4 +1,5 @@
-//! The dashboard, export and report commands (terrain-core's stats, export and report).
+//! The dashboard, export and report commands (terrain-core's stats, export and report), and
+//! the review mark that lets free text into anonymised exports.
 //! Exports run on the blocking pool on their own connection, with progress over a channel.
 
 use std::path::PathBuf;
@@ -8,7 +9,7 @@ use tauri::State;
 use terrain_core::export::{self, ExportOptions, ExportSummary, Format, Progress};
 use terrain_core::report::{self, StudyReport};
 use terrain_core::stats::{self, Dashboard, StatsFilter};
-use terrain_core::Lang;
+use terrain_core::{Entity, Lang};
 
 use crate::state::{AppError, AppState};
 
@@ -48,4 +49,22 @@ pub async fn export_data(
             })
         })
         .await
+}
+
+/// Whether a session's notes, a finding's or a recommendation's text reads as a supervisor
+/// reviewed it (what an anonymised export shows).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn text_reviewed(state: State<'_, AppState>, entity: Entity, id: String) -> Res<bool> {
+    state.with(|s| export::is_reviewed(s.conn(), entity, &id))
+}
+
+/// Marks that text reviewed as it reads now, or takes the mark away (supervisors only).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn review_text(
+    state: State<'_, AppState>,
+    entity: Entity,
+    id: String,
+    reviewed: bool,
+) -> Res<()> {
+    state.with(|s| export::set_reviewed(s, entity, &id, reviewed))
 }

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod bench;
+mod export;
 mod study;
 mod support;
 mod sync;

@@ -39,14 +39,14 @@ impl Overlap {
         } = self;
         match lang {
             Lang::Fr => format!(
-                "Attention : l'export anonymisé du {exported_at} ({earlier} séances) a {shared} \
-                 séances en commun avec celui-ci ({new} séances) sans porter sur les mêmes. \
+                "Attention : l'export anonymisé du {exported_at} ({earlier} séance(s)) a {shared} \
+                 séance(s) en commun avec celui-ci ({new} séance(s)) sans porter sur les mêmes. \
                  La différence de deux agrégats qui se recouvrent peut désigner une personne : \
                  ne partagez pas les deux."
             ),
             Lang::En => format!(
-                "Warning: the anonymised export of {exported_at} ({earlier} sessions) shares \
-                 {shared} sessions with this one ({new} sessions) without covering the same \
+                "Warning: the anonymised export of {exported_at} ({earlier} session(s)) shares \
+                 {shared} session(s) with this one ({new} session(s)) without covering the same \
                  ones. The difference of two overlapping aggregates can single a person out: \
                  do not share both."
             ),

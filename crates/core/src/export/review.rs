@@ -116,14 +116,3 @@ pub fn is_reviewed(conn: &Connection, entity: Entity, id: &str) -> Result<bool> 
     let refs: Vec<Option<&str>> = texts.iter().map(Option::as_deref).collect();
     Ok(matches(mark.as_deref(), &refs))
 }
-
-/// Of `ids`, those whose free text reads as reviewed (the screens' ticks, in one call).
-pub fn reviewed_of(conn: &Connection, entity: Entity, ids: &[String]) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    for id in ids {
-        if is_reviewed(conn, entity, id)? {
-            out.push(id.clone());
-        }
-    }
-    Ok(out)
-}

@@ -83,6 +83,7 @@ fn a_session(store: &Store) -> String {
 fn an_enumerator_cannot_mark_text_reviewed_on_its_own_laptop() {
     let s = scene();
     let mut e = member(&s, "e", Role::Enumerator);
+    assert!(!sync::study_access(&e, &s.study).unwrap().may_review_text);
     let session = a_session(&e);
     let finding = e
         .create(
@@ -113,6 +114,7 @@ fn an_enumerator_cannot_mark_text_reviewed_on_its_own_laptop() {
     .unwrap();
     // A supervisor may.
     let mut v = member(&s, "sup", Role::Supervisor);
+    assert!(sync::study_access(&v, &s.study).unwrap().may_review_text);
     let session = a_session(&v);
     let f = v
         .create(

@@ -386,11 +386,11 @@ fn an_anonymised_export_overlapping_an_earlier_one_warns() {
     let fr = warned[0].message(Lang::Fr);
     let en = warned[0].message(Lang::En);
     assert!(
-        fr.contains("Attention") && fr.contains("2 séances en commun"),
+        fr.contains("Attention") && fr.contains("2 séance(s) en commun"),
         "{fr}"
     );
     assert!(
-        en.contains("Warning") && en.contains("shares 2 sessions"),
+        en.contains("Warning") && en.contains("shares 2 session(s)"),
         "{en}"
     );
     // Study B shares no session with them.
