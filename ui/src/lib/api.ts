@@ -120,6 +120,12 @@ export const api = {
   grant: (study_id: string, node_id: string, role: Role) =>
     call<MemberView>('study_grant', { study_id, node_id, role }),
   revoke: (study_id: string, node_id: string) => call<MemberView>('study_revoke', { study_id, node_id }),
+  /** Whether a session's notes, a finding's or a recommendation's text reads as reviewed
+   *  (src-tauri/src/commands/analysis.rs): only reviewed text goes into anonymised exports. */
+  textReviewed: (entity: Entity, id: string) => call<boolean>('text_reviewed', { entity, id }),
+  /** Marks that text reviewed as it reads now, or takes the mark away (supervisors). */
+  reviewText: (entity: Entity, id: string, reviewed: boolean) =>
+    call<null>('review_text', { entity, id, reviewed }),
   /** Replaces the study key; returns its new version. */
   rekey: (study_id: string) => call<number>('study_rekey', { study_id }),
 };
