@@ -45,7 +45,6 @@ const COMMANDS: &[&str] = &[
     "stats_dashboard",
     "study_report",
     "export_data",
-    "text_reviewed",
     "review_text",
 ];
 

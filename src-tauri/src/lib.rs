@@ -66,7 +66,6 @@ pub fn run() {
             analysis::stats_dashboard,
             analysis::study_report,
             analysis::export_data,
-            analysis::text_reviewed,
             analysis::review_text,
         ])
         .run(tauri::generate_context!());

@@ -1,5 +1,4 @@
-//! The dashboard, export and report commands (terrain-core's stats, export and report), and
-//! the review mark that lets free text into anonymised exports.
+//! The dashboard, export and report commands (terrain-core's stats, export and report).
 //! Exports run on the blocking pool on their own connection, with progress over a channel.
 
 use std::path::PathBuf;
@@ -51,20 +50,13 @@ pub async fn export_data(
         .await
 }
 
-/// Whether a session's notes, a finding's or a recommendation's text reads as a supervisor
-/// reviewed it (what an anonymised export shows).
-#[tauri::command(rename_all = "snake_case")]
-pub async fn text_reviewed(state: State<'_, AppState>, entity: Entity, id: String) -> Res<bool> {
-    state.with(|s| export::is_reviewed(s.conn(), entity, &id))
-}
-
-/// Marks that text reviewed as it reads now, or takes the mark away (supervisors only).
+/// Marks a record's free text reviewed or not when `set` is given; whether it reads reviewed.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn review_text(
     state: State<'_, AppState>,
     entity: Entity,
     id: String,
-    reviewed: bool,
-) -> Res<()> {
-    state.with(|s| export::set_reviewed(s, entity, &id, reviewed))
+    set: Option<bool>,
+) -> Res<bool> {
+    state.with(|s| export::review(s, entity, &id, set))
 }

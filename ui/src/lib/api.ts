@@ -121,11 +121,10 @@ export const api = {
     call<MemberView>('study_grant', { study_id, node_id, role }),
   revoke: (study_id: string, node_id: string) => call<MemberView>('study_revoke', { study_id, node_id }),
   /** Whether a session's notes, a finding's or a recommendation's text reads as reviewed
-   *  (src-tauri/src/commands/analysis.rs): only reviewed text goes into anonymised exports. */
-  textReviewed: (entity: Entity, id: string) => call<boolean>('text_reviewed', { entity, id }),
-  /** Marks that text reviewed as it reads now, or takes the mark away (supervisors). */
-  reviewText: (entity: Entity, id: string, reviewed: boolean) =>
-    call<null>('review_text', { entity, id, reviewed }),
+   *  (only reviewed text goes into anonymised exports), after marking it reviewed as it reads
+   *  now, or not, when `set` is a boolean (supervisors; src-tauri/src/commands/analysis.rs). */
+  reviewText: (entity: Entity, id: string, set: boolean | null = null) =>
+    call<boolean>('review_text', { entity, id, set }),
   /** Replaces the study key; returns its new version. */
   rekey: (study_id: string) => call<number>('study_rekey', { study_id }),
 };

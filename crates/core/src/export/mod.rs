@@ -57,7 +57,7 @@ pub use options::{
     MIN_CELL_FLOOR,
 };
 pub use overlap::Overlap;
-pub use review::{fingerprint, is_reviewed, reviewed_fields, set_reviewed};
+pub use review::{fingerprint, is_reviewed, review, reviewed_fields, set_reviewed};
 pub use tables::{codebook, tables};
 
 /// Exports to `out` (a folder for CSV, a file otherwise) and records the export.

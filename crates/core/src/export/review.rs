@@ -88,6 +88,15 @@ pub fn set_reviewed(store: &mut Store, entity: Entity, id: &str, reviewed: bool)
     Ok(())
 }
 
+/// Marks the free text of a record reviewed or not when `set` is given ([`set_reviewed`]);
+/// answers whether it reads as reviewed ([`is_reviewed`]): the app's tick box in one call.
+pub fn review(store: &mut Store, entity: Entity, id: &str, set: Option<bool>) -> Result<bool> {
+    if let Some(reviewed) = set {
+        set_reviewed(store, entity, id, reviewed)?;
+    }
+    is_reviewed(store.conn(), entity, id)
+}
+
 /// Whether the free text of a record reads as it was reviewed (false for a record without
 /// a mark, or edited since).
 pub fn is_reviewed(conn: &Connection, entity: Entity, id: &str) -> Result<bool> {

@@ -124,6 +124,12 @@ fn an_enumerator_cannot_mark_text_reviewed_on_its_own_laptop() {
         .unwrap();
     export::set_reviewed(&mut v, Entity::Finding, &f, true).unwrap();
     assert!(export::is_reviewed(v.conn(), Entity::Finding, &f).unwrap());
+    // The app's tick box: reads, takes the mark away, puts it back.
+    assert!(export::review(&mut v, Entity::Finding, &f, None).unwrap());
+    assert!(!export::review(&mut v, Entity::Finding, &f, Some(false)).unwrap());
+    assert!(export::review(&mut v, Entity::Finding, &f, Some(true)).unwrap());
+    // An enumerator's tick box only reads.
+    assert!(export::review(&mut e, Entity::Finding, &finding, Some(true)).is_err());
 }
 
 #[test]
