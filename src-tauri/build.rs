@@ -54,6 +54,7 @@ const COMMANDS: &[&str] = &[
     "stats_dashboard",
     "study_report",
     "export_data",
+    "review_text",
 ];
 
 fn main() {

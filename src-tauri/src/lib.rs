@@ -76,6 +76,7 @@ pub fn run() {
             analysis::stats_dashboard,
             analysis::study_report,
             analysis::export_data,
+            analysis::review_text,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -179,6 +179,10 @@ test('validation, tally, findings, recommendations, delete and restore, history'
     await s.type(id('finding-text'), 'Les femmes préfèrent la médiation des chefs de quartier.');
     await s.click(id('save-finding'));
     await s.waitFor(id('finding-row'));
+    // This laptop made the study (its coordinator): it may mark the text reviewed for
+    // anonymised exports.
+    await s.click(`${id('finding-row')} ${id('review-mark')}`);
+    await s.waitUntil(async () => (await s.execute(`return document.querySelector('[data-testid="finding-row"] [data-testid="review-mark"]').checked;`)) === true, { message: 'finding reviewed' });
 
     // Edit the session, then see the change in its history.
     await s.click(id('edit-session'));

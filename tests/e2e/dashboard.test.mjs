@@ -79,6 +79,39 @@ test('dashboard totals, filter, numbers table, export and report', { timeout: 24
   await s.click(id('export-close'));
   await s.waitForGone(id('export-dialog'));
 
+  // Anonymised (issue 13): a minimum cell below 3 is refused with its reason and writes
+  // nothing; 3 is accepted. Kayes alone, then every region: the second export overlaps the
+  // first without covering the same sessions, and the summary warns.
+  const anon1 = join(dataDir, 'anon-kayes.json');
+  await s.click(id('dash-export'));
+  await s.selectOption(id('export-format'), 'json');
+  await s.type(id('export-out'), anon1);
+  await s.click(id('export-anonymised'));
+  await s.clear(id('export-min-cell'));
+  await s.type(id('export-min-cell'), '2');
+  await s.click(id('export-start'));
+  await s.waitForText(id('error-message'), /au moins 3/);
+  assert.ok(!existsSync(anon1), 'nothing written below 3');
+  await s.clear(id('export-min-cell'));
+  await s.type(id('export-min-cell'), '3');
+  await s.click(id('export-start'));
+  await s.waitFor(id('export-done'), { timeout: 30000 });
+  assert.ok(!(await s.displayed(id('export-overlap'))), 'no earlier export to overlap');
+  assert.match(readFileSync(anon1, 'utf8'), /"date":"2025-01"/);
+  await s.click(id('export-close'));
+  await s.waitForGone(id('export-dialog'));
+  await s.selectOption(id('dash-filter-region'), '');
+  await s.waitForText(id('dash-women'), '11');
+  await s.click(id('dash-export'));
+  await s.selectOption(id('export-format'), 'json');
+  await s.type(id('export-out'), join(dataDir, 'anon-all.json'));
+  await s.click(id('export-anonymised'));
+  await s.click(id('export-start'));
+  await s.waitForText(id('export-overlap'), /1 séance\(s\) en commun/, { timeout: 30000 });
+  await s.screenshot(join(ARTIFACTS, 'export-overlap.png'));
+  await s.click(id('export-close'));
+  await s.waitForGone(id('export-dialog'));
+
   // The study's report, in French, with its print button.
   await s.selectOption(id('dash-filter-study'), 'Étude tableau de bord');
   await s.click(id('dash-report'));

@@ -30,10 +30,15 @@ pub struct Args {
     /// Add an HXL hashtag row under the headers.
     #[arg(long)]
     hxl: bool,
-    /// For sharing outside the team: no names, contacts or identifying text; small counts hidden.
+    /// For sharing outside the team: no names, contacts, participants or tallies; dates as
+    /// months, places down to the cercle; free text (notes, findings, recommendations) only
+    /// once a supervisor marked it reviewed (`terrain record review`); no quote or speaker
+    /// category from an individual interview or a session smaller than --min-cell; small
+    /// counts hidden. Warns (stderr) when an earlier anonymised export made here covers some
+    /// of the same sessions but not all: the two together can single a person out.
     #[arg(long)]
     anonymised: bool,
-    /// With --anonymised: hide head counts below this.
+    /// With --anonymised: hide head counts below this (at least 3).
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MIN_CELL, requires = "anonymised")]
     min_cell: i64,
     /// First session date included (YYYY-MM-DD).
@@ -95,5 +100,8 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             }
         }
     })?;
+    for overlap in &summary.overlaps {
+        eprintln!("terrain: {}", overlap.message(ctx.lang()));
+    }
     print_json(&summary)
 }

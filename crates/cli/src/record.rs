@@ -1,10 +1,10 @@
-//! `terrain record new|set|delete|restore|list`: records through the write path.
+//! `terrain record new|set|review|delete|restore|list`: records through the write path.
 
 use clap::Subcommand;
 use serde_json::Value as Json;
 use terrain_core::read::{self as query, ListOptions};
 use terrain_core::Fields;
-use terrain_core::{sync, Entity, Error};
+use terrain_core::{export, sync, Entity, Error};
 
 use crate::ctx::{print_json, Ctx, Result};
 
@@ -21,6 +21,16 @@ pub enum Cmd {
         entity: String,
         id: String,
         fields: Vec<String>,
+    },
+    /// Mark the free text of a session (its notes), a finding or a recommendation reviewed as
+    /// it reads now, so anonymised exports may show it (supervisors and coordinators only); an
+    /// edit made afterwards takes it out again until it is reviewed anew.
+    Review {
+        entity: String,
+        id: String,
+        /// Take the mark away.
+        #[arg(long)]
+        undo: bool,
     },
     /// Delete a record (it can be restored).
     Delete { entity: String, id: String },
@@ -76,6 +86,11 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
             let e = entity(&e)?;
             store.update(e, &id, &parse_fields(e, &fields)?)?;
         }
+        Cmd::Review {
+            entity: e,
+            id,
+            undo,
+        } => export::set_reviewed(&mut store, entity(&e)?, &id, !undo)?,
         Cmd::Delete { entity: e, id } => store.delete(entity(&e)?, &id)?,
         Cmd::Restore { entity: e, id } => store.restore(entity(&e)?, &id)?,
         Cmd::List {

@@ -8,7 +8,7 @@ use tauri::State;
 use terrain_core::export::{self, ExportOptions, ExportSummary, Format, Progress};
 use terrain_core::report::{self, StudyReport};
 use terrain_core::stats::{self, Dashboard, StatsFilter};
-use terrain_core::Lang;
+use terrain_core::{Entity, Lang};
 
 use crate::state::{AppError, AppState};
 
@@ -48,4 +48,15 @@ pub async fn export_data(
             })
         })
         .await
+}
+
+/// Marks a record's free text reviewed or not when `set` is given; whether it reads reviewed.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn review_text(
+    state: State<'_, AppState>,
+    entity: Entity,
+    id: String,
+    set: Option<bool>,
+) -> Res<bool> {
+    state.with(|s| export::review(s, entity, &id, set))
 }

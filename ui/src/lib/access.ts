@@ -19,15 +19,18 @@ export type Gates = {
   members: boolean;
   /** Invite, change a member's role, revoke. */
   manageMembers: boolean;
+  /** Tick "text reviewed" on notes, findings and recommendations (supervisors). */
+  reviewText: boolean;
 };
 
 export function gates(access: StudyAccess | null): Gates {
-  if (!access) return { editRecords: false, editStudy: false, members: false, manageMembers: false };
+  if (!access) return { editRecords: false, editStudy: false, members: false, manageMembers: false, reviewText: false };
   return {
     editRecords: access.may_edit_records,
     editStudy: access.may_manage_study,
     members: access.managed,
     manageMembers: access.managed && access.may_manage_members,
+    reviewText: access.may_review_text,
   };
 }
 

@@ -120,6 +120,11 @@ export const api = {
   grant: (study_id: string, node_id: string, role: Role) =>
     call<MemberView>('study_grant', { study_id, node_id, role }),
   revoke: (study_id: string, node_id: string) => call<MemberView>('study_revoke', { study_id, node_id }),
+  /** Whether a session's notes, a finding's or a recommendation's text reads as reviewed
+   *  (only reviewed text goes into anonymised exports), after marking it reviewed as it reads
+   *  now, or not, when `set` is a boolean (supervisors; src-tauri/src/commands/analysis.rs). */
+  reviewText: (entity: Entity, id: string, set: boolean | null = null) =>
+    call<boolean>('review_text', { entity, id, set }),
   /** Replaces the study key; returns its new version. */
   rekey: (study_id: string) => call<number>('study_rekey', { study_id }),
 };

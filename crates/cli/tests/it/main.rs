@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod bench;
+mod export;
 mod protection;
 mod study;
 mod support;

@@ -423,6 +423,22 @@ impl WriteCheck {
         self.check_action(conn, node, crate::schema::Action::of_change(entity), study)
     }
 
+    /// [`WriteCheck::check`] for a write of `fields` of one record: marking free text
+    /// reviewed is a supervisor's action (`Action::of_field`), the other fields an edit.
+    pub fn check_fields<V>(
+        &mut self,
+        conn: &Connection,
+        node: &str,
+        (entity, fields): (crate::schema::Entity, &[(&str, V)]),
+        study: Option<&str>,
+    ) -> Result<()> {
+        for (field, _) in fields {
+            let action = crate::schema::Action::of_field(entity, field);
+            self.check_action(conn, node, action, study)?;
+        }
+        Ok(())
+    }
+
     /// Refuses a repair (`changes::repair`) of a field of `entity` in `study` unless this
     /// node may both write that field and resolve conflicts there (a supervisor's decision).
     pub fn check_repair(

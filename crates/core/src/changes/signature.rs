@@ -334,7 +334,7 @@ pub fn verify_received(roster: &Roster, changes: &[Change], segments: &[Segment]
             .map_err(Error::Authorship)?;
         // A repair (`changes::repair`) is a supervisor's decision, on top of the edit.
         let repairs = c.prev.as_ref().is_some_and(|p| is_repair(c.hlc, p.hlc));
-        let action = match Action::of_change(c.entity) {
+        let action = match Action::of_field(c.entity, &c.field) {
             a if role.may(a) && repairs => Action::ResolveConflicts,
             a => a,
         };

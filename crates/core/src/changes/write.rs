@@ -319,8 +319,9 @@ impl Writer<'_> {
         if values.is_empty() {
             return Ok(());
         }
+        let (tx, node) = (&self.tx, &self.node_id);
         self.roles
-            .check(&self.tx, &self.node_id, entity, study.as_deref())?;
+            .check_fields(tx, node, (entity, &values), study.as_deref())?;
         let scope = study.as_deref().unwrap_or("");
         let wall = clock::wall_millis(self.clock_offset_ms);
         let first_seq = self

@@ -8,8 +8,9 @@ pub enum Refusal {
     NoDataDir,
     /// Demo data goes only into a store without studies, so it never mixes with real work.
     NotEmpty { studies: i64 },
-    /// Exports made for sharing hide counts below a minimum, which must be at least 1.
-    MinCellTooSmall,
+    /// Exports made for sharing hide counts below a minimum cell, which must be at least
+    /// `floor` (3): a count of 1 or 2 published is a person, or two who know each other.
+    MinCellTooSmall { given: i64, floor: i64 },
     /// A folder named for sync files (a USB stick) that is not there.
     NoFolder { folder: String },
     /// A file named for import that is not there.
@@ -23,7 +24,7 @@ impl Refusal {
         match self {
             Refusal::NoDataDir => "no_data_dir",
             Refusal::NotEmpty { .. } => "not_empty",
-            Refusal::MinCellTooSmall => "bad_min_cell",
+            Refusal::MinCellTooSmall { .. } => "bad_min_cell",
             Refusal::NoFolder { .. } => "no_folder",
             Refusal::NoFile { .. } => "no_file",
             Refusal::Busy => "busy",
@@ -42,8 +43,12 @@ impl Refusal {
                 "Demo data can only be loaded into an empty database: this one already holds {studies} stud{}.",
                 if *studies == 1 { "y" } else { "ies" }
             ),
-            Refusal::MinCellTooSmall if fr => "L'effectif minimal publié (--min-cell) doit valoir au moins 1.".into(),
-            Refusal::MinCellTooSmall => "The minimum cell size (--min-cell) must be at least 1.".into(),
+            Refusal::MinCellTooSmall { given, floor } if fr => format!(
+                "L'effectif minimal publié doit valoir au moins {floor} (et non {given}) : un effectif plus petit désigne des personnes. Rien n'a été exporté."
+            ),
+            Refusal::MinCellTooSmall { given, floor } => format!(
+                "The minimum cell size must be at least {floor} (not {given}): a smaller count singles people out. Nothing was exported."
+            ),
             Refusal::NoFolder { folder } if fr => format!("Le dossier « {folder} » n'existe pas : branchez la clé USB ou choisissez un autre dossier."),
             Refusal::NoFolder { folder } => format!("The folder \"{folder}\" does not exist: plug in the USB stick or choose another folder."),
             Refusal::NoFile { path } if fr => format!("Le fichier « {path} » n'existe pas."),

@@ -1,11 +1,13 @@
 //! CSV: one UTF-8 file per table in a folder, with a byte-order mark so Excel reads accents,
-//! values separated by commas or (for Excel in French) semicolons.
+//! values separated by commas or (for Excel in French) semicolons. Text that a spreadsheet
+//! would run as a formula is neutralised (`neutralise.rs`).
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use super::columns::{Cell, CodebookEntry, Col, CODEBOOK_COLUMNS};
+use super::neutralise::{flat_cell, neutralise};
 use super::options::CsvSeparator;
 use super::writer::Sink;
 use crate::error::{Error, Result};
@@ -74,8 +76,7 @@ impl Sink for CsvSink {
             .current
             .as_mut()
             .ok_or_else(|| Error::Internal("CSV row outside a table".into()))?;
-        w.write_record(cells.iter().map(Cell::flat))
-            .map_err(csv_err)
+        w.write_record(cells.iter().map(flat_cell)).map_err(csv_err)
     }
 
     fn end_table(&mut self) -> Result<()> {
@@ -86,7 +87,8 @@ impl Sink for CsvSink {
         let w = self.open("codebook")?;
         w.write_record(CODEBOOK_COLUMNS).map_err(csv_err)?;
         for e in entries {
-            w.write_record(e.cells()).map_err(csv_err)?;
+            w.write_record(e.cells().map(|c| neutralise(c).into_owned()))
+                .map_err(csv_err)?;
         }
         self.close()
     }

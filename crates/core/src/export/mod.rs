@@ -3,11 +3,20 @@
 //! only sessions (a few per thousand participants) and small aggregates are held in memory.
 //! Every export is recorded as a synced `export` record.
 //!
-//! Anonymised exports:
-//! - drop names, contact details and identifying free text: session title, notes,
-//!   facilitators and note-taker; the participant and tally tables (person-level lines and
-//!   sheets whose counts would give away every hidden cell) are left out; a finding's text is
-//!   kept only when the session consented to quotes;
+//! Every export, anonymised or not, neutralises text cells of CSV and XLSX that a spreadsheet
+//! would run as a formula (`neutralise.rs`); JSON stays exact.
+//!
+//! Anonymised exports (a minimum cell below 3 is refused):
+//! - drop names, contact details and identifying free text: session title, facilitators and
+//!   note-taker; the participant and tally tables (person-level lines and sheets whose counts
+//!   would give away every hidden cell) are left out; free text (session notes, a finding's
+//!   theme and text, a recommendation's text, theme and target) only as a supervisor reviewed
+//!   it (`review.rs`); a finding's text only when the session consented to quotes; neither
+//!   its text nor its speaker category for an individual interview or a session of fewer
+//!   people than the minimum cell;
+//! - give dates as months and places down to the cercle (no commune, no place);
+//! - are noted on this laptop, and warn when one's sessions overlap an earlier one's
+//!   (`overlap.rs`);
 //! - publish head counts in two places only — the women/men columns of each session and the
 //!   `people_by_region` table (region × actor group × sex) — and hide any of those cells below
 //!   `min_cell` as "x". Both tables add up to the same region totals per sex, so a hidden cell
@@ -21,7 +30,10 @@
 mod columns;
 mod csv_out;
 mod json_out;
+mod neutralise;
 mod options;
+mod overlap;
+mod review;
 mod suppression;
 mod tables;
 mod writer;
@@ -39,9 +51,13 @@ use crate::store::Store;
 use writer::{write_all, Sink};
 
 pub use columns::{is_hxl_tag, CodebookEntry};
+pub use neutralise::neutralise;
 pub use options::{
     CsvSeparator, ExportOptions, ExportSummary, Format, Progress, TableCount, DEFAULT_MIN_CELL,
+    MIN_CELL_FLOOR,
 };
+pub use overlap::Overlap;
+pub use review::{fingerprint, is_reviewed, review, reviewed_fields, set_reviewed};
 pub use tables::{codebook, tables};
 
 /// Exports to `out` (a folder for CSV, a file otherwise) and records the export.
@@ -52,8 +68,11 @@ pub fn run(
     opts: &ExportOptions,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<ExportSummary> {
-    if opts.anonymised && opts.min_cell < 1 {
-        return Err(Error::Refused(Refusal::MinCellTooSmall));
+    if opts.anonymised && opts.min_cell < MIN_CELL_FLOOR {
+        return Err(Error::Refused(Refusal::MinCellTooSmall {
+            given: opts.min_cell,
+            floor: MIN_CELL_FLOOR,
+        }));
     }
     if let Some(study) = opts.filter.study() {
         get(store.conn(), Entity::Study, study)?;
@@ -67,13 +86,14 @@ pub fn run(
             &header_json(store, format, opts),
         )?),
     };
-    let (files, counts, suppressed) = write_all(store.conn(), sink, opts, progress)?;
+    let written = write_all(store.conn(), sink, opts, progress)?;
+    let exported_at = now_rfc3339();
     let mut fields = BTreeMap::new();
     if let Some(study) = opts.filter.study() {
         fields.insert("study_id".to_string(), Json::String(study.to_string()));
     }
     fields.insert("format".into(), Json::String(format.as_str().into()));
-    fields.insert("exported_at".into(), Json::String(now_rfc3339()));
+    fields.insert("exported_at".into(), Json::String(exported_at.clone()));
     fields.insert("node_id".into(), Json::String(store.node_id().to_string()));
     if let Some(u) = opts.user_name.as_deref().filter(|u| !u.trim().is_empty()) {
         fields.insert("user_name".into(), Json::String(u.trim().to_string()));
@@ -87,7 +107,8 @@ pub fn run(
     if opts.anonymised {
         fields.insert("min_cell".into(), Json::from(opts.min_cell));
     }
-    let rows: serde_json::Map<String, Json> = counts
+    let rows: serde_json::Map<String, Json> = written
+        .counts
         .iter()
         .map(|c| (c.table.clone(), Json::from(c.rows)))
         .collect();
@@ -96,12 +117,24 @@ pub fn run(
         Json::String(Json::Object(rows).to_string()),
     );
     let export_id = store.create(Entity::Export, &fields)?;
+    let mut overlaps = Vec::new();
+    if opts.anonymised {
+        overlaps = overlap::overlaps(store.conn(), &written.sessions)?;
+        let at = (store.node_id(), exported_at.as_str());
+        let asked = (&opts.filter, opts.min_cell);
+        overlap::note(store.conn(), asked, at, &written.sessions)?;
+    }
     Ok(ExportSummary {
         export_id,
         format,
-        files: files.iter().map(|p| p.display().to_string()).collect(),
-        tables: counts,
-        suppressed_cells: suppressed,
+        files: written
+            .files
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect(),
+        tables: written.counts,
+        suppressed_cells: written.suppressed,
+        overlaps,
     })
 }
 

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::export::overlap::Overlap;
 use crate::read::filter::SessionFilter;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -53,6 +54,8 @@ impl CsvSeparator {
 }
 
 pub const DEFAULT_MIN_CELL: i64 = 5;
+/// The smallest minimum cell an anonymised export accepts.
+pub const MIN_CELL_FLOOR: i64 = 3;
 
 fn default_min_cell() -> i64 {
     DEFAULT_MIN_CELL
@@ -71,7 +74,8 @@ pub struct ExportOptions {
     /// For sharing outside the team: no names, contacts or identifying text; small counts hidden.
     #[serde(default)]
     pub anonymised: bool,
-    /// Counts below this are hidden in an anonymised export.
+    /// Counts below this are hidden in an anonymised export, and findings of sessions with
+    /// fewer people lose their quotes and speaker categories; at least [`MIN_CELL_FLOOR`].
     #[serde(default = "default_min_cell")]
     pub min_cell: i64,
     /// Who exported, as recorded with the export (the device's node id is always recorded).
@@ -121,4 +125,7 @@ pub struct ExportSummary {
     pub tables: Vec<TableCount>,
     /// Cells hidden as "x" (anonymised exports).
     pub suppressed_cells: u64,
+    /// Earlier anonymised exports made here whose sessions overlap this one's without being
+    /// the same: a warning to show (the export is written all the same).
+    pub overlaps: Vec<Overlap>,
 }

@@ -6,15 +6,15 @@ use crate::schema::{Entity, UNKNOWN};
 /// The tables of an export, in order, with their columns.
 pub fn tables(anonymised: bool) -> Vec<(&'static str, Vec<Col>)> {
     let mut out = vec![
-        ("study", study_cols()),
+        ("study", study_cols(anonymised)),
         ("session", session_cols(anonymised)),
     ];
     if !anonymised {
         out.push(("participant", participant_cols()));
         out.push(("tally", tally_cols()));
     }
-    out.push(("finding", finding_cols()));
-    out.push(("recommendation", recommendation_cols()));
+    out.push(("finding", finding_cols(anonymised)));
+    out.push(("recommendation", recommendation_cols(anonymised)));
     out.push(("people_by_region", region_cols()));
     out
 }
@@ -36,7 +36,7 @@ pub fn codebook(anonymised: bool) -> Vec<CodebookEntry> {
         .collect()
 }
 
-fn study_cols() -> Vec<Col> {
+fn study_cols(anonymised: bool) -> Vec<Col> {
     let e = Entity::Study;
     vec![
         id_col(e, "#x_study+id"),
@@ -45,10 +45,31 @@ fn study_cols() -> Vec<Col> {
         field(e, "donor", Some("#org+funder")),
         field(e, "theme", Some("#x_study+theme")),
         field(e, "description", None),
-        field(e, "start_date", Some("#date+start")),
-        field(e, "end_date", Some("#date+end")),
+        date(field(e, "start_date", Some("#date+start")), anonymised),
+        date(field(e, "end_date", Some("#date+end")), anonymised),
         field(e, "status", Some("#status")),
     ]
+}
+
+/// A date column: a month only in an anonymised export (a day narrows a session down to
+/// the people who were there).
+fn date(mut col: Col, anonymised: bool) -> Col {
+    if anonymised {
+        col.allowed = "mois AAAA-MM / month YYYY-MM".to_string();
+    }
+    col
+}
+
+/// Marks a free-text column that an anonymised export fills only once it was reviewed.
+fn reviewed(mut col: Col, anonymised: bool) -> Col {
+    if anonymised {
+        col.allowed = format!(
+            "{} ; vide tant qu'un·e superviseur·e ne l'a pas relu / empty until a supervisor \
+             has reviewed it",
+            col.allowed
+        );
+    }
+    col
 }
 
 fn session_cols(anonymised: bool) -> Vec<Col> {
@@ -68,7 +89,7 @@ fn session_cols(anonymised: bool) -> Vec<Col> {
     if !anonymised {
         c.push(field(e, "title", Some("#activity+name")));
     }
-    c.push(field(e, "date", Some("#date")));
+    c.push(date(field(e, "date", Some("#date")), anonymised));
     c.push(field(e, "duration_minutes", None));
     c.extend(place_cols(
         "region_name",
@@ -84,21 +105,24 @@ fn session_cols(anonymised: bool) -> Vec<Col> {
         "cercle",
         "cercle",
     ));
-    c.extend(place_cols(
-        "commune_name",
-        "commune_pcode",
-        "#adm3",
-        "commune",
-        "commune",
-    ));
-    c.extend(place_cols(
-        "place_name",
-        "place_pcode",
-        "#loc",
-        "lieu de la séance",
-        "session place",
-    ));
-    c.push(field(e, "place_id", Some("#loc+id")));
+    // Shared outside the team, places stop at the cercle: a commune holds few people.
+    if !anonymised {
+        c.extend(place_cols(
+            "commune_name",
+            "commune_pcode",
+            "#adm3",
+            "commune",
+            "commune",
+        ));
+        c.extend(place_cols(
+            "place_name",
+            "place_pcode",
+            "#loc",
+            "lieu de la séance",
+            "session place",
+        ));
+        c.push(field(e, "place_id", Some("#loc+id")));
+    }
     c.push(field(e, "languages", Some("#language")));
     if !anonymised {
         c.push(field(e, "facilitators", None));
@@ -116,9 +140,10 @@ fn session_cols(anonymised: bool) -> Vec<Col> {
     ] {
         c.push(field(e, f, None));
     }
-    if !anonymised {
-        c.push(field(e, "notes", Some("#description")));
-    }
+    c.push(reviewed(
+        field(e, "notes", Some("#description")),
+        anonymised,
+    ));
     c.extend(reached_cols());
     c
 }
@@ -196,25 +221,34 @@ fn tally_cols() -> Vec<Col> {
     ]
 }
 
-fn finding_cols() -> Vec<Col> {
+fn finding_cols(anon: bool) -> Vec<Col> {
     let e = Entity::Finding;
+    let mut speaker = field(e, "speaker_category", None);
+    if anon {
+        speaker.allowed = format!(
+            "{} ; vide pour un entretien individuel ou une séance de moins de personnes que \
+             l'effectif minimal / empty for an individual interview or a session of fewer \
+             people than the minimum cell",
+            speaker.allowed
+        );
+    }
     vec![
         id_col(e, "#x_finding+id"),
         field(e, "session_id", Some("#activity+id")),
-        field(e, "theme", Some("#x_theme")),
-        field(e, "text", Some("#description")),
-        field(e, "speaker_category", None),
+        reviewed(field(e, "theme", Some("#x_theme")), anon),
+        reviewed(field(e, "text", Some("#description")), anon),
+        speaker,
     ]
 }
 
-fn recommendation_cols() -> Vec<Col> {
+fn recommendation_cols(anon: bool) -> Vec<Col> {
     let e = Entity::Recommendation;
     vec![
         id_col(e, "#x_recommendation+id"),
         field(e, "study_id", Some("#x_study+id")),
-        field(e, "text", Some("#description")),
-        field(e, "theme", Some("#x_theme")),
-        field(e, "target_institution", Some("#org+target")),
+        reviewed(field(e, "text", Some("#description")), anon),
+        reviewed(field(e, "theme", Some("#x_theme")), anon),
+        reviewed(field(e, "target_institution", Some("#org+target")), anon),
         field(e, "level", None),
         field(e, "status", Some("#status")),
         field(e, "source_sessions", None),

@@ -7,6 +7,7 @@ use rusqlite::Connection;
 use crate::error::Result;
 use crate::export::columns::{Cell, CodebookEntry, Col};
 use crate::export::options::{ExportOptions, Progress, TableCount};
+use crate::export::review::matches;
 use crate::export::suppression::{region_key, region_table, RegionTable, Suppression};
 use crate::export::tables::{codebook, tables};
 use crate::read::places::PlaceIndex;
@@ -24,13 +25,34 @@ pub(crate) trait Sink {
 /// Progress is reported every this many rows of a table.
 const EVERY: u64 = 2_000;
 
-/// Writes every table into the sink; returns the files, rows per table and hidden cells.
+/// What [`write_all`] wrote.
+pub(crate) struct Written {
+    pub files: Vec<PathBuf>,
+    pub counts: Vec<TableCount>,
+    /// Cells hidden as "x".
+    pub suppressed: u64,
+    /// The ids of the sessions exported, sorted.
+    pub sessions: Vec<String>,
+}
+
+/// Session types where one person speaks: their words and category would name them.
+const INDIVIDUAL: [&str; 2] = ["individual_interview", "key_informant_interview"];
+
+/// A date as its month (YYYY-MM), for anonymised exports.
+fn month(date: Option<String>) -> Cell {
+    match date {
+        Some(d) => Cell::Text(d.chars().take(7).collect()),
+        None => Cell::Null,
+    }
+}
+
+/// Writes every table into the sink.
 pub(crate) fn write_all(
     conn: &Connection,
     mut sink: Box<dyn Sink>,
     opts: &ExportOptions,
     progress: &mut dyn FnMut(&Progress),
-) -> Result<(Vec<PathBuf>, Vec<TableCount>, u64)> {
+) -> Result<Written> {
     let scope = Scope::load(conn, &opts.filter)?;
     let places = PlaceIndex::load(conn)?;
     let regions = region_table(&scope);
@@ -74,7 +96,14 @@ pub(crate) fn write_all(
     let counts = std::mem::take(&mut w.counts);
     sink.codebook(&codebook(opts.anonymised))?;
     let files = sink.finish()?;
-    Ok((files, counts, supp.cells()))
+    let mut sessions: Vec<String> = scope.sessions.keys().cloned().collect();
+    sessions.sort();
+    Ok(Written {
+        files,
+        counts,
+        suppressed: supp.cells(),
+        sessions,
+    })
 }
 
 struct TableWriter<'a> {
@@ -118,6 +147,36 @@ impl TableWriter<'_> {
         Ok(n)
     }
 
+    /// A date cell: a month only in an anonymised export.
+    fn date(&self, date: Option<String>) -> Cell {
+        if self.opts.anonymised {
+            month(date)
+        } else {
+            Cell::text(date)
+        }
+    }
+
+    /// Free text of a record in an anonymised export: kept only as a supervisor reviewed it
+    /// (`review.rs`); `texts` are the record's reviewed fields in order, `mark` its review.
+    fn reviewed(&self, mark: Option<&str>, texts: Vec<Option<String>>) -> Vec<Cell> {
+        let refs: Vec<Option<&str>> = texts.iter().map(Option::as_deref).collect();
+        if self.opts.anonymised && !matches(mark, &refs) {
+            return texts.iter().map(|_| Cell::Null).collect();
+        }
+        texts.into_iter().map(Cell::text).collect()
+    }
+
+    /// Whether a session is too small for anyone's words to be told apart: an individual
+    /// interview, or fewer people than the minimum cell.
+    fn too_small(&self, session: &str) -> bool {
+        self.scope.sessions.get(session).is_none_or(|i| {
+            i.session_type
+                .as_deref()
+                .is_some_and(|t| INDIVIDUAL.contains(&t))
+                || i.people.women + i.people.men < self.opts.min_cell
+        })
+    }
+
     fn place_pair(&self, place_id: Option<&str>, kind: &str) -> [Cell; 2] {
         match place_id.and_then(|p| self.places.ancestor_of_kind(p, kind)) {
             Some(p) => [Cell::Text(p.name.clone()), Cell::text(p.pcode.clone())],
@@ -149,9 +208,12 @@ impl TableWriter<'_> {
         let mut n = 0;
         while let Some(r) = rows.next()? {
             let mut cells = vec![Cell::Text(r.get(0)?)];
-            for i in 1..9 {
+            for i in 1..6 {
                 cells.push(Cell::text(r.get(i)?));
             }
+            cells.push(self.date(r.get(6)?));
+            cells.push(self.date(r.get(7)?));
+            cells.push(Cell::text(r.get(8)?));
             self.sink.row(&cells)?;
             n += 1;
         }
@@ -165,7 +227,7 @@ impl TableWriter<'_> {
             "SELECT s.id, s.study_id, st.organisation, s.session_type, s.title, s.date, s.duration_minutes,
                     s.place_id, s.languages, s.facilitators, s.note_taker, s.woman_facilitator,
                     s.women_only, s.interpreter, s.consent_level, s.consent_form, s.consent_recording,
-                    s.consent_quotes, s.consent_photos, s.notes
+                    s.consent_quotes, s.consent_photos, s.notes, s.reviewed
                FROM session s LEFT JOIN study st ON st.id = s.study_id
               WHERE {cond} ORDER BY s.date, s.id"
         );
@@ -188,16 +250,19 @@ impl TableWriter<'_> {
             if !anon {
                 c.push(Cell::text(r.get(4)?));
             }
-            c.push(Cell::text(r.get(5)?));
+            c.push(self.date(r.get(5)?));
             c.push(Cell::int(r.get(6)?));
-            for kind in ["region", "cercle", "commune"] {
+            for kind in ["region", "cercle"] {
                 c.extend(self.place_pair(place_id.as_deref(), kind));
             }
-            match place_id.as_deref().and_then(|p| self.places.get(p)) {
-                Some(p) => c.extend([Cell::Text(p.name.clone()), Cell::text(p.pcode.clone())]),
-                None => c.extend([Cell::Null, Cell::Null]),
+            if !anon {
+                c.extend(self.place_pair(place_id.as_deref(), "commune"));
+                match place_id.as_deref().and_then(|p| self.places.get(p)) {
+                    Some(p) => c.extend([Cell::Text(p.name.clone()), Cell::text(p.pcode.clone())]),
+                    None => c.extend([Cell::Null, Cell::Null]),
+                }
+                c.push(Cell::text(place_id.clone()));
             }
-            c.push(Cell::text(place_id.clone()));
             c.push(Cell::list(r.get(8)?));
             if !anon {
                 c.push(Cell::list(r.get(9)?));
@@ -211,9 +276,8 @@ impl TableWriter<'_> {
             for i in [16, 17, 18] {
                 c.push(Cell::flag(r.get(i)?));
             }
-            if !anon {
-                c.push(Cell::text(r.get(19)?));
-            }
+            let mark: Option<String> = r.get(20)?;
+            c.extend(self.reviewed(mark.as_deref(), vec![r.get(19)?]));
             for (sex, v) in [("female", info.people.women), ("male", info.people.men)] {
                 if self.supp.sessions.contains(&(id.clone(), sex)) {
                     c.push(Cell::Suppressed);
@@ -299,28 +363,34 @@ impl TableWriter<'_> {
     }
 
     fn findings(&mut self) -> Result<u64> {
-        let columns = "x.theme, x.text, x.speaker_category, s.consent_quotes";
+        let columns = "x.theme, x.text, x.speaker_category, s.consent_quotes, x.reviewed";
         self.child_rows("finding", columns, &|w, r| {
-            // Shared outside the team, words are only quoted where people agreed to quotes.
-            let quotable = r.get::<_, Option<i64>>(5)? == Some(1);
-            let text = if w.opts.anonymised && !quotable {
-                Cell::Null
-            } else {
-                Cell::text(r.get(3)?)
-            };
-            Ok(vec![
-                Cell::Text(r.get(0)?),
-                Cell::Text(r.get(1)?),
-                Cell::text(r.get(2)?),
-                text,
-                Cell::text(r.get(4)?),
-            ])
+            let session: String = r.get(1)?;
+            let mark: Option<String> = r.get(6)?;
+            let mut c = vec![Cell::Text(r.get(0)?), Cell::Text(session.clone())];
+            c.extend(w.reviewed(mark.as_deref(), vec![r.get(2)?, r.get(3)?]));
+            c.push(Cell::text(r.get(4)?));
+            if w.opts.anonymised {
+                // Shared outside the team, words are quoted only where people agreed to quotes,
+                // and neither words nor who said them where so few spoke that they would name
+                // someone.
+                let quotable = r.get::<_, Option<i64>>(5)? == Some(1);
+                let small = w.too_small(&session);
+                if !quotable || small {
+                    c[3] = Cell::Null;
+                }
+                if small {
+                    c[4] = Cell::Null;
+                }
+            }
+            Ok(c)
         })
     }
 
     fn recommendations(&mut self) -> Result<u64> {
         let (sql, params) = self.of_study(
-            "SELECT id, study_id, text, theme, target_institution, level, status, source_sessions, validated_at
+            "SELECT id, study_id, text, theme, target_institution, level, status, source_sessions,
+                    validated_at, reviewed
                FROM recommendation WHERE deleted = 0",
             "study_id",
         );
@@ -335,17 +405,16 @@ impl TableWriter<'_> {
             if narrows && !self.scope.covers(sources.as_deref(), validated.as_deref()) {
                 continue;
             }
-            let c = [
-                Cell::Text(r.get(0)?),
-                Cell::text(r.get(1)?),
-                Cell::text(r.get(2)?),
-                Cell::text(r.get(3)?),
-                Cell::text(r.get(4)?),
+            let mark: Option<String> = r.get(9)?;
+            let texts = self.reviewed(mark.as_deref(), vec![r.get(2)?, r.get(3)?, r.get(4)?]);
+            let mut c = vec![Cell::Text(r.get(0)?), Cell::text(r.get(1)?)];
+            c.extend(texts);
+            c.extend([
                 Cell::text(r.get(5)?),
                 Cell::text(r.get(6)?),
                 Cell::list(sources),
                 Cell::text(validated),
-            ];
+            ]);
             self.sink.row(&c)?;
             n += 1;
         }

@@ -1,12 +1,14 @@
 //! XLSX: one sheet per table plus a `codebook` sheet. Sheets are written in constant-memory
 //! mode (each row goes to a temporary file as it is written); a table longer than Excel's
-//! 1,048,576 rows continues on a sheet named `table_2`, `table_3`...
+//! 1,048,576 rows continues on a sheet named `table_2`, `table_3`... Text that a spreadsheet
+//! would run as a formula is neutralised (`neutralise.rs`).
 
 use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use super::columns::{Cell, CodebookEntry, Col, CODEBOOK_COLUMNS};
+use super::neutralise::{flat_cell, neutralise};
 use super::writer::Sink;
 use crate::error::{Error, Result};
 
@@ -115,7 +117,8 @@ impl Sink for XlsxSink {
                         .map_err(xlsx_err)?;
                 }
                 other => {
-                    ws.write_string(row, col, other.flat()).map_err(xlsx_err)?;
+                    ws.write_string(row, col, flat_cell(other))
+                        .map_err(xlsx_err)?;
                 }
             }
         }
@@ -135,7 +138,7 @@ impl Sink for XlsxSink {
             .map_err(xlsx_err)?;
         for (r, e) in entries.iter().enumerate() {
             for (c, v) in e.cells().iter().enumerate() {
-                ws.write_string(r as u32 + 1, c as u16, *v)
+                ws.write_string(r as u32 + 1, c as u16, neutralise(v))
                     .map_err(xlsx_err)?;
             }
         }

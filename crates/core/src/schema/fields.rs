@@ -57,8 +57,12 @@ const fn f(
 }
 
 pub const DELETED: &str = "deleted";
+/// The review mark of a record's free text (sessions, findings, recommendations).
+pub const REVIEWED: &str = "reviewed";
 const SHORT: Kind = Kind::Text { max: 500 };
 const LONG: Kind = Kind::Text { max: 1_000_000 };
+/// A SHA-256 fingerprint in hex.
+const FINGERPRINT: Kind = Kind::Text { max: 64 };
 
 // Each entity's fields, in the order that numbers them in the change log (`Entity::field_no`):
 // a new field goes at the end of its list, never between two others.
@@ -221,6 +225,8 @@ const SESSION: &[FieldDef] = &[
         "consent to photos",
     ),
     f("notes", LONG, false, "notes", "notes"),
+    // Last: the fingerprint of the free text as a supervisor reviewed it (`export::review`).
+    f(REVIEWED, FINGERPRINT, false, "texte relu", "text reviewed"),
 ];
 
 const PARTICIPANT: &[FieldDef] = &[
@@ -320,6 +326,8 @@ const FINDING: &[FieldDef] = &[
         "catégorie de locuteur",
         "speaker category",
     ),
+    // Last: the fingerprint of the free text as a supervisor reviewed it (`export::review`).
+    f(REVIEWED, FINGERPRINT, false, "texte relu", "text reviewed"),
 ];
 
 const RECOMMENDATION: &[FieldDef] = &[
@@ -361,6 +369,8 @@ const RECOMMENDATION: &[FieldDef] = &[
         "validée lors de",
         "validated at",
     ),
+    // Last: the fingerprint of the free text as a supervisor reviewed it (`export::review`).
+    f(REVIEWED, FINGERPRINT, false, "texte relu", "text reviewed"),
 ];
 
 const RESOLUTION: &[FieldDef] = &[f("picked", SHORT, true, "valeur retenue", "picked value")];
@@ -418,6 +428,15 @@ const EXPORT: &[FieldDef] = &[
 pub const DELETED_FIELD: FieldDef = f(DELETED, Kind::Bool, false, "supprimé", "deleted");
 
 impl Entity {
+    /// Whether this entity's free text waits for a supervisor's review before an anonymised
+    /// export shows it (it has a `reviewed` field).
+    pub fn is_reviewed(self) -> bool {
+        matches!(
+            self,
+            Entity::Session | Entity::Finding | Entity::Recommendation
+        )
+    }
+
     /// A field's number in the change log: 0 for the tombstone, else its position (from 1) in
     /// `fields()`. Stored in every store's log (the `field_numbers` table of migration 0006),
     /// so fields are only ever added at the end of their entity's list.

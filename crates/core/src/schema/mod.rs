@@ -10,7 +10,7 @@ mod typescript;
 pub(crate) mod vocabulary;
 
 pub use entity::Entity;
-pub use fields::{FieldDef, Kind, DELETED, DELETED_FIELD};
+pub use fields::{FieldDef, Kind, DELETED, DELETED_FIELD, REVIEWED};
 pub use roles::{Action, Role};
 pub use vocabulary::{
     age_band_of, Choice, ChoiceList, Label, ACTOR_GROUP, ACTOR_GROUPS, AGE_BAND, AGE_BANDS,

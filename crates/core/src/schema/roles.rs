@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::entity::Entity;
+use super::fields::REVIEWED;
 use crate::lang::Lang;
 
 /// A member's role in one study, given by a coordinator.
@@ -38,6 +39,8 @@ pub enum Action {
     RecordExport,
     /// Invite, change a role, revoke, re-key.
     ManageRoster,
+    /// Mark a record's free text reviewed, so an anonymised export may show it.
+    ReviewText,
 }
 
 impl Role {
@@ -67,7 +70,9 @@ impl Role {
         match action {
             Action::RecordExport => true,
             Action::EditRecords => self != Role::Analyst,
-            Action::ResolveConflicts => matches!(self, Role::Supervisor | Role::Coordinator),
+            Action::ResolveConflicts | Action::ReviewText => {
+                matches!(self, Role::Supervisor | Role::Coordinator)
+            }
             Action::ManageStudy | Action::ManageRoster => self == Role::Coordinator,
         }
     }
@@ -102,6 +107,14 @@ impl Action {
         }
     }
 
+    /// What writing `field` of a record of `entity` does: the review mark is a supervisor's.
+    pub fn of_field(entity: Entity, field: &str) -> Action {
+        match Action::of_change(entity) {
+            Action::EditRecords if field == REVIEWED && entity.is_reviewed() => Action::ReviewText,
+            a => a,
+        }
+    }
+
     pub fn label(self, lang: Lang) -> &'static str {
         match (self, lang) {
             (Action::EditRecords, Lang::Fr) => "modifier les données",
@@ -114,6 +127,8 @@ impl Action {
             (Action::RecordExport, Lang::En) => "note an export",
             (Action::ManageRoster, Lang::Fr) => "gérer les membres de l'étude",
             (Action::ManageRoster, Lang::En) => "manage the study's members",
+            (Action::ReviewText, Lang::Fr) => "marquer un texte comme relu",
+            (Action::ReviewText, Lang::En) => "mark a text reviewed",
         }
     }
 }
@@ -141,12 +156,34 @@ mod tests {
                 Action::ManageStudy,
                 Action::RecordExport,
                 Action::ManageRoster,
+                Action::ReviewText,
             ]
             .map(|a| r.may(a))
         };
-        assert_eq!(may(Role::Analyst), [false, false, false, true, false]);
-        assert_eq!(may(Role::Enumerator), [true, false, false, true, false]);
-        assert_eq!(may(Role::Supervisor), [true, true, false, true, false]);
-        assert_eq!(may(Role::Coordinator), [true, true, true, true, true]);
+        assert_eq!(
+            may(Role::Analyst),
+            [false, false, false, true, false, false]
+        );
+        assert_eq!(
+            may(Role::Enumerator),
+            [true, false, false, true, false, false]
+        );
+        assert_eq!(
+            may(Role::Supervisor),
+            [true, true, false, true, false, true]
+        );
+        assert_eq!(may(Role::Coordinator), [true, true, true, true, true, true]);
+        assert_eq!(
+            Action::of_field(Entity::Finding, "reviewed"),
+            Action::ReviewText
+        );
+        assert_eq!(
+            Action::of_field(Entity::Finding, "text"),
+            Action::EditRecords
+        );
+        assert_eq!(
+            Action::of_field(Entity::Participant, "reviewed"),
+            Action::EditRecords
+        );
     }
 }

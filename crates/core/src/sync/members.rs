@@ -42,6 +42,8 @@ pub struct StudyAccess {
     pub may_manage_study: bool,
     /// Invite, change roles, revoke, replace the study key.
     pub may_manage_members: bool,
+    /// Mark free text reviewed for anonymised exports (supervisors and coordinators).
+    pub may_review_text: bool,
     /// The version of the study key this laptop seals with (1, then one more per re-key; 0
     /// when it holds none).
     pub key_version: u32,
@@ -73,6 +75,7 @@ pub fn study_access(store: &Store, study: &str) -> Result<StudyAccess> {
             may_resolve_conflicts: true,
             may_manage_study: true,
             may_manage_members: true,
+            may_review_text: true,
             key_version,
         });
     };
@@ -85,6 +88,7 @@ pub fn study_access(store: &Store, study: &str) -> Result<StudyAccess> {
         may_resolve_conflicts: may(Action::ResolveConflicts),
         may_manage_study: may(Action::ManageStudy),
         may_manage_members: may(Action::ManageRoster),
+        may_review_text: may(Action::ReviewText),
         key_version,
     })
 }

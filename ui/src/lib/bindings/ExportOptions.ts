@@ -14,7 +14,8 @@ hxl: boolean,
  */
 anonymised: boolean, 
 /**
- * Counts below this are hidden in an anonymised export.
+ * Counts below this are hidden in an anonymised export, and findings of sessions with
+ * fewer people lose their quotes and speaker categories; at least [`MIN_CELL_FLOOR`].
  */
 min_cell: number, 
 /**

@@ -27,6 +27,10 @@ may_manage_study: boolean,
  */
 may_manage_members: boolean, 
 /**
+ * Mark free text reviewed for anonymised exports (supervisors and coordinators).
+ */
+may_review_text: boolean, 
+/**
  * The version of the study key this laptop seals with (1, then one more per re-key; 0
  * when it holds none).
  */

@@ -172,6 +172,7 @@ export const FIELD_LABELS: Readonly<Record<Entity, Readonly<Record<string, Field
     "consent_quotes": { fr: "accord pour les citations", en: "consent to quotes", list: null },
     "consent_photos": { fr: "accord pour les photos", en: "consent to photos", list: null },
     "notes": { fr: "notes", en: "notes", list: null },
+    "reviewed": { fr: "texte relu", en: "text reviewed", list: null },
     "deleted": { fr: "supprimé", en: "deleted", list: null },
   },
   "participant": {
@@ -202,6 +203,7 @@ export const FIELD_LABELS: Readonly<Record<Entity, Readonly<Record<string, Field
     "theme": { fr: "thème", en: "theme", list: null },
     "text": { fr: "texte", en: "text", list: null },
     "speaker_category": { fr: "catégorie de locuteur", en: "speaker category", list: "actor_group" },
+    "reviewed": { fr: "texte relu", en: "text reviewed", list: null },
     "deleted": { fr: "supprimé", en: "deleted", list: null },
   },
   "recommendation": {
@@ -213,6 +215,7 @@ export const FIELD_LABELS: Readonly<Record<Entity, Readonly<Record<string, Field
     "status": { fr: "statut", en: "status", list: "recommendation_status" },
     "source_sessions": { fr: "séances sources", en: "source sessions", list: null },
     "validated_at": { fr: "validée lors de", en: "validated at", list: null },
+    "reviewed": { fr: "texte relu", en: "text reviewed", list: null },
     "deleted": { fr: "supprimé", en: "deleted", list: null },
   },
   "resolution": {

@@ -8,5 +8,6 @@ mod decoder;
 mod header;
 mod received;
 mod rekey;
+mod review;
 mod seqs;
 mod victim;

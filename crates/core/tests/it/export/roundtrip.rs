@@ -48,12 +48,16 @@ fn read_csv_with(path: &Path, delimiter: u8) -> (Vec<String>, Option<Vec<String>
     (headers, hxl, table, bom)
 }
 
+/// A JSON value as CSV and XLSX write it: text that a spreadsheet would run neutralised.
 fn flat_json(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
         Value::Bool(b) => if *b { "1" } else { "0" }.into(),
-        Value::String(s) => s.clone(),
-        Value::Array(a) => a.iter().map(flat_json).collect::<Vec<_>>().join("; "),
+        Value::String(s) => export::neutralise(s).into_owned(),
+        Value::Array(a) => {
+            let items: Vec<String> = a.iter().map(|i| i.as_str().unwrap_or("").into()).collect();
+            export::neutralise(&items.join("; ")).into_owned()
+        }
         other => other.to_string(),
     }
 }
@@ -362,6 +366,17 @@ fn anonymised_export_drops_identifying_fields() {
         hxl: true,
         ..opts(&fx)
     };
+    // A supervisor (here the study's founder) reviewed the quote of S1, which agreed to quotes.
+    let quote: String = fx
+        .store
+        .conn()
+        .query_row(
+            "SELECT id FROM finding WHERE session_id = ?1",
+            [&fx.s[0]],
+            |r| r.get(0),
+        )
+        .expect("finding");
+    export::set_reviewed(&mut fx.store, Entity::Finding, &quote, true).expect("review");
     let csv_dir = dir.path().join("anon");
     let sum = export::run(&mut fx.store, Format::Csv, &csv_dir, &o, &mut |_| {}).expect("csv");
     assert!(!csv_dir.join("participant.csv").exists());
@@ -388,7 +403,13 @@ fn anonymised_export_drops_identifying_fields() {
         );
     }
     let (headers, _, sessions, _) = read_csv(&csv_dir.join("session.csv"));
-    for gone in ["title", "notes", "facilitators", "note_taker"] {
+    for gone in [
+        "title",
+        "facilitators",
+        "note_taker",
+        "commune_name",
+        "place_id",
+    ] {
         assert!(!headers.iter().any(|h| h == gone), "{gone} still exported");
     }
     // Counts below 5 are hidden; 7 women in S1 is published.
@@ -401,7 +422,9 @@ fn anonymised_export_drops_identifying_fields() {
         (s[&fx.s[1]]["women"].as_str(), s[&fx.s[1]]["men"].as_str()),
         ("x", "x")
     );
-    // The quote from the session that agreed to quotes stays.
+    // Notes nobody reviewed stay out.
+    assert!(sessions.iter().all(|s| s["notes"].is_empty()));
+    // The reviewed quote from the session that agreed to quotes stays.
     let (_, _, findings, _) = read_csv(&csv_dir.join("finding.csv"));
     assert!(findings
         .iter()
