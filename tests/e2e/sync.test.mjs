@@ -355,9 +355,13 @@ test('USB bundles from two laptops: summary, conflict side by side, pick, replay
     assert.match(path, /terrain-invitation-[0-9a-f]{8}\.json$/);
     const code = await s.attr(id('invitation-code'), 'data-code');
     assert.equal(code.split(' ').length, 8, code);
-    const shownLines = (await s.text(id('invitation-code'))).trim().split('\n');
-    assert.equal(shownLines.length, 2, 'two lines of four words');
+    const lines = await s.execute(
+      `return [...document.querySelector('[data-testid="invitation-code"]').children]
+         .map((line) => line.textContent.trim().split(' ').length);`,
+    );
+    assert.deepEqual(lines, [4, 4], 'two lines of four words');
     const studyFingerprint = (await s.text(id('invitation-study-fingerprint'))).trim();
+    await s.execute('arguments[0].scrollIntoView({ block: "center" })', card);
     await s.screenshot(join(ARTIFACTS, 'invitation-code.png'));
     const joined = terrain(join(work, 'c.db'), 'study', 'join', path, '--code', code).split('\n');
     assert.equal(joined[1].split('\t')[1], studyFingerprint);

@@ -99,11 +99,7 @@ pub async fn study_rekey(state: State<'_, AppState>, study_id: String) -> Res<u3
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn sync_join(
-    state: State<'_, AppState>,
-    path: String,
-    code: String,
-) -> Res<JoinedStudy> {
+pub async fn sync_join(state: State<'_, AppState>, path: String, code: String) -> Res<JoinedStudy> {
     state.with(|s| sync::join_from_file(s, Path::new(path.trim()), &code))
 }
 
