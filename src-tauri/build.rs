@@ -34,6 +34,7 @@ const COMMANDS: &[&str] = &[
     "sync_files",
     "sync_invite",
     "sync_join",
+    "sync_join_preview",
     "study_access",
     "study_members",
     "study_grant",

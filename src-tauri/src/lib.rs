@@ -56,6 +56,7 @@ pub fn run() {
             sync::sync_files,
             sync::sync_invite,
             sync::sync_join,
+            sync::sync_join_preview,
             sync::study_access,
             sync::study_members,
             sync::study_grant,

@@ -1,8 +1,10 @@
 // End-to-end sync on the real desktop binary against a real hub process on 127.0.0.1:
 //   1. the CLI prepares a hub store (a study, two sessions, five participants) and writes the
-//      study's join file; `terrain serve` runs the hub on a free loopback port;
+//      study's sealed join file, printing its one-time code last; `terrain serve` runs the hub
+//      on a free loopback port;
 //   2. the app starts on an empty data directory; syncing before joining is refused with a
-//      readable message; it joins the study from the join file, syncs with the hub URL and its
+//      readable message; it opens the join file with its code, shows the fingerprints the CLI
+//      printed, joins once they are confirmed, syncs with the hub URL and its
 //      join code, shows the progress bar and a summary with the eight records received, and the
 //      study appears on the Studies screen;
 //   3. the share panel lists this machine's networks and preselects a local one (never every
@@ -12,7 +14,10 @@
 // A second test passes USB bundles from two laptops that edited the same title concurrently:
 // the app imports them (a file path, then a folder's list), shows the conflict side by side,
 // keeps the overwritten value at a click, and refuses a bundle imported twice; its study page
-// lists the members and replaces the study key at a coordinator's request.
+// lists the members and replaces the study key at a coordinator's request, then invites a
+// laptop: the screen shows the one-time code and the fingerprints, the file on the stick has a
+// neutral name, and a laptop played by the CLI joins with that code and prints the same
+// fingerprints.
 //
 // Run: xvfb-run -a -s '-screen 0 1280x800x24' node --test tests/e2e/
 // Needs: target/debug/terrain (cargo build -p terrain-cli) and the app (cargo build -p terrain-app).
@@ -116,14 +121,14 @@ test('join a study, sync with a hub, then share this laptop with another', { tim
   }
   const records = 1 + 2 + participants;
   const joinFile = join(work, 'invitation.json');
-  terrain(hubDb, 'study', 'invite', study, '--out', joinFile);
+  const invitation = invited(terrain(hubDb, 'study', 'invite', study, '--out', joinFile));
   const hub = await startHub(hubDb);
 
   // 2. The app, on an empty data directory.
   driver = await Driver.start();
   const s = await driver.newSession();
   try {
-    await scenario(s, { hub, joinFile, records, participants, work });
+    await scenario(s, { hub, joinFile, invitation, records, participants, work });
   } catch (err) {
     await s.screenshot(join(ARTIFACTS, 'sync-failure.png')).catch(() => {});
     throw err;
@@ -133,7 +138,34 @@ test('join a study, sync with a hub, then share this laptop with another', { tim
   await stopChild(hub.child);
 });
 
-async function scenario(s, { hub, joinFile, records, participants, work }) {
+/** What `terrain study invite` prints: the path, the two fingerprints, the code on the last line. */
+function invited(out) {
+  const lines = out.split('\n');
+  assert.equal(lines.length, 4, out);
+  return {
+    path: lines[0],
+    studyFingerprint: lines[1].split('\t')[1],
+    inviterFingerprint: lines[2].split('\t')[1],
+    code: lines[3],
+  };
+}
+
+/** Joins in the app: the file and its code, then the fingerprints compared before joining. */
+async function joinInApp(s, file, invitation, title) {
+  const id = (x) => s.byTestId(x);
+  await s.clear(id('join-path'));
+  await s.type(id('join-path'), file);
+  await s.type(id('join-code'), invitation.code);
+  await s.click(id('join-study'));
+  await s.waitFor(id('join-preview'), { timeout: 30000 });
+  assert.equal((await s.text(id('join-study-fingerprint'))).trim(), invitation.studyFingerprint);
+  assert.equal((await s.text(id('join-inviter-fingerprint'))).trim(), invitation.inviterFingerprint);
+  assert.match(await s.text(id('join-preview')), new RegExp(title));
+  await s.click(id('join-confirm'));
+  await s.waitForText(id('team-done'), title);
+}
+
+async function scenario(s, { hub, joinFile, invitation, records, participants, work }) {
   const id = (x) => s.byTestId(x);
   await s.click(await s.waitFor(id('nav-sync'), { timeout: 30000 }));
 
@@ -143,9 +175,14 @@ async function scenario(s, { hub, joinFile, records, participants, work }) {
   await s.click(id('sync-now'));
   await s.waitForText(id('error-message'), /rejoint aucune étude/);
 
+  // A wrong code is refused as such, and changes nothing.
   await s.type(id('join-path'), joinFile);
+  const words = invitation.code.split(' ');
+  await s.type(id('join-code'), [words[1], words[0], ...words.slice(2)].join(' '));
   await s.click(id('join-study'));
-  await s.waitForText(id('team-done'), 'Consultations Mopti 2026');
+  await s.waitForText(`${id('team-panel')} ${id('error-message')}`, /Code incorrect/);
+  await s.clear(id('join-code'));
+  await joinInApp(s, joinFile, invitation, 'Consultations Mopti 2026');
 
   // A name for this laptop, which the hub's list of devices then shows.
   await s.type(id('device-label'), 'PC de terrain Mopti');
@@ -185,7 +222,7 @@ async function scenario(s, { hub, joinFile, records, participants, work }) {
   const code = (await s.text(id('share-code'))).trim();
   assert.match(code, /^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
   const laptop2 = join(work, 'laptop2.db');
-  terrain(laptop2, 'study', 'join', joinFile);
+  terrain(laptop2, 'study', 'join', joinFile, '--code', invitation.code);
   terrain(laptop2, 'sync', address.trim(), '--join', code);
   const got = JSON.parse(terrain(laptop2, 'record', 'list', 'participant', '--json'));
   assert.equal(got.length, participants, 'the second laptop received the study through the app');
@@ -241,8 +278,8 @@ test('USB bundles from two laptops: summary, conflict side by side, pick, replay
   const study = terrain(a, 'record', 'new', 'study', 'title=Étude Ségou');
   terrain(a, 'record', 'new', 'session', `study_id=${study}`, 'session_type=workshop', 'date=2026-04-01');
   const joinFile = join(work, 'invitation.json');
-  terrain(a, 'study', 'invite', study, '--role', 'coordinator', '--out', joinFile);
-  terrain(b, 'study', 'join', joinFile);
+  const invitation = invited(terrain(a, 'study', 'invite', study, '--role', 'coordinator', '--out', joinFile));
+  terrain(b, 'study', 'join', joinFile, '--code', invitation.code);
   mkdirSync(usb);
   terrain(a, 'bundle', 'export', '--study', study, '--out', join(work, 'seed.terrain'), '--full');
   terrain(b, 'bundle', 'import', join(work, 'seed.terrain'));
@@ -257,9 +294,7 @@ test('USB bundles from two laptops: summary, conflict side by side, pick, replay
   const id = (x) => s.byTestId(x);
   try {
     await s.click(await s.waitFor(id('nav-sync'), { timeout: 30000 }));
-    await s.type(id('join-path'), joinFile);
-    await s.click(id('join-study'));
-    await s.waitForText(id('team-done'), 'Étude Ségou');
+    await joinInApp(s, joinFile, invitation, 'Étude Ségou');
 
     // A bundle file typed in full is imported at once.
     await s.clear(id('bundle-path'));
@@ -309,6 +344,28 @@ test('USB bundles from two laptops: summary, conflict side by side, pick, replay
     await s.click(id('confirm-rekey'));
     await s.waitForText(id('key-version'), 'version 2');
     await s.screenshot(join(ARTIFACTS, 'members-rekeyed.png'));
+
+    // An invitation written on the stick: a neutral name, the code in large type with the
+    // fingerprints; a laptop joining with that code prints the same fingerprints.
+    await s.clear(id('members-invite-folder'));
+    await s.type(id('members-invite-folder'), usb);
+    await s.click(id('members-invite'));
+    const card = await s.waitFor(id('invitation'), { timeout: 30000 });
+    const path = await s.attr(card, 'data-path');
+    assert.match(path, /terrain-invitation-[0-9a-f]{8}\.json$/);
+    const code = await s.attr(id('invitation-code'), 'data-code');
+    assert.equal(code.split(' ').length, 8, code);
+    const lines = await s.execute(
+      `return [...document.querySelector('[data-testid="invitation-code"]').children]
+         .map((line) => line.textContent.trim().split(' ').length);`,
+    );
+    assert.deepEqual(lines, [4, 4], 'two lines of four words');
+    const studyFingerprint = (await s.text(id('invitation-study-fingerprint'))).trim();
+    await s.execute('arguments[0].scrollIntoView({ block: "center" })', card);
+    await s.screenshot(join(ARTIFACTS, 'invitation-code.png'));
+    const joined = terrain(join(work, 'c.db'), 'study', 'join', path, '--code', code).split('\n');
+    assert.equal(joined[1].split('\t')[1], studyFingerprint);
+    assert.equal(joined[2].split('\t')[1], (await s.text(id('invitation-inviter-fingerprint'))).trim());
   } catch (err) {
     await s.screenshot(join(ARTIFACTS, 'sync-usb-failure.png')).catch(() => {});
     throw err;

@@ -34,19 +34,34 @@ impl From<RoleArg> for Role {
 
 #[derive(Subcommand)]
 pub enum Cmd {
-    /// Write a join file (the study and its key) for a new team laptop.
+    /// Write a join file (the study and its key, sealed under a one-time code) for a new team
+    /// laptop. Prints the file's path, the fingerprints to compare, and the one-time code
+    /// alone on the last line (`tail -1`).
     Invite {
         study_id: String,
         /// The role the new laptop will hold (least privilege by default).
         #[arg(long, value_enum, default_value = "enumerator")]
         role: RoleArg,
         /// The join file to write, or an existing folder (a USB stick) to write it into
-        /// under the name the desktop app gives it (terrain-invitation-<study>.json).
+        /// under the neutral name the desktop app gives it (terrain-invitation-<8 hex>.json).
         #[arg(long, value_name = "FILE|FOLDER")]
         out: PathBuf,
     },
-    /// Join a study from a join file (its title shows until its records arrive).
-    Join { file: PathBuf },
+    /// Join a study from a join file and its one-time code (its title shows until its records
+    /// arrive). Prints the study, then the fingerprints to compare with the inviting screen.
+    Join {
+        file: PathBuf,
+        /// The one-time code: the eight words the inviting laptop showed.
+        #[arg(
+            long,
+            required_unless_present = "code_file",
+            conflicts_with = "code_file"
+        )]
+        code: Option<String>,
+        /// A file holding the one-time code (kept out of the shell's history).
+        #[arg(long, value_name = "FILE")]
+        code_file: Option<PathBuf>,
+    },
     /// The study's members: label, node id, key fingerprint, role (or revoked).
     Members { study_id: String },
     /// Give a member another role from its next change (coordinators only).
@@ -92,17 +107,65 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
             out,
         } => {
             let role = role.into();
-            let path = if out.is_dir() {
+            let invitation = if out.is_dir() {
                 sync::invite_to_folder(&store, &study_id, role, &out)?
             } else {
-                sync::invite_to_file(&store, &study_id, role, &out)?;
-                out
+                sync::invite_to_file(&store, &study_id, role, &out)?
             };
-            println!("{}", path.display());
+            let fr = ctx.lang() == terrain_core::Lang::Fr;
+            println!("{}", invitation.path);
+            println!(
+                "{}\t{}",
+                if fr {
+                    "Empreinte de la clé de l'étude"
+                } else {
+                    "Study key fingerprint"
+                },
+                invitation.study_fingerprint
+            );
+            println!(
+                "{}\t{}",
+                if fr {
+                    "Empreinte de cet ordinateur"
+                } else {
+                    "This laptop's fingerprint"
+                },
+                invitation.inviter_fingerprint
+            );
+            // Alone on the last line: scripts read it with `tail -1`.
+            println!("{}", invitation.code);
         }
-        Cmd::Join { file } => {
-            let joined = sync::join_from_file(&store, &file)?;
+        Cmd::Join {
+            file,
+            code,
+            code_file,
+        } => {
+            let code = match (code, code_file) {
+                (Some(code), _) => code,
+                (None, Some(path)) => read_code_file(&path)?,
+                (None, None) => String::new(),
+            };
+            let joined = sync::join_from_file(&store, &file, &code)?;
+            let fr = ctx.lang() == terrain_core::Lang::Fr;
             println!("{}\t{}", joined.study_id, joined.title);
+            println!(
+                "{}\t{}",
+                if fr {
+                    "Empreinte de la clé de l'étude"
+                } else {
+                    "Study key fingerprint"
+                },
+                joined.study_fingerprint
+            );
+            println!(
+                "{}\t{}",
+                if fr {
+                    "Empreinte du coordinateur qui invite"
+                } else {
+                    "Inviting coordinator's fingerprint"
+                },
+                joined.inviter_fingerprint
+            );
         }
         Cmd::Members { study_id } => {
             let lang = ctx.lang();
@@ -177,6 +240,18 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
     Ok(())
 }
 
+/// A one-time code kept in a file (a few words: a larger file is not read whole).
+fn read_code_file(path: &std::path::Path) -> Result<String> {
+    use std::io::Read;
+    let mut code = String::new();
+    std::fs::File::open(path)
+        .map_err(Error::Io)?
+        .take(4096)
+        .read_to_string(&mut code)
+        .map_err(Error::Io)?;
+    Ok(code)
+}
+
 /// The study key's version now, on stderr (stdout keeps one member a line for scripts).
 fn print_key_version(
     store: &terrain_core::Store,
@@ -248,16 +323,38 @@ mod tests {
             out,
         };
         run(&lead, invite(usb.clone())).expect("invite into a folder");
-        let file = usb.join("terrain-invitation-etudes-a-segou.json");
-        assert!(file.is_file(), "named like the app names it");
+        let names: Vec<String> = std::fs::read_dir(&usb)
+            .expect("usb")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 1);
+        assert!(
+            names[0].starts_with("terrain-invitation-") && names[0].len() == 32,
+            "a neutral name, as the app gives it: {}",
+            names[0]
+        );
         run(&lead, invite(dir.path().join("join.json"))).expect("invite into a file");
         assert!(
             dir.path().join("join.json").is_file(),
             "--out FILE as before"
         );
 
+        let invitation = sync::invite_to_folder(
+            &Store::open(&dir.path().join("lead.db")).expect("lead"),
+            &study,
+            Role::Enumerator,
+            &usb,
+        )
+        .expect("invite");
         let member_db = dir.path().join("member.db");
-        run(&Ctx::new(Some(member_db.clone())), Cmd::Join { file }).expect("join");
+        let code_file = dir.path().join("code.txt");
+        std::fs::write(&code_file, format!("{}\n", invitation.code)).expect("code");
+        let join = Cmd::Join {
+            file: PathBuf::from(&invitation.path),
+            code: None,
+            code_file: Some(code_file),
+        };
+        run(&Ctx::new(Some(member_db.clone())), join).expect("join");
         let member = Store::open(&member_db).expect("member");
         let offered = sync::offered_studies(&member).expect("studies");
         assert_eq!(offered.len(), 1);

@@ -89,7 +89,7 @@ fn importing_any_bundle_stays_under_200_mb() {
     let study = a
         .create(Entity::Study, &fields(json!({"title": "Kidal"})))
         .unwrap();
-    sync::join(&b, &sync::invite(&a, &study, Role::Coordinator).unwrap()).unwrap();
+    sync::join_invitation(&b, &sync::invite(&a, &study, Role::Coordinator).unwrap()).unwrap();
     let key = sync::study_key(a.conn(), &study).unwrap().unwrap();
     let signer = sync::device_key(&a).unwrap();
 

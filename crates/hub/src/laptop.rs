@@ -48,7 +48,7 @@ pub fn sync_joined(
             .map(str::trim)
             .filter(|c| !c.is_empty())
             .map(str::to_string),
-        label: opts.label.clone().or_else(|| device_name(store)),
+        label: opts.label.clone().or_else(|| Some(device_name(store))),
         ..opts.clone()
     };
     let summary = sync(store, &url, &opts, progress, cancel)?;

@@ -14,7 +14,7 @@ use tauri::State;
 use terrain_core::schema::Role;
 use terrain_core::sync::bundle::{ExportReport, ExportTarget, ImportReport};
 use terrain_core::sync::{
-    self, ConflictList, Device, JoinedStudy, MemberView, StudyAccess, SyncFile,
+    self, ConflictList, Device, Invitation, JoinedStudy, MemberView, StudyAccess, SyncFile,
 };
 use terrain_core::Error;
 use terrain_hub::{
@@ -58,11 +58,8 @@ pub async fn sync_invite(
     study_id: String,
     role: Role,
     folder: String,
-) -> Res<String> {
-    state.with(|s| {
-        let path = sync::invite_to_folder(s, &study_id, role, Path::new(folder.trim()))?;
-        Ok::<_, Error>(path.display().to_string())
-    })
+) -> Res<Invitation> {
+    state.with(|s| sync::invite_to_folder(s, &study_id, role, Path::new(folder.trim())))
 }
 
 /// What this laptop's role lets it do in a study: what the screens show.
@@ -102,8 +99,20 @@ pub async fn study_rekey(state: State<'_, AppState>, study_id: String) -> Res<u3
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn sync_join(state: State<'_, AppState>, path: String) -> Res<JoinedStudy> {
-    state.with(|s| sync::join_from_file(s, Path::new(path.trim())))
+pub async fn sync_join(state: State<'_, AppState>, path: String, code: String) -> Res<JoinedStudy> {
+    state.with(|s| sync::join_from_file(s, Path::new(path.trim()), &code))
+}
+
+/// What a join file hands over, opened with its code but not joined: the screen shows the
+/// fingerprints to compare aloud before joining.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sync_join_preview(
+    state: State<'_, AppState>,
+    path: String,
+    code: String,
+) -> Res<JoinedStudy> {
+    let (lang, _) = state.lang_and_path()?;
+    sync::preview_join_file(Path::new(path.trim()), &code).map_err(|e| AppError::new(&e, lang))
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -127,7 +127,7 @@ fn bench(dir: &Path, records: usize, laptops: usize, flood: usize) -> Result<()>
     let build_s = t.elapsed().as_secs_f64();
     let invite = sync::invite(&laptop, &study, Role::Enumerator)?;
     drop(laptop);
-    sync::join(&Store::open(&hub_db)?, &invite)?;
+    sync::join_invitation(&Store::open(&hub_db)?, &invite)?;
 
     eprintln!("… starting the hub");
     let hub = Hub::start(&hub_db)?;
@@ -241,7 +241,7 @@ fn crowd(dir: &Path, hub: &Hub, laptops: usize) -> Result<Crowd> {
     )?;
     let invite = sync::invite(&lead, &study, Role::Enumerator)?;
     // The hub process reads study keys from its store on each request: joining now is enough.
-    sync::join(&Store::open(&dir.join("hub.db"))?, &invite)?;
+    sync::join_invitation(&Store::open(&dir.join("hub.db"))?, &invite)?;
     let cancel = AtomicBool::new(false);
     let opts = terrain_hub::SyncOptions {
         join_code: Some(hub.code.clone()),
@@ -251,7 +251,7 @@ fn crowd(dir: &Path, hub: &Hub, laptops: usize) -> Result<Crowd> {
     let mut stores = Vec::new();
     for i in 0..laptops {
         let mut s = Store::open(&dir.join(format!("crowd-{i}.db")))?;
-        sync::join(&s, &invite)?;
+        sync::join_invitation(&s, &invite)?;
         // A first small sync brings the study and its session; then each laptop records its own.
         terrain_hub::sync(&mut s, &hub.url, &opts, &mut |_| {}, &cancel)?;
         s.write(|w| {

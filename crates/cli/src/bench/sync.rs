@@ -243,7 +243,7 @@ fn bench_sync(scratch: &Scratch, n: u64, progress: &mut dyn FnMut(&str)) -> Resu
 
     progress("import into an empty replica");
     let mut target = Store::open_in_dir(&scratch.join("target"))?;
-    keys::join(&target, &keys::invite(&source, &study, Role::Enumerator)?)?;
+    keys::join_invitation(&target, &keys::invite(&source, &study, Role::Enumerator)?)?;
     let measured = reset_peak_memory();
     let t = Instant::now();
     let cpu = thread_cpu_ms();
@@ -259,7 +259,7 @@ fn bench_sync(scratch: &Scratch, n: u64, progress: &mut dyn FnMut(&str)) -> Resu
     progress("import into an empty encrypted replica");
     let encrypted_dir = scratch.fresh("target-enc")?;
     let mut encrypted = new_store(&encrypted_dir, true)?;
-    keys::join(
+    keys::join_invitation(
         &encrypted,
         &keys::invite(&source, &study, Role::Enumerator)?,
     )?;

@@ -77,6 +77,58 @@ fn an_invitation_names_a_role_enumerator_by_default_and_an_unknown_role_is_refus
     assert!(!Path::new(&f).exists());
 }
 
+/// `study invite` prints the path, the fingerprints and the one-time code alone on its last
+/// line; `study join` refuses a wrong code in one line with nothing changed, then joins with the
+/// right one (from --code or --code-file) and prints the same fingerprints to compare.
+#[test]
+fn an_invitation_prints_its_code_last_and_joining_shows_the_same_fingerprints() {
+    let t = team(Role::Enumerator);
+    let file = t.dir.path().join("usb-invite.json");
+    let f = file.to_str().unwrap();
+    let printed = ok(&t.lead, &["study", "invite", &t.study, "--out", f]);
+    let lines: Vec<&str> = printed.lines().collect();
+    assert_eq!(lines.len(), 4, "{printed}");
+    assert_eq!(lines[0], f);
+    let code = *lines.last().unwrap();
+    assert_eq!(code.split(' ').count(), 8, "{code}");
+    let study_fp = lines[1].split('\t').nth(1).unwrap();
+    let lead_fp = lines[2].split('\t').nth(1).unwrap();
+    assert_eq!(study_fp.len(), 19);
+
+    let newcomer = t.dir.path().join("newcomer.db");
+    ok(&newcomer, &["info"]);
+    let before = dump(&newcomer);
+    let mut words: Vec<&str> = code.split(' ').collect();
+    words.swap(0, 1);
+    let swapped = words.join(" ");
+    let err = refused(&newcomer, &["study", "join", f, "--code", &swapped]);
+    assert!(err.contains("wrong_code"), "{err}");
+    let out = run(&newcomer, &["study", "join", f]);
+    assert!(!out.status.success(), "a code is required");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--code"));
+    assert_eq!(dump(&newcomer), before, "nothing changed");
+
+    let code_file = t.dir.path().join("code.txt");
+    std::fs::write(&code_file, code.to_uppercase()).unwrap();
+    let joined = ok(
+        &newcomer,
+        &[
+            "study",
+            "join",
+            f,
+            "--code-file",
+            code_file.to_str().unwrap(),
+        ],
+    );
+    let lines: Vec<&str> = joined.lines().collect();
+    assert_eq!(lines.len(), 3, "{joined}");
+    assert!(lines[0].starts_with(&t.study));
+    assert_eq!(lines[1].split('\t').nth(1), Some(study_fp));
+    assert_eq!(lines[2].split('\t').nth(1), Some(lead_fp));
+    let members = ok(&newcomer, &["study", "members", &t.study]);
+    assert!(members.contains(lead_fp), "{members}");
+}
+
 #[test]
 fn members_are_listed_with_label_node_fingerprint_and_role() {
     let t = team(Role::Supervisor);

@@ -26,7 +26,7 @@ impl Laptops {
             .trim()
             .to_string();
         let join = dir.path().join("join.json");
-        ok(
+        let printed = ok(
             &a,
             &[
                 "study",
@@ -38,7 +38,11 @@ impl Laptops {
                 join.to_str().unwrap(),
             ],
         );
-        ok(&b, &["study", "join", join.to_str().unwrap()]);
+        let code = printed.lines().last().unwrap();
+        ok(
+            &b,
+            &["study", "join", join.to_str().unwrap(), "--code", code],
+        );
         Laptops { dir, a, b, study }
     }
 

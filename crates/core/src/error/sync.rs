@@ -33,6 +33,20 @@ pub enum SyncError {
         study: String,
     },
     BadJoinFile,
+    /// A join file of an old format, whose content was in clear (before one-time codes).
+    OldJoinFile,
+    /// The one-time code does not open this join file (or the file was altered: the two fail
+    /// alike).
+    WrongCode,
+    /// A word typed in a one-time code is not one of the list's.
+    UnknownCodeWord {
+        word: String,
+    },
+    /// A one-time code of the wrong number of words.
+    CodeLength {
+        found: usize,
+        expected: usize,
+    },
     OtherKey {
         study: String,
     },
@@ -101,6 +115,10 @@ impl SyncError {
             SyncError::KeyChanged { .. } => "device_key_changed",
             SyncError::UnknownStudy { .. } => "unknown_study",
             SyncError::BadJoinFile => "bad_join_file",
+            SyncError::OldJoinFile => "old_join_file",
+            SyncError::WrongCode => "wrong_code",
+            SyncError::UnknownCodeWord { .. } => "unknown_code_word",
+            SyncError::CodeLength { .. } => "code_length",
             SyncError::OtherKey { .. } => "other_key",
             SyncError::KeyReplaced { .. } => "study_key_replaced",
             SyncError::KeyWithheld { .. } => "study_key_withheld",
@@ -165,6 +183,22 @@ impl SyncError {
             SyncError::UnknownStudy { study } => format!("There is no study {study} on this laptop."),
             SyncError::BadJoinFile if fr => "Ce fichier n'est pas un fichier d'invitation Terrain valide.".into(),
             SyncError::BadJoinFile => "This file is not a valid Terrain join file.".into(),
+            SyncError::OldJoinFile if fr => "Ce fichier d'invitation est d'un ancien format, non protégé par un code : il est refusé. Demandez une nouvelle invitation à un coordinateur, et effacez celui-ci de la clé USB.".into(),
+            SyncError::OldJoinFile => "This join file is of an old format, not protected by a code: it is refused. Ask a coordinator for a new invitation, and delete this one from the USB stick.".into(),
+            SyncError::WrongCode if fr => "Code incorrect : ce code n'ouvre pas ce fichier d'invitation. Vérifiez les huit mots avec la personne qui vous a invité ; si le code est juste, demandez une nouvelle invitation.".into(),
+            SyncError::WrongCode => "Wrong code: this code does not open this join file. Check the eight words with the person who invited you; if the code is right, ask for a new invitation.".into(),
+            SyncError::UnknownCodeWord { word } if fr => format!(
+                "« {word} » n'est pas un mot du code : vérifiez son orthographe sur l'écran de la personne qui vous invite."
+            ),
+            SyncError::UnknownCodeWord { word } => format!(
+                "\"{word}\" is not one of the code's words: check its spelling on the inviting person's screen."
+            ),
+            SyncError::CodeLength { found, expected } if fr => format!(
+                "Le code a {expected} mots ; {found} ont été lus."
+            ),
+            SyncError::CodeLength { found, expected } => format!(
+                "The code has {expected} words; {found} were read."
+            ),
             SyncError::OtherKey { study } if fr => format!(
                 "Cet ordinateur a déjà une autre clé pour l'étude {study}."
             ),

@@ -121,8 +121,11 @@ mod tests {
     }
 
     #[test]
-    fn folded_words_stay_distinct() {
+    fn folded_words_stay_distinct_and_plain_letters() {
         let mut folded: Vec<String> = word_list().iter().map(|w| fold(w)).collect();
+        assert!(folded
+            .iter()
+            .all(|w| w.chars().all(|c| c.is_ascii_lowercase())));
         folded.sort();
         folded.dedup();
         assert_eq!(folded.len(), 2048);

@@ -1,25 +1,28 @@
 //! Sync by folder (a USB stick): the files a folder holds, the names Terrain gives the files
-//! it writes there, and writing or reading them. The desktop app and the CLI name files the
-//! same way, so a team sees the same names whichever wrote them.
+//! it writes there (neutral: no study title, role or person), and writing or reading them. The
+//! desktop app and the CLI name files the same way, so a team sees the same names whichever
+//! wrote them.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use rand::rngs::OsRng;
+use rand::RngCore;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 use crate::clock;
 use crate::error::{Error, Refusal, Result};
-use crate::read::places::fold;
 use crate::schema::Role;
 use crate::store::Store;
 use crate::sync::bundle::export::{export_bundle, ExportReport, ExportTarget};
 use crate::sync::bundle::file::MAGIC;
 use crate::sync::bundle::import::{import_bundle, ImportReport};
-use crate::sync::invite::{invite_to_file, JOIN_FORMAT, MAX_JOIN_FILE};
+use crate::sync::invite::{invite_to_file, Invitation, MAX_JOIN_FILE};
+use crate::sync::join_seal::JOIN_FORMAT;
 use crate::sync::progress::Progress;
 use crate::sync::settings::remember_folder;
-use crate::sync::studies::record_title;
 
 /// A folder with more entries than this is listed only in part (a USB stick never has that many).
 const MAX_ENTRIES: usize = 2000;
@@ -120,27 +123,6 @@ fn sniff(path: &Path, len: u64) -> Option<SyncFileKind> {
     None
 }
 
-/// Lowercase ASCII words joined by dashes, for file names people can read on a USB stick.
-pub fn slug(text: &str) -> String {
-    let mut out = String::new();
-    for c in fold(text).chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-        if out.len() >= 40 {
-            break;
-        }
-    }
-    let s = out.trim_end_matches('-').to_string();
-    if s.is_empty() {
-        "etude".into()
-    } else {
-        s
-    }
-}
-
 /// "20261124-0310" in UTC, from this laptop's clock.
 pub fn stamp_now() -> String {
     let t = clock::to_rfc3339(clock::from_millis(clock::wall_millis(0)));
@@ -158,34 +140,58 @@ fn short(id: &str) -> String {
         .collect()
 }
 
-/// The name of a study's join file: "terrain-invitation-etudes-a-segou.json".
-pub fn invitation_name(store: &Store, study: &str) -> String {
-    let title = record_title(store, study).unwrap_or_default();
-    format!("terrain-invitation-{}.json", slug(&title))
+/// The name of a join file: "terrain-invitation-1a2b3c4d.json", eight random hex digits. A
+/// stick's listing shows no study title, role or person.
+pub fn invitation_name() -> String {
+    let mut tag = [0u8; 4];
+    OsRng.fill_bytes(&mut tag);
+    format!("terrain-invitation-{}.json", hex(&tag))
 }
 
-/// The name of a bundle: the study, for whom, when, and from which laptop, so that two laptops
-/// never overwrite each other's file ("terrain-etudes-a-segou-complet-20261124-0310-de-1a2b3c4d.terrain").
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Eight hex digits of a hash of the study and the day: bundles of one study and day sort
+/// together on a stick, and the name says nothing of the study to whoever finds it.
+fn study_tag(study: &str, day: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"terrain bundle name\0");
+    h.update(study.as_bytes());
+    h.update([0]);
+    h.update(day.as_bytes());
+    hex(&h.finalize()[..4])
+}
+
+/// The name of a bundle: the study (as a tag), when, for whom, and from which laptop, so that
+/// two laptops never overwrite each other's file
+/// ("terrain-5e6f7a8b-20261124-0310-complet-de-1a2b3c4d.terrain"); no study title.
 pub fn bundle_name(store: &Store, study: &str, target: &ExportTarget) -> String {
-    let title = record_title(store, study).unwrap_or_default();
     let whom = match target {
         ExportTarget::For(peer) => format!("pour-{}", short(peer)),
         ExportTarget::Full => "complet".into(),
     };
+    let stamp = stamp_now();
+    let day = stamp.split('-').next().unwrap_or_default();
     format!(
         "terrain-{}-{}-{}-de-{}.terrain",
-        slug(&title),
+        study_tag(study, day),
+        stamp,
         whom,
-        stamp_now(),
         short(store.node_id())
     )
 }
 
-/// Writes a study's join file into `folder`; returns its path.
-pub fn invite_to_folder(store: &Store, study: &str, role: Role, folder: &Path) -> Result<PathBuf> {
-    let path = existing_folder(folder)?.join(invitation_name(store, study));
-    invite_to_file(store, study, role, &path)?;
-    Ok(path)
+/// Writes a study's sealed join file into `folder` under a neutral name; returns the
+/// invitation (its path, code and fingerprints).
+pub fn invite_to_folder(
+    store: &Store,
+    study: &str,
+    role: Role,
+    folder: &Path,
+) -> Result<Invitation> {
+    let path = existing_folder(folder)?.join(invitation_name());
+    invite_to_file(store, study, role, &path)
 }
 
 /// Writes a bundle of `study` into `folder`, for one peer (only what it lacks) or full, and

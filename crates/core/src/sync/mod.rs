@@ -17,6 +17,8 @@ pub(crate) mod devices;
 pub(crate) mod dump;
 pub(crate) mod folder;
 pub(crate) mod invite;
+pub(crate) mod join_code;
+pub(crate) mod join_seal;
 pub(crate) mod key_envelopes;
 pub(crate) mod keys;
 pub(crate) mod members;
@@ -43,9 +45,14 @@ pub use devices::{list_devices, record_contact, ClockWarning, Device};
 pub use dump::{dump, dump_string};
 pub use folder::{
     bundle_name, default_folder, export_to_folder, files_in, import_file, invitation_name,
-    invite_to_folder, slug, stamp_now, SyncFile, SyncFileKind,
+    invite_to_folder, stamp_now, SyncFile, SyncFileKind,
 };
-pub use invite::{invite, invite_to_file, join, join_from_file, JoinFile, JoinedStudy};
+pub use invite::{
+    invite, invite_to_file, join, join_from_file, join_invitation, preview_join, preview_join_file,
+    study_fingerprint, Invitation, JoinFile, JoinedStudy,
+};
+pub use join_code::{KdfParams, CODE_WORDS, SEALING_KDF};
+pub use join_seal::{seal_join, unseal_join, Sealed};
 pub use key_envelopes::{commitment as rekey_commitment, seal_to as seal_study_key};
 pub use keys::{
     current_study_key, device_key, ensure_study_key, joined_studies, key_check, study_key,
@@ -61,7 +68,8 @@ pub use repairs::{
     future_values, future_values_after, repair_all, repair_field, value_text, FutureValue,
 };
 pub use settings::{
-    device_label, device_name, hub_url, last_folder, remember_hub_url, set_device_label,
+    default_device_label, device_label, device_name, hub_url, last_folder, remember_hub_url,
+    set_device_label,
 };
 pub use signing::{count_missing, next_batch, seal_own, ChangeBatch};
 pub use studies::{known_title, offered_studies, SyncStudy};

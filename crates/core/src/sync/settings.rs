@@ -32,15 +32,24 @@ pub fn device_label(store: &Store) -> Result<Option<String>> {
         .filter(|l| !l.trim().is_empty()))
 }
 
-/// This laptop's name on a hub's device list: the name set in Terrain, else the computer's.
-pub fn device_name(store: &Store) -> Option<String> {
-    store
-        .setting(DEVICE_LABEL)
+/// This laptop's name for the team (bundle headers, a hub's device list): the name set in
+/// Terrain, else a neutral one (never the computer's host name, which often names its owner).
+pub fn device_name(store: &Store) -> String {
+    device_label(store)
         .ok()
         .flatten()
-        .or_else(|| std::env::var("COMPUTERNAME").ok())
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| default_device_label(store.node_id()))
+}
+
+/// The name of a laptop that did not name itself: "Ordinateur" and the first four hex digits
+/// of its node id ("Ordinateur 1a2b").
+pub fn default_device_label(node_id: &str) -> String {
+    let tag: String = node_id
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .take(4)
+        .collect();
+    format!("Ordinateur {}", tag.to_lowercase())
 }
 
 /// The hub address of the last successful sync.

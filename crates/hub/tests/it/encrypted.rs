@@ -27,7 +27,7 @@ fn in_clear(dir: &std::path::Path, needle: &str) -> Vec<String> {
 }
 
 /// A laptop with a named participant in a study, and the study's join text.
-fn laptop(lab: &Lab) -> (Store, String) {
+fn laptop(lab: &Lab) -> (Store, terrain_core::sync::Invitation) {
     let mut laptop = lab.store("laptop");
     let (study, invite) = new_study(&mut laptop, "Mopti");
     let session = new_session(&mut laptop, &study, "séance");

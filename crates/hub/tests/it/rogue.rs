@@ -221,7 +221,7 @@ impl Drop for FakeHub {
 struct Team {
     lab: Lab,
     study: String,
-    invite: String,
+    invite: terrain_core::sync::Invitation,
     hub: terrain_hub::LocalHub,
     victim: Store,
 }

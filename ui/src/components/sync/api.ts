@@ -10,6 +10,7 @@ import type { ExportReport } from '../../lib/bindings/ExportReport';
 import type { FutureValue } from '../../lib/bindings/FutureValue';
 import type { HubDevice } from '../../lib/bindings/HubDevice';
 import type { ImportReport } from '../../lib/bindings/ImportReport';
+import type { Invitation } from '../../lib/bindings/Invitation';
 import type { JoinedStudy } from '../../lib/bindings/JoinedStudy';
 import type { Role } from '../../lib/bindings/Role';
 import type { ServeInfo } from '../../lib/bindings/ServeInfo';
@@ -27,6 +28,8 @@ export type {
   FutureValue,
   HubDevice,
   ImportReport,
+  Invitation,
+  JoinedStudy,
   ServeInfo,
   ShareChoices,
   SyncFile,
@@ -44,8 +47,10 @@ export const syncApi = {
   setDeviceLabel: (label: string) => call<null>('sync_set_device_label', { label }),
   files: (folder: string) => call<SyncFile[]>('sync_files', { folder }),
   invite: (study_id: string, role: Role, folder: string) =>
-    call<string>('sync_invite', { study_id, role, folder }),
-  join: (path: string) => call<JoinedStudy>('sync_join', { path }),
+    call<Invitation>('sync_invite', { study_id, role, folder }),
+  /** Opens a join file with its one-time code without joining: the fingerprints to compare. */
+  joinPreview: (path: string, code: string) => call<JoinedStudy>('sync_join_preview', { path, code }),
+  join: (path: string, code: string) => call<JoinedStudy>('sync_join', { path, code }),
   exportBundle: (
     study_id: string,
     peer: string | null,

@@ -2,6 +2,16 @@
 import type { Role } from "./Role";
 
 /**
- * A study joined from a join file (the key itself stays in the store).
+ * A study a join file hands over (before joining, to compare the fingerprints; and once
+ * joined; the key itself stays in the store).
  */
-export type JoinedStudy = { study_id: string, title: string, role: Role, };
+export type JoinedStudy = { study_id: string, title: string, role: Role, 
+/**
+ * The study key's fingerprint: the inviting screen shows the same.
+ */
+study_fingerprint: string, 
+/**
+ * The key fingerprint of the coordinator who made the invitation, as its members list
+ * shows it.
+ */
+inviter_fingerprint: string, };

@@ -3,9 +3,14 @@ import type { SyncStudy } from "./SyncStudy";
 
 export type SyncOverview = { node_id: string, 
 /**
- * The name this laptop gives itself in bundles and on hubs ("PC d'Awa, Mopti").
+ * The name this laptop gives itself in bundles and on hubs ("Portable 3, Mopti").
  */
 device_label: string | null, 
+/**
+ * The name the team sees while none is set: neutral, never the computer's host name
+ * ("Ordinateur 1a2b").
+ */
+default_label: string, 
 /**
  * Where files go unless the person picks another folder (their Documents folder).
  */

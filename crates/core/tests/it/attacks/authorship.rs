@@ -20,7 +20,7 @@ use crate::support::fields;
 /// data.
 fn member(s: &Scene, name: &str, role: Role) -> Store {
     let mut m = Store::open_in_dir(&s.path(name)).unwrap();
-    sync::join(&m, &sync::invite(&s.a, &s.study, role).unwrap()).unwrap();
+    sync::join_invitation(&m, &sync::invite(&s.a, &s.study, role).unwrap()).unwrap();
     let p = s.path(&format!("{name}-first.terrain"));
     bundle::export_bundle(&s.a, &s.study, &ExportTarget::Full, &p, &mut |_| {}).unwrap();
     bundle::import_bundle(&mut m, &p, &mut |_| {}).unwrap();
@@ -244,12 +244,15 @@ fn an_enumerator_cannot_promote_itself_with_a_roster_entry_of_its_own() {
 #[test]
 fn an_invitation_cannot_be_stretched_to_another_role_and_the_real_one_still_works() {
     let s = scene();
-    let text = sync::invite(&s.a, &s.study, Role::Enumerator).unwrap();
-    let mut file: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let invitation = sync::invite(&s.a, &s.study, Role::Enumerator).unwrap();
+    // Whoever holds the file and its code can reseal its content under a code of their own.
+    let content = sync::unseal_join(&invitation.file, &invitation.code).unwrap();
+    let mut file: serde_json::Value = serde_json::from_str(&content).unwrap();
     file["role"] = json!("coordinator");
+    let forged = sync::seal_join(&file.to_string()).unwrap();
     let j = Store::open_in_dir(&s.path("j")).unwrap();
     let before = sync::dump_string(j.conn(), None).unwrap();
-    let e = sync::join(&j, &file.to_string()).unwrap_err();
+    let e = sync::join(&j, &forged.file, &forged.code).unwrap_err();
     assert_eq!(e.code(), "invitation_unusable");
     assert_eq!(sync::dump_string(j.conn(), None).unwrap(), before);
     assert!(sync::study_key(j.conn(), &s.study).unwrap().is_none());
@@ -258,7 +261,7 @@ fn an_invitation_cannot_be_stretched_to_another_role_and_the_real_one_still_work
         "nothing kept"
     );
     // The file as the coordinator wrote it lets the laptop in, as an enumerator.
-    let joined = sync::join(&j, &text).unwrap();
+    let joined = sync::join_invitation(&j, &invitation).unwrap();
     assert_eq!(joined.role, Role::Enumerator);
     let roster = sync::roster(&j, &s.study).unwrap().unwrap();
     assert_eq!(

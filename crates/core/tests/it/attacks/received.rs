@@ -56,7 +56,7 @@ fn scene() -> Scene {
             &fields(json!({"session_id": session, "sex": "male", "count": 4})),
         )
         .unwrap();
-    sync::join(
+    sync::join_invitation(
         &victim,
         &sync::invite(&alice, &study, Role::Coordinator).unwrap(),
     )

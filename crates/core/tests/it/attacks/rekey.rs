@@ -19,7 +19,7 @@ use crate::support::fields;
 /// bundle with A each way (so A holds its claim of the invitation).
 fn member(s: &mut Scene, name: &str, role: Role) -> Store {
     let mut m = Store::open_in_dir(&s.path(name)).unwrap();
-    sync::join(&m, &sync::invite(&s.a, &s.study, role).unwrap()).unwrap();
+    sync::join_invitation(&m, &sync::invite(&s.a, &s.study, role).unwrap()).unwrap();
     let p = s.path(&format!("{name}-first.terrain"));
     bundle::export_bundle(&s.a, &s.study, &ExportTarget::Full, &p, &mut |_| {}).unwrap();
     bundle::import_bundle(&mut m, &p, &mut |_| {}).unwrap();

@@ -186,8 +186,8 @@ fn a_member_of_one_study_sees_no_gap_from_a_laptop_writing_in_two() {
     let study_b = l
         .create(Entity::Study, &fields(json!({"title": "B"})))
         .unwrap();
-    sync::join(&m, &sync::invite(&l, &study_a, Role::Coordinator).unwrap()).unwrap();
-    sync::join(&n, &sync::invite(&l, &study_b, Role::Coordinator).unwrap()).unwrap();
+    sync::join_invitation(&m, &sync::invite(&l, &study_a, Role::Coordinator).unwrap()).unwrap();
+    sync::join_invitation(&n, &sync::invite(&l, &study_b, Role::Coordinator).unwrap()).unwrap();
     let send = |from: &Store, to: &mut Store, study: &str, target: ExportTarget| {
         let p = dir.path().join(format!("{}.terrain", uuid::Uuid::new_v4()));
         bundle::export_bundle(from, study, &target, &p, &mut |_| {}).unwrap();
@@ -230,7 +230,7 @@ fn a_member_of_one_study_sees_no_gap_from_a_laptop_writing_in_two() {
     assert!(held_seqs(&m, &study_b, l.node_id()).is_empty());
     // M relays study A to a third member, who holds the same prefix.
     let mut p = Store::open_in_dir(&dir.path().join("p")).unwrap();
-    sync::join(&p, &sync::invite(&l, &study_a, Role::Coordinator).unwrap()).unwrap();
+    sync::join_invitation(&p, &sync::invite(&l, &study_a, Role::Coordinator).unwrap()).unwrap();
     send(&m, &mut p, &study_a, ExportTarget::Full);
     assert_eq!(
         held_seqs(&p, &study_a, l.node_id()),
@@ -253,7 +253,7 @@ fn a_laptops_own_changes_relayed_back_are_duplicates() {
     let other = l
         .create(Entity::Study, &fields(json!({"title": "Ailleurs"})))
         .unwrap();
-    sync::join(&m, &sync::invite(&l, &study, Role::Coordinator).unwrap()).unwrap();
+    sync::join_invitation(&m, &sync::invite(&l, &study, Role::Coordinator).unwrap()).unwrap();
     session(&mut l, &study, "L");
     session(&mut l, &other, "L ailleurs");
     let p = dir.path().join("to-m.terrain");

@@ -49,8 +49,8 @@ pub fn scene() -> Scene {
         session(&mut a, &study, &format!("A{i}"));
     }
     let invitation = sync::invite(&a, &study, Role::Coordinator).unwrap();
-    sync::join(&b, &invitation).unwrap();
-    sync::join(&v, &invitation).unwrap();
+    sync::join_invitation(&b, &invitation).unwrap();
+    sync::join_invitation(&v, &invitation).unwrap();
     let mut s = Scene {
         dir,
         a,

@@ -19,7 +19,7 @@ fn an_export_record_syncs_with_its_study() {
     let study = laptop
         .create(Entity::Study, &fields(json!({"title": "Mopti"})))
         .expect("study");
-    sync::join(
+    sync::join_invitation(
         &office,
         &sync::invite(&laptop, &study, Role::Coordinator).expect("invite"),
     )

@@ -17,7 +17,7 @@ fn pair() -> (tempfile::TempDir, Store, Store, String) {
     let study = a
         .create(Entity::Study, &fields(json!({"title": "Mopti"})))
         .unwrap();
-    sync::join(&b, &sync::invite(&a, &study, Role::Coordinator).unwrap()).unwrap();
+    sync::join_invitation(&b, &sync::invite(&a, &study, Role::Coordinator).unwrap()).unwrap();
     (dir, a, b, study)
 }
 
@@ -320,7 +320,7 @@ fn shared_places_travel_with_every_study() {
     let s2 = a
         .create(Entity::Study, &fields(json!({"title": "Deuxième"})))
         .unwrap();
-    sync::join(&b, &sync::invite(&a, &s2, Role::Coordinator).unwrap()).unwrap();
+    sync::join_invitation(&b, &sync::invite(&a, &s2, Role::Coordinator).unwrap()).unwrap();
     let village = a
         .create(
             Entity::Place,

@@ -39,7 +39,7 @@ fn setup() -> Setup {
         )
         .unwrap();
     }
-    sync::join(&b, &sync::invite(&a, &study, Role::Coordinator).unwrap()).unwrap();
+    sync::join_invitation(&b, &sync::invite(&a, &study, Role::Coordinator).unwrap()).unwrap();
     let good = dir.path().join("good.terrain");
     bundle::export_bundle_with(&a, &study, &ExportTarget::Full, &good, 4, &mut |_| {}).unwrap();
     Setup {
@@ -116,14 +116,16 @@ fn keys_decide_who_can_read_a_bundle() {
     assert!(err.message(Lang::En).contains("join"));
     assert!(err.message(Lang::Fr).contains("rejoint"));
     // A laptop holding another key for the same study id.
-    let mut forged: serde_json::Value =
-        serde_json::from_str(&sync::invite(&s.a, &s.study, Role::Enumerator).unwrap()).unwrap();
+    let invitation = sync::invite(&s.a, &s.study, Role::Enumerator).unwrap();
+    let content = sync::unseal_join(&invitation.file, &invitation.code).unwrap();
+    let mut forged: serde_json::Value = serde_json::from_str(&content).unwrap();
     forged["key"] = json!(base64::engine::general_purpose::STANDARD.encode([7u8; 32]));
-    sync::join(&c, &forged.to_string()).unwrap();
+    let forged = sync::seal_join(&forged.to_string()).unwrap();
+    sync::join(&c, &forged.file, &forged.code).unwrap();
     assert_eq!(code_of(&mut c, &s.good), "wrong_key");
     assert_eq!(sync::dump_string(c.conn(), None).unwrap(), before);
     // Joining again with a different key is refused.
-    let err = sync::join(
+    let err = sync::join_invitation(
         &c,
         &sync::invite(&s.a, &s.study, Role::Coordinator).unwrap(),
     )

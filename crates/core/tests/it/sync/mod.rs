@@ -4,6 +4,7 @@ mod authorship;
 mod basic;
 mod bundle_bad;
 mod folder;
+mod join_sealed;
 mod members;
 mod prop;
 mod repairs;

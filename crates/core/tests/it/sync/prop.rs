@@ -137,7 +137,7 @@ impl World {
         let invite =
             sync::invite(&stores[0], &study, terrain_core::schema::Role::Coordinator).unwrap();
         for s in &stores[1..] {
-            sync::join(s, &invite).unwrap();
+            sync::join_invitation(s, &invite).unwrap();
         }
         let mut w = World {
             _dir: dir,

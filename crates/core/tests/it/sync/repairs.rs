@@ -35,7 +35,7 @@ struct Team {
 
 fn joined(dir: &std::path::Path, lead: &Store, study: &str, name: &str, role: Role) -> Store {
     let s = Store::open_in_dir(&dir.join(name)).unwrap();
-    sync::join(&s, &sync::invite(lead, study, role).unwrap()).unwrap();
+    sync::join_invitation(&s, &sync::invite(lead, study, role).unwrap()).unwrap();
     s
 }
 

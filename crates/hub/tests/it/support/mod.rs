@@ -37,8 +37,8 @@ pub fn fields(pairs: &[(&str, serde_json::Value)]) -> terrain_core::Fields {
         .collect()
 }
 
-/// Creates a study on `owner` and returns its id and join text.
-pub fn new_study(owner: &mut Store, title: &str) -> (String, String) {
+/// Creates a study on `owner` and returns its id and an invitation (its sealed file and code).
+pub fn new_study(owner: &mut Store, title: &str) -> (String, sync::Invitation) {
     let id = owner
         .create(Entity::Study, &fields(&[("title", json!(title))]))
         .expect("study");
@@ -47,8 +47,8 @@ pub fn new_study(owner: &mut Store, title: &str) -> (String, String) {
     (id, invite)
 }
 
-pub fn join(store: &Store, invite: &str) {
-    sync::join(store, invite).expect("join");
+pub fn join(store: &Store, invite: &sync::Invitation) {
+    sync::join_invitation(store, invite).expect("join");
 }
 
 pub fn new_session(store: &mut Store, study: &str, title: &str) -> String {
