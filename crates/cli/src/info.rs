@@ -32,6 +32,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         "schema_version_supported": store::schema_version(),
         "db": store.path().display().to_string(),
         "studies": studies,
+        "hq_keys": sync::hq_keys_held(&store)?,
     });
     if args.json {
         return print_json(&info);

@@ -4,12 +4,14 @@ use std::path::PathBuf;
 
 use rusqlite::Connection;
 
+use crate::changes::sealed::Opener;
 use crate::error::Result;
 use crate::export::columns::{Cell, CodebookEntry, Col};
 use crate::export::options::{ExportOptions, Progress, TableCount};
 use crate::export::suppression::{region_key, region_table, RegionTable, Suppression};
 use crate::export::tables::{codebook, tables};
 use crate::read::places::PlaceIndex;
+use crate::schema::Entity;
 use crate::stats::scope::Scope;
 
 /// Where a format's output goes: a folder of files (CSV) or one file.
@@ -48,6 +50,7 @@ pub(crate) fn write_all(
         sink: sink.as_mut(),
         progress,
         counts: Vec::new(),
+        opener: Opener::load(conn)?,
     };
     for (name, cols) in tables(opts.anonymised) {
         w.sink.table(name, &cols)?;
@@ -86,6 +89,8 @@ struct TableWriter<'a> {
     sink: &'a mut dyn Sink,
     progress: &'a mut dyn FnMut(&Progress),
     counts: Vec<TableCount>,
+    /// The HQ keys held here: sealed values are exported opened, else as the fixed marker.
+    opener: Opener,
 }
 
 impl TableWriter<'_> {
@@ -116,6 +121,17 @@ impl TableWriter<'_> {
             }
         }
         Ok(n)
+    }
+
+    /// A text cell of a field that may be sealed to headquarters (`changes::sealed`).
+    fn unsealed(&self, entity: Entity, field: &str, v: Option<String>) -> Cell {
+        match v {
+            Some(t) => match self.opener.show(entity, field, &t.into()) {
+                rusqlite::types::Value::Text(t) => Cell::Text(t),
+                _ => Cell::Null,
+            },
+            None => Cell::Null,
+        }
     }
 
     fn place_pair(&self, place_id: Option<&str>, kind: &str) -> [Cell; 2] {
@@ -201,7 +217,7 @@ impl TableWriter<'_> {
             c.push(Cell::list(r.get(8)?));
             if !anon {
                 c.push(Cell::list(r.get(9)?));
-                c.push(Cell::text(r.get(10)?));
+                c.push(self.unsealed(Entity::Session, "note_taker", r.get(10)?));
             }
             for i in [11, 12, 13] {
                 c.push(Cell::flag(r.get(i)?));
@@ -212,7 +228,7 @@ impl TableWriter<'_> {
                 c.push(Cell::flag(r.get(i)?));
             }
             if !anon {
-                c.push(Cell::text(r.get(19)?));
+                c.push(self.unsealed(Entity::Session, "notes", r.get(19)?));
             }
             for (sex, v) in [("female", info.people.women), ("male", info.people.men)] {
                 if self.supp.sessions.contains(&(id.clone(), sex)) {
@@ -273,12 +289,14 @@ impl TableWriter<'_> {
                 Cell::text(r.get(3)?),
                 Cell::int(r.get(4)?),
             ];
-            for i in 5..9 {
+            for i in 5..8 {
                 c.push(Cell::text(r.get(i)?));
             }
+            c.push(w.unsealed(Entity::Participant, "role", r.get(8)?));
             c.extend(w.place_pair(home.as_deref(), "commune"));
-            for i in 10..13 {
-                c.push(Cell::text(r.get(i)?));
+            c.push(Cell::text(r.get(10)?));
+            for (i, field) in [(11, "name"), (12, "phone")] {
+                c.push(w.unsealed(Entity::Participant, field, r.get(i)?));
             }
             Ok(c)
         })

@@ -16,6 +16,7 @@ pub(crate) mod conflicts;
 pub(crate) mod devices;
 pub(crate) mod dump;
 pub(crate) mod folder;
+pub(crate) mod hq;
 pub(crate) mod invite;
 pub(crate) mod key_envelopes;
 pub(crate) mod keys;
@@ -44,6 +45,9 @@ pub use dump::{dump, dump_string};
 pub use folder::{
     bundle_name, default_folder, export_to_folder, files_in, import_file, invitation_name,
     invite_to_folder, slug, stamp_now, SyncFile, SyncFileKind,
+};
+pub use hq::{
+    hq_keygen, hq_keys_held, parse_public_key, public_key_text, set_hq_key, study_hq, StudyHq,
 };
 pub use invite::{invite, invite_to_file, join, join_from_file, JoinFile, JoinedStudy};
 pub use key_envelopes::{commitment as rekey_commitment, seal_to as seal_study_key};
