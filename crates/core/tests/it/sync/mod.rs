@@ -7,3 +7,4 @@ mod folder;
 mod members;
 mod prop;
 mod repairs;
+pub mod sealed;
