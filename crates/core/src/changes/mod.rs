@@ -24,8 +24,8 @@ pub use participant_code::participant_code;
 pub use roster::{anchor, stored_entries, Entry, EntryId, EntryKind, PublicKey, SignedEntry};
 pub use roster_rules::{add_entries, Member, Roster};
 pub use sealed::{
-    is_sealable, is_sealed, sealed_word, Opener, ALWAYS_SEALED, SEALABLE, SEALED_MARKER,
-    SEALED_PREFIX,
+    is_sealable, is_sealed, seal as seal_value, sealed_word, Opener, ALWAYS_SEALED, SEALABLE,
+    SEALED_MARKER, SEALED_PREFIX,
 };
 pub use signature::{
     segments_covering, segments_in, sign_segments, store_segment, verify_received, Segment,

@@ -8,5 +8,6 @@ mod decoder;
 mod header;
 mod received;
 mod rekey;
+mod sealed;
 mod seqs;
 mod victim;
