@@ -30,6 +30,8 @@ const COMMANDS: &[&str] = &[
     "study_grant",
     "study_revoke",
     "study_rekey",
+    "study_hq",
+    "study_set_hq_key",
     "sync_export_bundle",
     "sync_import_bundle",
     "sync_conflicts",

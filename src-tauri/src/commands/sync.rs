@@ -14,7 +14,7 @@ use tauri::State;
 use terrain_core::schema::Role;
 use terrain_core::sync::bundle::{ExportReport, ExportTarget, ImportReport};
 use terrain_core::sync::{
-    self, ConflictList, Device, JoinedStudy, MemberView, StudyAccess, SyncFile,
+    self, ConflictList, Device, JoinedStudy, MemberView, StudyAccess, StudyHq, SyncFile,
 };
 use terrain_core::Error;
 use terrain_hub::{
@@ -93,6 +93,22 @@ pub async fn study_revoke(
     node_id: String,
 ) -> Res<MemberView> {
     state.with(|s| sync::revoke_member(s, &study_id, &node_id))
+}
+
+/// A study's HQ key and the fields it seals (the study page).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn study_hq(state: State<'_, AppState>, study_id: String) -> Res<StudyHq> {
+    state.with(|s| sync::study_hq(s, &study_id))
+}
+
+/// Sets a study's HQ key, pasted or as the path of its file (coordinators only).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn study_set_hq_key(
+    state: State<'_, AppState>,
+    study_id: String,
+    key: String,
+) -> Res<StudyHq> {
+    state.with(|s| sync::set_hq_key(s, &study_id, &sync::public_key_input(&key)?))
 }
 
 /// Replaces a study's key (coordinators only); returns the new version.

@@ -24,6 +24,7 @@ import type { DemoSummary } from './bindings/DemoSummary';
 import type { MemberView } from './bindings/MemberView';
 import type { Role } from './bindings/Role';
 import type { StudyAccess } from './bindings/StudyAccess';
+import type { StudyHq } from './bindings/StudyHq';
 
 export type {
   Rec,
@@ -122,6 +123,10 @@ export const api = {
   revoke: (study_id: string, node_id: string) => call<MemberView>('study_revoke', { study_id, node_id }),
   /** Replaces the study key; returns its new version. */
   rekey: (study_id: string) => call<number>('study_rekey', { study_id }),
+  /** The study's headquarters key and the fields it seals. */
+  studyHq: (study_id: string) => call<StudyHq>('study_hq', { study_id }),
+  /** Sets the headquarters key: the key pasted, or the path of its file. */
+  setHqKey: (study_id: string, key: string) => call<StudyHq>('study_set_hq_key', { study_id, key }),
 };
 
 /** The message to show for any failure. */

@@ -18,7 +18,7 @@ use ts_rs::TS;
 use crate::changes::roster::{EntryKind, PublicKey};
 use crate::changes::roster_rules::Roster;
 use crate::changes::seal_plan::marked_fields;
-use crate::changes::sealed::{is_usable_public, new_key_pair};
+use crate::changes::sealed::{is_usable_public, new_key_pair, SEALABLE};
 use crate::error::{Error, Refusal, Result};
 use crate::store::Store;
 use crate::sync::authorship::sign_entry_with;
@@ -40,6 +40,8 @@ pub struct StudyHq {
     pub held_here: bool,
     /// The fields the study seals besides participant names and phones ("entity.field").
     pub sealed_fields: Vec<String>,
+    /// The fields a study may mark sealed (`changes::sealed::SEALABLE`).
+    pub sealable: Vec<String>,
 }
 
 /// The HQ keys this store holds, newest first, by fingerprint (`terrain hq show`).
@@ -107,6 +109,26 @@ pub fn parse_public_key(text: &str) -> Result<PublicKey> {
     Ok(key)
 }
 
+/// The text of an HQ public key given either as itself (pasted) or as the path of its file.
+pub fn public_key_input(input: &str) -> Result<String> {
+    let input = input.trim();
+    if input.starts_with(FILE_PREFIX) {
+        return Ok(input.to_string());
+    }
+    let path = std::path::Path::new(input);
+    if !path.is_file() {
+        return Err(Error::Refused(Refusal::NoFile {
+            path: input.to_string(),
+        }));
+    }
+    // A key file is one short line: anything much longer is not one.
+    let bytes = std::fs::read(path)?;
+    if bytes.len() > 1024 {
+        return Err(Error::Refused(Refusal::BadHqKey));
+    }
+    String::from_utf8(bytes).map_err(|_| Error::Refused(Refusal::BadHqKey))
+}
+
 /// Sets a study's HQ key from its file's text: a roster entry signed here (coordinators only,
 /// `role_refused` otherwise). Replacing the key is allowed: the newest entry wins, and what
 /// was sealed under the old key stays sealed to it (headquarters keeps old private keys).
@@ -134,6 +156,7 @@ pub fn study_hq(store: &Store, study: &str) -> Result<StudyHq> {
         public_key: key.as_ref().map(public_key_text),
         held_here,
         sealed_fields: marked_fields(conn, study)?,
+        sealable: SEALABLE.iter().map(|s| s.to_string()).collect(),
     })
 }
 

@@ -47,7 +47,8 @@ pub use folder::{
     invite_to_folder, slug, stamp_now, SyncFile, SyncFileKind,
 };
 pub use hq::{
-    hq_keygen, hq_keys_held, parse_public_key, public_key_text, set_hq_key, study_hq, StudyHq,
+    hq_keygen, hq_keys_held, parse_public_key, public_key_input, public_key_text, set_hq_key,
+    study_hq, StudyHq,
 };
 pub use invite::{invite, invite_to_file, join, join_from_file, JoinFile, JoinedStudy};
 pub use key_envelopes::{commitment as rekey_commitment, seal_to as seal_study_key};

@@ -20,4 +20,8 @@ held_here: boolean,
 /**
  * The fields the study seals besides participant names and phones ("entity.field").
  */
-sealed_fields: Array<string>, };
+sealed_fields: Array<string>, 
+/**
+ * The fields a study may mark sealed (`changes::sealed::SEALABLE`).
+ */
+sealable: Array<string>, };
