@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod bench;
+mod hq;
 mod study;
 mod support;
 mod sync;
