@@ -42,10 +42,11 @@ pub const ALWAYS_SEALED: [(Entity, &str); 2] = [
     (Entity::Participant, "name"),
     (Entity::Participant, "phone"),
 ];
-/// The fields a study may add to those it seals (its `sealed_fields`): free text about a person
-/// that no dashboard counts or groups by (a sealed institution would break the forces'
-/// dashboard, a sealed finding the report's quotes).
-pub const SEALABLE: [&str; 3] = ["participant.role", "session.note_taker", "session.notes"];
+/// The fields a study may add to those it seals (its `sealed_fields`): free text that no
+/// dashboard counts or groups by (a sealed institution would break the forces' dashboard, a
+/// sealed role the duplicate check, a sealed finding the report's quotes). Sealed session notes
+/// are not found by the sessions' text search.
+pub const SEALABLE: [&str; 2] = ["session.note_taker", "session.notes"];
 
 /// The word screens show for a sealed value this store cannot open.
 pub fn sealed_word(lang: Lang) -> &'static str {

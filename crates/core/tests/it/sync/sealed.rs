@@ -248,13 +248,13 @@ fn a_sealed_field_shown_as_the_marker_is_kept_when_saved_back_and_overwritten_wh
 fn a_field_a_study_marks_sealed_is_sealed_and_a_field_it_may_not_mark_is_refused() {
     let mut s = hq();
     let study = s.study.clone();
-    let marked = fields(json!({"sealed_fields": ["session.notes", "participant.role"]}));
+    let marked = fields(json!({"sealed_fields": ["session.notes", "session.note_taker"]}));
     s.a.update(Entity::Study, &study, &marked).unwrap();
     let e =
         s.a.update(
             Entity::Study,
             &study,
-            &fields(json!({"sealed_fields": ["participant.sex"]})),
+            &fields(json!({"sealed_fields": ["participant.role"]})),
         )
         .unwrap_err();
     assert_eq!(e.code(), "invalid");
@@ -278,7 +278,10 @@ fn a_field_a_study_marks_sealed_is_sealed_and_a_field_it_may_not_mark_is_refused
         )
         .unwrap();
     let hq = sync::study_hq(&s.f, &study).unwrap();
-    assert_eq!(hq.sealed_fields, vec!["session.notes", "participant.role"]);
+    assert_eq!(
+        hq.sealed_fields,
+        vec!["session.notes", "session.note_taker"]
+    );
     assert!(!hq.held_here && hq.fingerprint.is_some());
     let files = store_files(&s.f);
     assert!(files.iter().all(|f| !file_holds(f, "FAMa-Canari")));
