@@ -289,10 +289,9 @@ impl TableWriter<'_> {
                 Cell::text(r.get(3)?),
                 Cell::int(r.get(4)?),
             ];
-            for i in 5..8 {
+            for i in 5..9 {
                 c.push(Cell::text(r.get(i)?));
             }
-            c.push(w.unsealed(Entity::Participant, "role", r.get(8)?));
             c.extend(w.place_pair(home.as_deref(), "commune"));
             c.push(Cell::text(r.get(10)?));
             for (i, field) in [(11, "name"), (12, "phone")] {
