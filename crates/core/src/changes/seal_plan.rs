@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::roster::PublicKey;
 use super::roster_rules::WriteCheck;
-use super::sealed::{is_sealed_field, seal, Opener, ALWAYS_SEALED, SEALABLE};
+use super::sealed::{is_sealed_field, Opener, Sealer, ALWAYS_SEALED, SEALABLE};
 use super::sealed::{SEALED_MARKER, SEALED_PREFIX};
 use crate::error::Result;
 use crate::schema::Entity;
@@ -63,12 +63,18 @@ impl SealPlan {
         let Some(Some(sealing)) = self.studies.get(study) else {
             return Ok(());
         };
+        let mut sealer: Option<Sealer> = None;
         for (field, value) in values.iter_mut() {
             if let SqlValue::Text(plain) = value {
                 if !plain.starts_with(SEALED_PREFIX)
                     && is_sealed_field(entity, field, &sealing.marked)
                 {
-                    *value = SqlValue::Text(seal(&sealing.hq, entity, field, plain)?);
+                    if sealer.is_none() {
+                        sealer = Some(Sealer::new(&sealing.hq)?);
+                    }
+                    if let Some(s) = &sealer {
+                        *value = SqlValue::Text(s.seal(entity, field, plain)?);
+                    }
                 }
             }
         }

@@ -112,34 +112,59 @@ pub fn is_usable_public(public: &[u8; 32]) -> bool {
 
 /// `plain` sealed to the HQ public key, for `entity.field`.
 pub fn seal(hq_public: &[u8; 32], entity: Entity, field: &str, plain: &str) -> Result<String> {
-    let mut secret = Zeroizing::new([0u8; 32]);
-    OsRng.fill_bytes(&mut secret[..]);
-    let ephemeral = public_of(&secret);
-    let hq = MontgomeryPoint(*hq_public);
-    let shared = hq.mul_clamped(*secret);
-    if shared.as_bytes() == &[0u8; 32] {
-        return Err(Error::Internal(
-            "the study's HQ key cannot receive sealed values".into(),
-        ));
+    Sealer::new(hq_public)?.seal(entity, field, plain)
+}
+
+/// Seals the values of one record: one ephemeral key for them all (an X25519 exchange is most
+/// of a seal's cost), a fresh nonce and a key of its own for each field (the field is in the
+/// key's derivation). The envelopes of one record then show the same ephemeral key: they are
+/// known to belong together anyway.
+pub struct Sealer {
+    hq: MontgomeryPoint,
+    ephemeral: MontgomeryPoint,
+    shared: Zeroizing<[u8; 32]>,
+}
+
+impl Sealer {
+    pub fn new(hq_public: &[u8; 32]) -> Result<Sealer> {
+        let mut secret = Zeroizing::new([0u8; 32]);
+        OsRng.fill_bytes(&mut secret[..]);
+        let hq = MontgomeryPoint(*hq_public);
+        let shared = Zeroizing::new(hq.mul_clamped(*secret).to_bytes());
+        if *shared == [0u8; 32] {
+            return Err(Error::Internal(
+                "the study's HQ key cannot receive sealed values".into(),
+            ));
+        }
+        Ok(Sealer {
+            hq,
+            ephemeral: public_of(&secret),
+            shared,
+        })
     }
-    let mut nonce = [0u8; NONCE_LEN];
-    OsRng.fill_bytes(&mut nonce);
-    let aad = associated_data(entity, field);
-    let key = sealing_key(&aad, &ephemeral, &hq, &shared);
-    let sealed = XChaCha20Poly1305::new((&*key).into())
-        .encrypt(
-            XNonce::from_slice(&nonce),
-            Payload {
-                msg: plain.as_bytes(),
-                aad: &aad,
-            },
-        )
-        .map_err(|_| Error::Internal("sealing a value failed".into()))?;
-    let mut bytes = Vec::with_capacity(OVERHEAD + plain.len());
-    bytes.extend_from_slice(ephemeral.as_bytes());
-    bytes.extend_from_slice(&nonce);
-    bytes.extend_from_slice(&sealed);
-    Ok(format!("{SEALED_PREFIX}{}", B64.encode(bytes)))
+
+    /// `plain` sealed for `entity.field`.
+    pub fn seal(&self, entity: Entity, field: &str, plain: &str) -> Result<String> {
+        let mut nonce = [0u8; NONCE_LEN];
+        OsRng.fill_bytes(&mut nonce);
+        let aad = associated_data(entity, field);
+        let shared = MontgomeryPoint(*self.shared);
+        let key = sealing_key(&aad, &self.ephemeral, &self.hq, &shared);
+        let sealed = XChaCha20Poly1305::new((&*key).into())
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: plain.as_bytes(),
+                    aad: &aad,
+                },
+            )
+            .map_err(|_| Error::Internal("sealing a value failed".into()))?;
+        let mut bytes = Vec::with_capacity(OVERHEAD + plain.len());
+        bytes.extend_from_slice(self.ephemeral.as_bytes());
+        bytes.extend_from_slice(&nonce);
+        bytes.extend_from_slice(&sealed);
+        Ok(format!("{SEALED_PREFIX}{}", B64.encode(bytes)))
+    }
 }
 
 /// Checks a received sealed value's shape instead of the plain field's rules: a field that
@@ -266,6 +291,25 @@ mod tests {
         Opener {
             secrets: vec![(secret.clone(), public_of(secret))],
         }
+    }
+
+    #[test]
+    fn the_values_of_one_record_share_an_ephemeral_key_but_not_a_field() {
+        let (public, secret) = new_key_pair();
+        let sealer = Sealer::new(&public).unwrap();
+        let name = sealer.seal(Entity::Participant, "name", "Awa").unwrap();
+        let phone = sealer.seal(Entity::Participant, "phone", "Awa").unwrap();
+        assert_ne!(name, phone);
+        let hq = opener_of(&secret);
+        assert_eq!(
+            hq.open(Entity::Participant, "name", &name).as_deref(),
+            Some("Awa")
+        );
+        assert_eq!(
+            hq.open(Entity::Participant, "phone", &phone).as_deref(),
+            Some("Awa")
+        );
+        assert_eq!(hq.open(Entity::Participant, "phone", &name), None);
     }
 
     #[test]
