@@ -31,7 +31,6 @@ const COMMANDS: &[&str] = &[
     "study_revoke",
     "study_rekey",
     "study_hq",
-    "study_set_hq_key",
     "sync_export_bundle",
     "sync_import_bundle",
     "sync_conflicts",

@@ -52,7 +52,6 @@ pub fn run() {
             sync::study_revoke,
             sync::study_rekey,
             sync::study_hq,
-            sync::study_set_hq_key,
             sync::sync_export_bundle,
             sync::sync_import_bundle,
             sync::sync_conflicts,

@@ -95,20 +95,17 @@ pub async fn study_revoke(
     state.with(|s| sync::revoke_member(s, &study_id, &node_id))
 }
 
-/// A study's HQ key and the fields it seals (the study page).
+/// A study's HQ key and sealed fields; with `key` (pasted or a file's path), sets it first.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn study_hq(state: State<'_, AppState>, study_id: String) -> Res<StudyHq> {
-    state.with(|s| sync::study_hq(s, &study_id))
-}
-
-/// Sets a study's HQ key, pasted or as the path of its file (coordinators only).
-#[tauri::command(rename_all = "snake_case")]
-pub async fn study_set_hq_key(
+pub async fn study_hq(
     state: State<'_, AppState>,
     study_id: String,
-    key: String,
+    key: Option<String>,
 ) -> Res<StudyHq> {
-    state.with(|s| sync::set_hq_key(s, &study_id, &sync::public_key_input(&key)?))
+    state.with(|s| match key {
+        Some(k) => sync::set_hq_key(s, &study_id, &sync::public_key_input(&k)?),
+        None => sync::study_hq(s, &study_id),
+    })
 }
 
 /// Replaces a study's key (coordinators only); returns the new version.

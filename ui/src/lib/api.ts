@@ -124,9 +124,9 @@ export const api = {
   /** Replaces the study key; returns its new version. */
   rekey: (study_id: string) => call<number>('study_rekey', { study_id }),
   /** The study's headquarters key and the fields it seals. */
-  studyHq: (study_id: string) => call<StudyHq>('study_hq', { study_id }),
+  studyHq: (study_id: string) => call<StudyHq>('study_hq', { study_id, key: null }),
   /** Sets the headquarters key: the key pasted, or the path of its file. */
-  setHqKey: (study_id: string, key: string) => call<StudyHq>('study_set_hq_key', { study_id, key }),
+  setHqKey: (study_id: string, key: string) => call<StudyHq>('study_hq', { study_id, key }),
 };
 
 /** The message to show for any failure. */
