@@ -40,6 +40,7 @@ const COMMANDS: &[&str] = &[
     "study_grant",
     "study_revoke",
     "study_rekey",
+    "study_hq",
     "sync_export_bundle",
     "sync_import_bundle",
     "sync_conflicts",

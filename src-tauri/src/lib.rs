@@ -62,6 +62,7 @@ pub fn run() {
             sync::study_grant,
             sync::study_revoke,
             sync::study_rekey,
+            sync::study_hq,
             sync::sync_export_bundle,
             sync::sync_import_bundle,
             sync::sync_conflicts,

@@ -33,6 +33,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         "db": store.path().display().to_string(),
         "encrypted": store.is_encrypted(),
         "studies": studies,
+        "hq_keys": sync::hq_keys_held(&store)?,
     });
     if args.json {
         return print_json(&info);

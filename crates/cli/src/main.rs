@@ -10,6 +10,7 @@ mod demo;
 mod device;
 mod dump;
 mod export;
+mod hq;
 mod info;
 mod protection;
 mod record;
@@ -85,6 +86,9 @@ enum Command {
     /// Devices enrolled on the hub this store serves.
     #[command(subcommand)]
     Device(device::Cmd),
+    /// The headquarters' key pair, to which names and phones are sealed.
+    #[command(subcommand)]
+    Hq(hq::Cmd),
 }
 
 fn main() -> ExitCode {
@@ -106,6 +110,7 @@ fn main() -> ExitCode {
         Command::Serve(a) => serve::run(&ctx, a),
         Command::Sync(a) => sync::run(&ctx, a),
         Command::Device(c) => device::run(&ctx, c),
+        Command::Hq(c) => hq::run(&ctx, c),
     };
     ctx.finish(result)
 }

@@ -85,6 +85,9 @@ pub enum Cmd {
     /// The fields whose value is stamped more than a day in the future (a laptop whose clock
     /// ran ahead): record, field, value, device, how far ahead.
     FutureValues { study_id: String },
+    /// Seal the study's participant names and phones (and its marked fields) to the HQ public
+    /// key in FILE (made by `terrain hq keygen`) from now on (coordinators only).
+    SetHqKey { study_id: String, file: PathBuf },
     /// Repair the fields stamped in the future, keeping their values: one (--record and
     /// --field) or all of them (supervisors and coordinators).
     Repair {
@@ -202,6 +205,9 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
         Cmd::Rekey { study_id } => {
             sync::rekey(&store, &study_id)?;
             print_key_version(&store, &study_id, ctx.lang())?;
+        }
+        Cmd::SetHqKey { study_id, file } => {
+            crate::hq::set_study_key(&store, &study_id, &file)?;
         }
         Cmd::FutureValues { study_id } => {
             for f in sync::future_values(&store, &study_id)? {

@@ -14,7 +14,7 @@ use tauri::State;
 use terrain_core::schema::Role;
 use terrain_core::sync::bundle::{ExportReport, ExportTarget, ImportReport};
 use terrain_core::sync::{
-    self, ConflictList, Device, Invitation, JoinedStudy, MemberView, StudyAccess, SyncFile,
+    self, ConflictList, Device, Invitation, JoinedStudy, MemberView, StudyAccess, StudyHq, SyncFile,
 };
 use terrain_core::Error;
 use terrain_hub::{
@@ -90,6 +90,19 @@ pub async fn study_revoke(
     node_id: String,
 ) -> Res<MemberView> {
     state.with(|s| sync::revoke_member(s, &study_id, &node_id))
+}
+
+/// A study's HQ key and sealed fields; with `key` (pasted or a file's path), sets it first.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn study_hq(
+    state: State<'_, AppState>,
+    study_id: String,
+    key: Option<String>,
+) -> Res<StudyHq> {
+    state.with(|s| match key {
+        Some(k) => sync::set_hq_key(s, &study_id, &sync::public_key_input(&k)?),
+        None => sync::study_hq(s, &study_id),
+    })
 }
 
 /// Replaces a study's key (coordinators only); returns the new version.

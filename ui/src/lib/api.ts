@@ -24,6 +24,7 @@ import type { DemoSummary } from './bindings/DemoSummary';
 import type { MemberView } from './bindings/MemberView';
 import type { Role } from './bindings/Role';
 import type { StudyAccess } from './bindings/StudyAccess';
+import type { StudyHq } from './bindings/StudyHq';
 
 export type {
   Rec,
@@ -127,6 +128,10 @@ export const api = {
     call<boolean>('review_text', { entity, id, set }),
   /** Replaces the study key; returns its new version. */
   rekey: (study_id: string) => call<number>('study_rekey', { study_id }),
+  /** The study's headquarters key and the fields it seals. */
+  studyHq: (study_id: string) => call<StudyHq>('study_hq', { study_id, key: null }),
+  /** Sets the headquarters key: the key pasted, or the path of its file. */
+  setHqKey: (study_id: string, key: string) => call<StudyHq>('study_hq', { study_id, key }),
 };
 
 /** The message to show for any failure. */

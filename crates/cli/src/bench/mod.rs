@@ -12,6 +12,7 @@ mod hub;
 mod measure;
 mod processes;
 mod scratch;
+mod sealed;
 mod sync;
 
 use crate::ctx::{Ctx, Failure, Result};
@@ -24,6 +25,8 @@ pub enum Cmd {
     Dashboard(dashboard::Args),
     /// Network sync on loopback: first sync of 100,000 records, delta, 20 laptops at once.
     Hub(hub::Args),
+    /// The write path with names and phones sealed to an HQ key, against without.
+    Sealed(sealed::Args),
 }
 
 pub fn run(_ctx: &Ctx, cmd: Cmd) -> Result<()> {
@@ -31,6 +34,7 @@ pub fn run(_ctx: &Ctx, cmd: Cmd) -> Result<()> {
         Cmd::Sync(a) => sync::run(a),
         Cmd::Dashboard(a) => dashboard::run(a),
         Cmd::Hub(a) => hub::run(a),
+        Cmd::Sealed(a) => sealed::run(a),
     }
 }
 

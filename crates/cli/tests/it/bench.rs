@@ -220,3 +220,14 @@ fn bench_hub_runs_at_a_small_size_and_leaves_no_process_behind() {
     );
     line(&out, "per laptop");
 }
+
+#[test]
+fn bench_sealed_runs_at_a_small_size_and_reads_every_name_back() {
+    let out = bench(&["sealed", "--rows", "200"]);
+    line(&out, "Sealing names and phones to headquarters");
+    let plain = line(&out, "write path, no HQ key");
+    let sealed = line(&out, "write path, HQ key");
+    assert!(number_after(plain, "key") == 200.0, "{plain}");
+    assert!(number_after(sealed, "key") == 200.0, "{sealed}");
+    line(&out, "HQ reads them opened    400 participants");
+}

@@ -5,6 +5,7 @@
 
 mod bench;
 mod export;
+mod hq;
 mod protection;
 mod study;
 mod support;

@@ -7,9 +7,12 @@ pub(crate) mod batch;
 pub(crate) mod columns;
 pub(crate) mod log;
 pub(crate) mod merge;
+pub(crate) mod participant_code;
 pub(crate) mod repair;
 pub(crate) mod roster;
 pub(crate) mod roster_rules;
+pub(crate) mod seal_plan;
+pub(crate) mod sealed;
 pub(crate) mod seqs;
 pub(crate) mod signature;
 pub(crate) mod value;
@@ -17,11 +20,16 @@ pub(crate) mod write;
 
 pub use batch::WriteOp;
 pub use merge::{Applied, Change, Outcome, Stamp};
+pub use participant_code::participant_code;
 pub use roster::{anchor, stored_entries, Entry, EntryId, EntryKind, PublicKey, SignedEntry};
 pub use roster_rules::{add_entries, Member, Roster};
+pub use sealed::{
+    is_sealable, is_sealed, seal as seal_value, sealed_word, Opener, ALWAYS_SEALED, SEALABLE,
+    SEALED_MARKER, SEALED_PREFIX,
+};
 pub use signature::{
     segments_covering, segments_in, sign_segments, store_segment, verify_received, Segment,
     SEGMENT_MAX_BYTES, SEGMENT_MAX_CHANGES,
 };
 pub use value::{normalize, sql_to_json, to_json};
-pub use write::{participant_code, Fields, Writer};
+pub use write::{Fields, Writer};

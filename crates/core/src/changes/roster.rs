@@ -40,6 +40,10 @@ pub enum EntryKind {
     /// The study's key version `n`: the subject is the new key's commitment (see
     /// `sync::rekey`), and the entry's envelopes carry the key sealed to each member's device.
     Rekey(u32),
+    /// The study's HQ key: the subject is an X25519 public key, to which the write path seals
+    /// names, phones and the fields the study marks (`changes::sealed`). Only a coordinator's
+    /// counts; the newest replaces the one before (`Roster::hq_key`).
+    HqKey,
 }
 
 /// One roster entry, decoded.
@@ -116,6 +120,7 @@ impl Entry {
             EntryKind::Revoke => (3, None),
             EntryKind::Invite(role) => (4, Some(role)),
             EntryKind::Rekey(_) => (5, None),
+            EntryKind::HqKey => (6, None),
         };
         out.push(kind);
         out.extend_from_slice(&self.subject);
@@ -240,6 +245,7 @@ fn decode(body: &[u8]) -> Option<Entry> {
         3 => EntryKind::Revoke,
         4 => EntryKind::Invite(Role::from_code(r.byte()?)?),
         5 => EntryKind::Rekey(r.u32()?),
+        6 => EntryKind::HqKey,
         _ => return None,
     };
     let mut envelopes = Vec::new();

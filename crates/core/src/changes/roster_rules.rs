@@ -113,7 +113,10 @@ impl Roster {
             .filter_map(|(id, e)| match e.kind {
                 EntryKind::Found => Some((id, Role::Coordinator)),
                 EntryKind::Grant(role) => Some((id, role)),
-                EntryKind::Revoke | EntryKind::Invite(_) | EntryKind::Rekey(_) => None,
+                EntryKind::Revoke
+                | EntryKind::Invite(_)
+                | EntryKind::Rekey(_)
+                | EntryKind::HqKey => None,
             })
             .collect();
         applicable
@@ -195,6 +198,22 @@ impl Roster {
     /// to these).
     pub fn is_current_member(&self, node_id: &str) -> bool {
         self.current_role(node_id, &self.study).is_ok()
+    }
+
+    /// The study's HQ key: of the valid `hq_key` entries (coordinators' only), the newest, one
+    /// that no other descends from; of concurrent ones, the greatest entry id, so every
+    /// replica picks the same. Values sealed under a replaced key stay sealed to it (they are
+    /// signed as they are): headquarters keeps its old private keys to open them.
+    pub fn hq_key(&self) -> Option<PublicKey> {
+        let keys: Vec<(&EntryId, &Entry)> = self
+            .valid
+            .iter()
+            .filter(|(_, e)| e.kind == EntryKind::HqKey)
+            .collect();
+        keys.iter()
+            .filter(|(id, _)| !keys.iter().any(|(other, _)| self.is_ancestor(id, other)))
+            .max_by_key(|(id, _)| **id)
+            .map(|(_, e)| e.subject)
     }
 
     fn is_ancestor(&self, maybe: &EntryId, of: &EntryId) -> bool {
@@ -308,7 +327,12 @@ fn evaluate(study: &str, anchor: PublicKey, entries: Vec<(EntryId, Entry)>) -> R
     }
     let keys = valid
         .values()
-        .filter(|e| !matches!(e.kind, EntryKind::Invite(_) | EntryKind::Rekey(_)))
+        .filter(|e| {
+            !matches!(
+                e.kind,
+                EntryKind::Invite(_) | EntryKind::Rekey(_) | EntryKind::HqKey
+            )
+        })
         .filter_map(|e| {
             let key = VerifyingKey::from_bytes(&e.subject).ok()?;
             Some((node_id_of(&key), e.subject))
@@ -504,6 +528,15 @@ impl WriteCheck {
             Some(e) => Err(Error::Authorship(e)),
             None => Ok(()),
         }
+    }
+
+    /// The roster of `study` (None: unmanaged), read once per transaction.
+    pub fn roster(&mut self, conn: &Connection, study: &str) -> Result<Option<&Roster>> {
+        if !self.rosters.contains_key(study) {
+            self.rosters
+                .insert(study.to_string(), Roster::load(conn, study)?);
+        }
+        Ok(self.rosters.get(study).and_then(Option::as_ref))
     }
 
     /// Forgets what was read (after a roster entry is written in this transaction).

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use rusqlite::types::Value as SqlValue;
 use serde_json::Value as Json;
 
+use super::sealed::{check_envelope, is_sealable, SEALED_PREFIX};
 use crate::error::{Error, Problem, Result};
 use crate::schema::{Entity, FieldDef, Kind};
 
@@ -18,6 +19,11 @@ pub fn normalize(entity: Entity, def: &FieldDef, input: &Json) -> Result<SqlValu
     match def.kind {
         Kind::Text { max } => {
             let text = as_text(input);
+            // A value sealed to headquarters: its envelope's shape, not the plain rules.
+            if text.starts_with(SEALED_PREFIX) {
+                check_envelope(entity, def, &text).map_err(|_| bad(Problem::BadSealed))?;
+                return Ok(SqlValue::Text(text.into_owned()));
+            }
             if text.chars().count() > max {
                 return Err(bad(Problem::TooLong { max }));
             }
@@ -96,6 +102,11 @@ pub fn normalize(entity: Entity, def: &FieldDef, input: &Json) -> Result<SqlValu
                     .iter()
                     .any(|s| s.len() > 40 || s.chars().any(|c| c.is_whitespace()))
             {
+                return Err(bad(Problem::BadList));
+            }
+            // A study seals only the fields `changes::sealed::SEALABLE` lists.
+            let sealing = entity == Entity::Study && def.name == "sealed_fields";
+            if sealing && items.iter().any(|s| !is_sealable(s)) {
                 return Err(bad(Problem::BadList));
             }
             Ok(SqlValue::Text(

@@ -12,9 +12,11 @@ use serde_json::Value as Json;
 use super::admit::{self, OWNER_FIELDS};
 use super::log::RunAt;
 use super::merge::{self, Change, Stamp};
+use super::participant_code::participant_code;
 use super::repair;
 use super::roster::found;
 use super::roster_rules::WriteCheck;
+use super::seal_plan::SealPlan;
 use super::seqs::{self, Counters};
 use super::value::normalize;
 use crate::clock;
@@ -57,6 +59,8 @@ pub struct Writer<'a> {
     device_key: ed25519_dalek::SigningKey,
     /// What this laptop's role allows, per study written to.
     roles: WriteCheck,
+    /// What each study written to seals to its HQ key.
+    sealing: SealPlan,
 }
 
 impl Store {
@@ -85,6 +89,7 @@ impl Store {
             resolution_study: None,
             device_key: self.device_key().clone(),
             roles: WriteCheck::default(),
+            sealing: SealPlan::default(),
         };
         let out = f(&mut writer)?;
         writer.commit()?;
@@ -200,6 +205,7 @@ impl Writer<'_> {
             // A study created here has this laptop as its founder and first coordinator.
             found(&self.tx, id, &self.device_key)?;
             self.roles.forget();
+            self.sealing.forget();
         }
         let parent = ["study_id", "session_id"]
             .into_iter()
@@ -258,11 +264,15 @@ impl Writer<'_> {
             values.get(name).or_else(|| current.get(name))
         })?;
         let study = self.study_of(entity, id, "", &SqlValue::Null)?;
-        let changed: Vec<(&str, SqlValue)> = values
-            .0
-            .into_iter()
-            .filter(|(name, value)| current.get(name) != Some(value))
-            .collect();
+        let mut changed: Vec<(&str, SqlValue)> = Vec::with_capacity(values.0.len());
+        for (name, value) in values.0 {
+            let now = current.get(name);
+            let same = now == Some(&value)
+                || (self.sealing).unchanged(&self.tx, (entity, name), now, &value)?;
+            if !same {
+                changed.push((name, value));
+            }
+        }
         let count = changed.len();
         self.put_all(entity, id, changed, study, false)?;
         Ok(count)
@@ -322,6 +332,12 @@ impl Writer<'_> {
         let (tx, node) = (&self.tx, &self.node_id);
         self.roles
             .check_fields(tx, node, (entity, &values), study.as_deref())?;
+        if entity == Entity::Study {
+            self.sealing.forget();
+        }
+        let mut values = values;
+        let at = (entity, study.as_deref());
+        (self.sealing).seal(&self.tx, &mut self.roles, at, &mut values)?;
         let scope = study.as_deref().unwrap_or("");
         let wall = clock::wall_millis(self.clock_offset_ms);
         let first_seq = self
@@ -635,20 +651,6 @@ fn values_session<'v>(values: &'v [(&str, SqlValue)]) -> Option<&'v str> {
     })
 }
 
-/// A pseudonymous code: a running number in the session and a few characters of the id, so
-/// two laptops adding people to the same session do not hand out the same code.
-pub fn participant_code(id: &str, n: i64) -> String {
-    let mut code = format!("P{n:03}-");
-    code.extend(
-        id.bytes()
-            .rev()
-            .filter(u8::is_ascii_hexdigit)
-            .take(4)
-            .map(|b| b.to_ascii_uppercase() as char),
-    );
-    code
-}
-
 /// The clock's next stamp; none above the ceiling, whatever this laptop's date says.
 fn tick(last: i64, wall: i64) -> Result<i64> {
     let next = clock::tick(last, wall);
@@ -677,21 +679,4 @@ fn check_dates<'v>(entity: Entity, value: impl Fn(&str) -> Option<&'v SqlValue>)
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::participant_code;
-
-    #[test]
-    fn a_participant_code_is_the_running_number_and_the_ids_last_hex_digits_reversed() {
-        assert_eq!(
-            participant_code("01a20c62-2b1e-7748-a6a6-7aa5202b8bd7", 1),
-            "P001-7DB8"
-        );
-        assert_eq!(
-            participant_code("01a20c62-2b1e-7748-a6a6-7aa5202b8bd7", 1234),
-            "P1234-7DB8"
-        );
-    }
 }

@@ -32,6 +32,8 @@ pub enum Problem {
     /// The study or session a record belongs to: set when it is created, never changed (its
     /// changes travel with that study).
     Fixed,
+    /// Text in the shape of a value sealed to headquarters that is not one (`changes::sealed`).
+    BadSealed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +108,10 @@ impl ValidationError {
             Problem::Fixed => {
                 format!("The field \"{label}\" is set when the record is created and cannot be changed.")
             }
+            Problem::BadSealed if fr => {
+                format!("Le champ « {label} » contient une valeur scellée invalide.")
+            }
+            Problem::BadSealed => format!("The field \"{label}\" holds an invalid sealed value."),
             Problem::MissingReference if fr => {
                 format!("Le champ « {label} » désigne un enregistrement introuvable ou supprimé.")
             }

@@ -17,6 +17,8 @@ pub enum Refusal {
     NoFile { path: String },
     /// A second long sync task while one is running (the app runs one at a time).
     Busy,
+    /// An HQ public key file that is not one (`sync::hq`): cut short, mistyped, or another file.
+    BadHqKey,
 }
 
 impl Refusal {
@@ -28,6 +30,7 @@ impl Refusal {
             Refusal::NoFolder { .. } => "no_folder",
             Refusal::NoFile { .. } => "no_file",
             Refusal::Busy => "busy",
+            Refusal::BadHqKey => "bad_hq_key",
         }
     }
 
@@ -55,6 +58,8 @@ impl Refusal {
             Refusal::NoFile { path } => format!("The file \"{path}\" does not exist."),
             Refusal::Busy if fr => "Une synchronisation est déjà en cours : attendez qu'elle se termine.".into(),
             Refusal::Busy => "A sync is already running: wait until it ends.".into(),
+            Refusal::BadHqKey if fr => "Ce fichier n'est pas une clé publique du siège (terrain hq keygen) valide : il est incomplet, modifié, ou c'est un autre fichier.".into(),
+            Refusal::BadHqKey => "This file is not a valid headquarters public key (terrain hq keygen): it is cut short, altered, or another file.".into(),
         }
     }
 }

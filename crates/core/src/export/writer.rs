@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use rusqlite::Connection;
 
+use crate::changes::sealed::Opener;
 use crate::error::Result;
 use crate::export::columns::{Cell, CodebookEntry, Col};
 use crate::export::options::{ExportOptions, Progress, TableCount};
@@ -11,6 +12,7 @@ use crate::export::review::matches;
 use crate::export::suppression::{region_key, region_table, RegionTable, Suppression};
 use crate::export::tables::{codebook, tables};
 use crate::read::places::PlaceIndex;
+use crate::schema::Entity;
 use crate::stats::scope::Scope;
 
 /// Where a format's output goes: a folder of files (CSV) or one file.
@@ -70,6 +72,7 @@ pub(crate) fn write_all(
         sink: sink.as_mut(),
         progress,
         counts: Vec::new(),
+        opener: Opener::load(conn)?,
     };
     for (name, cols) in tables(opts.anonymised) {
         w.sink.table(name, &cols)?;
@@ -115,6 +118,8 @@ struct TableWriter<'a> {
     sink: &'a mut dyn Sink,
     progress: &'a mut dyn FnMut(&Progress),
     counts: Vec<TableCount>,
+    /// The HQ keys held here: sealed values are exported opened, else as the fixed marker.
+    opener: Opener,
 }
 
 impl TableWriter<'_> {
@@ -175,6 +180,17 @@ impl TableWriter<'_> {
                 .is_some_and(|t| INDIVIDUAL.contains(&t))
                 || i.people.women + i.people.men < self.opts.min_cell
         })
+    }
+
+    /// A text cell of a field that may be sealed to headquarters (`changes::sealed`).
+    fn unsealed(&self, entity: Entity, field: &str, v: Option<String>) -> Cell {
+        match v {
+            Some(t) => match self.opener.show(entity, field, &t.into()) {
+                rusqlite::types::Value::Text(t) => Cell::Text(t),
+                _ => Cell::Null,
+            },
+            None => Cell::Null,
+        }
     }
 
     fn place_pair(&self, place_id: Option<&str>, kind: &str) -> [Cell; 2] {
@@ -266,7 +282,7 @@ impl TableWriter<'_> {
             c.push(Cell::list(r.get(8)?));
             if !anon {
                 c.push(Cell::list(r.get(9)?));
-                c.push(Cell::text(r.get(10)?));
+                c.push(self.unsealed(Entity::Session, "note_taker", r.get(10)?));
             }
             for i in [11, 12, 13] {
                 c.push(Cell::flag(r.get(i)?));
@@ -277,7 +293,12 @@ impl TableWriter<'_> {
                 c.push(Cell::flag(r.get(i)?));
             }
             let mark: Option<String> = r.get(20)?;
-            c.extend(self.reviewed(mark.as_deref(), vec![r.get(19)?]));
+            // A sealed note is judged as headquarters reads it (the marker elsewhere).
+            let notes = match self.unsealed(Entity::Session, "notes", r.get(19)?) {
+                Cell::Text(t) => Some(t),
+                _ => None,
+            };
+            c.extend(self.reviewed(mark.as_deref(), vec![notes]));
             for (sex, v) in [("female", info.people.women), ("male", info.people.men)] {
                 if self.supp.sessions.contains(&(id.clone(), sex)) {
                     c.push(Cell::Suppressed);
@@ -341,8 +362,9 @@ impl TableWriter<'_> {
                 c.push(Cell::text(r.get(i)?));
             }
             c.extend(w.place_pair(home.as_deref(), "commune"));
-            for i in 10..13 {
-                c.push(Cell::text(r.get(i)?));
+            c.push(Cell::text(r.get(10)?));
+            for (i, field) in [(11, "name"), (12, "phone")] {
+                c.push(w.unsealed(Entity::Participant, field, r.get(i)?));
             }
             Ok(c)
         })

@@ -10,6 +10,7 @@ use ts_rs::TS;
 
 use crate::changes::merge::Stamp;
 use crate::changes::repair::is_repair;
+use crate::changes::sealed::Opener;
 use crate::changes::value::to_json;
 use crate::clock;
 use crate::error::Result;
@@ -66,6 +67,7 @@ pub fn history(conn: &Connection, entity: Entity, id: &str) -> Result<Vec<Histor
             Some((field.as_str(), p, (*prev_node)?))
         })
         .collect();
+    let opener = Opener::load(conn)?;
     let mut out: Vec<HistoryEntry> = Vec::new();
     let mut winners: BTreeMap<String, Stamp> = BTreeMap::new();
     for (field, value, hlc, node_id, prev_hlc, prev_node, node) in &rows {
@@ -91,8 +93,8 @@ pub fn history(conn: &Connection, entity: Entity, id: &str) -> Result<Vec<Histor
             .unwrap_or(SqlValue::Null);
         out.push(HistoryEntry {
             field: field.clone(),
-            new: to_json(def, value),
-            old: to_json(def, &old),
+            new: to_json(def, &opener.show(entity, field, value)),
+            old: to_json(def, &opener.show(entity, field, &old)),
             at: clock::to_rfc3339(stamp.hlc),
             device: stamp.node,
             current: false,

@@ -7,6 +7,7 @@ use serde_json::Value as Json;
 use ts_rs::TS;
 
 use crate::changes::merge::winner;
+use crate::changes::sealed::{is_sealed, Opener, SEALED_MARKER};
 use crate::changes::value::to_json;
 use crate::error::{Error, Problem, Result};
 use crate::schema::{self, Entity};
@@ -22,20 +23,29 @@ pub struct Record {
     // Not `Record<...>`: inside the generated Record.ts that name is this type itself.
     #[ts(type = "{ [key in string]: unknown }")]
     pub fields: serde_json::Map<String, Json>,
+    /// The fields sealed to headquarters that this store cannot open: they hold the marker
+    /// (`changes::sealed::SEALED_MARKER`), and a screen shows its own word for it.
+    pub sealed: Vec<String>,
 }
 
 impl Record {
-    fn from_row(entity: Entity, id: &str, row: &Row) -> Record {
+    fn from_row(entity: Entity, id: &str, row: &Row, opener: &Opener) -> Record {
         let mut fields = serde_json::Map::new();
+        let mut sealed = Vec::new();
         for def in entity.fields() {
-            let v = row.get(def.name).cloned().unwrap_or(SqlValue::Null);
-            fields.insert(def.name.to_string(), to_json(def, &v));
+            let v = row.get(def.name).unwrap_or(&SqlValue::Null);
+            let shown = opener.show(entity, def.name, v);
+            if is_sealed(v) && shown == SqlValue::Text(SEALED_MARKER.into()) {
+                sealed.push(def.name.to_string());
+            }
+            fields.insert(def.name.to_string(), to_json(def, &shown));
         }
         Record {
             id: id.to_string(),
             entity,
             deleted: row.get(schema::DELETED) == Some(&SqlValue::Integer(1)),
             fields,
+            sealed,
         }
     }
 
@@ -58,7 +68,7 @@ pub fn get(conn: &Connection, entity: Entity, id: &str) -> Result<Record> {
         entity,
         id: id.to_string(),
     })?;
-    Ok(Record::from_row(entity, id, &row))
+    Ok(Record::from_row(entity, id, &row, &Opener::load(conn)?))
 }
 
 /// Which records of an entity to list.
@@ -104,10 +114,16 @@ pub fn list(conn: &Connection, entity: Entity, opts: &ListOptions) -> Result<Vec
         params.push(value.clone());
     }
     sql.push_str(" ORDER BY id");
+    let opener = Opener::load(conn)?;
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
         let id: String = r.get(0)?;
-        Ok(Record::from_row(entity, &id, &row_at(r, &names, 1)?))
+        Ok(Record::from_row(
+            entity,
+            &id,
+            &row_at(r, &names, 1)?,
+            &opener,
+        ))
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }

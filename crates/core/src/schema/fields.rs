@@ -87,6 +87,15 @@ const STUDY: &[FieldDef] = &[
         "statut",
         "status",
     ),
+    // The fields the study seals to its HQ key besides participant names and phones
+    // (`changes::sealed::SEALABLE`), as "entity.field" codes.
+    f(
+        "sealed_fields",
+        Kind::Codes,
+        false,
+        "champs scellés",
+        "sealed fields",
+    ),
 ];
 
 const PLACE: &[FieldDef] = &[

@@ -15,6 +15,7 @@ use ts_rs::TS;
 use crate::changes::merge;
 use crate::changes::repair::is_repair;
 use crate::changes::roster_rules::WriteCheck;
+use crate::changes::sealed::Opener;
 use crate::changes::value::{sql_to_json, to_json};
 use crate::clock;
 use crate::error::{Error, Result, SyncError};
@@ -258,8 +259,9 @@ fn picks(conn: &Connection) -> Result<BTreeMap<String, Option<String>>> {
 
 /// A conflict with both its values, as `list_conflicts` shows it.
 /// `log`: the last record's log read, kept for the next conflict of the same record.
+/// Sealed values are shown opened where this store holds the HQ key, else as the marker.
 fn dress(
-    conn: &Connection,
+    (conn, opener): (&Connection, &Opener),
     row: LogRow,
     picked: Option<String>,
     log: &mut Option<RecordLog>,
@@ -271,7 +273,7 @@ fn dress(
         .get(&c.field)
         .map(|(wn, ws, wh, wv)| ConflictValue {
             value_id: format!("{wn}:{ws}"),
-            value: json_of(c.entity, &c.field, wv),
+            value: json_of(c.entity, &c.field, &opener.show(c.entity, &c.field, wv)),
             device: wn.clone(),
             at: clock::to_rfc3339(*wh),
         });
@@ -280,7 +282,11 @@ fn dress(
         entity: c.entity,
         loser: ConflictValue {
             value_id: format!("{}:{}", c.node, c.seq.unwrap_or(0)),
-            value: c.value_json(),
+            value: json_of(
+                c.entity,
+                &c.field,
+                &opener.show(c.entity, &c.field, &c.value),
+            ),
             at: clock::to_rfc3339(c.hlc),
             device: c.node,
         },
@@ -296,6 +302,7 @@ fn dress(
 /// Sync screen reads a bounded part of it, see [`conflict_views`].
 pub fn list_conflicts(conn: &Connection, include_resolved: bool) -> Result<Vec<Conflict>> {
     let picks = picks(conn)?;
+    let opener = Opener::load(conn)?;
     let mut out = Vec::new();
     let mut log = None;
     for row in log_rows(conn)? {
@@ -303,7 +310,7 @@ pub fn list_conflicts(conn: &Connection, include_resolved: bool) -> Result<Vec<C
         if picked.is_some() && !include_resolved {
             continue;
         }
-        out.push(dress(conn, row, picked, &mut log)?);
+        out.push(dress((conn, &opener), row, picked, &mut log)?);
     }
     Ok(out)
 }
@@ -331,7 +338,7 @@ pub fn resolve_conflict(store: &mut Store, conflict_id: &str, value_id: &str) ->
         .find(|r| r.id() == conflict_id)
         .ok_or_else(unknown)?;
     let picked = picks(store.conn())?.remove(conflict_id).flatten();
-    let conflict = dress(store.conn(), row, picked, &mut None)?;
+    let conflict = dress((store.conn(), &Opener::none()), row, picked, &mut None)?;
     let not_a_value = || {
         Error::Sync(SyncError::NotAConflictValue {
             id: value_id.to_string(),
@@ -443,6 +450,7 @@ pub fn conflict_views(store: &Store) -> Result<ConflictList> {
     let conn = store.conn();
     let lang = store.lang();
     let picks = picks(conn)?;
+    let opener = Opener::load(conn)?;
     let mut total = 0u64;
     let mut chosen: Vec<LogRow> = Vec::new();
     let mut per_record: BTreeMap<(Entity, String), usize> = BTreeMap::new();
@@ -480,7 +488,7 @@ pub fn conflict_views(store: &Store) -> Result<ConflictList> {
     let mut shown = Vec::with_capacity(chosen.len());
     let mut log = None;
     for row in chosen {
-        let c = dress(conn, row, None, &mut log)?;
+        let c = dress((conn, &opener), row, None, &mut log)?;
         shown.push(ConflictView {
             may_resolve: may_resolve(c.study.as_deref()),
             entity_label: c.entity.label(lang).to_string(),

@@ -16,6 +16,7 @@ pub(crate) mod conflicts;
 pub(crate) mod devices;
 pub(crate) mod dump;
 pub(crate) mod folder;
+pub(crate) mod hq;
 pub(crate) mod invite;
 pub(crate) mod join_code;
 pub(crate) mod join_seal;
@@ -46,6 +47,10 @@ pub use dump::{dump, dump_string};
 pub use folder::{
     bundle_name, default_folder, export_to_folder, files_in, import_file, invitation_name,
     invite_to_folder, stamp_now, SyncFile, SyncFileKind,
+};
+pub use hq::{
+    hq_keygen, hq_keys_held, parse_public_key, public_key_input, public_key_text, set_hq_key,
+    study_hq, StudyHq,
 };
 pub use invite::{
     invite, invite_to_file, join, join_from_file, join_invitation, preview_join, preview_join_file,

@@ -11,6 +11,7 @@ mod laptop;
 mod rekey;
 mod repairs;
 mod rogue;
+mod sealed;
 mod security;
 mod share;
 mod support;

@@ -4,4 +4,9 @@ import type { Entity } from "./Entity";
 /**
  * A record as the UI and `record list --json` see it.
  */
-export type Record = { id: string, entity: Entity, deleted: boolean, fields: { [key in string]: unknown }, };
+export type Record = { id: string, entity: Entity, deleted: boolean, fields: { [key in string]: unknown }, 
+/**
+ * The fields sealed to headquarters that this store cannot open: they hold the marker
+ * (`changes::sealed::SEALED_MARKER`), and a screen shows its own word for it.
+ */
+sealed: Array<string>, };

@@ -139,6 +139,7 @@ export const FIELD_LABELS: Readonly<Record<Entity, Readonly<Record<string, Field
     "start_date": { fr: "date de début", en: "start date", list: null },
     "end_date": { fr: "date de fin", en: "end date", list: null },
     "status": { fr: "statut", en: "status", list: "study_status" },
+    "sealed_fields": { fr: "champs scellés", en: "sealed fields", list: null },
     "deleted": { fr: "supprimé", en: "deleted", list: null },
   },
   "place": {

@@ -9,5 +9,6 @@ mod header;
 mod received;
 mod rekey;
 mod review;
+mod sealed;
 mod seqs;
 mod victim;

@@ -8,3 +8,4 @@ mod join_sealed;
 mod members;
 mod prop;
 mod repairs;
+pub mod sealed;
