@@ -1,7 +1,7 @@
 //! The app's state: the one store handle, the sync work in flight (one long task at a time,
 //! its cancel flag, the hub this laptop shares), and the error shape that crosses IPC.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -92,10 +92,6 @@ impl AppState {
         }
     }
 
-    pub fn with_store(store: Store) -> AppState {
-        AppState::with_door(Door::open_on(store))
-    }
-
     pub fn door(&self) -> MutexGuard<'_, Door> {
         // A panic while holding the lock leaves SQLite consistent (the transaction rolled
         // back when it was dropped), so the store stays usable.
@@ -130,9 +126,9 @@ impl AppState {
         })
     }
 
-    /// The person's language and the store file, for work done away from the shared handle.
-    pub fn lang_and_path(&self) -> Result<(Lang, PathBuf), AppError> {
-        self.with(|s| Ok::<_, Error>((s.lang(), s.path().to_path_buf())))
+    /// The person's language, for work done away from the shared handle.
+    pub fn lang(&self) -> Result<Lang, AppError> {
+        self.with(|s| Ok::<_, Error>(s.lang()))
     }
 
     /// The person's language and the store with its key, to open connections of its own.
@@ -215,7 +211,7 @@ mod tests {
             .expect("version");
         drop(conn);
         let state = AppState::with_door(Door::at(&path));
-        let err = state.lang_and_path().expect_err("refused");
+        let err = state.lang().expect_err("refused");
         assert_eq!(err.code, "newer_schema");
         assert!(err.message.contains("plus récente"), "{}", err.message);
         assert!(err.message.contains("newer version"), "{}", err.message);
@@ -226,7 +222,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let s = Store::open_in_dir(dir.path()).expect("open");
         s.set_setting("lang", "en").expect("set");
-        let state = AppState::with_store(s);
+        let state = AppState::with_door(Door::open_on(s));
         let err = state
             .with(|s| s.create(Entity::Study, &fields(json!({"title": ""}))))
             .expect_err("title is required");

@@ -48,7 +48,7 @@ pub async fn sync_set_device_label(state: State<'_, AppState>, label: String) ->
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn sync_files(state: State<'_, AppState>, folder: String) -> Res<Vec<SyncFile>> {
-    let (lang, _) = state.lang_and_path()?;
+    let lang = state.lang()?;
     sync::files_in(Path::new(folder.trim())).map_err(|e| AppError::new(&e, lang))
 }
 
@@ -124,7 +124,7 @@ pub async fn sync_join_preview(
     path: String,
     code: String,
 ) -> Res<JoinedStudy> {
-    let (lang, _) = state.lang_and_path()?;
+    let lang = state.lang()?;
     sync::preview_join_file(Path::new(path.trim()), &code).map_err(|e| AppError::new(&e, lang))
 }
 
@@ -137,7 +137,7 @@ pub async fn sync_export_bundle(
     folder: String,
     on_progress: Channel<TaskProgress>,
 ) -> Res<ExportReport> {
-    let slot = jobs.take_slot(state.lang_and_path()?.0)?;
+    let slot = jobs.take_slot(state.lang()?)?;
     let tell = reporter(on_progress);
     let target = peer.map_or(ExportTarget::Full, ExportTarget::For);
     state
@@ -158,7 +158,7 @@ pub async fn sync_import_bundle(
     path: String,
     on_progress: Channel<TaskProgress>,
 ) -> Res<ImportReport> {
-    let slot = jobs.take_slot(state.lang_and_path()?.0)?;
+    let slot = jobs.take_slot(state.lang()?)?;
     let tell = reporter(on_progress);
     state
         .in_background(move |s| {
@@ -206,7 +206,7 @@ pub async fn sync_hub(
     join_code: Option<String>,
     on_progress: Channel<TaskProgress>,
 ) -> Res<SyncSummary> {
-    let slot = jobs.take_slot(state.lang_and_path()?.0)?;
+    let slot = jobs.take_slot(state.lang()?)?;
     let cancel = jobs.cancel.clone();
     let tell = reporter(on_progress);
     state
@@ -257,7 +257,7 @@ pub async fn sync_share_start(
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn sync_share_stop(state: State<'_, AppState>, jobs: State<'_, SyncJobs>) -> Res<()> {
-    let (lang, _) = state.lang_and_path()?;
+    let lang = state.lang()?;
     let hub = jobs.share().take();
     match hub {
         // Lets the batches in flight finish before returning.
