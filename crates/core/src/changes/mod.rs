@@ -5,8 +5,11 @@
 pub(crate) mod admit;
 pub(crate) mod batch;
 pub(crate) mod columns;
+pub(crate) mod cover;
+pub(crate) mod erasure;
 pub(crate) mod log;
 pub(crate) mod merge;
+pub(crate) mod participant_code;
 pub(crate) mod repair;
 pub(crate) mod roster;
 pub(crate) mod roster_rules;
@@ -16,6 +19,7 @@ pub(crate) mod value;
 pub(crate) mod write;
 
 pub use batch::WriteOp;
+pub use cover::{Cover, ERASED_REASON, PERSONAL_FIELDS};
 pub use merge::{Applied, Change, Outcome, Stamp};
 pub use roster::{anchor, stored_entries, Entry, EntryId, EntryKind, PublicKey, SignedEntry};
 pub use roster_rules::{add_entries, Member, Roster};
@@ -23,5 +27,6 @@ pub use signature::{
     segments_covering, segments_in, sign_segments, store_segment, verify_received, Segment,
     SEGMENT_MAX_BYTES, SEGMENT_MAX_CHANGES,
 };
+pub use participant_code::participant_code;
 pub use value::{normalize, sql_to_json, to_json};
-pub use write::{participant_code, Fields, Writer};
+pub use write::{Fields, Writer};

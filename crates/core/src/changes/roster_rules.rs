@@ -423,6 +423,20 @@ impl WriteCheck {
         self.check_action(conn, node, crate::schema::Action::of_change(entity), study)
     }
 
+    /// Refuses a write of `field` of `entity` that this node's role does not allow (an
+    /// erasure asks more than an edit: `Action::of_field`).
+    pub fn check_field(
+        &mut self,
+        conn: &Connection,
+        node: &str,
+        entity: crate::schema::Entity,
+        field: &str,
+        study: Option<&str>,
+    ) -> Result<()> {
+        let action = crate::schema::Action::of_field(entity, field);
+        self.check_action(conn, node, action, study)
+    }
+
     /// Refuses a repair (`changes::repair`) of a field of `entity` in `study` unless this
     /// node may both write that field and resolve conflicts there (a supervisor's decision).
     pub fn check_repair(

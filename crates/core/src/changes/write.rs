@@ -10,6 +10,9 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior};
 use serde_json::Value as Json;
 
 use super::admit::{self, OWNER_FIELDS};
+use super::cover::{Cover, ERASED_REASON};
+use super::erasure;
+use super::participant_code::participant_code;
 use super::log::RunAt;
 use super::merge::{self, Change, Stamp};
 use super::repair;
@@ -156,6 +159,7 @@ impl Writer<'_> {
         }
         let (outcome, _) =
             merge::apply_batch(changes, &mut nodes, &mut self.merge_state, known_new)?;
+        erasure::after_merge(&self.tx, changes)?;
         Ok(outcome)
     }
 
@@ -233,6 +237,7 @@ impl Writer<'_> {
             });
         }
         let mut values = self.check(entity, fields)?;
+        erasure::refuse_personal(&self.tx, entity, id, values.0.iter().map(|(f, _)| *f))?;
         if entity == Entity::Participant {
             if let (Some(SqlValue::Integer(age)), false) =
                 (values.get("age"), values.contains_key("age_band"))
@@ -319,8 +324,10 @@ impl Writer<'_> {
         if values.is_empty() {
             return Ok(());
         }
-        self.roles
-            .check(&self.tx, &self.node_id, entity, study.as_deref())?;
+        for (field, _) in &values {
+            let study = study.as_deref();
+            self.roles.check_field(&self.tx, &self.node_id, entity, field, study)?;
+        }
         let scope = study.as_deref().unwrap_or("");
         let wall = clock::wall_millis(self.clock_offset_ms);
         let first_seq = self
@@ -336,6 +343,7 @@ impl Writer<'_> {
                     field,
                     value,
                     hlc: self.hlc,
+                    cover: Cover::fresh(entity, field),
                 });
             }
             if entity == Entity::Session {
@@ -381,6 +389,7 @@ impl Writer<'_> {
                 value,
                 hlc,
                 prev,
+                cover: Cover::fresh(entity, field),
             });
         }
         self.merge_in(&changes, false)?;
@@ -411,6 +420,7 @@ impl Writer<'_> {
         let node = self.node_id.clone();
         let (row_id, field) = (id.to_string(), field.to_string());
         let prev = Some(repaired);
+        let cover = Cover::fresh(entity, &field);
         let c = Change {
             node,
             seq,
@@ -421,6 +431,7 @@ impl Writer<'_> {
             value,
             hlc,
             prev,
+            cover,
         };
         self.merge_in(&[c], false)?;
         Ok(Some(hlc))
@@ -541,6 +552,10 @@ impl Writer<'_> {
                 .iter()
                 .find(|f| f.name == name)
                 .ok_or_else(|| Error::invalid(entity, name, Problem::UnknownField))?;
+            if def.name == ERASED_REASON {
+                // Only an erasure sets it (`Writer::erase`), and nothing clears it.
+                return Err(Error::invalid(entity, name, Problem::Fixed));
+            }
             let value = normalize(entity, def, input)?;
             if let (Kind::Ref(target), SqlValue::Text(ref_id)) = (def.kind, &value) {
                 if !self.is_live(target, ref_id)? {
@@ -634,20 +649,6 @@ fn values_session<'v>(values: &'v [(&str, SqlValue)]) -> Option<&'v str> {
     })
 }
 
-/// A pseudonymous code: a running number in the session and a few characters of the id, so
-/// two laptops adding people to the same session do not hand out the same code.
-pub fn participant_code(id: &str, n: i64) -> String {
-    let mut code = format!("P{n:03}-");
-    code.extend(
-        id.bytes()
-            .rev()
-            .filter(u8::is_ascii_hexdigit)
-            .take(4)
-            .map(|b| b.to_ascii_uppercase() as char),
-    );
-    code
-}
-
 /// The clock's next stamp; none above the ceiling, whatever this laptop's date says.
 fn tick(last: i64, wall: i64) -> Result<i64> {
     let next = clock::tick(last, wall);
@@ -676,21 +677,4 @@ fn check_dates<'v>(entity: Entity, value: impl Fn(&str) -> Option<&'v SqlValue>)
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::participant_code;
-
-    #[test]
-    fn a_participant_code_is_the_running_number_and_the_ids_last_hex_digits_reversed() {
-        assert_eq!(
-            participant_code("01a20c62-2b1e-7748-a6a6-7aa5202b8bd7", 1),
-            "P001-7DB8"
-        );
-        assert_eq!(
-            participant_code("01a20c62-2b1e-7748-a6a6-7aa5202b8bd7", 1234),
-            "P1234-7DB8"
-        );
-    }
 }

@@ -32,6 +32,8 @@ pub enum Problem {
     /// The study or session a record belongs to: set when it is created, never changed (its
     /// changes travel with that study).
     Fixed,
+    /// The person was erased: their personal fields stay empty, the erasure stays.
+    Erased,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +108,12 @@ impl ValidationError {
             Problem::Fixed => {
                 format!("The field \"{label}\" is set when the record is created and cannot be changed.")
             }
+            Problem::Erased if fr => format!(
+                "Cette personne a été effacée : le champ « {label} » reste vide, et l'effacement ne s'annule pas."
+            ),
+            Problem::Erased => format!(
+                "This person was erased: the field \"{label}\" stays empty, and the erasure cannot be undone."
+            ),
             Problem::MissingReference if fr => {
                 format!("Le champ « {label} » désigne un enregistrement introuvable ou supprimé.")
             }

@@ -38,6 +38,8 @@ pub enum Action {
     RecordExport,
     /// Invite, change a role, revoke, re-key.
     ManageRoster,
+    /// Erase a participant's personal values after consent is withdrawn.
+    ErasePeople,
 }
 
 impl Role {
@@ -67,7 +69,9 @@ impl Role {
         match action {
             Action::RecordExport => true,
             Action::EditRecords => self != Role::Analyst,
-            Action::ResolveConflicts => matches!(self, Role::Supervisor | Role::Coordinator),
+            Action::ResolveConflicts | Action::ErasePeople => {
+                matches!(self, Role::Supervisor | Role::Coordinator)
+            }
             Action::ManageStudy | Action::ManageRoster => self == Role::Coordinator,
         }
     }
@@ -87,6 +91,15 @@ impl Role {
 }
 
 impl Action {
+    /// What writing `field` of a record of `entity` does: setting a participant's
+    /// `erased_reason` erases the person.
+    pub fn of_field(entity: Entity, field: &str) -> Action {
+        if entity == Entity::Participant && field == "erased_reason" {
+            return Action::ErasePeople;
+        }
+        Action::of_change(entity)
+    }
+
     /// What writing a field of a record of `entity` does.
     pub fn of_change(entity: Entity) -> Action {
         match entity {
@@ -114,6 +127,8 @@ impl Action {
             (Action::RecordExport, Lang::En) => "note an export",
             (Action::ManageRoster, Lang::Fr) => "gérer les membres de l'étude",
             (Action::ManageRoster, Lang::En) => "manage the study's members",
+            (Action::ErasePeople, Lang::Fr) => "effacer une personne",
+            (Action::ErasePeople, Lang::En) => "erase a person",
         }
     }
 }

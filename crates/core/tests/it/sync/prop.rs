@@ -643,6 +643,7 @@ fn a_value_of_the_wrong_kind_is_refused_as_malformed() {
         value: SqlValue::Text("yes".into()),
         hlc: 1 << 20,
         prev: None,
+        cover: terrain_core::changes::Cover::Value,
     };
     let e = sync::apply_changes(&mut s, None, std::slice::from_ref(&bad)).unwrap_err();
     assert_eq!(e.code(), "malformed");

@@ -1,0 +1,166 @@
+//! Erasure after consent is withdrawn (docs/design/protection.md, section 5). A supervisor
+//! erases a participant by setting its `erased_reason`: a change like any other, signed,
+//! role-checked on write and on receipt (`Action::ErasePeople`), synced and merged. Whenever a
+//! participant is erased here (by this laptop or by a change received), every held change of
+//! its personal fields keeps only its commitment (`Cover::Erased`), the row's personal values
+//! are emptied and so are the conflict log's copies; a change of those fields that arrives
+//! later is stored erased in the same transaction. Who erased and when is the change's origin
+//! and stamp; why is the reason.
+
+use std::collections::BTreeSet;
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Connection, OptionalExtension};
+
+use super::cover::{is_personal, Cover, ERASED_REASON, PERSONAL_FIELDS};
+use super::log::{self, EntryRef};
+use super::merge::Change;
+use super::write::Writer;
+use crate::error::{Error, Problem, Result};
+use crate::schema::Entity;
+use crate::store::rows::read_row;
+use crate::store::Store;
+
+impl Store {
+    /// Erases a participant (supervisors and coordinators): see the module's comment. Then
+    /// checkpoints the WAL, so that the erased values' old pages leave it too.
+    pub fn erase_participant(&mut self, id: &str, reason: &str) -> Result<()> {
+        self.write(|w| w.erase_participant(id, reason))?;
+        checkpoint(self.conn())
+    }
+}
+
+impl Writer<'_> {
+    /// Sets the participant's `erased_reason` (the erasure itself happens as it merges).
+    pub fn erase_participant(&mut self, id: &str, reason: &str) -> Result<()> {
+        let entity = Entity::Participant;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(Error::invalid(entity, ERASED_REASON, Problem::Required));
+        }
+        let def = entity
+            .field(ERASED_REASON)
+            .ok_or_else(|| Error::Internal("participant has no erased_reason".into()))?;
+        let value = super::value::normalize(entity, def, &serde_json::json!(reason))?;
+        let row = read_row(self.conn(), entity, id)?.ok_or_else(|| Error::NotFound {
+            entity,
+            id: id.to_string(),
+        })?;
+        if row.get(ERASED_REASON).is_some_and(|v| *v != SqlValue::Null) {
+            return Err(Error::invalid(entity, ERASED_REASON, Problem::Erased));
+        }
+        let study = self.study_of(entity, id, "", &SqlValue::Null)?;
+        self.put(entity, id, ERASED_REASON, value, study)
+    }
+}
+
+/// After changes were merged: erases what they reached of erased participants (an erasure
+/// just merged, or a personal value arriving after one).
+pub(crate) fn after_merge(conn: &Connection, changes: &[Change]) -> Result<()> {
+    let touched: BTreeSet<&str> = changes
+        .iter()
+        .filter(|c| is_personal(c.entity, &c.field) || c.field == ERASED_REASON)
+        .filter(|c| c.entity == Entity::Participant)
+        .map(|c| c.row_id.as_str())
+        .collect();
+    for id in touched {
+        if is_erased(conn, id)? {
+            erase_held(conn, id)?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether the participant `id` is erased here.
+pub(crate) fn is_erased(conn: &Connection, id: &str) -> Result<bool> {
+    let reason: Option<Option<String>> = conn
+        .prepare_cached("SELECT erased_reason FROM participant WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    Ok(reason.flatten().is_some())
+}
+
+/// Refuses a person's edit of an erased participant's personal fields.
+pub(crate) fn refuse_personal<'f>(
+    conn: &Connection,
+    entity: Entity,
+    id: &str,
+    mut fields: impl Iterator<Item = &'f str>,
+) -> Result<()> {
+    if entity != Entity::Participant || !is_erased(conn, id)? {
+        return Ok(());
+    }
+    match fields.find(|f| is_personal(entity, f)) {
+        Some(field) => Err(Error::invalid(entity, field, Problem::Erased)),
+        None => Ok(()),
+    }
+}
+
+/// Erases the personal values of participant `id` from its changes, its row and the
+/// conflict log. A change covered by its value (written before salts, bundle format 3)
+/// cannot lose it without breaking its origin's signature: it is left as it is.
+fn erase_held(conn: &Connection, id: &str) -> Result<()> {
+    let entity = Entity::Participant;
+    for run in log::record_runs(conn, entity, id)? {
+        let mut changed = false;
+        let mut entries = run.entries;
+        for e in entries.iter_mut().filter(|e| is_personal(entity, &e.field)) {
+            if let (Cover::Salted(_), Some(erased)) = (e.cover, e.cover.erased(&e.value)) {
+                e.cover = erased;
+                e.value = SqlValue::Null;
+                changed = true;
+            }
+        }
+        let Some(base) = entries.iter().map(|e| e.hlc).min().filter(|_| changed) else {
+            continue;
+        };
+        let refs = entries.iter().map(|e| EntryRef {
+            field: &e.field,
+            value: &e.value,
+            hlc: e.hlc,
+            prev_hlc: e.prev_hlc,
+            prev_node: e.prev_node,
+            cover: e.cover,
+        });
+        let fields = log::encode(entity, base, refs)?;
+        conn.prepare_cached(
+            "UPDATE change_log SET fields = ?1
+              WHERE entity = ?2 AND row_id = ?3 AND node = ?4 AND first_seq = ?5
+                AND scope = (SELECT idx FROM scopes WHERE study = ?6)",
+        )?
+        .execute((
+            fields,
+            entity.code(),
+            id,
+            run.node,
+            run.first_seq,
+            &run.scope,
+        ))?;
+    }
+    let set: Vec<String> = PERSONAL_FIELDS
+        .iter()
+        .map(|f| format!("{f} = NULL"))
+        .collect();
+    conn.prepare_cached(&format!(
+        "UPDATE participant SET {} WHERE id = ?1",
+        set.join(", ")
+    ))?
+    .execute([id])?;
+    let listed: Vec<String> = PERSONAL_FIELDS.iter().map(|f| format!("'{f}'")).collect();
+    conn.prepare_cached(&format!(
+        "UPDATE conflicts SET loser_value = NULL
+          WHERE entity = 'participant' AND row_id = ?1 AND field IN ({})",
+        listed.join(", ")
+    ))?
+    .execute([id])?;
+    Ok(())
+}
+
+/// Folds the WAL back into the database file and empties it: the pages it held from before
+/// an erasure held the erased values (with `secure_delete`, the database file's own freed
+/// space is zeroed as it is freed). Readers still open may keep it from finishing: it is
+/// done again after the next import.
+pub fn checkpoint(conn: &Connection) -> Result<()> {
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    Ok(())
+}
