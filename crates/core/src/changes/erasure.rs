@@ -5,7 +5,7 @@
 //! its personal fields keeps only its commitment (`Cover::Erased`), the row's personal values
 //! are emptied and so are the conflict log's copies; a change of those fields that arrives
 //! later is stored erased in the same transaction. Who erased and when is the change's origin
-//! and stamp; why is the reason.
+//! and stamp; why is the reason. The use case itself is `erase_person`.
 
 use std::collections::BTreeSet;
 
@@ -15,44 +15,8 @@ use rusqlite::{Connection, OptionalExtension};
 use super::cover::{is_personal, Cover, ERASED_REASON, PERSONAL_FIELDS};
 use super::log::{self, EntryRef};
 use super::merge::Change;
-use super::write::Writer;
 use crate::error::{Error, Problem, Result};
 use crate::schema::Entity;
-use crate::store::rows::read_row;
-use crate::store::Store;
-
-impl Store {
-    /// Erases a participant (supervisors and coordinators): see the module's comment. Then
-    /// checkpoints the WAL, so that the erased values' old pages leave it too.
-    pub fn erase_participant(&mut self, id: &str, reason: &str) -> Result<()> {
-        self.write(|w| w.erase_participant(id, reason))?;
-        checkpoint(self.conn())
-    }
-}
-
-impl Writer<'_> {
-    /// Sets the participant's `erased_reason` (the erasure itself happens as it merges).
-    pub fn erase_participant(&mut self, id: &str, reason: &str) -> Result<()> {
-        let entity = Entity::Participant;
-        let reason = reason.trim();
-        if reason.is_empty() {
-            return Err(Error::invalid(entity, ERASED_REASON, Problem::Required));
-        }
-        let def = entity
-            .field(ERASED_REASON)
-            .ok_or_else(|| Error::Internal("participant has no erased_reason".into()))?;
-        let value = super::value::normalize(entity, def, &serde_json::json!(reason))?;
-        let row = read_row(self.conn(), entity, id)?.ok_or_else(|| Error::NotFound {
-            entity,
-            id: id.to_string(),
-        })?;
-        if row.get(ERASED_REASON).is_some_and(|v| *v != SqlValue::Null) {
-            return Err(Error::invalid(entity, ERASED_REASON, Problem::Erased));
-        }
-        let study = self.study_of(entity, id, "", &SqlValue::Null)?;
-        self.put(entity, id, ERASED_REASON, value, study)
-    }
-}
 
 /// After changes were merged: erases what they reached of erased participants (an erasure
 /// just merged, or a personal value arriving after one).
@@ -153,6 +117,17 @@ fn erase_held(conn: &Connection, id: &str) -> Result<()> {
         listed.join(", ")
     ))?
     .execute([id])?;
+    Ok(())
+}
+
+/// `checkpoint` after applying received changes that erase someone.
+pub(crate) fn checkpoint_if_erasing(conn: &Connection, changes: &[Change]) -> Result<()> {
+    let erasing = changes
+        .iter()
+        .any(|c| c.field == ERASED_REASON || matches!(c.cover, Cover::Erased(_)));
+    if erasing {
+        checkpoint(conn)?;
+    }
     Ok(())
 }
 

@@ -6,6 +6,7 @@ pub(crate) mod admit;
 pub(crate) mod batch;
 pub(crate) mod columns;
 pub(crate) mod cover;
+pub(crate) mod erase_person;
 pub(crate) mod erasure;
 pub(crate) mod log;
 pub(crate) mod merge;
