@@ -44,18 +44,22 @@ pub(crate) fn is_erased(conn: &Connection, id: &str) -> Result<bool> {
     Ok(reason.flatten().is_some())
 }
 
-/// Refuses a person's edit of an erased participant's personal fields.
-pub(crate) fn refuse_personal<'f>(
+/// Refuses a person's edit that would give an erased participant a personal value again
+/// (leaving one empty is no edit).
+pub(crate) fn refuse_personal(
     conn: &Connection,
     entity: Entity,
     id: &str,
-    mut fields: impl Iterator<Item = &'f str>,
+    values: &[(&str, SqlValue)],
 ) -> Result<()> {
     if entity != Entity::Participant || !is_erased(conn, id)? {
         return Ok(());
     }
-    match fields.find(|f| is_personal(entity, f)) {
-        Some(field) => Err(Error::invalid(entity, field, Problem::Erased)),
+    let typed = values
+        .iter()
+        .find(|(f, v)| is_personal(entity, f) && *v != SqlValue::Null);
+    match typed {
+        Some((field, _)) => Err(Error::invalid(entity, field, Problem::Erased)),
         None => Ok(()),
     }
 }

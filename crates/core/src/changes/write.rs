@@ -237,7 +237,7 @@ impl Writer<'_> {
             });
         }
         let mut values = self.check(entity, fields)?;
-        erasure::refuse_personal(&self.tx, entity, id, values.0.iter().map(|(f, _)| *f))?;
+        erasure::refuse_personal(&self.tx, entity, id, &values.0)?;
         if entity == Entity::Participant {
             if let (Some(SqlValue::Integer(age)), false) =
                 (values.get("age"), values.contains_key("age_band"))
