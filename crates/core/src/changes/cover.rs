@@ -103,7 +103,7 @@ fn to_hex(bytes: &[u8]) -> String {
 }
 
 fn from_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 || !text.is_ascii() {
+    if !text.len().is_multiple_of(2) || !text.is_ascii() {
         return None;
     }
     (0..text.len())
@@ -151,7 +151,10 @@ mod tests {
         let value = SqlValue::Text("Aminata Traoré".into());
         let salted = Cover::fresh(Entity::Participant, "name");
         let erased = salted.erased(&value).unwrap();
-        assert_eq!(salted.commitment(&value), erased.commitment(&SqlValue::Null));
+        assert_eq!(
+            salted.commitment(&value),
+            erased.commitment(&SqlValue::Null)
+        );
         assert_ne!(
             salted.commitment(&value),
             salted.commitment(&SqlValue::Text("Aminata Traore".into()))

@@ -43,4 +43,3 @@ impl Writer<'_> {
         self.put(entity, id, ERASED_REASON, value, study)
     }
 }
-

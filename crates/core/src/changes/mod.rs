@@ -22,12 +22,12 @@ pub(crate) mod write;
 pub use batch::WriteOp;
 pub use cover::{Cover, ERASED_REASON, PERSONAL_FIELDS};
 pub use merge::{Applied, Change, Outcome, Stamp};
+pub use participant_code::participant_code;
 pub use roster::{anchor, stored_entries, Entry, EntryId, EntryKind, PublicKey, SignedEntry};
 pub use roster_rules::{add_entries, Member, Roster};
 pub use signature::{
     segments_covering, segments_in, sign_segments, store_segment, verify_received, Segment,
     SEGMENT_MAX_BYTES, SEGMENT_MAX_CHANGES,
 };
-pub use participant_code::participant_code;
 pub use value::{normalize, sql_to_json, to_json};
 pub use write::{Fields, Writer};

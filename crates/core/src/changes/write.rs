@@ -12,9 +12,9 @@ use serde_json::Value as Json;
 use super::admit::{self, OWNER_FIELDS};
 use super::cover::{Cover, ERASED_REASON};
 use super::erasure;
-use super::participant_code::participant_code;
 use super::log::RunAt;
 use super::merge::{self, Change, Stamp};
+use super::participant_code::participant_code;
 use super::repair;
 use super::roster::found;
 use super::roster_rules::WriteCheck;
@@ -326,7 +326,8 @@ impl Writer<'_> {
         }
         for (field, _) in &values {
             let study = study.as_deref();
-            self.roles.check_field(&self.tx, &self.node_id, entity, field, study)?;
+            self.roles
+                .check_field(&self.tx, &self.node_id, entity, field, study)?;
         }
         let scope = study.as_deref().unwrap_or("");
         let wall = clock::wall_millis(self.clock_offset_ms);

@@ -35,9 +35,7 @@ fn holding(paths: &[PathBuf], needle: &str) -> Vec<PathBuf> {
         .iter()
         .filter(|p| {
             let bytes = std::fs::read(p).expect("read file");
-            bytes
-                .windows(needle.len())
-                .any(|w| w == needle.as_bytes())
+            bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
         })
         .cloned()
         .collect()
@@ -123,7 +121,10 @@ fn an_erasure_reaches_every_replica_by_bundle_and_hub_and_leaves_no_value_in_any
         assert_eq!(erased[f], json!(null), "{f} on A");
     }
     assert_eq!(erased["sex"], json!("female"));
-    assert_eq!(erased["erased_reason"], json!("consentement retiré le 3 mars"));
+    assert_eq!(
+        erased["erased_reason"],
+        json!("consentement retiré le 3 mars")
+    );
 
     // By bundle to B, through the hub to C, and to D that joins only now.
     let after = lab.dir.path().join("after.bundle");
@@ -142,12 +143,18 @@ fn an_erasure_reaches_every_replica_by_bundle_and_hub_and_leaves_no_value_in_any
         assert_eq!(participant(s, &person)["name"], json!(null));
     }
     // The history shows the erasure, not the values.
-    let shown = serde_json::to_string(
-        &history(a.conn(), Entity::Participant, &person).expect("history"),
-    )
-    .expect("json");
+    let shown =
+        serde_json::to_string(&history(a.conn(), Entity::Participant, &person).expect("history"))
+            .expect("json");
     assert!(shown.contains("consentement retiré"), "{shown}");
-    for canary in [NAME, PHONE, OTHER_PHONE, INSTITUTION, "K. Canari", "Kadiatou C."] {
+    for canary in [
+        NAME,
+        PHONE,
+        OTHER_PHONE,
+        INSTITUTION,
+        "K. Canari",
+        "Kadiatou C.",
+    ] {
         assert!(!shown.contains(canary), "history shows {canary}");
     }
 
@@ -158,8 +165,18 @@ fn an_erasure_reaches_every_replica_by_bundle_and_hub_and_leaves_no_value_in_any
     }
     assert!(paths.iter().any(|p| p.to_string_lossy().ends_with("-wal")));
     let bundles = vec![after.clone(), to_d.clone()];
-    assert!(!holding(&paths, WITNESS).is_empty(), "the search finds what stays");
-    for canary in [NAME, PHONE, OTHER_PHONE, INSTITUTION, "K. Canari", "Kadiatou C."] {
+    assert!(
+        !holding(&paths, WITNESS).is_empty(),
+        "the search finds what stays"
+    );
+    for canary in [
+        NAME,
+        PHONE,
+        OTHER_PHONE,
+        INSTITUTION,
+        "K. Canari",
+        "Kadiatou C.",
+    ] {
         assert_eq!(holding(&paths, canary), Vec::<PathBuf>::new(), "{canary}");
         assert_eq!(holding(&bundles, canary), Vec::<PathBuf>::new(), "{canary}");
     }

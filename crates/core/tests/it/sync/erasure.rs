@@ -135,7 +135,10 @@ fn an_enumerator_cannot_erase_on_its_laptop_nor_by_a_forged_change() {
         "role_refused"
     );
     assert_eq!(dump(&t.member), member_before);
-    assert_eq!(person(&t.member, &t.person)["name"], json!("Boubacar Canari"));
+    assert_eq!(
+        person(&t.member, &t.person)["name"],
+        json!("Boubacar Canari")
+    );
 
     // The same erasure signed by the enumerator's own key, sent past its write path.
     let text = SqlValue::Text("je retire".into());
@@ -162,7 +165,10 @@ fn a_supervisors_erasure_reaches_the_coordinator_and_the_person_cannot_be_typed_
     sync_to(&t.member, &mut t.lead, &t.study);
     for s in [&t.lead, &t.member] {
         let p = person(s, &t.person);
-        assert_eq!((p["name"].clone(), p["phone"].clone()), (json!(null), json!(null)));
+        assert_eq!(
+            (p["name"].clone(), p["phone"].clone()),
+            (json!(null), json!(null))
+        );
         assert_eq!(p["age"], json!(null));
         assert_eq!(p["sex"], json!("male"), "the anonymous counts keep it");
         assert_eq!(p["erased_reason"], json!("consentement retiré"));
@@ -237,7 +243,14 @@ fn covers_that_do_not_hold_are_refused_by_code() {
         SqlValue::Text("female".into()),
         Cover::Salted([1; 16]),
     );
-    let erased_with_value = forged(&t, &t.member, 1, "name", name.clone(), Cover::Erased([2; 32]));
+    let erased_with_value = forged(
+        &t,
+        &t.member,
+        1,
+        "name",
+        name.clone(),
+        Cover::Erased([2; 32]),
+    );
     for bad in [salted_sex, erased_with_value] {
         let batch = signed(&t, &t.member, vec![bad]);
         assert_eq!(
@@ -255,7 +268,14 @@ fn covers_that_do_not_hold_are_refused_by_code() {
         "bad_signature"
     );
     // On the wire: a commitment cut short.
-    let erased = forged(&t, &t.member, 1, "name", SqlValue::Null, Cover::Erased([5; 32]));
+    let erased = forged(
+        &t,
+        &t.member,
+        1,
+        "name",
+        SqlValue::Null,
+        Cover::Erased([5; 32]),
+    );
     let plain = sync::bundle::encode_batch(&ChangeBatch {
         changes: vec![erased],
         segments: Vec::new(),

@@ -200,7 +200,11 @@ impl World {
 
     /// The live participants of replica `r`: id and whether erased there.
     fn people(&self, r: usize) -> Vec<(String, bool)> {
-        let all = query::list(self.stores[r].conn(), Entity::Participant, &ListOptions::default());
+        let all = query::list(
+            self.stores[r].conn(),
+            Entity::Participant,
+            &ListOptions::default(),
+        );
         all.unwrap()
             .into_iter()
             .map(|rec| {
@@ -453,10 +457,14 @@ fn check_nothing_lost(store: &Store) {
 
 /// No change of an erased participant's personal fields keeps a value or a salt.
 fn check_erased(store: &Store) {
-    let erased: BTreeSet<String> = query::list(store.conn(), Entity::Participant, &ListOptions {
-        include_deleted: true,
-        ..Default::default()
-    })
+    let erased: BTreeSet<String> = query::list(
+        store.conn(),
+        Entity::Participant,
+        &ListOptions {
+            include_deleted: true,
+            ..Default::default()
+        },
+    )
     .unwrap()
     .into_iter()
     .filter(|rec| rec.text(ERASED_REASON).is_some())
@@ -464,8 +472,18 @@ fn check_erased(store: &Store) {
     .collect();
     for c in sync::all_changes(store.conn()).unwrap() {
         if erased.contains(&c.row_id) && PERSONAL_FIELDS.contains(&c.field.as_str()) {
-            assert_eq!(c.value, SqlValue::Null, "{}.{} kept its value", c.row_id, c.field);
-            assert!(matches!(c.cover, Cover::Erased(_)), "{} kept its salt", c.field);
+            assert_eq!(
+                c.value,
+                SqlValue::Null,
+                "{}.{} kept its value",
+                c.row_id,
+                c.field
+            );
+            assert!(
+                matches!(c.cover, Cover::Erased(_)),
+                "{} kept its salt",
+                c.field
+            );
         }
     }
 }
