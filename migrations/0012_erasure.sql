@@ -3,6 +3,8 @@
 -- (their changes keep only a commitment), and every later change of them is stored erased.
 ALTER TABLE participant ADD COLUMN erased_reason TEXT;
 INSERT INTO field_numbers(entity, no, name) VALUES (4, 13, 'erased_reason');
+-- The erased participants: whether there is any is asked after every merge.
+CREATE INDEX participant_erased ON participant(id) WHERE erased_reason IS NOT NULL;
 
 -- The change log's entries may end with a cover (a salt, or a commitment once erased).
 DROP VIEW changes;

@@ -27,12 +27,24 @@ pub(crate) fn after_merge(conn: &Connection, changes: &[Change]) -> Result<()> {
         .filter(|c| c.entity == Entity::Participant)
         .map(|c| c.row_id.as_str())
         .collect();
+    if touched.is_empty() || !any_erased(conn)? {
+        return Ok(());
+    }
     for id in touched {
         if is_erased(conn, id)? {
             erase_held(conn, id)?;
         }
     }
     Ok(())
+}
+
+/// Whether any participant is erased here (an index holds just those).
+fn any_erased(conn: &Connection) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM participant WHERE erased_reason IS NOT NULL)",
+        )?
+        .query_row([], |r| r.get(0))?)
 }
 
 /// Whether the participant `id` is erased here.
