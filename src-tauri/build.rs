@@ -20,6 +20,7 @@ const COMMANDS: &[&str] = &[
     "update_record",
     "delete_record",
     "restore_record",
+    "erase_participant",
     "list_sessions",
     "session_page",
     "save_attendance",

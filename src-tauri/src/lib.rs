@@ -42,6 +42,7 @@ pub fn run() {
             records::update_record,
             records::delete_record,
             records::restore_record,
+            records::erase_participant,
             records::list_sessions,
             records::session_page,
             records::save_attendance,

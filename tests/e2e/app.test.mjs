@@ -173,6 +173,18 @@ test('validation, tally, findings, recommendations, delete and restore, history'
     await s.click(id('tally-save'));
     await s.waitForText(id('session-totals'), '12 femmes, 4 hommes');
 
+    // A person withdraws consent: erased with a reason (this laptop founded the study, so it
+    // may), the line keeps sex and age band for the counts and says when, by whom and why.
+    await s.type(id('att-age'), '40' + Keys.ENTER);
+    await s.waitForText(id('session-totals'), '13 femmes, 4 hommes');
+    await s.click(`${id('att-row')} ${id('erase-button')}`);
+    await s.waitForText(id('att-row'), /téléphone/i);
+    await s.type(id('erase-reason'), 'consentement retiré');
+    await s.click(id('confirm-erase'));
+    await s.waitForText(id('att-erased'), /effacé\(e\) le \d{4}-\d\d-\d\d \d\d:\d\d par cet appareil : consentement retiré/);
+    await s.waitForText(id('session-totals'), '13 femmes, 4 hommes');
+    assert.equal((await s.findAll(id('erase-button'))).length, 0);
+
     // A finding.
     await s.click(id('new-finding'));
     await s.type(id('finding-theme'), 'accès à la justice');

@@ -1,4 +1,4 @@
-//! `terrain record new|set|review|delete|restore|list`: records through the write path.
+//! `terrain record new|set|review|delete|restore|erase|list`: records through the write path.
 
 use clap::Subcommand;
 use serde_json::Value as Json;
@@ -36,6 +36,16 @@ pub enum Cmd {
     Delete { entity: String, id: String },
     /// Restore a deleted record.
     Restore { entity: String, id: String },
+    /// Erase a participant's personal values after consent is withdrawn (supervisors and
+    /// coordinators): here, in the history and on every laptop it syncs to. Cannot be undone.
+    Erase {
+        /// Only `participant` can be erased.
+        entity: String,
+        id: String,
+        /// Why (kept with the erasure, with who and when).
+        #[arg(long)]
+        reason: String,
+    },
     /// List records.
     List {
         entity: String,
@@ -93,6 +103,16 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
         } => export::set_reviewed(&mut store, entity(&e)?, &id, !undo)?,
         Cmd::Delete { entity: e, id } => store.delete(entity(&e)?, &id)?,
         Cmd::Restore { entity: e, id } => store.restore(entity(&e)?, &id)?,
+        Cmd::Erase {
+            entity: e,
+            id,
+            reason,
+        } => {
+            if entity(&e)? != Entity::Participant {
+                return Err(Error::UnknownEntity(e).into());
+            }
+            store.erase_participant(&id, &reason)?;
+        }
         Cmd::List {
             entity: e,
             json,

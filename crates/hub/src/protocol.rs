@@ -15,9 +15,11 @@ pub use terrain_core::sync::VectorEntry;
 /// checks a request's signature before it reads the body. Version 3 carries each change's
 /// author signature (segments, in the batch encoding), exchanges the study's roster first
 /// (`/api/roster`), names the study key a body is sealed with ([`H_KEY`]), and requires a
-/// device's node id to be the one its key gives.
-pub const PROTOCOL_VERSION: u32 = 3;
-pub const MIN_PROTOCOL: u32 = 3;
+/// device's node id to be the one its key gives. Version 4 carries a salt with each change of a
+/// participant's personal fields, or the commitment alone once erased (`changes::cover`,
+/// bundle format 4): a peer speaking 3 would neither read nor verify them.
+pub const PROTOCOL_VERSION: u32 = 4;
+pub const MIN_PROTOCOL: u32 = 4;
 
 pub const H_PROTOCOL: &str = "x-terrain-protocol";
 pub const H_NODE: &str = "x-terrain-node";

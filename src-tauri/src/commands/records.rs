@@ -104,6 +104,12 @@ pub async fn restore_record(state: State<'_, AppState>, entity: Entity, id: Stri
     state.with(|s| s.restore(entity, &id))
 }
 
+/// Erases a participant's personal values, with the reason (supervisors and coordinators).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn erase_participant(state: State<'_, AppState>, id: String, reason: String) -> Res<()> {
+    state.with(|s| s.erase_participant(&id, &reason))
+}
+
 #[tauri::command(rename_all = "snake_case")]
 pub async fn list_sessions(
     state: State<'_, AppState>,

@@ -9,6 +9,7 @@ function access(role: StudyAccess['role'], managed = true): StudyAccess {
     role: managed ? role : null,
     may_edit_records: may(['enumerator', 'supervisor', 'coordinator']),
     may_resolve_conflicts: may(['supervisor', 'coordinator']),
+    may_erase_people: may(['supervisor', 'coordinator']),
     may_manage_study: may(['coordinator']),
     may_manage_members: may(['coordinator']),
     may_review_text: may(['supervisor', 'coordinator']),

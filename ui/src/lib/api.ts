@@ -90,6 +90,8 @@ export const api = {
     call<number>('update_record', { entity, id, fields }),
   remove: (entity: Entity, id: string) => call<null>('delete_record', { entity, id }),
   restore: (entity: Entity, id: string) => call<null>('restore_record', { entity, id }),
+  /** Erases a participant's personal values, here and on every replica (supervisors). */
+  erase: (id: string, reason: string) => call<null>('erase_participant', { id, reason }),
   sessions: (query: Partial<SessionQuery>) =>
     call<SessionRow[]>('list_sessions', {
       filter: {

@@ -75,6 +75,7 @@ impl Laptops {
             value,
             hlc: self.hlc,
             prev,
+            cover: terrain_core::changes::Cover::fresh(entity, field),
         }
     }
 

@@ -364,3 +364,67 @@ fn rusqlite_free_count(db: &Path) -> Option<u64> {
         .ok()?;
     Some(n as u64)
 }
+
+#[test]
+fn record_erase_participant_erases_here_and_on_the_laptop_it_syncs_with() {
+    let l = Laptops::new();
+    let session = ok(
+        &l.a,
+        &[
+            "record",
+            "new",
+            "session",
+            &format!("study_id={}", l.study),
+            "session_type=workshop",
+            "date=2026-03-01",
+        ],
+    )
+    .trim()
+    .to_string();
+    let person = ok(
+        &l.a,
+        &[
+            "record",
+            "new",
+            "participant",
+            &format!("session_id={session}"),
+            "sex=female",
+            "name=Fatoumata Canari",
+            "phone=+22365432109",
+        ],
+    )
+    .trim()
+    .to_string();
+    l.send(&l.a, &l.b, "first.terrain");
+    assert!(dump(&l.b).contains("Fatoumata Canari"));
+
+    let before = dump(&l.a);
+    for bad in [
+        vec!["record", "erase", "session", &session, "--reason", "x"],
+        vec!["record", "erase", "participant", &person, "--reason", "  "],
+    ] {
+        refused(&l.a, &bad);
+    }
+    assert_eq!(dump(&l.a), before);
+    let reason = "consentement retiré";
+    ok(
+        &l.a,
+        &[
+            "record",
+            "erase",
+            "participant",
+            &person,
+            "--reason",
+            reason,
+        ],
+    );
+    l.send(&l.a, &l.b, "erasure.terrain");
+    for db in [&l.a, &l.b] {
+        let d = dump(db);
+        assert!(
+            !d.contains("Fatoumata") && !d.contains("+22365432109"),
+            "{d}"
+        );
+        assert!(d.contains(reason));
+    }
+}

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension};
 
+use super::cover::ERASED_REASON;
 use super::log;
 use super::merge::Change;
 use super::value::{normalize, to_json};
@@ -28,7 +29,8 @@ pub(crate) const OWNER_FIELDS: [&str; 2] = ["study_id", "session_id"];
 /// required field (and the tombstone) cannot be emptied.
 pub(crate) fn check_value(entity: Entity, def: &FieldDef, value: &SqlValue) -> Result<(), String> {
     if *value == SqlValue::Null {
-        if def.required || def.name == DELETED {
+        // An erasure is never undone (`changes::cover`).
+        if def.required || def.name == DELETED || def.name == ERASED_REASON {
             return Err(format!("{entity}.{} emptied, but it is required", def.name));
         }
         return Ok(());

@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, Statement};
 
+use super::cover::Cover;
 use crate::error::{Error, Result};
 use crate::schema::Entity;
 
@@ -21,6 +22,7 @@ pub(crate) struct Entry {
     pub prev_hlc: Option<i64>,
     /// Local handle of the prev stamp's node.
     pub prev_node: Option<i64>,
+    pub cover: Cover,
 }
 
 /// A run as stored, with its scope ('' for shared records) and its origin's id.
@@ -42,8 +44,9 @@ impl Run {
 }
 
 /// The JSON stored in `change_log.fields`: [[field number, value, hlc - base, prev_hlc,
-/// prev_node], ...], where `base` is the run's smallest stamp (stored in `change_log.hlc`), so
-/// stamps take a digit or two; the prev pair is left out when the change replaced nothing.
+/// prev_node, cover], ...], where `base` is the run's smallest stamp (stored in `change_log.hlc`),
+/// so stamps take a digit or two; the prev pair is left out when the change replaced nothing
+/// (null when a cover follows), the cover when it is the value (see `Cover::to_log`).
 /// Field numbers are `Entity::field_no`.
 pub(crate) fn encode<'a>(
     entity: Entity,
@@ -76,11 +79,18 @@ pub(crate) fn encode<'a>(
         }
         out.push(',');
         push_int(&mut out, e.hlc - base);
+        let cover = e.cover.to_log();
         if let (Some(h), Some(n)) = (e.prev_hlc, e.prev_node) {
             out.push(',');
             push_int(&mut out, h);
             out.push(',');
             push_int(&mut out, n);
+        } else if cover.is_some() {
+            out.push_str(",null,null");
+        }
+        if let Some(cover) = cover {
+            out.push(',');
+            push_json_str(&mut out, &cover);
         }
         out.push(']');
     }
@@ -96,6 +106,7 @@ pub(crate) struct EntryRef<'a> {
     pub hlc: i64,
     pub prev_hlc: Option<i64>,
     pub prev_node: Option<i64>,
+    pub cover: Cover,
 }
 
 /// A JSON string literal (RFC 8259 escapes), as serde_json and SQLite's JSON functions read it.
@@ -126,8 +137,15 @@ fn push_int(out: &mut String, n: i64) {
     out.push_str(itoa::Buffer::new().format(n));
 }
 
-/// One entry as stored: 3 elements, or 5 with the prev stamp.
-struct RawEntry(i64, serde_json::Value, i64, Option<i64>, Option<i64>);
+/// One entry as stored: 3 elements, 5 with the prev stamp, 6 with a cover.
+struct RawEntry(
+    i64,
+    serde_json::Value,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+);
 
 impl<'de> serde::Deserialize<'de> for RawEntry {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
@@ -135,7 +153,7 @@ impl<'de> serde::Deserialize<'de> for RawEntry {
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = RawEntry;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("[field, value, hlc] or [field, value, hlc, prev_hlc, prev_node]")
+                f.write_str("[field, value, hlc, prev_hlc?, prev_node?, cover?]")
             }
             fn visit_seq<A: serde::de::SeqAccess<'de>>(
                 self,
@@ -153,7 +171,8 @@ impl<'de> serde::Deserialize<'de> for RawEntry {
                     .ok_or_else(|| A::Error::invalid_length(2, &self))?;
                 let prev_hlc = seq.next_element::<Option<i64>>()?.flatten();
                 let prev_node = seq.next_element::<Option<i64>>()?.flatten();
-                Ok(RawEntry(field, value, hlc, prev_hlc, prev_node))
+                let cover = seq.next_element::<Option<String>>()?.flatten();
+                Ok(RawEntry(field, value, hlc, prev_hlc, prev_node, cover))
             }
         }
         d.deserialize_seq(V)
@@ -165,7 +184,7 @@ pub(crate) fn decode(entity: Entity, base: i64, text: &str) -> Result<Vec<Entry>
     let raw: Vec<RawEntry> =
         serde_json::from_str(text).map_err(|e| Error::Damaged(format!("change log run: {e}")))?;
     raw.into_iter()
-        .map(|RawEntry(no, value, hlc, prev_hlc, prev_node)| {
+        .map(|RawEntry(no, value, hlc, prev_hlc, prev_node, cover)| {
             let field = entity
                 .field_name(no)
                 .ok_or_else(|| Error::Damaged(format!("change log: {entity} field {no}")))?
@@ -179,12 +198,18 @@ pub(crate) fn decode(entity: Entity, base: i64, text: &str) -> Result<Vec<Entry>
                 },
                 other => return Err(Error::Damaged(format!("change log value {other}"))),
             };
+            let cover = match cover {
+                None => Cover::Value,
+                Some(text) => Cover::from_log(&text)
+                    .ok_or_else(|| Error::Damaged(format!("change log cover {text:?}")))?,
+            };
             Ok(Entry {
                 field,
                 value,
                 hlc: base + hlc,
                 prev_hlc,
                 prev_node,
+                cover,
             })
         })
         .collect()
@@ -438,6 +463,11 @@ mod tests {
                 hlc: base + i as i64,
                 prev_hlc: (i == 1).then_some(base - 5),
                 prev_node: (i == 1).then_some(3),
+                cover: match i {
+                    0 => Cover::Salted([7; 16]),
+                    2 => Cover::Erased([9; 32]),
+                    _ => Cover::Value,
+                },
             })
             .collect();
         let text = encode(Entity::Session, base, entries.iter().copied()).unwrap();
@@ -448,6 +478,7 @@ mod tests {
                 (b.field.as_str(), &b.value, b.hlc)
             );
             assert_eq!((e.prev_hlc, e.prev_node), (b.prev_hlc, b.prev_node));
+            assert_eq!(e.cover, b.cover);
         }
         let conn = Connection::open_in_memory().unwrap();
         for (i, v) in values.iter().enumerate() {
@@ -462,6 +493,7 @@ mod tests {
             hlc: 0,
             prev_hlc: None,
             prev_node: None,
+            cover: Cover::Value,
         };
         assert!(encode(Entity::Session, 0, [one("notes", &SqlValue::Real(1.5))]).is_err());
         assert!(encode(Entity::Session, 0, [one("x", &SqlValue::Null)]).is_err());

@@ -17,6 +17,7 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, Statement};
 
 use super::columns::{set_columns, Upserts};
+use super::cover::Cover;
 use super::log::{self, EntryRef, Run, RunAt};
 use super::repair::{self, Noted, Repaired, Target};
 use crate::error::Result;
@@ -57,6 +58,8 @@ pub struct Change {
     pub value: SqlValue,
     pub hlc: i64,
     pub prev: Option<Stamp>,
+    /// How its segment covers it: a personal field's salt, or its commitment once erased.
+    pub cover: Cover,
 }
 
 impl Change {
@@ -475,6 +478,7 @@ pub(crate) struct LocalChange<'a> {
     pub field: &'a str,
     pub value: &'a SqlValue,
     pub hlc: i64,
+    pub cover: Cover,
 }
 
 /// Applies the changes of a record just created here, with an id just made (so nothing of it
@@ -496,6 +500,7 @@ pub(crate) fn apply_new_record(
             hlc: f.hlc,
             prev_hlc: None,
             prev_node: None,
+            cover: f.cover,
         })
         .collect();
     state.insert_run(at, &entries)?;
@@ -547,6 +552,7 @@ fn write_runs(
                     hlc: c.hlc,
                     prev_hlc: c.prev.as_ref().map(|p| p.hlc),
                     prev_node: *prev_node,
+                    cover: c.cover,
                 }
             })
             .collect();

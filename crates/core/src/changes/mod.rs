@@ -5,6 +5,9 @@
 pub(crate) mod admit;
 pub(crate) mod batch;
 pub(crate) mod columns;
+pub(crate) mod cover;
+pub(crate) mod erase_person;
+pub(crate) mod erasure;
 pub(crate) mod log;
 pub(crate) mod merge;
 pub(crate) mod participant_code;
@@ -19,6 +22,7 @@ pub(crate) mod value;
 pub(crate) mod write;
 
 pub use batch::WriteOp;
+pub use cover::{Cover, ERASED_REASON, PERSONAL_FIELDS};
 pub use merge::{Applied, Change, Outcome, Stamp};
 pub use participant_code::participant_code;
 pub use roster::{anchor, stored_entries, Entry, EntryId, EntryKind, PublicKey, SignedEntry};

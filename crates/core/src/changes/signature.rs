@@ -11,6 +11,7 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
+use super::cover::Cover;
 use super::log::scope_handle;
 use super::merge::Change;
 use super::repair::is_repair;
@@ -49,6 +50,7 @@ pub(crate) struct Signed<'a> {
     pub value: &'a SqlValue,
     pub hlc: i64,
     pub prev: Option<(i64, &'a str)>,
+    pub cover: Cover,
 }
 
 impl<'a> Signed<'a> {
@@ -61,6 +63,7 @@ impl<'a> Signed<'a> {
             value: &c.value,
             hlc: c.hlc,
             prev: c.prev.as_ref().map(|p| (p.hlc, p.node.as_str())),
+            cover: c.cover,
         }
     }
 
@@ -74,28 +77,14 @@ impl<'a> Signed<'a> {
         h.update([self.entity.code() as u8]);
         push_short(h, self.row_id.as_bytes());
         h.update((field as u16).to_be_bytes());
-        let weight = match self.value {
-            SqlValue::Null => {
-                h.update([0]);
-                0
+        let weight = match (self.cover.commitment(self.value), self.value) {
+            // A personal field: its commitment, the same before and after an erasure.
+            (Some(c), _) => {
+                h.update([3]);
+                h.update(c);
+                32
             }
-            SqlValue::Integer(n) => {
-                h.update([1]);
-                h.update(n.to_be_bytes());
-                8
-            }
-            SqlValue::Text(t) => {
-                h.update([2]);
-                h.update((t.len() as u32).to_be_bytes());
-                h.update(t.as_bytes());
-                t.len()
-            }
-            SqlValue::Real(_) | SqlValue::Blob(_) => {
-                return Err(Error::Internal(format!(
-                    "field {} holds a value the change log cannot store",
-                    self.field
-                )))
-            }
+            (None, value) => feed_value(h, value, self.field)?,
         };
         h.update(self.hlc.to_be_bytes());
         match self.prev {
@@ -108,6 +97,32 @@ impl<'a> Signed<'a> {
         }
         Ok(weight + self.row_id.len() + 40)
     }
+}
+
+/// Feeds a value covered by itself; returns its weight.
+fn feed_value(h: &mut Sha256, value: &SqlValue, field: &str) -> Result<usize> {
+    Ok(match value {
+        SqlValue::Null => {
+            h.update([0]);
+            0
+        }
+        SqlValue::Integer(n) => {
+            h.update([1]);
+            h.update(n.to_be_bytes());
+            8
+        }
+        SqlValue::Text(t) => {
+            h.update([2]);
+            h.update((t.len() as u32).to_be_bytes());
+            h.update(t.as_bytes());
+            t.len()
+        }
+        SqlValue::Real(_) | SqlValue::Blob(_) => {
+            return Err(Error::Internal(format!(
+                "field {field} holds a value the change log cannot store"
+            )))
+        }
+    })
 }
 
 fn push_short(h: &mut Sha256, bytes: &[u8]) {

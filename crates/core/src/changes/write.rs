@@ -10,6 +10,8 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior};
 use serde_json::Value as Json;
 
 use super::admit::{self, OWNER_FIELDS};
+use super::cover::{Cover, ERASED_REASON};
+use super::erasure;
 use super::log::RunAt;
 use super::merge::{self, Change, Stamp};
 use super::participant_code::participant_code;
@@ -161,6 +163,7 @@ impl Writer<'_> {
         }
         let (outcome, _) =
             merge::apply_batch(changes, &mut nodes, &mut self.merge_state, known_new)?;
+        erasure::after_merge(&self.tx, changes)?;
         Ok(outcome)
     }
 
@@ -239,6 +242,7 @@ impl Writer<'_> {
             });
         }
         let mut values = self.check(entity, fields)?;
+        erasure::refuse_personal(&self.tx, entity, id, &values.0)?;
         if entity == Entity::Participant {
             if let (Some(SqlValue::Integer(age)), false) =
                 (values.get("age"), values.contains_key("age_band"))
@@ -353,6 +357,7 @@ impl Writer<'_> {
                     field,
                     value,
                     hlc: self.hlc,
+                    cover: Cover::fresh(entity, field),
                 });
             }
             if entity == Entity::Session {
@@ -398,6 +403,7 @@ impl Writer<'_> {
                 value,
                 hlc,
                 prev,
+                cover: Cover::fresh(entity, field),
             });
         }
         self.merge_in(&changes, false)?;
@@ -428,6 +434,7 @@ impl Writer<'_> {
         let node = self.node_id.clone();
         let (row_id, field) = (id.to_string(), field.to_string());
         let prev = Some(repaired);
+        let cover = Cover::fresh(entity, &field);
         let c = Change {
             node,
             seq,
@@ -438,6 +445,7 @@ impl Writer<'_> {
             value,
             hlc,
             prev,
+            cover,
         };
         self.merge_in(&[c], false)?;
         Ok(Some(hlc))
@@ -558,6 +566,10 @@ impl Writer<'_> {
                 .iter()
                 .find(|f| f.name == name)
                 .ok_or_else(|| Error::invalid(entity, name, Problem::UnknownField))?;
+            if def.name == ERASED_REASON {
+                // Only an erasure sets it (`Writer::erase`), and nothing clears it.
+                return Err(Error::invalid(entity, name, Problem::Fixed));
+            }
             let value = normalize(entity, def, input)?;
             if let (Kind::Ref(target), SqlValue::Text(ref_id)) = (def.kind, &value) {
                 if !self.is_live(target, ref_id)? {

@@ -34,6 +34,8 @@ pub enum Problem {
     Fixed,
     /// Text in the shape of a value sealed to headquarters that is not one (`changes::sealed`).
     BadSealed,
+    /// The person was erased: their personal fields stay empty, the erasure stays.
+    Erased,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,6 +114,12 @@ impl ValidationError {
                 format!("Le champ « {label} » contient une valeur scellée invalide.")
             }
             Problem::BadSealed => format!("The field \"{label}\" holds an invalid sealed value."),
+            Problem::Erased if fr => format!(
+                "Cette personne a été effacée : le champ « {label} » reste vide, et l'effacement ne s'annule pas."
+            ),
+            Problem::Erased => format!(
+                "This person was erased: the field \"{label}\" stays empty, and the erasure cannot be undone."
+            ),
             Problem::MissingReference if fr => {
                 format!("Le champ « {label} » désigne un enregistrement introuvable ou supprimé.")
             }

@@ -281,6 +281,14 @@ const PARTICIPANT: &[FieldDef] = &[
     ),
     f("name", SHORT, false, "nom", "name"),
     f("phone", Kind::Text { max: 40 }, false, "téléphone", "phone"),
+    // Set by an erasure (supervisors), never cleared: see `changes::cover`.
+    f(
+        "erased_reason",
+        SHORT,
+        false,
+        "motif de l'effacement",
+        "reason for erasure",
+    ),
 ];
 
 const TALLY: &[FieldDef] = &[

@@ -41,6 +41,8 @@ pub enum Action {
     ManageRoster,
     /// Mark a record's free text reviewed, so an anonymised export may show it.
     ReviewText,
+    /// Erase a participant's personal values after consent is withdrawn.
+    ErasePeople,
 }
 
 impl Role {
@@ -70,7 +72,7 @@ impl Role {
         match action {
             Action::RecordExport => true,
             Action::EditRecords => self != Role::Analyst,
-            Action::ResolveConflicts | Action::ReviewText => {
+            Action::ResolveConflicts | Action::ReviewText | Action::ErasePeople => {
                 matches!(self, Role::Supervisor | Role::Coordinator)
             }
             Action::ManageStudy | Action::ManageRoster => self == Role::Coordinator,
@@ -107,8 +109,12 @@ impl Action {
         }
     }
 
-    /// What writing `field` of a record of `entity` does: the review mark is a supervisor's.
+    /// What writing `field` of a record of `entity` does: the review mark is a supervisor's,
+    /// and setting a participant's `erased_reason` erases the person.
     pub fn of_field(entity: Entity, field: &str) -> Action {
+        if entity == Entity::Participant && field == "erased_reason" {
+            return Action::ErasePeople;
+        }
         match Action::of_change(entity) {
             Action::EditRecords if field == REVIEWED && entity.is_reviewed() => Action::ReviewText,
             a => a,
@@ -129,6 +135,8 @@ impl Action {
             (Action::ManageRoster, Lang::En) => "manage the study's members",
             (Action::ReviewText, Lang::Fr) => "marquer un texte comme relu",
             (Action::ReviewText, Lang::En) => "mark a text reviewed",
+            (Action::ErasePeople, Lang::Fr) => "effacer une personne",
+            (Action::ErasePeople, Lang::En) => "erase a person",
         }
     }
 }

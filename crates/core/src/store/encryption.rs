@@ -171,7 +171,32 @@ pub(crate) fn tidy(path: &Path) -> Result<()> {
     if here == Kind::Plain && KeyFile::read(path).ok().flatten().is_some() {
         std::fs::remove_file(super::key_file::key_file_path(path))?;
     }
+    remove_killed_key_rewrites(path);
     Ok(())
+}
+
+/// Removes what a passphrase change killed mid-way left (`files::temp_path` of the key file):
+/// it holds the key wrapped under a passphrase that may be the old one.
+fn remove_killed_key_rewrites(path: &Path) {
+    let key_file = super::key_file::key_file_path(path);
+    let (Some(dir), Some(name)) = (key_file.parent(), key_file.file_name()) else {
+        return;
+    };
+    let prefix = format!(".{}.", name.to_string_lossy());
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(&prefix) && name.ends_with(".tmp") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Overwrites a file's bytes with zeros, flushes, then removes it. (On flash storage the old

@@ -275,5 +275,7 @@ pub fn apply_signed(store: &mut Store, study: &str, batch: &ChangeBatch) -> Resu
         &mut future,
     )?;
     future.refuse_unrepaired(store.conn())?;
-    store.write(|w| apply_checked(w, batch))
+    let outcome = store.write(|w| apply_checked(w, batch))?;
+    crate::changes::erasure::checkpoint_if_erasing(store.conn(), &batch.changes)?;
+    Ok(outcome)
 }

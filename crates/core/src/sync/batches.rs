@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension};
 
+use crate::changes::cover::{is_personal, Cover};
 use crate::changes::merge::{Change, Outcome, Stamp};
 use crate::changes::repair::{self, is_repair, Target};
 use crate::changes::{admit, log};
@@ -86,6 +87,7 @@ pub(crate) fn read_range(
                 value: e.value,
                 hlc: e.hlc,
                 prev,
+                cover: e.cover,
             })
         },
     )
@@ -251,13 +253,21 @@ fn check_shape(c: &Change, study: Option<&str>) -> std::result::Result<(), Strin
         }
     }
     admit::check_value(c.entity, def, &c.value)?;
+    // Only a personal field's change is salted or erased (`changes::cover`).
+    let erased_with_value = matches!(c.cover, Cover::Erased(_)) && c.value != SqlValue::Null;
+    if (c.cover != Cover::Value && !is_personal(c.entity, &c.field)) || erased_with_value {
+        return Err(format!(
+            "change {}/{} of {}.{} has a cover it cannot have",
+            c.node, c.seq, c.entity, c.field
+        ));
+    }
     admit::check_scope(c)
 }
 
 /// Every change held, in (node id, scope, seq) order (tests, diagnostics).
 pub fn all_changes(conn: &Connection) -> Result<Vec<Change>> {
     let mut stmt = conn.prepare(
-        "SELECT n.node_id, c.seq, c.study, c.entity, c.row_id, c.field, c.value, c.hlc, c.prev_hlc, pn.node_id
+        "SELECT n.node_id, c.seq, c.study, c.entity, c.row_id, c.field, c.value, c.hlc, c.prev_hlc, pn.node_id, c.cover
            FROM changes c JOIN nodes n ON n.idx = c.node LEFT JOIN nodes pn ON pn.idx = c.prev_node
           ORDER BY n.node_id, c.study, c.seq",
     )?;
@@ -279,6 +289,11 @@ pub fn all_changes(conn: &Connection) -> Result<Vec<Change>> {
             prev: prev_hlc
                 .zip(prev_node)
                 .map(|(hlc, node)| Stamp { hlc, node }),
+            cover: match r.get::<_, Option<String>>(10)? {
+                None => Cover::Value,
+                Some(text) => Cover::from_log(&text)
+                    .ok_or_else(|| Error::Damaged(format!("change log cover {text:?}")))?,
+            },
         });
     }
     Ok(out)
@@ -328,6 +343,7 @@ mod tests {
             value: SqlValue::Text("2036".into()),
             hlc: far + seq,
             prev: None,
+            cover: crate::changes::cover::Cover::Value,
         };
         for seq in 1..=MAX_PENDING as i64 {
             check_received(&change(seq), Some(study), wall, &mut future).unwrap();

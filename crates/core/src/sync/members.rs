@@ -38,6 +38,8 @@ pub struct StudyAccess {
     /// Create, edit, delete and restore records (sessions, participants, places...).
     pub may_edit_records: bool,
     pub may_resolve_conflicts: bool,
+    /// Erase a participant's personal values (supervisors and coordinators).
+    pub may_erase_people: bool,
     /// Edit the study's own record (title, dates, status).
     pub may_manage_study: bool,
     /// Invite, change roles, revoke, replace the study key.
@@ -73,6 +75,7 @@ pub fn study_access(store: &Store, study: &str) -> Result<StudyAccess> {
             role: None,
             may_edit_records: true,
             may_resolve_conflicts: true,
+            may_erase_people: true,
             may_manage_study: true,
             may_manage_members: true,
             may_review_text: true,
@@ -86,6 +89,7 @@ pub fn study_access(store: &Store, study: &str) -> Result<StudyAccess> {
         role,
         may_edit_records: may(Action::EditRecords),
         may_resolve_conflicts: may(Action::ResolveConflicts),
+        may_erase_people: may(Action::ErasePeople),
         may_manage_study: may(Action::ManageStudy),
         may_manage_members: may(Action::ManageRoster),
         may_review_text: may(Action::ReviewText),

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use ed25519_dalek::SigningKey;
 use rusqlite::types::Value as SqlValue;
 use serde_json::json;
-use terrain_core::changes::{Change, Stamp};
+use terrain_core::changes::{Change, Cover, Stamp};
 use terrain_core::sync;
 use terrain_core::sync::bundle::{self, ExportTarget};
 use terrain_core::{Entity, Fields, Store};
@@ -232,6 +232,7 @@ fn every_value() -> Vec<Change> {
         value,
         hlc: 1_000_000 + seq * 7,
         prev,
+        cover: Cover::Value,
     };
     let prev = Stamp {
         hlc: 999_000,
@@ -243,5 +244,18 @@ fn every_value() -> Vec<Change> {
         change(3, "not-a-uuid", SqlValue::Null, None),
         change(4, "not-a-uuid", SqlValue::Real(1.5), None),
         change(5, &row, SqlValue::Blob(vec![1, 2, 3]), None),
+        // A personal field salted, then erased (bundle format 4).
+        Change {
+            entity: Entity::Participant,
+            field: "name".into(),
+            cover: Cover::Salted([7; 16]),
+            ..change(6, &row, SqlValue::Text("Awa".into()), None)
+        },
+        Change {
+            entity: Entity::Participant,
+            field: "phone".into(),
+            cover: Cover::Erased([9; 32]),
+            ..change(7, &row, SqlValue::Null, None)
+        },
     ]
 }

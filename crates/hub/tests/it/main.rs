@@ -4,6 +4,7 @@
 mod convergence;
 mod crash;
 mod encrypted;
+mod erasure;
 mod flood;
 mod fuzz_corpus;
 mod fuzz_seeds;

@@ -19,6 +19,10 @@ role: Role | null,
  */
 may_edit_records: boolean, may_resolve_conflicts: boolean, 
 /**
+ * Erase a participant's personal values (supervisors and coordinators).
+ */
+may_erase_people: boolean, 
+/**
  * Edit the study's own record (title, dates, status).
  */
 may_manage_study: boolean, 

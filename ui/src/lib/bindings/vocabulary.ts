@@ -189,6 +189,7 @@ export const FIELD_LABELS: Readonly<Record<Entity, Readonly<Record<string, Field
     "consent": { fr: "consentement", en: "consent", list: "consent" },
     "name": { fr: "nom", en: "name", list: null },
     "phone": { fr: "téléphone", en: "phone", list: null },
+    "erased_reason": { fr: "motif de l'effacement", en: "reason for erasure", list: null },
     "deleted": { fr: "supprimé", en: "deleted", list: null },
   },
   "tally": {

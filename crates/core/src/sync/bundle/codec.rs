@@ -13,13 +13,15 @@
 //! segments: varint count (at most MAX_BATCH_CHANGES) | segment × count
 //! change  = flags u8                              bit 0 same row as the previous change,
 //!                                                 bit 1 has a prev stamp, bit 2 row is a UUID,
-//!                                                 bits 3.. value tag: 0 null, 1 int, 2 real,
-//!                                                 3 text, 4 blob
+//!                                                 bits 3-5 value tag: 0 null, 1 int, 2 real,
+//!                                                 3 text, 4 blob; bit 6 salted, bit 7 erased
+//!                                                 (format 4, `changes::cover`)
 //!           varint node index | zz(seq - previous seq) | varint scope index | varint field index
 //!           row: nothing (same row) | 16 bytes (UUID) | bytes (other text)
 //!           zz(hlc - previous hlc)
 //!           prev (bit 1): zz(hlc - prev hlc) | varint node index
 //!           value: int zz(i) | real f64 LE (8 bytes) | text or blob as bytes | null nothing
+//!           cover: salt (bit 6, 16 bytes) | commitment (bit 7, 32 bytes, value null) | nothing
 //! segment = varint node index | varint scope index (never "\0") | varint first_seq
 //!           | varint (last_seq - first_seq) | varint count | 64 bytes ed25519 signature
 //! ```
@@ -33,6 +35,7 @@ use std::io::Read;
 
 use rusqlite::types::Value as SqlValue;
 
+use crate::changes::cover::Cover;
 use crate::changes::merge::{Change, Stamp};
 use crate::changes::signature::Segment;
 use crate::error::{Error, Result, SyncError};
@@ -132,7 +135,13 @@ fn decompress(packed: &[u8]) -> Result<Vec<u8>> {
 const F_SAME_ROW: u8 = 1;
 const F_PREV: u8 = 2;
 const F_UUID_ROW: u8 = 4;
+/// A salt follows the value (bundle format 4).
+const F_SALTED: u8 = 64;
+/// Erased: a commitment follows, the value is null (bundle format 4).
+const F_ERASED: u8 = 128;
 const TAG_SHIFT: u8 = 3;
+/// The value tag's bits, below the cover flags.
+const TAG_MASK: u8 = 7;
 const TAG_NULL: u8 = 0;
 const TAG_INT: u8 = 1;
 const TAG_REAL: u8 = 2;
@@ -251,6 +260,11 @@ pub fn encode_batch(batch: &ChangeBatch) -> Vec<u8> {
         if row_uuid.is_some() {
             flags |= F_UUID_ROW;
         }
+        match c.cover {
+            Cover::Value => {}
+            Cover::Salted(_) => flags |= F_SALTED,
+            Cover::Erased(_) => flags |= F_ERASED,
+        }
         body.push(flags);
         put_varint(&mut body, nodes.get(c.node.as_str()));
         put_varint(&mut body, zigzag(c.seq.wrapping_sub(last_seq)));
@@ -280,6 +294,11 @@ pub fn encode_batch(batch: &ChangeBatch) -> Vec<u8> {
             SqlValue::Real(r) => body.extend_from_slice(&r.to_le_bytes()),
             SqlValue::Text(t) => put_bytes(&mut body, t.as_bytes()),
             SqlValue::Blob(b) => put_bytes(&mut body, b),
+        }
+        match &c.cover {
+            Cover::Value => {}
+            Cover::Salted(salt) => body.extend_from_slice(salt),
+            Cover::Erased(commitment) => body.extend_from_slice(commitment),
         }
         last_seq = c.seq;
         last_hlc = c.hlc;
@@ -445,13 +464,21 @@ pub fn decode_batch(buf: &[u8]) -> std::result::Result<ChangeBatch, String> {
         } else {
             None
         };
-        let value = match flags >> TAG_SHIFT {
+        let value = match (flags >> TAG_SHIFT) & TAG_MASK {
             TAG_NULL => SqlValue::Null,
             TAG_INT => SqlValue::Integer(unzigzag(r.varint()?)),
             TAG_REAL => SqlValue::Real(f64::from_le_bytes(r.array()?)),
             TAG_TEXT => SqlValue::Text(r.text()?),
             TAG_BLOB => SqlValue::Blob(r.bytes()?.to_vec()),
             t => return Err(format!("unknown value tag {t}")),
+        };
+        // Exactly SALT_BYTES or COMMITMENT_BYTES: `array` reads that many or fails.
+        let cover = match (flags & F_SALTED != 0, flags & F_ERASED != 0) {
+            (false, false) => Cover::Value,
+            (true, false) => Cover::Salted(r.array()?),
+            (false, true) if value == SqlValue::Null => Cover::Erased(r.array()?),
+            (false, true) => return Err("an erased change with a value".into()),
+            (true, true) => return Err("a change both salted and erased".into()),
         };
         out.push(Change {
             node,
@@ -463,6 +490,7 @@ pub fn decode_batch(buf: &[u8]) -> std::result::Result<ChangeBatch, String> {
             value,
             hlc,
             prev,
+            cover,
         });
         last_seq = seq;
         last_hlc = hlc;
@@ -528,6 +556,7 @@ mod tests {
             value,
             hlc: 1_000_000 + i * 7,
             prev,
+            cover: crate::changes::cover::Cover::Value,
         }
     }
 

@@ -45,7 +45,8 @@ use crate::sync::keys::StudyKey;
 use crate::sync::signing::ChangeBatch;
 
 pub const MAGIC: &[u8; 8] = b"TRNBNDL\0";
-pub const FORMAT_VERSION: u16 = 3;
+/// 4: changes of personal fields carry a salt or, erased, a commitment (`changes::cover`).
+pub const FORMAT_VERSION: u16 = 4;
 /// The largest bundle file a laptop writes or reads.
 pub const MAX_BUNDLE_BYTES: u64 = 1 << 30;
 const PRELUDE_FIXED: usize = 14;

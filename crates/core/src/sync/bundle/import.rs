@@ -321,6 +321,7 @@ fn apply_batches(
             }
             Ok(o)
         })?;
+        crate::changes::erasure::checkpoint_if_erasing(&store.conn, &batch.changes)?;
         add(report, outcome);
         progress(Progress {
             phase: Phase::Applying,

@@ -67,6 +67,7 @@ fn session_changes(s: &Scene, node: &str, first: i64, title: &str) -> Vec<Change
         value: SqlValue::Text(value.to_string()),
         hlc: hlc + i as i64,
         prev: None,
+        cover: terrain_core::changes::Cover::Value,
     })
     .collect()
 }
@@ -214,6 +215,7 @@ fn an_enumerator_cannot_promote_itself_with_a_roster_entry_of_its_own() {
         value: SqlValue::Text("Étude détournée".into()),
         hlc,
         prev: None,
+        cover: terrain_core::changes::Cover::Value,
     };
     let batch = signed_by(&s, e.device_key(), vec![title]);
     let mut h = header_from(&s, &e);

@@ -126,6 +126,7 @@ fn mallory(s: &Scene, seq: i64, entity: Entity, row_id: &str, field: &str, value
         value: SqlValue::Text(value.to_string()),
         hlc: clock::from_millis(clock::wall_millis(0)),
         prev: None,
+        cover: terrain_core::changes::Cover::Value,
     }
 }
 

@@ -112,6 +112,7 @@ fn forged(s: &Scene, entity: Entity, row_id: &str, field: &str, value: SqlValue)
         value,
         hlc: clock::from_millis(clock::wall_millis(0)),
         prev: None,
+        cover: terrain_core::changes::Cover::Value,
     }
 }
 

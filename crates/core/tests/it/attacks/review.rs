@@ -52,6 +52,7 @@ fn finding_changes(s: &Scene, node: &str, session: &str, mark: bool) -> Vec<Chan
             value: SqlValue::Text(value),
             hlc: hlc + i as i64,
             prev: None,
+            cover: terrain_core::changes::Cover::fresh(Entity::Finding, field),
         })
         .collect()
 }

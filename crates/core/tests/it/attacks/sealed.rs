@@ -114,6 +114,7 @@ fn change(
         value: SqlValue::Text(value.to_string()),
         hlc: now() + seq,
         prev: None,
+        cover: terrain_core::changes::Cover::fresh(entity, field),
     }
 }
 

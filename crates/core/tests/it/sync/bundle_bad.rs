@@ -199,6 +199,7 @@ fn change(s: &Setup, field: &str, value: SqlValue, hlc: i64, prev: Option<Stamp>
         value,
         hlc,
         prev,
+        cover: terrain_core::changes::Cover::Value,
     }
 }
 

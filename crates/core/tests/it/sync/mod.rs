@@ -3,6 +3,7 @@
 mod authorship;
 mod basic;
 mod bundle_bad;
+mod erasure;
 mod folder;
 mod join_sealed;
 mod members;

@@ -14,7 +14,7 @@ use proptest::sample::Index;
 use rusqlite::types::Value as SqlValue;
 use serde_json::json;
 use tempfile::TempDir;
-use terrain_core::changes::Change;
+use terrain_core::changes::{Change, Cover, ERASED_REASON, PERSONAL_FIELDS};
 use terrain_core::read::{self as query, ListOptions};
 use terrain_core::sync;
 use terrain_core::sync::bundle::{self, ExportTarget, ImportOptions};
@@ -76,6 +76,17 @@ enum Op {
     Deliver {
         k: usize,
     },
+    /// A participant added to a session (even `value`), or the name of one edited.
+    Person {
+        r: usize,
+        k: usize,
+        value: u8,
+    },
+    /// A participant erased (`Store::erase_participant`).
+    Erase {
+        r: usize,
+        k: usize,
+    },
 }
 
 fn how() -> impl Strategy<Value = How> {
@@ -96,8 +107,10 @@ fn op() -> impl Strategy<Value = Op> {
         6 => (r.clone(), 0usize..8, 0u8..3, 0u8..4).prop_map(|(r, k, field, value)| Op::Edit { r, k, field, value }),
         2 => (r.clone(), 0usize..8).prop_map(|(r, k)| Op::Delete { r, k }),
         1 => (r.clone(), 0usize..8).prop_map(|(r, k)| Op::Restore { r, k }),
-        5 => (r.clone(), r, how()).prop_map(|(from, to, how)| Op::Exchange { from, to, how }),
+        5 => (r.clone(), r.clone(), how()).prop_map(|(from, to, how)| Op::Exchange { from, to, how }),
         1 => (0usize..4).prop_map(|k| Op::Deliver { k }),
+        3 => (r.clone(), 0usize..8, any::<u8>()).prop_map(|(r, k, value)| Op::Person { r, k, value }),
+        1 => (r, 0usize..8).prop_map(|(r, k)| Op::Erase { r, k }),
     ]
 }
 
@@ -183,6 +196,22 @@ impl World {
             }
         }
         out
+    }
+
+    /// The live participants of replica `r`: id and whether erased there.
+    fn people(&self, r: usize) -> Vec<(String, bool)> {
+        let all = query::list(
+            self.stores[r].conn(),
+            Entity::Participant,
+            &ListOptions::default(),
+        );
+        all.unwrap()
+            .into_iter()
+            .map(|rec| {
+                let erased = rec.text(ERASED_REASON).is_some();
+                (rec.id, erased)
+            })
+            .collect()
     }
 
     fn export(&self, from: usize, target: &ExportTarget, batch: usize) -> PathBuf {
@@ -309,6 +338,38 @@ impl World {
                     }
                 }
             }
+            Op::Person { r, k, value } => {
+                let r = r % n;
+                let people = self.people(r);
+                if value % 2 == 0 || people.is_empty() {
+                    let sessions: Vec<String> = self
+                        .records(r, false)
+                        .into_iter()
+                        .filter(|(e, _)| *e == Entity::Session)
+                        .map(|(_, id)| id)
+                        .collect();
+                    let Some(session) = sessions.get(k % sessions.len().max(1)) else {
+                        return;
+                    };
+                    let person = json!({"session_id": session, "sex": "female",
+                        "name": format!("Nom {value}"), "phone": format!("+223{value:08}")});
+                    self.stores[r]
+                        .create(Entity::Participant, &fields(person))
+                        .unwrap();
+                } else if let (id, false) = &people[k % people.len()] {
+                    let name = json!({"name": format!("Nom {value} {r}")});
+                    self.stores[r]
+                        .update(Entity::Participant, id, &fields(name))
+                        .unwrap();
+                }
+            }
+            Op::Erase { r, k } => {
+                let r = r % n;
+                let people = self.people(r);
+                if let Some((id, false)) = people.get(k % people.len().max(1)) {
+                    self.stores[r].erase_participant(id, "retrait").unwrap();
+                }
+            }
             Op::Deliver { k } => {
                 if !self.pending.is_empty() {
                     let (to, p) = self.pending.remove(k % self.pending.len());
@@ -394,6 +455,39 @@ fn check_nothing_lost(store: &Store) {
     }
 }
 
+/// No change of an erased participant's personal fields keeps a value or a salt.
+fn check_erased(store: &Store) {
+    let erased: BTreeSet<String> = query::list(
+        store.conn(),
+        Entity::Participant,
+        &ListOptions {
+            include_deleted: true,
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .into_iter()
+    .filter(|rec| rec.text(ERASED_REASON).is_some())
+    .map(|rec| rec.id)
+    .collect();
+    for c in sync::all_changes(store.conn()).unwrap() {
+        if erased.contains(&c.row_id) && PERSONAL_FIELDS.contains(&c.field.as_str()) {
+            assert_eq!(
+                c.value,
+                SqlValue::Null,
+                "{}.{} kept its value",
+                c.row_id,
+                c.field
+            );
+            assert!(
+                matches!(c.cover, Cover::Erased(_)),
+                "{} kept its salt",
+                c.field
+            );
+        }
+    }
+}
+
 fn records_part(dump: &serde_json::Value) -> (serde_json::Value, serde_json::Value) {
     (dump["records"].clone(), dump["conflicts"].clone())
 }
@@ -429,6 +523,7 @@ proptest! {
         }
         for s in &w.stores {
             check_nothing_lost(s);
+            check_erased(s);
             // The tables hold what the change log says (the study's dump is computed from it).
             let whole = sync::dump(s.conn(), None).unwrap();
             let scoped = sync::dump(s.conn(), Some(&w.study)).unwrap();
@@ -643,6 +738,7 @@ fn a_value_of_the_wrong_kind_is_refused_as_malformed() {
         value: SqlValue::Text("yes".into()),
         hlc: 1 << 20,
         prev: None,
+        cover: terrain_core::changes::Cover::Value,
     };
     let e = sync::apply_changes(&mut s, None, std::slice::from_ref(&bad)).unwrap_err();
     assert_eq!(e.code(), "malformed");

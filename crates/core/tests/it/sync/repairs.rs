@@ -339,6 +339,7 @@ fn title_change(t: &Team, value: &str, hlc: i64, prev: Stamp) -> Change {
         value: rusqlite::types::Value::Text(value.into()),
         hlc,
         prev: Some(prev),
+        cover: terrain_core::changes::Cover::Value,
     }
 }
 
