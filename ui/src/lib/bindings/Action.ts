@@ -3,4 +3,4 @@
 /**
  * What a change (or a roster entry) does, as far as roles are concerned.
  */
-export type Action = "edit_records" | "resolve_conflicts" | "manage_study" | "record_export" | "manage_roster" | "review_text";
+export type Action = "edit_records" | "resolve_conflicts" | "manage_study" | "record_export" | "manage_roster" | "review_text" | "erase_people";
