@@ -281,3 +281,199 @@ fn a_conversion_killed_at_any_moment_leaves_a_store_that_opens_with_all_its_data
     ok(&db, &["--passphrase-file", &pass_file, "encrypt"]);
     assert_eq!(in_clear(dir.path(), NAME), Vec::<String>::new());
 }
+
+/// Every file under `dir` (a data folder, a stick), with its bytes.
+fn files_under(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            let bytes = std::fs::read(&path).unwrap();
+            out.push((path, bytes));
+        }
+    }
+    out
+}
+
+/// The closing scenario: a field laptop (encrypted store, a study sealed to
+/// headquarters) is seized with its USB stick, which holds a bundle, a join file and an
+/// anonymised export. Its disk and the stick, copied, hold no participant's name or phone, no
+/// note, no finding and no study key to whoever lacks the passphrase and the one-time code.
+#[test]
+fn a_seized_laptop_and_its_stick_reveal_no_name_phone_note_finding_or_study_key() {
+    let root = tempfile::tempdir().unwrap();
+    let (hq_dir, field_dir, stick) = (
+        root.path().join("hq"),
+        root.path().join("field"),
+        root.path().join("stick"),
+    );
+    for d in [&hq_dir, &field_dir, &stick] {
+        std::fs::create_dir(d).unwrap();
+    }
+    let (hq, field) = (hq_dir.join("terrain.db"), field_dir.join("terrain.db"));
+    let pass = secret_file(root.path(), "pass.txt", PASS);
+    let as_field = |args: &[&str]| {
+        let mut all = vec!["--passphrase-file", pass.as_str()];
+        all.extend_from_slice(args);
+        ok(&field, &all)
+    };
+    ok(&hq, &["--passphrase-file", &pass, "init"]);
+    let hq_key = root.path().join("hq.pub");
+    ok(
+        &hq,
+        &[
+            "--passphrase-file",
+            &pass,
+            "hq",
+            "keygen",
+            "--out",
+            hq_key.to_str().unwrap(),
+        ],
+    );
+
+    as_field(&["init"]);
+    let study = as_field(&["record", "new", "study", "title=Étude canari de Kidal"])
+        .trim()
+        .to_string();
+    as_field(&["study", "set-hq-key", &study, hq_key.to_str().unwrap()]);
+    let session = as_field(&[
+        "record",
+        "new",
+        "session",
+        &format!("study_id={study}"),
+        "session_type=focus_group",
+        "date=2025-04-02",
+        "notes=Les FAMa rackettent au poste de Canari-Anefis",
+    ])
+    .trim()
+    .to_string();
+    for (name, phone) in [
+        (NAME, "+223 70 11 22 33"),
+        ("Aïssata Canari-Maïga", "+223 66 44 55 66"),
+    ] {
+        as_field(&[
+            "record",
+            "new",
+            "participant",
+            &format!("session_id={session}"),
+            "sex=female",
+            &format!("name={name}"),
+            &format!("phone={phone}"),
+        ]);
+    }
+    as_field(&[
+        "record",
+        "new",
+        "finding",
+        &format!("session_id={session}"),
+        "theme=sécurité",
+        "text=Le convoi canari est attaqué chaque jeudi",
+    ]);
+
+    // What goes on the stick: a bundle, a join file, an anonymised export.
+    as_field(&[
+        "bundle",
+        "export",
+        "--study",
+        &study,
+        "--full",
+        "--out",
+        stick.to_str().unwrap(),
+    ]);
+    let invited = as_field(&["study", "invite", &study, "--out", stick.to_str().unwrap()]);
+    let code = invited.lines().last().unwrap().to_string();
+    as_field(&[
+        "export",
+        "csv",
+        "--anonymised",
+        "--min-cell",
+        "3",
+        "--quiet",
+        "--out",
+        stick.join("partage").to_str().unwrap(),
+    ]);
+
+    // (The study's title is meant to be shared: an anonymised export shows it. It is in no
+    // file name, and nowhere else in clear: the store is encrypted, bundles are sealed.)
+    // The study key, read the only way there is: with the passphrase.
+    let key: Vec<u8> = {
+        let store =
+            terrain_core::Store::open_with(&field, terrain_core::store::Unlock::Passphrase(PASS))
+                .unwrap();
+        store
+            .conn()
+            .query_row("SELECT key FROM study_key_versions", [], |r| r.get(0))
+            .unwrap()
+    };
+    use base64::Engine;
+    let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    let mut secrets: Vec<(String, Vec<u8>)> = [
+        NAME,
+        "Aïssata Canari-Maïga",
+        "+223 70 11 22 33",
+        "+223 66 44 55 66",
+        "Canari-Anefis",
+        "convoi canari",
+    ]
+    .iter()
+    .map(|s| (s.to_string(), s.as_bytes().to_vec()))
+    .collect();
+    secrets.push(("study key".into(), key.clone()));
+    secrets.push((
+        "study key, base64".into(),
+        base64::engine::general_purpose::STANDARD
+            .encode(&key)
+            .into_bytes(),
+    ));
+    secrets.push(("study key, hex".into(), hex.into_bytes()));
+
+    let seized: Vec<_> = files_under(&field_dir)
+        .into_iter()
+        .chain(files_under(&stick))
+        .collect();
+    assert!(
+        seized.len() >= 5,
+        "{:?}",
+        seized.iter().map(|(p, _)| p).collect::<Vec<_>>()
+    );
+    let mut found = Vec::new();
+    for (path, bytes) in &seized {
+        for (what, needle) in &secrets {
+            if bytes.windows(needle.len()).any(|w| w == needle.as_slice()) {
+                found.push(format!("{what} in {}", path.display()));
+            }
+        }
+        // No file name on the stick tells the study or a person.
+        let name = path.file_name().unwrap().to_string_lossy().to_lowercase();
+        assert!(
+            !name.contains("canari") && !name.contains("kidal"),
+            "{name}"
+        );
+    }
+    assert_eq!(found, Vec::<String>::new());
+    // The search finds what is there: the study's title, which the anonymised export shares.
+    let title = "Étude canari de Kidal".as_bytes();
+    assert!(seized
+        .iter()
+        .any(|(_, bytes)| bytes.windows(title.len()).any(|w| w == title)));
+
+    // With the code, the join file does open (the test can fail): a new laptop joins.
+    let joiner = root.path().join("joiner.db");
+    let join_file = std::fs::read_dir(&stick)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .unwrap();
+    ok(
+        &joiner,
+        &[
+            "study",
+            "join",
+            join_file.to_str().unwrap(),
+            "--code",
+            &code,
+        ],
+    );
+}
