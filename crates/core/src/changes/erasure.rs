@@ -152,6 +152,11 @@ pub(crate) fn checkpoint_if_erasing(conn: &Connection, changes: &[Change]) -> Re
 /// space is zeroed as it is freed). Readers still open may keep it from finishing: it is
 /// done again after the next import.
 pub fn checkpoint(conn: &Connection) -> Result<()> {
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    // A reader still open would make it wait the store's whole busy timeout (10 s) while the
+    // person waits on the screen: a short wait, then it is left for the next time.
+    conn.busy_timeout(std::time::Duration::from_millis(200))?;
+    let done = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    done?;
     Ok(())
 }

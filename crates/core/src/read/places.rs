@@ -8,6 +8,9 @@ use ts_rs::TS;
 
 use crate::error::Result;
 
+/// How place names and searches are compared (one home: `store::words`).
+pub use crate::store::words::fold;
+
 #[derive(Debug, Clone)]
 pub struct Place {
     pub id: String,
@@ -150,22 +153,4 @@ fn kind_rank(kind: &str) -> u8 {
         "commune" => 2,
         _ => 3,
     }
-}
-
-/// Lower case without French accents, so "segou" finds "Ségou".
-pub fn fold(text: &str) -> String {
-    text.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'à' | 'â' | 'ä' | 'á' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' | 'í' => 'i',
-            'ô' | 'ö' | 'ó' => 'o',
-            'ù' | 'û' | 'ü' | 'ú' => 'u',
-            'ç' => 'c',
-            'ñ' => 'n',
-            '\u{2019}' => '\'',
-            c => c,
-        })
-        .collect()
 }

@@ -51,10 +51,11 @@ fn compose(base: char, accent: char) -> Option<char> {
         .map(|(_, _, one)| *one)
 }
 
-/// A word as compared: lower case, French accents removed.
+/// Text as compared: lower case, accents removed (composed or combining), a typographic
+/// apostrophe as a plain one. Typed words are matched this way, and so are place names and
+/// the sessions list's search (`read::places`).
 pub fn fold(word: &str) -> String {
-    word.trim()
-        .chars()
+    word.chars()
         .flat_map(char::to_lowercase)
         // Combining accents (a word typed in decomposed form) go with the rest.
         .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
@@ -66,6 +67,8 @@ pub fn fold(word: &str) -> String {
             'ù' | 'û' | 'ü' | 'ú' => 'u',
             'ç' => 'c',
             'ÿ' => 'y',
+            'ñ' => 'n',
+            '\u{2019}' => '\'',
             c => c,
         })
         .collect()
@@ -73,7 +76,7 @@ pub fn fold(word: &str) -> String {
 
 /// The index in the list of a typed word, or `None` when it is not one of them.
 pub fn index_of(word: &str) -> Option<usize> {
-    let wanted = fold(word);
+    let wanted = fold(word.trim());
     word_list().iter().position(|w| fold(w) == wanted)
 }
 
