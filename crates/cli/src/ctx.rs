@@ -74,17 +74,9 @@ pub struct Ctx {
     recovery_file: Option<PathBuf>,
 }
 
-/// A secret read from a file: its text without the line end an editor adds.
+/// A secret read from a file (see `store::passphrase::read_secret_file`).
 pub fn read_secret(path: &std::path::Path) -> Result<Zeroizing<String>> {
-    let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
-        terrain_core::Error::Io(std::io::Error::new(
-            e.kind(),
-            format!("{}: {e}", path.display()),
-        ))
-    })?);
-    Ok(Zeroizing::new(
-        text.trim_end_matches(['\n', '\r']).to_string(),
-    ))
+    Ok(store::passphrase::read_secret_file(path)?)
 }
 
 impl Ctx {

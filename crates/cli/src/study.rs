@@ -145,7 +145,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
         } => {
             let code = match (code, code_file) {
                 (Some(code), _) => code,
-                (None, Some(path)) => read_code_file(&path)?,
+                (None, Some(path)) => crate::ctx::read_secret(&path)?.to_string(),
                 (None, None) => String::new(),
             };
             let joined = sync::join_from_file(&store, &file, &code)?;
@@ -244,18 +244,6 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// A one-time code kept in a file (a few words: a larger file is not read whole).
-fn read_code_file(path: &std::path::Path) -> Result<String> {
-    use std::io::Read;
-    let mut code = String::new();
-    std::fs::File::open(path)
-        .map_err(Error::Io)?
-        .take(4096)
-        .read_to_string(&mut code)
-        .map_err(Error::Io)?;
-    Ok(code)
 }
 
 /// The study key's version now, on stderr (stdout keeps one member a line for scripts).

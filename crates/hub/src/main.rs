@@ -40,14 +40,17 @@ fn main() -> ExitCode {
     terrain_hub::init_logging();
     let lang = terrain_core::Lang::Fr;
     let passphrase = match passphrase_file {
-        Some(path) => match std::fs::read_to_string(&path) {
-            Ok(text) => Some(text.trim_end_matches(['\n', '\r']).to_string()),
+        Some(path) => match terrain_core::store::passphrase::read_secret_file(&path) {
+            Ok(text) => Some(text),
             Err(e) => {
-                eprintln!("{}: {e}", path.display());
+                eprintln!("{} [{}]", e.message(lang), e.code());
                 return ExitCode::FAILURE;
             }
         },
-        None => std::env::var("TERRAIN_PASSPHRASE").ok(),
+        None => std::env::var("TERRAIN_PASSPHRASE")
+            .ok()
+            .filter(|p| !p.is_empty())
+            .map(zeroize::Zeroizing::new),
     };
     let unlock = match &passphrase {
         Some(p) => terrain_core::store::Unlock::Passphrase(p),

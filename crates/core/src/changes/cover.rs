@@ -120,31 +120,47 @@ fn from_hex(text: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-/// C = SHA-256(domain ‖ salt ‖ the value's typed bytes, as the segment digest feeds them).
-fn commit(salt: &[u8; SALT_BYTES], value: &SqlValue) -> [u8; COMMITMENT_BYTES] {
-    let mut h = Sha256::new();
-    h.update(DOMAIN);
-    h.update(salt);
+/// Feeds a value's typed bytes as segment digests and commitments take them, and returns its
+/// weight; `None`, with nothing fed, for a real or a blob, which no field holds.
+pub(crate) fn feed_typed(h: &mut Sha256, value: &SqlValue) -> Option<usize> {
     match value {
-        SqlValue::Null => h.update([0]),
+        SqlValue::Null => {
+            h.update([0]);
+            Some(0)
+        }
         SqlValue::Integer(n) => {
             h.update([1]);
             h.update(n.to_be_bytes());
+            Some(8)
         }
         SqlValue::Text(t) => {
             h.update([2]);
             h.update((t.len() as u32).to_be_bytes());
             h.update(t.as_bytes());
+            Some(t.len())
         }
+        SqlValue::Real(_) | SqlValue::Blob(_) => None,
+    }
+}
+
+/// C = SHA-256(domain ‖ salt ‖ the value's typed bytes, as the segment digest feeds them).
+fn commit(salt: &[u8; SALT_BYTES], value: &SqlValue) -> [u8; COMMITMENT_BYTES] {
+    let mut h = Sha256::new();
+    h.update(DOMAIN);
+    h.update(salt);
+    if feed_typed(&mut h, value).is_none() {
         // Never a field's value (the schema and sync refuse them); still committed distinctly.
-        SqlValue::Real(r) => {
-            h.update([3]);
-            h.update(r.to_be_bytes());
-        }
-        SqlValue::Blob(b) => {
-            h.update([4]);
-            h.update((b.len() as u32).to_be_bytes());
-            h.update(b);
+        match value {
+            SqlValue::Real(r) => {
+                h.update([3]);
+                h.update(r.to_be_bytes());
+            }
+            SqlValue::Blob(b) => {
+                h.update([4]);
+                h.update((b.len() as u32).to_be_bytes());
+                h.update(b);
+            }
+            _ => {}
         }
     }
     h.finalize().into()

@@ -11,7 +11,7 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
-use super::cover::Cover;
+use super::cover::{feed_typed, Cover};
 use super::log::scope_handle;
 use super::merge::Change;
 use super::repair::is_repair;
@@ -101,27 +101,10 @@ impl<'a> Signed<'a> {
 
 /// Feeds a value covered by itself; returns its weight.
 fn feed_value(h: &mut Sha256, value: &SqlValue, field: &str) -> Result<usize> {
-    Ok(match value {
-        SqlValue::Null => {
-            h.update([0]);
-            0
-        }
-        SqlValue::Integer(n) => {
-            h.update([1]);
-            h.update(n.to_be_bytes());
-            8
-        }
-        SqlValue::Text(t) => {
-            h.update([2]);
-            h.update((t.len() as u32).to_be_bytes());
-            h.update(t.as_bytes());
-            t.len()
-        }
-        SqlValue::Real(_) | SqlValue::Blob(_) => {
-            return Err(Error::Internal(format!(
-                "field {field} holds a value the change log cannot store"
-            )))
-        }
+    feed_typed(h, value).ok_or_else(|| {
+        Error::Internal(format!(
+            "field {field} holds a value the change log cannot store"
+        ))
     })
 }
 

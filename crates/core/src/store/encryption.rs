@@ -15,7 +15,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use super::key_file::{DbKey, KeyFile, RecoveryWords};
 use super::permissions::{create_owner_only, owner_only_file};
-use crate::error::{Error, LockError, Refusal, Result};
+use crate::error::{Error, LockError, Result};
 
 /// How an encrypted store is unlocked.
 #[derive(Clone, Copy)]
@@ -231,19 +231,10 @@ pub(crate) fn create(path: &Path, passphrase: &str) -> Result<(DbKey, RecoveryWo
     Ok((key, words))
 }
 
-/// Converts the plain store at `path` (closed: no other connection may be open) into an
-/// encrypted one in place. Returns the recovery words, to show once.
+/// Converts the plain store at `path` (closed: no other connection may be open, and
+/// `Store::encrypt` has checked it is plain) into an encrypted one in place. Returns the recovery words, to show once.
 pub(crate) fn convert(path: &Path, passphrase: &str) -> Result<RecoveryWords> {
-    tidy(path)?;
-    match kind(path)? {
-        Kind::Missing => {
-            return Err(Error::Refused(Refusal::NoFile {
-                path: path.display().to_string(),
-            }))
-        }
-        Kind::Encrypted => return Err(Error::Lock(LockError::AlreadyEncrypted)),
-        Kind::Plain => {}
-    }
+    // `Store::encrypt` has tidied the folder and checked that a plain store is there.
     let (file, key, words) = KeyFile::create(passphrase)?;
     let staging = staging(path);
     {

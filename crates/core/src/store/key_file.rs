@@ -222,7 +222,6 @@ impl KeyFile {
 
     /// A new key file for a new database key: its passphrase wrap and its recovery words.
     pub(crate) fn create(passphrase: &str) -> Result<(KeyFile, DbKey, RecoveryWords)> {
-        super::passphrase::check_new(passphrase)?;
         let key = DbKey::random();
         let entropy = Zeroizing::new(random::<16>());
         let mnemonic = Mnemonic::from_entropy_in(Language::French, entropy.as_ref())

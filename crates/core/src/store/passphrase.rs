@@ -1,8 +1,12 @@
 //! What a passphrase must be, and how strong it looks: a hint shown while it is typed. No
 //! dictionary ships with Terrain, so the hint counts length and kinds of characters only.
 
+use std::io::Read;
+use std::path::Path;
+
 use serde::Serialize;
 use ts_rs::TS;
+use zeroize::Zeroizing;
 
 use crate::error::{Error, LockError, Result};
 
@@ -53,6 +57,26 @@ pub fn check_new(passphrase: &str) -> Result<()> {
         }));
     }
     Ok(())
+}
+
+/// A secret kept in a file (a passphrase, recovery words, a one-time code): its text without
+/// the line end an editor adds. Secrets are short: past 4 KiB a file is not read.
+pub fn read_secret_file(path: &Path) -> Result<Zeroizing<String>> {
+    let named = |e: std::io::Error| {
+        Error::Io(std::io::Error::new(
+            e.kind(),
+            format!("{}: {e}", path.display()),
+        ))
+    };
+    let mut text = Zeroizing::new(String::new());
+    std::fs::File::open(path)
+        .map_err(named)?
+        .take(4096)
+        .read_to_string(&mut text)
+        .map_err(named)?;
+    Ok(Zeroizing::new(
+        text.trim_end_matches(['\n', '\r']).to_string(),
+    ))
 }
 
 #[cfg(test)]
