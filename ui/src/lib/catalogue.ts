@@ -42,7 +42,7 @@ export const fr = {
   'leave.text': 'Ce que vous avez saisi sur cet écran n’est pas encore enregistré. Si vous quittez, cette saisie sera perdue.',
   'leave.go': 'Quitter sans enregistrer',
   'leave.stay': 'Rester',
-  'form.keys_hint': 'Entrée : champ suivant · Ctrl+Entrée : enregistrer',
+  'form.keys_hint': 'Entrée : champ suivant · Ctrl+Entrée ou Ctrl+S : enregistrer',
 
   'totals.women.one': '{n} femme',
   'totals.women.many': '{n} femmes',
@@ -485,7 +485,7 @@ export const en: Record<Key, string> = {
   'leave.text': 'What you typed on this screen is not saved yet. If you leave, it will be lost.',
   'leave.go': 'Leave without saving',
   'leave.stay': 'Stay',
-  'form.keys_hint': 'Enter: next field · Ctrl+Enter: save',
+  'form.keys_hint': 'Enter: next field · Ctrl+Enter or Ctrl+S: save',
 
   'totals.women.one': '{n} woman',
   'totals.women.many': '{n} women',

@@ -6,7 +6,7 @@
 //     form closed), on what took its place, else the next item, else the previous one, else the
 //     nearest control around it;
 //   - autofocus: a form opened in place («Nouvelle étude», «Modifier») starts on its first field;
-//   - enterMovesOn: in a form, Enter goes to the next field and Ctrl+Enter saves.
+//   - formKeys: in a form, Enter goes to the next field; Ctrl+Enter or Ctrl+S saves.
 
 const FOCUSABLE =
   'input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), ' +
@@ -35,10 +35,12 @@ function focusableIn(el: Element | null): HTMLElement | null {
 }
 
 /** Focuses `el`; a heading or other element that is not a control becomes focusable by code
- *  only (tabindex -1), so Tab order is unchanged. */
+ *  only (tabindex -1), so Tab order is unchanged, and the page does not scroll to it (a report's
+ *  title below its charts): the screen stays at its top. */
 function put(el: HTMLElement) {
-  if (!el.matches(FOCUSABLE) && !el.hasAttribute('tabindex')) el.setAttribute('tabindex', '-1');
-  el.focus();
+  const control = el.matches(FOCUSABLE);
+  if (!control && !el.hasAttribute('tabindex')) el.setAttribute('tabindex', '-1');
+  el.focus({ preventScroll: !control });
 }
 
 /** After a navigation, puts the focus on `wanted` (a selector), else the first
@@ -74,6 +76,8 @@ export function arrive(root: HTMLElement, wanted: string | null): () => void {
   }
 
   arriving = true;
+  // A new screen starts at its top, not at the scroll position of the one before.
+  window.scrollTo(0, 0);
   document.addEventListener('focusin', moved);
   observer.observe(root, { childList: true, subtree: true });
   attempt();
@@ -151,19 +155,21 @@ export function autofocus(node: HTMLElement) {
 }
 
 /** Keydown handler for a form: Enter in a field goes to the next field instead of saving
- *  (a half-typed form saved and closed by a reflex Enter is work lost); Ctrl+Enter (⌘+Enter)
- *  saves from anywhere in the form. A textarea keeps Enter for a new line; a field that uses
- *  Enter itself (the place search) prevents the default and is left alone. */
-export function enterMovesOn(e: KeyboardEvent) {
-  if (e.key !== 'Enter' || e.defaultPrevented || e.isComposing) return;
+ *  (a half-typed form saved and closed by a reflex Enter is work lost); Ctrl+Enter or Ctrl+S
+ *  (⌘ on a Mac) saves from anywhere in the form. A textarea keeps Enter for a new line; a field
+ *  that uses Enter itself (the place search) prevents the default and is left alone. */
+export function formKeys(e: KeyboardEvent) {
+  if (e.defaultPrevented || e.isComposing) return;
   const field = e.target as HTMLElement;
   const form = field.closest('form');
   if (!form) return;
-  if (e.ctrlKey || e.metaKey) {
+  const command = e.ctrlKey || e.metaKey;
+  if (command && (e.key === 'Enter' || e.key.toLowerCase() === 's')) {
     e.preventDefault();
     form.requestSubmit();
     return;
   }
+  if (e.key !== 'Enter' || e.altKey || e.shiftKey) return;
   if (!(field instanceof HTMLInputElement || field instanceof HTMLSelectElement)) return;
   e.preventDefault();
   const fields = [...form.querySelectorAll<HTMLElement>(FIELDS)].filter(shown);
