@@ -97,6 +97,8 @@ test('leaving the session form with edits asks: « Rester » keeps the text, « 
   await s.click(id('nav-studies'));
   await s.waitFor(id('new-study'));
   assert.equal(await s.find(id('leave-dialog')), null);
+  // A screen opened from the side bar lands on its heading: the next Tab starts there.
+  await focusIs(s, 'H2', 'the heading of the screen just opened');
 
   // Ctrl+Enter saves from a text box; the new session opens on the attendance entry row.
   await s.click(id('study-row'));
