@@ -134,6 +134,16 @@ test('leaving the session form with edits asks: « Rester » keeps the text, « 
      return a && a !== document.body ? (a.closest('[data-testid="finding-row"]')?.textContent ?? a.tagName) : 'BODY';`,
   );
   assert.match(after, /Marchés/, 'the focus went to the next finding, not to the page');
+
+  // From the sessions list, with two studies and no study filter, the form asks which study:
+  // the cursor waits on the choice and saving without one is refused, naming the field.
+  await newStudy(s, 'Consultations de Ségou');
+  await s.click(id('nav-sessions'));
+  await s.click(id('sessions-new'));
+  await focusIs(s, 'session-study', 'the study to choose first');
+  assert.equal(await s.value(id('session-study')), '');
+  await s.click(id('save-session'));
+  await s.waitForText(id('error-message'), /étude/i);
 });
 
 test('the lock keeps typed work: it waits behind the door and comes back after unlock', { timeout: 240000 }, async () => {
