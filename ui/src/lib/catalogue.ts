@@ -37,6 +37,13 @@ export const fr = {
   'common.total': 'Total',
   'common.date_placeholder': 'AAAA-MM-JJ',
 
+  // Leaving a screen with typed work not yet saved (components/LeaveDialog.svelte).
+  'leave.title': 'Quitter sans enregistrer ?',
+  'leave.text': 'Ce que vous avez saisi sur cet écran n’est pas encore enregistré. Si vous quittez, cette saisie sera perdue.',
+  'leave.go': 'Quitter sans enregistrer',
+  'leave.stay': 'Rester',
+  'form.keys_hint': 'Entrée : champ suivant · Ctrl+Entrée ou Ctrl+S : enregistrer',
+
   'totals.women.one': '{n} femme',
   'totals.women.many': '{n} femmes',
   'totals.men.one': '{n} homme',
@@ -70,6 +77,7 @@ export const fr = {
   'study.recs_by_status': 'Recommandations par statut',
 
   'session.new': 'Nouvelle séance',
+  'session.choose_study': '— Choisir une étude —',
   'session.edit': 'Modifier la séance',
   'session.details': 'Séance',
   'session.attendance': 'Liste de présence',
@@ -182,6 +190,7 @@ export const fr = {
   'door.words_print': 'Imprimer',
   'door.continue': 'Continuer',
   'door.lock_now': 'Verrouiller',
+  'door.held_work': 'Votre saisie non enregistrée attend derrière ce verrou : déverrouillez pour la retrouver telle quelle. Fermer l’application la perdrait.',
   'door.plain_banner': 'Les données de cet ordinateur ne sont pas chiffrées : quiconque le prend peut les lire.',
   'door.plain_banner_action': 'Chiffrer…',
   'door.protection_title': 'Protection des données',
@@ -471,6 +480,13 @@ export const en: Record<Key, string> = {
   'common.total': 'Total',
   'common.date_placeholder': 'YYYY-MM-DD',
 
+  // Leaving a screen with typed work not yet saved (components/LeaveDialog.svelte).
+  'leave.title': 'Leave without saving?',
+  'leave.text': 'What you typed on this screen is not saved yet. If you leave, it will be lost.',
+  'leave.go': 'Leave without saving',
+  'leave.stay': 'Stay',
+  'form.keys_hint': 'Enter: next field · Ctrl+Enter or Ctrl+S: save',
+
   'totals.women.one': '{n} woman',
   'totals.women.many': '{n} women',
   'totals.men.one': '{n} man',
@@ -504,6 +520,7 @@ export const en: Record<Key, string> = {
   'study.recs_by_status': 'Recommendations by status',
 
   'session.new': 'New session',
+  'session.choose_study': '— Choose a study —',
   'session.edit': 'Edit session',
   'session.details': 'Session',
   'session.attendance': 'Attendance list',
@@ -616,6 +633,7 @@ export const en: Record<Key, string> = {
   'door.words_print': 'Print',
   'door.continue': 'Continue',
   'door.lock_now': 'Lock',
+  'door.held_work': 'Your unsaved typing is waiting behind this lock: unlock to find it as you left it. Closing the app would lose it.',
   'door.plain_banner': 'The data on this laptop is not encrypted: whoever takes it can read it.',
   'door.plain_banner_action': 'Encrypt…',
   'door.protection_title': 'Data protection',
