@@ -7,14 +7,15 @@
 //   2. the USB sticks plugged in are listed as the CLI's `terrain drives` lists them (none on a
 //      test machine: « Aucune clé USB branchée »), and refreshed on a button;
 //   3. with a study joined through a typed join file, a bundle is imported from a typed folder,
-//      and one written into another typed folder is read back by the laptop that invited us.
+//      and one written into another typed folder is read back by the laptop that invited us;
+//   4. the study's report is saved as an HTML file where a typed path says (a relative one refused).
 //
 // Run: xvfb-run -a -s '-screen 0 1366x768x24' node --test tests/e2e/pickers.test.mjs
 // Needs: target/debug/terrain (cargo build -p terrain-cli) and the app (cargo build -p terrain-app).
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
@@ -135,6 +136,26 @@ test('path boxes keep what is typed; USB sticks listed; a bundle to a typed fold
     assert.equal(written.length, 1, `one bundle in ${out}: ${written}`);
     const readBack = terrain(b, 'bundle', 'import', join(out, written[0]));
     assert.match(readBack, /already known \d+/, readBack);
+
+    // The study's report saved where a typed path says: a relative one refused, a full one
+    // written (".html" added), the document holding the study.
+    await s.click(id('nav-dashboard'));
+    await s.selectOption(await s.waitFor(id('dash-filter-study'), { timeout: 30000 }), 'Étude Kayes');
+    await s.click(id('dash-report'));
+    await s.waitForText(id('report-doc'), /Étude Kayes/, { timeout: 30000 });
+    await s.click(id('report-save'));
+    assert.ok(await s.find(id('report-save-path-browse')), 'a save dialog beside the box');
+    await s.type(id('report-save-path'), 'rapport.html');
+    await s.click(id('report-save-do'));
+    await s.waitForText(id('error-message'), /« rapport\.html » est incomplet/);
+    await s.clear(id('report-save-path'));
+    await s.type(id('report-save-path'), join(out, 'rapport'));
+    await s.click(id('report-save-do'));
+    await s.waitForText(id('report-saved'), join(out, 'rapport.html'));
+    assert.match(readFileSync(join(out, 'rapport.html'), 'utf8'), /Étude Kayes/);
+    await s.screenshot(join(ARTIFACTS, 'pickers-report.png'));
+    await s.click(id('nav-sync'));
+    await s.waitFor(id('bundle-path'));
 
     // At 1024×600 the USB panel's box and its pickers fit in the panel.
     await s.cmd('POST', '/window/rect', { width: 1024, height: 600 }).catch(() => {});
