@@ -178,3 +178,34 @@ test('path boxes keep what is typed; USB sticks listed; a bundle to a typed fold
   await driver.stop();
   driver = null;
 });
+
+// The dialog plugin as the window is allowed to use it: a folder dialog opens (it waits for the
+// person, where a refused call would fail at once), a message box is refused: the capability
+// grants `dialog:allow-open` and `dialog:allow-save`, nothing else of the plugin.
+test('the window may open the folder dialog and not the plugin\'s message boxes', { timeout: 120000 }, async () => {
+  driver = await Driver.start();
+  const s = await driver.newSession();
+  try {
+    await s.waitFor(s.byTestId('nav-sync'), { timeout: 30000 });
+    const outcome = (command, args) =>
+      s.cmd('POST', '/execute/async', {
+        script: `const [command, args, done] = arguments;
+          Promise.race([
+            window.__TAURI_INTERNALS__.invoke(command, args).then(
+              () => 'answered',
+              (e) => 'refused: ' + (typeof e === 'string' ? e : JSON.stringify(e)),
+            ),
+            new Promise((res) => setTimeout(() => res('waiting'), 2500)),
+          ]).then(done);`,
+        args: [command, args],
+      });
+    const message = await outcome('plugin:dialog|message', { message: 'x', title: 'x', kind: 'info' });
+    assert.match(message, /^refused: .*not allowed/i, message);
+    const ask = await outcome('plugin:dialog|ask', { message: 'x', title: 'x', kind: 'info' });
+    assert.match(ask, /^refused: .*not allowed/i, ask);
+    assert.equal(await outcome('plugin:dialog|open', { options: { directory: true, multiple: false } }), 'waiting');
+  } finally {
+    await driver.stop();
+    driver = null;
+  }
+});
