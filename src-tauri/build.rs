@@ -33,6 +33,7 @@ const COMMANDS: &[&str] = &[
     "sync_overview",
     "sync_set_device_label",
     "sync_files",
+    "sync_drives",
     "sync_invite",
     "sync_join",
     "sync_join_preview",
@@ -56,6 +57,7 @@ const COMMANDS: &[&str] = &[
     "sync_share_revoke",
     "stats_dashboard",
     "study_report",
+    "report_save",
     "export_data",
     "review_text",
 ];

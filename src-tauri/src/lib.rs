@@ -20,6 +20,7 @@ use commands::{analysis, door, records, sync};
 pub fn run() {
     let state = AppState::open_default();
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .manage(state::SyncJobs::default())
         .invoke_handler(tauri::generate_handler![
@@ -55,6 +56,7 @@ pub fn run() {
             sync::sync_overview,
             sync::sync_set_device_label,
             sync::sync_files,
+            sync::sync_drives,
             sync::sync_invite,
             sync::sync_join,
             sync::sync_join_preview,
@@ -78,6 +80,7 @@ pub fn run() {
             sync::sync_share_revoke,
             analysis::stats_dashboard,
             analysis::study_report,
+            analysis::report_save,
             analysis::export_data,
             analysis::review_text,
         ])
@@ -123,16 +126,25 @@ mod tests {
             .collect()
     }
 
-    /// The commands the main window is granted (`allow-<name>` with dashes).
-    fn granted() -> BTreeSet<String> {
+    /// Every permission the main window is granted, as written.
+    fn permissions() -> Vec<String> {
         let capability: serde_json::Value =
             serde_json::from_str(&source("capabilities/main.json")).expect("capability JSON");
         capability["permissions"]
             .as_array()
             .expect("permissions")
             .iter()
+            .map(|p| p.as_str().expect("a permission name").to_string())
+            .collect()
+    }
+
+    /// The commands the main window is granted (`allow-<name>` with dashes); a plugin's
+    /// permissions (`plugin:…`) aside.
+    fn granted() -> BTreeSet<String> {
+        permissions()
+            .iter()
+            .filter(|p| !p.contains(':'))
             .map(|p| {
-                let p = p.as_str().expect("a permission name");
                 let name = p.strip_prefix("allow-").unwrap_or_else(|| panic!("{p}"));
                 name.replace('-', "_")
             })
@@ -145,5 +157,25 @@ mod tests {
         assert!(handled.len() > 30, "the handler list was read: {handled:?}");
         assert_eq!(handled, declared(), "lib.rs and build.rs");
         assert_eq!(handled, granted(), "lib.rs and capabilities/main.json");
+    }
+
+    /// The one plugin is the dialog one, for its file and folder pickers only: no message
+    /// boxes, no `default` set, and no fs plugin (the picked path goes to Terrain's commands).
+    #[test]
+    fn the_only_plugin_permissions_are_the_open_and_save_dialogs() {
+        let plugin: Vec<String> = permissions()
+            .into_iter()
+            .filter(|p| p.contains(':'))
+            .collect();
+        assert_eq!(plugin, ["dialog:allow-open", "dialog:allow-save"]);
+        let lib = source("src/lib.rs");
+        let run = lib.split("#[cfg(test)]").next().unwrap_or_default();
+        assert!(
+            run.contains(".plugin(tauri_plugin_dialog::init())"),
+            "the dialogs are registered"
+        );
+        assert_eq!(run.matches(".plugin(").count(), 1, "and no other plugin");
+        let manifest = source("Cargo.toml");
+        assert!(!manifest.contains("tauri-plugin-fs"), "no fs plugin");
     }
 }

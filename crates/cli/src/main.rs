@@ -8,6 +8,7 @@ mod conflicts;
 mod ctx;
 mod demo;
 mod device;
+mod drives;
 mod dump;
 mod export;
 mod hq;
@@ -83,6 +84,8 @@ enum Command {
     Serve(serve::Args),
     /// Sync with a hub over the network, both ways.
     Sync(sync::Args),
+    /// The USB sticks plugged in, and the folder each is at.
+    Drives(drives::Args),
     /// Devices enrolled on the hub this store serves.
     #[command(subcommand)]
     Device(device::Cmd),
@@ -110,6 +113,7 @@ fn main() -> ExitCode {
         Command::Serve(a) => serve::run(&ctx, a),
         Command::Sync(a) => sync::run(&ctx, a),
         Command::Device(c) => device::run(&ctx, c),
+        Command::Drives(a) => drives::run(&ctx, a),
         Command::Hq(c) => hq::run(&ctx, c),
     };
     ctx.finish(result)

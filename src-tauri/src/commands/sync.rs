@@ -6,12 +6,12 @@
 //! store file and reports progress through a Tauri channel given by the UI (a channel needs
 //! no event permission in the capability and carries one task's progress only).
 
-use std::path::Path;
 use std::sync::atomic::Ordering;
 
 use tauri::ipc::Channel;
 use tauri::State;
 use terrain_core::schema::Role;
+use terrain_core::store::typed_path;
 use terrain_core::sync::bundle::{ExportReport, ExportTarget, ImportReport};
 use terrain_core::sync::{
     self, ConflictList, Device, Invitation, JoinedStudy, MemberView, StudyAccess, StudyHq, SyncFile,
@@ -49,7 +49,15 @@ pub async fn sync_set_device_label(state: State<'_, AppState>, label: String) ->
 #[tauri::command(rename_all = "snake_case")]
 pub async fn sync_files(state: State<'_, AppState>, folder: String) -> Res<Vec<SyncFile>> {
     let lang = state.lang()?;
-    sync::files_in(Path::new(folder.trim())).map_err(|e| AppError::new(&e, lang))
+    typed_path(&folder)
+        .and_then(|folder| sync::files_in(&folder))
+        .map_err(|e| AppError::new(&e, lang))
+}
+
+/// The removable drives plugged in (USB sticks): one-click folders for the Sync screen.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sync_drives() -> Res<Vec<sync::Drive>> {
+    Ok(sync::removable_drives())
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -59,7 +67,7 @@ pub async fn sync_invite(
     role: Role,
     folder: String,
 ) -> Res<Invitation> {
-    state.with(|s| sync::invite_to_folder(s, &study_id, role, Path::new(folder.trim())))
+    state.with(|s| sync::invite_to_folder(s, &study_id, role, &typed_path(&folder)?))
 }
 
 /// What this laptop's role lets it do in a study: what the screens show.
@@ -113,7 +121,7 @@ pub async fn study_rekey(state: State<'_, AppState>, study_id: String) -> Res<u3
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn sync_join(state: State<'_, AppState>, path: String, code: String) -> Res<JoinedStudy> {
-    state.with(|s| sync::join_from_file(s, Path::new(path.trim()), &code))
+    state.with(|s| sync::join_from_file(s, &typed_path(&path)?, &code))
 }
 
 /// What a join file hands over, opened with its code but not joined: the screen shows the
@@ -125,7 +133,9 @@ pub async fn sync_join_preview(
     code: String,
 ) -> Res<JoinedStudy> {
     let lang = state.lang()?;
-    sync::preview_join_file(Path::new(path.trim()), &code).map_err(|e| AppError::new(&e, lang))
+    typed_path(&path)
+        .and_then(|path| sync::preview_join_file(&path, &code))
+        .map_err(|e| AppError::new(&e, lang))
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -143,8 +153,8 @@ pub async fn sync_export_bundle(
     state
         .in_background(move |s| {
             let _slot = slot;
-            let folder = Path::new(folder.trim());
-            sync::export_to_folder(s, &study_id, &target, folder, &mut |p| {
+            let folder = typed_path(&folder)?;
+            sync::export_to_folder(s, &study_id, &target, &folder, &mut |p| {
                 tell(TaskProgress::of_bundle(SyncTask::Export, p))
             })
         })
@@ -163,7 +173,7 @@ pub async fn sync_import_bundle(
     state
         .in_background(move |s| {
             let _slot = slot;
-            sync::import_file(s, Path::new(path.trim()), &mut |p| {
+            sync::import_file(s, &typed_path(&path)?, &mut |p| {
                 tell(TaskProgress::of_bundle(SyncTask::Import, p))
             })
         })

@@ -15,10 +15,24 @@ pub enum Refusal {
     NoFolder { folder: String },
     /// A file named for import that is not there.
     NoFile { path: String },
+    /// A path typed in the app that does not start at a drive or the root (`media/usb`): it
+    /// would be joined to some folder the person never chose.
+    RelativePath { path: String },
+    /// A path box left empty.
+    NoPath,
     /// A second long sync task while one is running (the app runs one at a time).
     Busy,
     /// An HQ public key file that is not one (`sync::hq`): cut short, mistyped, or another file.
     BadHqKey,
+}
+
+/// A full path as this system writes one, for messages.
+fn example_path() -> &'static str {
+    if cfg!(windows) {
+        "E:\\terrain"
+    } else {
+        "/media/usb"
+    }
 }
 
 impl Refusal {
@@ -29,6 +43,8 @@ impl Refusal {
             Refusal::MinCellTooSmall { .. } => "bad_min_cell",
             Refusal::NoFolder { .. } => "no_folder",
             Refusal::NoFile { .. } => "no_file",
+            Refusal::RelativePath { .. } => "relative_path",
+            Refusal::NoPath => "no_path",
             Refusal::Busy => "busy",
             Refusal::BadHqKey => "bad_hq_key",
         }
@@ -56,6 +72,16 @@ impl Refusal {
             Refusal::NoFolder { folder } => format!("The folder \"{folder}\" does not exist: plug in the USB stick or choose another folder."),
             Refusal::NoFile { path } if fr => format!("Le fichier « {path} » n'existe pas."),
             Refusal::NoFile { path } => format!("The file \"{path}\" does not exist."),
+            Refusal::RelativePath { path } if fr => format!(
+                "Le chemin « {path} » est incomplet : il doit commencer par la racine ou le lecteur (par exemple {}). Choisissez-le avec « Parcourir… » ou dans la liste des clés USB.",
+                example_path()
+            ),
+            Refusal::RelativePath { path } => format!(
+                "The path \"{path}\" is incomplete: it must start at the root or the drive (for example {}). Choose it with \"Browse…\" or from the list of USB sticks.",
+                example_path()
+            ),
+            Refusal::NoPath if fr => "Saisissez un chemin, ou choisissez-le avec « Parcourir… ».".into(),
+            Refusal::NoPath => "Type a path, or choose it with \"Browse…\".".into(),
             Refusal::Busy if fr => "Une synchronisation est déjà en cours : attendez qu'elle se termine.".into(),
             Refusal::Busy => "A sync is already running: wait until it ends.".into(),
             Refusal::BadHqKey if fr => "Ce fichier n'est pas une clé publique du siège (terrain hq keygen) valide : il est incomplet, modifié, ou c'est un autre fichier.".into(),

@@ -13,6 +13,7 @@ mod migrate;
 pub mod passphrase;
 mod permissions;
 pub(crate) mod rows;
+mod typed_path;
 pub mod words;
 
 use std::path::{Path, PathBuf};
@@ -29,6 +30,7 @@ pub use files::write_atomically;
 pub use identity::node_id_of;
 pub use key_file::{key_file_path, DbKey, RecoveryWords};
 pub use migrate::{migrations, schema_version};
+pub use typed_path::typed_path;
 
 /// The environment variable that overrides where the store lives (tests, portable installs).
 pub const DATA_DIR_ENV: &str = "TERRAIN_DATA_DIR";

@@ -1,6 +1,6 @@
 //! Sync between laptops and hubs: version vectors and the one planner, change batches, bundle
 //! files, study and device keys, join files, the devices heard from, the conflict log and the
-//! canonical dump; and the use cases around them: sync by folder (a USB stick), the studies
+//! canonical dump; and the use cases around them: sync by folder (a USB stick) and the removable drives plugged in, the studies
 //! sync offers by title, the sync's local settings and the overview the Sync screen shows.
 //!
 //! What is held of a study is described per (scope, origin node) by the highest seq held, where
@@ -14,6 +14,7 @@ pub(crate) mod batches;
 pub mod bundle;
 pub(crate) mod conflicts;
 pub(crate) mod devices;
+pub(crate) mod drives;
 pub(crate) mod dump;
 pub(crate) mod folder;
 pub(crate) mod hq;
@@ -43,6 +44,7 @@ pub use conflicts::{
     ConflictList, ConflictSide, ConflictValue, ConflictView, SHOWN_CONFLICTS, SHOWN_PER_RECORD,
 };
 pub use devices::{list_devices, record_contact, ClockWarning, Device};
+pub use drives::{removable_drives, Drive};
 pub use dump::{dump, dump_string};
 pub use folder::{
     bundle_name, default_folder, export_to_folder, files_in, import_file, invitation_name,

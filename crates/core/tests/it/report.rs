@@ -1,7 +1,7 @@
 //! The printable study report, in French and English.
 
 use serde_json::json;
-use terrain_core::report::study_report;
+use terrain_core::report::{save_report, study_report};
 use terrain_core::{Entity, Lang};
 
 use crate::support::stats_fixture::*;
@@ -52,4 +52,55 @@ fn report_in_both_languages() {
     let r = study_report(fx.store.conn(), &id, Lang::Fr, None).expect("report");
     assert!(r.html.contains("A &lt;script&gt;x&lt;/script&gt; &amp; b"));
     assert!(!r.html.contains("<script>"));
+}
+
+#[test]
+fn a_report_saved_as_html_is_the_document_shown_whole() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let fx = build(dir.path());
+    let out = tempfile::tempdir().expect("out");
+
+    // No extension typed: ".html" is added so that a double click opens it.
+    let written = save_report(
+        fx.store.conn(),
+        &fx.study_a,
+        Lang::Fr,
+        &out.path().join("rapport"),
+    )
+    .expect("saved");
+    assert_eq!(written, out.path().join("rapport.html"));
+    let html = std::fs::read_to_string(&written).expect("read back");
+    assert!(html.starts_with("<!DOCTYPE html><html lang=\"fr\">") && html.ends_with("</html>"));
+    assert!(
+        html.contains("Étude A — sécurité"),
+        "the study's own report"
+    );
+
+    // An extension typed is kept; an English report says so.
+    let en = save_report(
+        fx.store.conn(),
+        &fx.study_a,
+        Lang::En,
+        &out.path().join("report.htm"),
+    )
+    .expect("saved");
+    assert_eq!(en, out.path().join("report.htm"));
+    assert!(std::fs::read_to_string(&en)
+        .expect("en")
+        .contains("People consulted by region"));
+
+    // A folder that is not there (a stick pulled out): refused, nothing written anywhere.
+    let gone = out.path().join("stick").join("rapport.html");
+    let e = save_report(fx.store.conn(), &fx.study_a, Lang::Fr, &gone).expect_err("no folder");
+    assert_eq!(e.code(), "no_folder");
+    assert!(!out.path().join("stick").exists());
+    let names: Vec<_> = std::fs::read_dir(out.path())
+        .expect("ls")
+        .map(|e| e.expect("e").file_name())
+        .collect();
+    assert_eq!(
+        names.len(),
+        2,
+        "only the two reports, no temporary file: {names:?}"
+    );
 }

@@ -28,6 +28,8 @@ export type {
 export const analysisApi = {
   dashboard: (filter: StatsFilter) => call<Dashboard>('stats_dashboard', { filter }),
   report: (study_id: string, lang: Lang | null) => call<StudyReport>('study_report', { study_id, lang }),
+  /** Writes the report as an HTML file at `path`; resolves with the file written. */
+  saveReport: (study_id: string, lang: Lang, path: string) => call<string>('report_save', { study_id, lang, path }),
   exportData: (
     format: ExportFormat,
     out: string,

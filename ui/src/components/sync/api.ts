@@ -5,6 +5,7 @@ import { call } from '../../lib/api';
 import type { ConflictList } from '../../lib/bindings/ConflictList';
 import type { ConflictView } from '../../lib/bindings/ConflictView';
 import type { Device } from '../../lib/bindings/Device';
+import type { Drive } from '../../lib/bindings/Drive';
 import type { Entity } from '../../lib/bindings/Entity';
 import type { ExportReport } from '../../lib/bindings/ExportReport';
 import type { FutureValue } from '../../lib/bindings/FutureValue';
@@ -24,6 +25,7 @@ export type {
   ConflictList,
   ConflictView,
   Device,
+  Drive,
   ExportReport,
   FutureValue,
   HubDevice,
@@ -46,6 +48,8 @@ export const syncApi = {
   overview: () => call<SyncScreen>('sync_overview'),
   setDeviceLabel: (label: string) => call<null>('sync_set_device_label', { label }),
   files: (folder: string) => call<SyncFile[]>('sync_files', { folder }),
+  /** The USB sticks plugged in now. */
+  drives: () => call<Drive[]>('sync_drives'),
   invite: (study_id: string, role: Role, folder: string) =>
     call<Invitation>('sync_invite', { study_id, role, folder }),
   /** Opens a join file with its one-time code without joining: the fingerprints to compare. */
