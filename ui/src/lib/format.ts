@@ -20,12 +20,13 @@ export function joinList(value: unknown): string {
   return Array.isArray(value) ? value.map(String).join(', ') : '';
 }
 
-/** An RFC 3339 time shown as "2026-03-02 14:05" (local time). */
+/** An RFC 3339 time shown as "02/03/2026 14:05" (local time; the day as every date is shown,
+ *  see lib/dates). */
 export function shortTime(rfc3339: string): string {
   const d = new Date(rfc3339);
   if (Number.isNaN(d.getTime())) return rfc3339;
   const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+  return `${p(d.getDate())}/${p(d.getMonth() + 1)}/${d.getFullYear()} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
 /** Today as YYYY-MM-DD in local time (a session recorded at 23:30 in Bamako is today's). */
