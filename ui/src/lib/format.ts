@@ -35,3 +35,18 @@ export function today(): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
+
+/** Text as searches compare it: lower case, accents removed, typographic apostrophes plain
+ *  (as the core's `fold`), so « segou » finds « Ségou ». */
+export function fold(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replaceAll('’', "'");
+}
+
+/** Whether `hay` holds every word typed (in any order); nothing typed matches everything. */
+export function hasWords(hay: string, typed: string): boolean {
+  const folded = fold(hay);
+  return fold(typed)
+    .split(/\s+/)
+    .filter((w) => w !== '')
+    .every((w) => folded.includes(w));
+}
