@@ -7,6 +7,7 @@ mod bench;
 mod export;
 mod hq;
 mod protection;
+mod record;
 mod study;
 mod support;
 mod sync;

@@ -69,7 +69,10 @@ fn people_are_found_by_words_of_their_code_or_name_in_one_study_or_all() {
     assert_eq!(codes(&find(&store, None, "sg-00")), ["SG-001", "SG-002"]);
     // Within one study only.
     assert_eq!(codes(&find(&store, Some(&kayes), "aminata")), ["KY-001"]);
-    assert_eq!(codes(&find(&store, Some(&segou), "ky")), Vec::<String>::new());
+    assert_eq!(
+        codes(&find(&store, Some(&segou), "ky")),
+        Vec::<String>::new()
+    );
     // A hit says where the person was met.
     let hit = &find(&store, None, "KY-001").hits[0];
     assert_eq!(hit.session_id, s2);
