@@ -206,4 +206,16 @@ test('dates JJ/MM/AAAA, calendar, clear filters, study and person search, place 
   await s.waitForGone(id('filter-from-calendar'));
   assert.match(await s.value(id('filter-from')), /^\d{2}\/\d{2}\/\d{4}$/);
   await s.waitForGone(id('filter-from-problem'));
+
+  // The studies' search and the study page fit the netbook too.
+  await s.click(id('nav-studies'));
+  await s.type(id('studies-search'), 'kayes');
+  await s.waitUntil(async () => (await s.findAll(id('study-row'))).length === 1, { message: 'one study found at 1024×600' });
+  await snap('studies-search-1024');
+  await s.clear(id('studies-search'));
+  await s.type(id('studies-search'), 'segou');
+  await s.click(id('study-row'));
+  await s.waitForText(id('study-heading'), 'Consultations Ségou 2025');
+  await snap('study-page-1024');
+  assert.ok(await s.execute('return document.documentElement.scrollWidth <= window.innerWidth;'), 'the study page does not scroll sideways at 1024×600');
 });
