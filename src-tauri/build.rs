@@ -22,6 +22,7 @@ const COMMANDS: &[&str] = &[
     "restore_record",
     "erase_participant",
     "list_sessions",
+    "find_people",
     "session_page",
     "save_attendance",
     "study_overview",

@@ -45,6 +45,7 @@ pub fn run() {
             records::restore_record,
             records::erase_participant,
             records::list_sessions,
+            records::find_people,
             records::session_page,
             records::save_attendance,
             records::study_overview,

@@ -181,7 +181,7 @@ test('validation, tally, findings, recommendations, delete and restore, history'
     await s.waitForText(id('att-row'), /téléphone/i);
     await s.type(id('erase-reason'), 'consentement retiré');
     await s.click(id('confirm-erase'));
-    await s.waitForText(id('att-erased'), /effacé\(e\) le \d{4}-\d\d-\d\d \d\d:\d\d par cet appareil : consentement retiré/);
+    await s.waitForText(id('att-erased'), /effacé\(e\) le \d\d\/\d\d\/\d{4} \d\d:\d\d par cet appareil : consentement retiré/);
     await s.waitForText(id('session-totals'), '13 femmes, 4 hommes');
     assert.equal((await s.findAll(id('erase-button'))).length, 0);
 

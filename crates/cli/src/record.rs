@@ -1,10 +1,11 @@
-//! `terrain record new|set|review|delete|restore|erase|list`: records through the write path.
+//! `terrain record new|set|review|delete|restore|erase|list|find`: records through the write
+//! path, and finding a person.
 
 use clap::Subcommand;
 use serde_json::Value as Json;
-use terrain_core::read::{self as query, ListOptions};
+use terrain_core::read::{self as query, ListOptions, PeopleQuery};
 use terrain_core::Fields;
-use terrain_core::{export, sync, Entity, Error};
+use terrain_core::{export, sync, Entity, Error, Lang};
 
 use crate::ctx::{print_json, Ctx, Result};
 
@@ -45,6 +46,23 @@ pub enum Cmd {
         /// Why (kept with the erasure, with who and when).
         #[arg(long)]
         reason: String,
+    },
+    /// Find participants by words of their code or name (without case or accents), the most
+    /// recent sessions first. Names sealed to headquarters that this store cannot open are not
+    /// searched: their number is said on stderr.
+    Find {
+        /// Words of the code or the name.
+        #[arg(required = true)]
+        words: Vec<String>,
+        /// Only this study's participants.
+        #[arg(long)]
+        study: Option<String>,
+        /// At most this many (50 unless given, 500 at most).
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Print the answer as JSON (hits, total, sealed_names).
+        #[arg(long)]
+        json: bool,
     },
     /// List records.
     List {
@@ -112,6 +130,51 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
                 return Err(Error::UnknownEntity(e).into());
             }
             store.erase_participant(&id, &reason)?;
+        }
+        Cmd::Find {
+            words,
+            study,
+            limit,
+            json,
+        } => {
+            let found = query::find_people(
+                store.conn(),
+                &PeopleQuery {
+                    study_id: study,
+                    text: words.join(" "),
+                    limit,
+                },
+            )?;
+            if json {
+                return print_json(&found);
+            }
+            for p in &found.hits {
+                let name = if p.name_sealed {
+                    terrain_core::changes::SEALED_MARKER
+                } else {
+                    p.name.as_deref().unwrap_or("")
+                };
+                let cells = [
+                    p.id.as_str(),
+                    p.code.as_deref().unwrap_or(""),
+                    name,
+                    p.session_date.as_deref().unwrap_or(""),
+                    p.study_title.as_deref().unwrap_or(""),
+                ];
+                println!("{}", cells.join("\t"));
+            }
+            let fr = ctx.lang() == Lang::Fr;
+            let (shown, total, sealed) = (found.hits.len(), found.total, found.sealed_names);
+            if total > shown && fr {
+                eprintln!("terrain: {shown} sur {total} (--limit)");
+            } else if total > shown {
+                eprintln!("terrain: {shown} of {total} shown (--limit)");
+            }
+            if sealed > 0 && fr {
+                eprintln!("terrain: {sealed} nom(s) scellé(s) pour le siège non cherché(s) ici : cherchez par code");
+            } else if sealed > 0 {
+                eprintln!("terrain: {sealed} name(s) sealed to headquarters not searched here: look them up by code");
+            }
         }
         Cmd::List {
             entity: e,

@@ -6,8 +6,8 @@ use serde::Serialize;
 use tauri::State;
 use terrain_core::changes::WriteOp;
 use terrain_core::read::{
-    self as query, AttendanceSaved, HistoryEntry, ListOptions, Overview, PlaceHit, PlaceIndex,
-    Record, SessionPage, SessionQuery, SessionRow, StudyRow,
+    self as query, AttendanceSaved, HistoryEntry, ListOptions, Overview, PeopleFound, PeopleQuery,
+    PlaceHit, PlaceIndex, Record, SessionPage, SessionQuery, SessionRow, StudyRow,
 };
 use terrain_core::{demo, store, Entity, Error, Fields, Lang};
 use ts_rs::TS;
@@ -116,6 +116,12 @@ pub async fn list_sessions(
     filter: SessionQuery,
 ) -> Res<Vec<SessionRow>> {
     state.with(|s| query::sessions(s.conn(), &filter))
+}
+
+/// People of a study (or of all) by words of their code or name (sealed names not searched).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn find_people(state: State<'_, AppState>, query: PeopleQuery) -> Res<PeopleFound> {
+    state.with(|s| query::find_people(s.conn(), &query))
 }
 
 /// The session screen in one call.

@@ -12,6 +12,8 @@ import type { HistoryEntry } from './bindings/HistoryEntry';
 import type { Lang } from './bindings/Lang';
 import type { ListOptions } from './bindings/ListOptions';
 import type { Overview } from './bindings/Overview';
+import type { PeopleFound } from './bindings/PeopleFound';
+import type { PersonHit } from './bindings/PersonHit';
 import type { PlaceHit } from './bindings/PlaceHit';
 import type { Record as Rec } from './bindings/Record';
 import type { SessionPage } from './bindings/SessionPage';
@@ -29,6 +31,8 @@ import type { StudyHq } from './bindings/StudyHq';
 export type {
   Rec,
   Entity,
+  PeopleFound,
+  PersonHit,
   PlaceHit,
   SessionRow,
   StudyRow,
@@ -105,6 +109,10 @@ export const api = {
         ...query,
       },
     }),
+  /** People of a study (or of every study) whose code or name holds every typed word; names
+   *  sealed to headquarters that this laptop cannot open are counted, not searched. */
+  findPeople: (text: string, study_id: string | null, limit = 50) =>
+    call<PeopleFound>('find_people', { query: { text, study_id, limit } }),
   /** The session screen in one call: the session, its study, place, attendance and findings. */
   sessionPage: (session_id: string) => call<SessionPage>('session_page', { session_id }),
   /** Writes of a session's attendance (a line, a tally sheet) in one transaction: all land or

@@ -20,12 +20,13 @@ export function joinList(value: unknown): string {
   return Array.isArray(value) ? value.map(String).join(', ') : '';
 }
 
-/** An RFC 3339 time shown as "2026-03-02 14:05" (local time). */
+/** An RFC 3339 time shown as "02/03/2026 14:05" (local time; the day as every date is shown,
+ *  see lib/dates). */
 export function shortTime(rfc3339: string): string {
   const d = new Date(rfc3339);
   if (Number.isNaN(d.getTime())) return rfc3339;
   const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+  return `${p(d.getDate())}/${p(d.getMonth() + 1)}/${d.getFullYear()} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
 /** Today as YYYY-MM-DD in local time (a session recorded at 23:30 in Bamako is today's). */
@@ -33,4 +34,19 @@ export function today(): string {
   const d = new Date();
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+/** Text as searches compare it: lower case, accents removed, typographic apostrophes plain
+ *  (as the core's `fold`), so « segou » finds « Ségou ». */
+export function fold(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replaceAll('’', "'");
+}
+
+/** Whether `hay` holds every word typed (in any order); nothing typed matches everything. */
+export function hasWords(hay: string, typed: string): boolean {
+  const folded = fold(hay);
+  return fold(typed)
+    .split(/\s+/)
+    .filter((w) => w !== '')
+    .every((w) => folded.includes(w));
 }

@@ -8,6 +8,7 @@ mod drives;
 mod export;
 mod hq;
 mod protection;
+mod record;
 mod study;
 mod support;
 mod sync;

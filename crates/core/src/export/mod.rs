@@ -68,6 +68,7 @@ pub fn run(
     opts: &ExportOptions,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<ExportSummary> {
+    opts.filter.check()?;
     if opts.anonymised && opts.min_cell < MIN_CELL_FLOOR {
         return Err(Error::Refused(Refusal::MinCellTooSmall {
             given: opts.min_cell,

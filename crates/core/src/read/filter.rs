@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use ts_rs::TS;
 
+use crate::error::{Error, Problem, Result};
+use crate::schema::Entity;
+
 /// Which sessions to take. Empty fields do not filter.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, TS)]
 #[ts(export)]
@@ -88,6 +91,19 @@ impl SessionFilter {
             }
         }
         (sql, params)
+    }
+
+    /// Refuses a period that is not in ISO days (AAAA-MM-JJ): « 01/03/2025 » would compare
+    /// as text and silently take every session. The app turns what people type into ISO days;
+    /// the CLI takes them as they are. Every reader of a filter checks it first.
+    pub fn check(&self) -> Result<()> {
+        for day in [self.date_from(), self.date_to()].into_iter().flatten() {
+            let iso = day.len() == 10 && chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").is_ok();
+            if !iso {
+                return Err(Error::invalid(Entity::Session, "date", Problem::NotADate));
+            }
+        }
+        Ok(())
     }
 
     /// Whether a session is kept whose place lies in `region` (a region's place id; None for a

@@ -1,8 +1,9 @@
 //! What the screens and the CLI read: records, the session filter and the sessions list, the
-//! session screen, studies, totals, history and the gazetteer.
+//! session screen, studies, totals, history, finding a person and the gazetteer.
 
 pub(crate) mod filter;
 pub(crate) mod history;
+pub(crate) mod people;
 pub(crate) mod places;
 pub(crate) mod records;
 pub(crate) mod session_page;
@@ -12,6 +13,7 @@ pub(crate) mod totals;
 
 pub use filter::SessionFilter;
 pub use history::{history, HistoryEntry};
+pub use people::{find_people, PeopleFound, PeopleQuery, PersonHit};
 pub use places::{place_with_path, PlaceHit, PlaceIndex};
 pub use records::{deleted_records, get, list, ListOptions, Record};
 pub use session_page::{

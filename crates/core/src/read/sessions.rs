@@ -53,6 +53,7 @@ pub struct SessionRow {
 }
 
 pub fn sessions(conn: &Connection, query: &SessionQuery) -> Result<Vec<SessionRow>> {
+    query.filter.check()?;
     let places = PlaceIndex::load(conn)?;
     let mut counts: BTreeMap<String, SexCount> = BTreeMap::new();
     {

@@ -109,6 +109,7 @@ impl Scope {
 
     /// `detail`: also count people by region, actor group, age band and DSF institution.
     pub(crate) fn load_with(conn: &Connection, f: &SessionFilter, detail: bool) -> Result<Scope> {
+        f.check()?;
         let places = PlaceIndex::load(conn)?;
         let (cond, params) = f.sql();
         let sql = format!(

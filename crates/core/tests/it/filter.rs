@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use terrain_core::export::{self, ExportOptions, Format};
 use terrain_core::read::{self, SessionFilter, SessionQuery, SessionSort};
 use terrain_core::stats::{self, StatsFilter};
-use terrain_core::{Entity, Store};
+use terrain_core::{Entity, Lang, Store};
 
 use crate::support::stats_fixture::{create, KAYES, PELENGANA, SADIOLA, SEGOU};
 use crate::support::temp_store;
@@ -198,4 +198,71 @@ fn the_list_the_dashboards_and_the_exports_take_the_same_sessions() {
             .map(|t| t.rows);
         assert_eq!(rows, Some(want as u64), "export {f:?}");
     }
+}
+
+#[test]
+fn a_period_not_in_iso_days_is_refused_by_the_list_the_dashboards_and_the_exports() {
+    let (dir, mut store) = temp_store();
+    sessions_here_and_there(&mut store);
+    // « 01/03/2025 » compared as text would take every session (« 2025-… » ≥ « 01/… »).
+    for (from, to) in [
+        ("01/03/2025", ""),
+        ("", "31/02/2025"),
+        ("2025-02-31", ""),
+        ("2025-3-1", ""),
+    ] {
+        let f = filter("", "", "", from, to);
+        let listed = read::sessions(
+            store.conn(),
+            &SessionQuery {
+                filter: f.clone(),
+                ..Default::default()
+            },
+        )
+        .map(|_| ());
+        let counted = stats::sessions(
+            store.conn(),
+            &StatsFilter {
+                filter: f.clone(),
+                ..Default::default()
+            },
+        )
+        .map(|_| ());
+        let out = dir.path().join("refused.json");
+        let opts = ExportOptions {
+            filter: f.clone(),
+            ..Default::default()
+        };
+        let exported = export::run(&mut store, Format::Json, &out, &opts, &mut |_| {}).map(|_| ());
+        for (what, got) in [("list", listed), ("stats", counted), ("export", exported)] {
+            let err = got.expect_err(&format!("{what} refuses {f:?}"));
+            assert_eq!(err.code(), "invalid", "{what} {f:?}");
+            assert!(
+                err.message(Lang::Fr).contains("AAAA-MM-JJ"),
+                "{what}: {}",
+                err.message(Lang::Fr)
+            );
+        }
+        assert!(!out.exists(), "nothing is written for a refused export");
+    }
+    // No export was recorded, and the same store still lists and exports with ISO days.
+    let exports = read::list(store.conn(), Entity::Export, &Default::default()).unwrap();
+    assert!(exports.is_empty());
+    let f = filter("", "", "", "2025-02-01", "2025-03-01");
+    let listed = read::sessions(
+        store.conn(),
+        &SessionQuery {
+            filter: f.clone(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(listed.len(), 3);
+    let opts = ExportOptions {
+        filter: f,
+        ..Default::default()
+    };
+    let out = dir.path().join("accepted.json");
+    export::run(&mut store, Format::Json, &out, &opts, &mut |_| {}).unwrap();
+    assert!(out.exists());
 }

@@ -11,6 +11,7 @@ mod export;
 mod filter;
 mod fuzz_corpus;
 mod layers;
+mod people;
 mod report;
 mod session_page;
 mod smoke;
