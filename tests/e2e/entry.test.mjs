@@ -347,6 +347,8 @@ test('30 lines from the keyboard, carry-over, sticky totals, undo, duplicate cod
   assert.match(await s.text(id('tally-grand')), /17 F \+ 4 H = 21 personnes/);
   await press([Keys.ENTER]);
   await s.waitForText(id('session-totals'), '33 femmes, 18 hommes');
+  await s.waitForText(id('tally-status'), 'Enregistré.');
+  assert.equal(await focusedId(), 'tally-female-25_35-youth', 'the cursor stays in the cell');
   await s.type(id('tally-male-60_plus-police'), 'abc');
   await s.waitForText(id('tally-cell-error'), /« abc » n’est pas un nombre entier/);
   await press([Keys.ESCAPE]);
