@@ -3,11 +3,18 @@ import {
   ageBandOf,
   cellKey,
   computeTotals,
+  duplicateCode,
+  emptyLine,
   lineFields,
+  nextLine,
   parseAge,
+  runningText,
+  sameLine,
   sexTotalsText,
+  tallyCellProblem,
   tallyGrid,
   tallyOps,
+  tallyTotals,
   type StoredTally,
 } from './attendance';
 
@@ -139,5 +146,93 @@ describe('lineFields', () => {
 
   it('passes a bad age through for the core to refuse', () => {
     expect(lineFields({ ...base, age: '1a' }).age).toBe('1a');
+  });
+});
+
+describe('carry-over', () => {
+  const saved = {
+    code: 'P7',
+    sex: 'female',
+    age: '34',
+    ageBand: '',
+    actor: 'womens_association',
+    institution: 'Coopérative Benkadi',
+    role: 'trésorière',
+    consent: 'refused',
+  };
+
+  it('asks consent again and carries only what a group shares', () => {
+    const { line, carried } = nextLine(saved, true);
+    expect(line.consent).toBe('');
+    expect([line.code, line.age, line.ageBand, line.role]).toEqual(['', '', '', '']);
+    expect([line.sex, line.actor, line.institution]).toEqual(['female', 'womens_association', 'Coopérative Benkadi']);
+    expect(carried).toEqual(['sex', 'actor', 'institution']);
+  });
+
+  it('marks nothing as carried when the saved line left it empty', () => {
+    const { carried } = nextLine({ ...saved, institution: ' ', actor: '' }, true);
+    expect(carried).toEqual(['sex']);
+  });
+
+  it('starts from an empty row when carry-over is off', () => {
+    const { line, carried } = nextLine(saved, false);
+    expect(sameLine(line, emptyLine())).toBe(true);
+    expect(carried).toEqual([]);
+  });
+});
+
+describe('runningText', () => {
+  it('counts lines, women and men as the totals box does', () => {
+    const lines = [
+      ...Array.from({ length: 16 }, () => ({ sex: 'female' })),
+      ...Array.from({ length: 14 }, () => ({ sex: 'male' })),
+    ];
+    expect(runningText(lines, 'fr')).toBe('30 lignes · 16 F / 14 H');
+    expect(runningText(lines, 'en')).toBe('30 lines · 16 W / 14 M');
+    expect(runningText([{ sex: 'male' }], 'en')).toBe('1 line · 0 W / 1 M');
+    expect(runningText([], 'fr')).toBe('0 ligne · 0 F / 0 H');
+  });
+});
+
+describe('duplicateCode', () => {
+  const lines = [
+    { id: 'a', code: 'P001-3F9A' },
+    { id: 'b', code: 'K12' },
+  ];
+
+  it('names the line that already holds the code, whatever its case and spaces', () => {
+    expect(duplicateCode(' k12 ', lines, null)).toEqual({ line: lines[1], number: 2 });
+  });
+
+  it('ignores an empty code, a free code, and the line being edited', () => {
+    expect(duplicateCode('  ', lines, null)).toBeNull();
+    expect(duplicateCode('K13', lines, null)).toBeNull();
+    expect(duplicateCode('K12', lines, 'b')).toBeNull();
+  });
+});
+
+describe('tally cells as typed', () => {
+  it('tells a negative from a word', () => {
+    expect(['', ' 12 ', '0'].map(tallyCellProblem)).toEqual([null, null, null]);
+    expect(['-3', '- 2', '-1,5'].map(tallyCellProblem)).toEqual(['negative', 'negative', 'negative']);
+    expect(['abc', '1,5', '3-', '1e3'].map(tallyCellProblem)).toEqual(['not_whole', 'not_whole', 'not_whole', 'not_whole']);
+  });
+
+  it('totals rows, columns and the whole grid, leaving bad cells out', () => {
+    const typed = {
+      [cellKey('female', '18_24', 'youth')]: '12',
+      [cellKey('male', '18_24', 'youth')]: '4',
+      [cellKey('female', '25_35', 'youth')]: '-3',
+      [cellKey('female', '18_24', 'police')]: '2',
+      [cellKey('male', '60_plus', 'police')]: 'abc',
+    };
+    const t = tallyTotals(typed, ['female', 'male'], ['18_24', '25_35', '60_plus'], ['youth', 'police']);
+    expect(t.rows.get('youth')).toEqual(new Map([['female', 12], ['male', 4]]));
+    expect(t.rows.get('police')).toEqual(new Map([['female', 2], ['male', 0]]));
+    expect(t.columns.get('female|18_24')).toBe(14);
+    expect(t.columns.get('female|25_35')).toBe(0);
+    expect(t.bySex.get('female')).toBe(14);
+    expect(t.bySex.get('male')).toBe(4);
+    expect(t.all).toBe(18);
   });
 });

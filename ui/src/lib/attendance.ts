@@ -186,3 +186,123 @@ export function lineFields(input: LineInput): { [field: string]: JsonValue } {
   }
   return fields;
 }
+
+/**
+ * The fields a group shares, carried from one saved line to the next when carry-over is on:
+ * in a women's focus group of an association, the sex, the actor group and the institution
+ * are the same for everyone. Everything that belongs to the person is asked again: code, age
+ * and age band, role, and above all consent, which each person gives or refuses for
+ * themselves.
+ */
+export const CARRIED_FIELDS = ['sex', 'actor', 'institution'] as const;
+export type CarriedField = (typeof CARRIED_FIELDS)[number];
+
+/** An empty entry row: nothing chosen, not even consent. */
+export function emptyLine(): LineInput {
+  return { code: '', sex: '', age: '', ageBand: '', actor: '', institution: '', role: '', consent: '' };
+}
+
+/**
+ * The entry row after a line is saved, and which of its values were carried over from that
+ * line (shown as such, so that nothing is copied silently). With carry-over off, the row
+ * starts empty.
+ */
+export function nextLine(saved: LineInput, carry: boolean): { line: LineInput; carried: CarriedField[] } {
+  const line = emptyLine();
+  const carried: CarriedField[] = [];
+  if (!carry) return { line, carried };
+  for (const f of CARRIED_FIELDS) {
+    if (saved[f].trim() === '') continue;
+    line[f] = saved[f];
+    carried.push(f);
+  }
+  return { line, carried };
+}
+
+/** Whether two entry rows hold the same values. */
+export function sameLine(a: LineInput, b: LineInput): boolean {
+  return (Object.keys(a) as (keyof LineInput)[]).every((k) => a[k] === b[k]);
+}
+
+const running: Record<Lang, { one: string; many: string }> = {
+  fr: { one: '{n} ligne · {w} F / {m} H', many: '{n} lignes · {w} F / {m} H' },
+  en: { one: '{n} line · {w} W / {m} M', many: '{n} lines · {w} W / {m} M' },
+};
+
+/** The running count shown beside the entry row: « 30 lignes · 16 F / 14 H ». */
+export function runningText(lines: Line[], lang: Lang): string {
+  const t = computeTotals(lines);
+  const w = running[lang];
+  const one = lang === 'fr' ? lines.length <= 1 : lines.length === 1;
+  return format(one ? w.one : w.many, { n: lines.length, w: t.women, m: t.men });
+}
+
+/** A saved line as the duplicate check reads it. */
+export interface CodedLine {
+  id: string;
+  code: string;
+}
+
+/**
+ * The saved line that already uses the code typed, and its number in the list (from 1);
+ * `null` when the code is empty or free. The line being edited does not count. Codes are
+ * compared without surrounding spaces and without regard to case: « p12 » and « P12 » name
+ * the same person on paper.
+ */
+export function duplicateCode(
+  typed: string,
+  lines: readonly CodedLine[],
+  editing: string | null,
+): { line: CodedLine; number: number } | null {
+  const code = typed.trim().toLowerCase();
+  if (code === '') return null;
+  const i = lines.findIndex((l) => l.id !== editing && l.code.trim().toLowerCase() === code);
+  return i < 0 ? null : { line: lines[i], number: i + 1 };
+}
+
+/** What is wrong with a typed tally cell: nothing, a negative number, or not a whole number. */
+export function tallyCellProblem(text: string): null | 'negative' | 'not_whole' {
+  const s = text.trim();
+  if (s === '' || /^\d+$/.test(s)) return null;
+  if (/^-\s*\d+([.,]\d+)?$/.test(s)) return 'negative';
+  return 'not_whole';
+}
+
+/** The totals of a tally grid as typed: by row and sex, by column, and overall. Cells with a
+ *  problem count for nothing until corrected. */
+export interface TallyTotals {
+  /** actor group → sex → count */
+  rows: Map<string, Map<string, number>>;
+  /** cell column (sex|age band) → count */
+  columns: Map<string, number>;
+  /** sex → count */
+  bySex: Map<string, number>;
+  all: number;
+}
+
+export function tallyTotals(
+  typed: { [key: string]: string },
+  sexes: readonly string[],
+  bands: readonly string[],
+  actors: readonly string[],
+): TallyTotals {
+  const totals: TallyTotals = { rows: new Map(), columns: new Map(), bySex: new Map(), all: 0 };
+  for (const g of actors) {
+    const row = new Map<string, number>();
+    for (const s of sexes) {
+      let n = 0;
+      for (const b of bands) {
+        const text = (typed[cellKey(s, b, g)] ?? '').trim();
+        const v = text !== '' && tallyCellProblem(text) === null ? Number(text) : 0;
+        n += v;
+        const col = `${s}|${b}`;
+        totals.columns.set(col, (totals.columns.get(col) ?? 0) + v);
+      }
+      row.set(s, n);
+      totals.bySex.set(s, (totals.bySex.get(s) ?? 0) + n);
+      totals.all += n;
+    }
+    totals.rows.set(g, row);
+  }
+  return totals;
+}
