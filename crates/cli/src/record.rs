@@ -1,5 +1,6 @@
 //! `terrain record new|set|review|delete|restore|erase|list`: records through the write path.
 
+use crate::ctx::say;
 use clap::Subcommand;
 use serde_json::Value as Json;
 use terrain_core::read::{self as query, ListOptions};
@@ -86,7 +87,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
                 // A study made here gets its key now, so it can be shared and exported.
                 sync::ensure_study_key(&store, &id)?;
             }
-            println!("{id}");
+            say!("{id}");
         }
         Cmd::Set {
             entity: e,
@@ -142,7 +143,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
                     })
                     .collect();
                 let mark = if r.deleted { " (deleted)" } else { "" };
-                println!("{}{mark}\t{}", r.id, fields.join("\t"));
+                say!("{}{mark}\t{}", r.id, fields.join("\t"));
             }
         }
     }

@@ -6,6 +6,7 @@
 mod bench;
 mod export;
 mod hq;
+mod output;
 mod protection;
 mod study;
 mod support;
