@@ -300,7 +300,7 @@ fn quality_consent_and_duplicates() {
         .collect();
     assert!(devices.contains(&Some(OTHER_NODE)));
     assert!(devices.contains(&Some(fx.store.node_id())));
-    let dups: Vec<(String, String, usize, i64, i64)> = q
+    let dups: Vec<(String, Option<String>, String, usize, i64, i64)> = q
         .duplicate_participants
         .iter()
         .map(|d| {
