@@ -1,5 +1,6 @@
 //! `terrain bundle export|import`: sync by file (USB stick).
 
+use crate::ctx::say;
 use std::path::PathBuf;
 
 use clap::Subcommand;
@@ -72,9 +73,12 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
             if json {
                 return print_json(&report);
             }
-            println!(
+            say!(
                 "{}: {} changes, {} batches, {} bytes",
-                report.path, report.changes, report.batches, report.bytes
+                report.path,
+                report.changes,
+                report.batches,
+                report.bytes
             );
         }
         Cmd::Import { file, json } => {
@@ -91,9 +95,12 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
             if json {
                 return print_json(&report);
             }
-            println!(
+            say!(
                 "new records {}, updated fields {}, conflicts {}, already known {}",
-                report.new_records, report.updated_fields, report.conflicts, report.already_known
+                report.new_records,
+                report.updated_fields,
+                report.conflicts,
+                report.already_known
             );
             if report.clock_warning {
                 eprintln!(

@@ -1,5 +1,6 @@
 //! `terrain conflicts list|resolve`: concurrent edits for a supervisor to review.
 
+use crate::ctx::say;
 use clap::Subcommand;
 use terrain_core::sync as conflicts;
 
@@ -37,7 +38,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
                     .as_ref()
                     .map(|w| format!("{} [{} {} {}]", w.value, w.value_id, w.device, w.at))
                     .unwrap_or_default();
-                println!(
+                say!(
                     "{}  {}.{} {}\n  overwritten: {} [{} {} {}]\n  in force:    {winner}",
                     c.id,
                     c.entity,

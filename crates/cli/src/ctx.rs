@@ -21,6 +21,9 @@ pub type Result<T> = std::result::Result<T, Failure>;
 pub enum Failure {
     Core(terrain_core::Error),
     Hub(HubError),
+    /// Whoever read our output stopped reading (`terrain record list | head`): not a failure,
+    /// the command ends quietly.
+    OutputClosed,
 }
 
 impl Failure {
@@ -28,6 +31,7 @@ impl Failure {
         match self {
             Failure::Core(e) => e.code().to_string(),
             Failure::Hub(e) => e.code(),
+            Failure::OutputClosed => "output_closed".to_string(),
         }
     }
 
@@ -35,6 +39,10 @@ impl Failure {
         match self {
             Failure::Core(e) => e.message(lang),
             Failure::Hub(e) => e.message(lang),
+            Failure::OutputClosed => match lang {
+                Lang::Fr => "la sortie a été fermée".to_string(),
+                Lang::En => "the output was closed".to_string(),
+            },
         }
     }
 }
@@ -170,7 +178,7 @@ impl Ctx {
     /// `terrain: <message> [<code>]`.
     pub fn finish(&self, result: Result<()>) -> ExitCode {
         match result {
-            Ok(()) => ExitCode::SUCCESS,
+            Ok(()) | Err(Failure::OutputClosed) => ExitCode::SUCCESS,
             Err(e) => {
                 let msg = e.message(self.lang()).replace('\n', " ");
                 eprintln!("terrain: {msg} [{}]", e.code());
@@ -184,6 +192,30 @@ impl Ctx {
 pub fn print_json(value: &impl serde::Serialize) -> Result<()> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| terrain_core::Error::Internal(e.to_string()))?;
-    println!("{text}");
-    Ok(())
+    write_out(format_args!("{text}\n"))
 }
+
+/// Writes to stdout, as every command's output goes (see [`say!`]): `println!` would panic
+/// with a backtrace when the reader has gone (`| head`); here that ends the command quietly.
+pub fn write_out(text: std::fmt::Arguments<'_>) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_fmt(text)
+        .and_then(|()| out.flush())
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::BrokenPipe => Failure::OutputClosed,
+            _ => e.into(),
+        })
+}
+
+/// `println!` for command output: returns [`Failure::OutputClosed`] from the enclosing
+/// function when the reader has gone, rather than panicking.
+macro_rules! say {
+    () => {
+        $crate::ctx::write_out(format_args!("\n"))?
+    };
+    ($($arg:tt)*) => {
+        $crate::ctx::write_out(format_args!("{}\n", format_args!($($arg)*)))?
+    };
+}
+pub(crate) use say;

@@ -1,5 +1,6 @@
 //! `terrain demo`: fills an empty store with the demo studies and says what it wrote.
 
+use crate::ctx::say;
 use terrain_core::demo::load_demo;
 use terrain_core::Lang;
 
@@ -23,39 +24,43 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let db = store.path().display();
     match ctx.lang() {
         Lang::Fr => {
-            println!("Données de démonstration chargées dans {db} en {secs:.1} s :");
-            println!("  études            {}", s.studies);
-            println!(
+            say!("Données de démonstration chargées dans {db} en {secs:.1} s :");
+            say!("  études            {}", s.studies);
+            say!(
                 "  séances           {} (dans {} régions)",
-                s.sessions, s.regions
+                s.sessions,
+                s.regions
             );
-            println!("  participants      {} (une ligne chacun)", s.participants);
-            println!(
+            say!("  participants      {} (une ligne chacun)", s.participants);
+            say!(
                 "  décomptes         {} cases, {} personnes",
-                s.tallies, s.people_tallied
+                s.tallies,
+                s.people_tallied
             );
-            println!("  constats          {}", s.findings);
-            println!("  recommandations   {}", s.recommendations);
-            println!(
+            say!("  constats          {}", s.findings);
+            say!("  recommandations   {}", s.recommendations);
+            say!(
                 "  séances sans consentement enregistré : {}",
                 s.sessions_without_consent
             );
         }
         Lang::En => {
-            println!("Demo data loaded into {db} in {secs:.1} s:");
-            println!("  studies           {}", s.studies);
-            println!(
+            say!("Demo data loaded into {db} in {secs:.1} s:");
+            say!("  studies           {}", s.studies);
+            say!(
                 "  sessions          {} (in {} regions)",
-                s.sessions, s.regions
+                s.sessions,
+                s.regions
             );
-            println!("  participants      {} (one line each)", s.participants);
-            println!(
+            say!("  participants      {} (one line each)", s.participants);
+            say!(
                 "  tallies           {} cells, {} people",
-                s.tallies, s.people_tallied
+                s.tallies,
+                s.people_tallied
             );
-            println!("  findings          {}", s.findings);
-            println!("  recommendations   {}", s.recommendations);
-            println!(
+            say!("  findings          {}", s.findings);
+            say!("  recommendations   {}", s.recommendations);
+            say!(
                 "  sessions without a consent record: {}",
                 s.sessions_without_consent
             );

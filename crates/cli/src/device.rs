@@ -1,5 +1,6 @@
 //! `terrain device`: the devices enrolled on the hub this store serves.
 
+use crate::ctx::say;
 use clap::Subcommand;
 use terrain_core::Lang;
 use terrain_hub::{registry, HubError};
@@ -38,7 +39,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
                     (false, true) => "actif",
                     (false, false) => "active",
                 };
-                println!(
+                say!(
                     "{}  {:<8} {}  {}",
                     d.node_id,
                     state,
@@ -54,11 +55,11 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
             // Revoking rotates the join code: the new one is for the laptops still to enrol.
             let code = registry::join_code(&store)?;
             if fr {
-                println!("appareil {node_id} révoqué");
-                println!("nouveau code d'inscription : {code}");
+                say!("appareil {node_id} révoqué");
+                say!("nouveau code d'inscription : {code}");
             } else {
-                println!("device {node_id} revoked");
-                println!("new join code: {code}");
+                say!("device {node_id} revoked");
+                say!("new join code: {code}");
             }
         }
         Cmd::JoinCode { rotate } => {
@@ -68,7 +69,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
             } else {
                 registry::join_code(&store)?
             };
-            println!("{code}");
+            say!("{code}");
         }
     }
     Ok(())

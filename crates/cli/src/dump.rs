@@ -1,7 +1,5 @@
 //! `terrain dump --json [--study ID]`: the replicated state, canonical.
 
-use std::io::Write;
-
 use crate::ctx::{Ctx, Result};
 
 #[derive(clap::Args)]
@@ -18,6 +16,5 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let _ = args.json;
     let store = ctx.open()?;
     let text = terrain_core::sync::dump_string(store.conn(), args.study.as_deref())?;
-    std::io::stdout().write_all(text.as_bytes())?;
-    Ok(())
+    crate::ctx::write_out(format_args!("{text}"))
 }

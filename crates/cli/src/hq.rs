@@ -2,6 +2,7 @@
 //! seal names and phones (docs/design/protection.md, slice 4); `terrain study set-hq-key` hands
 //! its public half to a study.
 
+use crate::ctx::say;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -41,7 +42,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
             writeln!(file, "{text}")?;
             file.sync_all()?;
             let held = sync::hq_keys_held(&store)?;
-            println!("{}", held.first().map(String::as_str).unwrap_or(""));
+            say!("{}", held.first().map(String::as_str).unwrap_or(""));
         }
         Cmd::Show { json } => {
             let held = sync::hq_keys_held(&store)?;
@@ -58,7 +59,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
                 );
             }
             for f in held {
-                println!("{f}");
+                say!("{f}");
             }
         }
     }
@@ -70,6 +71,6 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
 pub fn set_study_key(store: &Store, study: &str, file: &Path) -> Result<()> {
     let text = std::fs::read_to_string(file)?;
     let hq = sync::set_hq_key(store, study, &text)?;
-    println!("{}", hq.fingerprint.unwrap_or_default());
+    say!("{}", hq.fingerprint.unwrap_or_default());
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! `terrain info`: who this laptop is and what it holds.
 
+use crate::ctx::say;
 use serde_json::json;
 use terrain_core::read::{self as query, ListOptions};
 use terrain_core::{store, sync, Entity};
@@ -38,15 +39,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if args.json {
         return print_json(&info);
     }
-    println!("node id         {}", store.node_id());
-    println!("schema version  {}", store.schema_version()?);
-    println!("database        {}", store.path().display());
-    println!(
+    say!("node id         {}", store.node_id());
+    say!("schema version  {}", store.schema_version()?);
+    say!("database        {}", store.path().display());
+    say!(
         "encrypted       {}",
         if store.is_encrypted() { "yes" } else { "no" }
     );
     for s in &studies {
-        println!(
+        say!(
             "study           {}  {}",
             s["id"].as_str().unwrap_or(""),
             s["title"].as_str().unwrap_or("")

@@ -2,6 +2,7 @@
 //! rest, made new or converted in place, and its passphrase changed. The passphrase comes from
 //! `--passphrase-file` or TERRAIN_PASSPHRASE, never from an argument value.
 
+use crate::ctx::say;
 use std::path::PathBuf;
 
 use terrain_core::error::LockError;
@@ -29,20 +30,21 @@ fn new_passphrase(ctx: &Ctx) -> Result<zeroize::Zeroizing<String>> {
 }
 
 /// The recovery words, shown once, with what they are for; the words alone on the last line.
-fn show_recovery(ctx: &Ctx, words: &RecoveryWords) {
+fn show_recovery(ctx: &Ctx, words: &RecoveryWords) -> Result<()> {
     match ctx.lang() {
         Lang::Fr => {
-            println!("Base de données chiffrée. Mots de secours : notez-les sur papier et gardez-les à part de l'ordinateur.");
-            println!("Ils ouvrent la base si la phrase de passe est perdue, et ne seront plus jamais affichés :");
+            say!("Base de données chiffrée. Mots de secours : notez-les sur papier et gardez-les à part de l'ordinateur.");
+            say!("Ils ouvrent la base si la phrase de passe est perdue, et ne seront plus jamais affichés :");
         }
         Lang::En => {
-            println!("Database encrypted. Recovery words: write them on paper and keep them away from the laptop.");
-            println!(
+            say!("Database encrypted. Recovery words: write them on paper and keep them away from the laptop.");
+            say!(
                 "They open the database if the passphrase is lost, and will never be shown again:"
             );
         }
     }
-    println!("{}", words.as_str());
+    say!("{}", words.as_str());
+    Ok(())
 }
 
 /// `terrain init`: a new encrypted store.
@@ -51,7 +53,7 @@ pub fn init(ctx: &Ctx, _args: InitArgs) -> Result<()> {
     let path = ctx.db_path()?;
     let (store, words) = Store::create_encrypted(&path, &passphrase)?;
     drop(store);
-    show_recovery(ctx, &words);
+    show_recovery(ctx, &words)?;
     Ok(())
 }
 
@@ -60,7 +62,7 @@ pub fn encrypt(ctx: &Ctx, _args: InitArgs) -> Result<()> {
     let passphrase = new_passphrase(ctx)?;
     let path = ctx.db_path()?;
     let words = Store::encrypt(&path, &passphrase)?;
-    show_recovery(ctx, &words);
+    show_recovery(ctx, &words)?;
     Ok(())
 }
 

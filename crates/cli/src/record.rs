@@ -1,6 +1,7 @@
 //! `terrain record new|set|review|delete|restore|erase|list|find`: records through the write
 //! path, and finding a person.
 
+use crate::ctx::say;
 use clap::Subcommand;
 use serde_json::Value as Json;
 use terrain_core::read::{self as query, ListOptions, PeopleQuery};
@@ -104,7 +105,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
                 // A study made here gets its key now, so it can be shared and exported.
                 sync::ensure_study_key(&store, &id)?;
             }
-            println!("{id}");
+            say!("{id}");
         }
         Cmd::Set {
             entity: e,
@@ -205,7 +206,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
                     })
                     .collect();
                 let mark = if r.deleted { " (deleted)" } else { "" };
-                println!("{}{mark}\t{}", r.id, fields.join("\t"));
+                say!("{}{mark}\t{}", r.id, fields.join("\t"));
             }
         }
     }

@@ -3,6 +3,7 @@
 //! future-values|repair`: the fields whose value is stamped in the future, and their repair
 //! (supervisors, coordinators).
 
+use crate::ctx::say;
 use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
@@ -116,8 +117,8 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
                 sync::invite_to_file(&store, &study_id, role, &out)?
             };
             let fr = ctx.lang() == terrain_core::Lang::Fr;
-            println!("{}", invitation.path);
-            println!(
+            say!("{}", invitation.path);
+            say!(
                 "{}\t{}",
                 if fr {
                     "Empreinte de la clé de l'étude"
@@ -126,7 +127,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
                 },
                 invitation.study_fingerprint
             );
-            println!(
+            say!(
                 "{}\t{}",
                 if fr {
                     "Empreinte de cet ordinateur"
@@ -136,7 +137,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
                 invitation.inviter_fingerprint
             );
             // Alone on the last line: scripts read it with `tail -1`.
-            println!("{}", invitation.code);
+            say!("{}", invitation.code);
         }
         Cmd::Join {
             file,
@@ -150,8 +151,8 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
             };
             let joined = sync::join_from_file(&store, &file, &code)?;
             let fr = ctx.lang() == terrain_core::Lang::Fr;
-            println!("{}\t{}", joined.study_id, joined.title);
-            println!(
+            say!("{}\t{}", joined.study_id, joined.title);
+            say!(
                 "{}\t{}",
                 if fr {
                     "Empreinte de la clé de l'étude"
@@ -160,7 +161,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
                 },
                 joined.study_fingerprint
             );
-            println!(
+            say!(
                 "{}\t{}",
                 if fr {
                     "Empreinte du coordinateur qui invite"
@@ -186,7 +187,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
                 );
             }
             for m in members {
-                println!("{}", member_line(&m, lang));
+                say!("{}", member_line(&m, lang));
             }
         }
         Cmd::Grant {
@@ -195,11 +196,11 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
             role,
         } => {
             let m = sync::grant_member(&store, &study_id, &node, role.into())?;
-            println!("{}", member_line(&m, ctx.lang()));
+            say!("{}", member_line(&m, ctx.lang()));
         }
         Cmd::Revoke { study_id, node } => {
             let m = sync::revoke_member(&store, &study_id, &node)?;
-            println!("{}", member_line(&m, ctx.lang()));
+            say!("{}", member_line(&m, ctx.lang()));
             print_key_version(&store, &study_id, ctx.lang())?;
         }
         Cmd::Rekey { study_id } => {
@@ -211,7 +212,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
         }
         Cmd::FutureValues { study_id } => {
             for f in sync::future_values(&store, &study_id)? {
-                println!("{}", future_line(&f));
+                say!("{}", future_line(&f));
             }
         }
         Cmd::Repair {
@@ -239,7 +240,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
                 _ => sync::repair_all(&mut store, &study_id)?,
             };
             for f in &repaired {
-                println!("{}", future_line(f));
+                say!("{}", future_line(f));
             }
         }
     }

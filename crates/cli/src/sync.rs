@@ -1,6 +1,7 @@
 //! `terrain sync URL`: syncs this store with a hub, both ways, with progress on stderr and a
 //! summary on stdout.
 
+use crate::ctx::say;
 use std::io::Write;
 use std::sync::atomic::AtomicBool;
 
@@ -72,12 +73,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let fr = lang == Lang::Fr;
     for s in &summary.studies {
         if fr {
-            println!(
+            say!(
                 "étude {} : {} envoyées ({} nouvelles pour le hub), {} reçues ({} nouvelles, {} enregistrements nouveaux, {} champs mis à jour, {} conflits)",
                 s.study, s.sent, s.sent_new, s.received, s.received_new, s.new_records, s.updated_fields, s.conflicts
             );
         } else {
-            println!(
+            say!(
                 "study {}: {} sent ({} new to the hub), {} received ({} new, {} new records, {} fields updated, {} conflicts)",
                 s.study, s.sent, s.sent_new, s.received, s.received_new, s.new_records, s.updated_fields, s.conflicts
             );
@@ -85,14 +86,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     for s in &summary.skipped_studies {
         if fr {
-            println!("étude {s} : absente du hub, non synchronisée");
+            say!("étude {s} : absente du hub, non synchronisée");
         } else {
-            println!("study {s}: not on the hub, not synced");
+            say!("study {s}: not on the hub, not synced");
         }
     }
     let kb = |b: u64| (b as f64) / 1024.0;
     if fr {
-        println!(
+        say!(
             "hub {} · {:.1} Ko envoyés, {:.1} Ko reçus, {} ms{}",
             summary.hub_node,
             kb(summary.bytes_sent),
@@ -105,7 +106,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             }
         );
     } else {
-        println!(
+        say!(
             "hub {} · {:.1} KB sent, {:.1} KB received, {} ms{}",
             summary.hub_node,
             kb(summary.bytes_sent),

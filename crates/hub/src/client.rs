@@ -383,6 +383,7 @@ impl Session<'_> {
         self.progress.stage = Stage::Pulling;
         self.tell();
         let mut have = engine::vector(store, study)?;
+        let start = engine::sync_start(store, study)?;
         for _ in 0..self.max_rounds {
             let ask = PullRequest {
                 have: have.to_wire(),
@@ -393,7 +394,7 @@ impl Session<'_> {
             let (header, bytes): (BatchHeader, &[u8]) =
                 Frame::decode(&answer).map_err(HubError::BadAnswer)?;
             if header.count > 0 {
-                let done = engine::import(store, study, bytes)?;
+                let done = engine::import_since(store, study, bytes, &start)?;
                 sum.received += done.received;
                 sum.received_new += done.applied;
                 sum.conflicts += done.conflicts;

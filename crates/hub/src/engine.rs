@@ -4,6 +4,7 @@
 
 use ed25519_dalek::SigningKey;
 use serde::{Deserialize, Serialize};
+use terrain_core::changes::SyncStart;
 use terrain_core::sync::{self, bundle, Vector};
 use terrain_core::Store;
 
@@ -79,7 +80,24 @@ pub fn export(
 
 /// Checks every change of a received batch, then applies them in one transaction.
 pub fn import(store: &mut Store, study: &str, bytes: &[u8]) -> terrain_core::Result<Imported> {
-    import_from(store, study, bytes, &|_| false).map(|(done, _)| done)
+    import_from(store, study, bytes, &|_| false, None).map(|(done, _)| done)
+}
+
+/// What this store holds of a study when a sync begins: the batches of the sync count their
+/// new records and updated fields against it (see [`import_since`]).
+pub fn sync_start(store: &Store, study: &str) -> terrain_core::Result<SyncStart> {
+    SyncStart::read(store.conn(), study)
+}
+
+/// [`import`], one batch of a sync that began at `start`: a record received in an earlier
+/// batch of it is counted new, not updated, whatever the batch size.
+pub fn import_since(
+    store: &mut Store,
+    study: &str,
+    bytes: &[u8],
+    start: &SyncStart,
+) -> terrain_core::Result<Imported> {
+    import_from(store, study, bytes, &|_| false, Some(start)).map(|(done, _)| done)
 }
 
 /// [`import`], leaving out the changes whose origin is `refused` (a device revoked here,
@@ -90,6 +108,7 @@ pub fn import_from(
     study: &str,
     bytes: &[u8],
     refused: &dyn Fn(&str) -> bool,
+    start: Option<&SyncStart>,
 ) -> terrain_core::Result<(Imported, u64)> {
     if bytes.is_empty() {
         return Ok((Imported::default(), 0));
@@ -99,7 +118,7 @@ pub fn import_from(
     batch.changes.retain(|c| !refused(&c.node));
     batch.segments.retain(|s| !refused(&s.node));
     let left_out = (before - batch.changes.len()) as u64;
-    let o = sync::apply_signed(store, study, &batch)?;
+    let o = sync::apply_signed_since(store, study, &batch, start)?;
     let done = Imported {
         received: batch.changes.len() as u64,
         applied: o.applied,

@@ -440,9 +440,9 @@ async fn push(
             )
         })?;
         let revoked = registry::revoked_nodes(store.conn())?;
-        let (done, left_out) = engine::import_from(store, &req.signed.study, batch, &|origin| {
-            revoked.contains(origin)
-        })?;
+        let refused = |origin: &str| revoked.contains(origin);
+        let (done, left_out) =
+            engine::import_from(store, &req.signed.study, batch, &refused, None)?;
         if left_out > 0 {
             tracing::warn!(
                 code = "revoked_origin",

@@ -3,6 +3,7 @@
 //! `sync::apply_changes`), times every dashboard query, then times the exports and the peak
 //! memory they add (Linux VmHWM). Run it in release.
 
+use crate::ctx::say;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -278,7 +279,7 @@ pub fn run(a: Args) -> Result<()> {
     let n = a.participants;
     let t = Instant::now();
     let study = build(&mut store, n)?;
-    println!(
+    say!(
         "built {n} participants in {:.1} s",
         t.elapsed().as_secs_f64()
     );
@@ -330,9 +331,14 @@ fn queries(store: &Store, study: &str, runs: usize) -> Result<()> {
             },
         ),
     ];
-    println!(
+    say!(
         "{:<26} {:<26} {:>9} {:>9} {:>9} {:>9}",
-        "query", "filter", "first ms", "median", "max", "cpu ms"
+        "query",
+        "filter",
+        "first ms",
+        "median",
+        "max",
+        "cpu ms"
     );
     let mut worst: f64 = 0.0;
     let mut worst_cpu: f64 = 0.0;
@@ -369,18 +375,20 @@ fn queries(store: &Store, study: &str, runs: usize) -> Result<()> {
                 .cpu
                 .map(|c| format!("{c:.0}"))
                 .unwrap_or_else(|| "n/a".into());
-            println!(
+            say!(
                 "{qname:<26} {fname:<26} {:>9.1} {:>9.1} {:>9.1} {cpu:>9}",
-                r.first, r.median, r.max
+                r.first,
+                r.median,
+                r.max
             );
         }
     }
     let d = stats::dashboard(c, &study_f)?;
-    println!(
+    say!(
         "check: {} women, {} men in {} sessions; {} sessions without consent, {} possible duplicate sessions",
         d.people.women, d.people.men, d.sessions.sessions, d.quality.without_consent_count, d.quality.duplicate_session_groups
     );
-    println!(
+    say!(
         "slowest single query: median {worst:.1} ms wall, {worst_cpu:.0} ms CPU (target < 200 ms)"
     );
     Ok(())
@@ -388,9 +396,12 @@ fn queries(store: &Store, study: &str, runs: usize) -> Result<()> {
 
 /// Times each export of the study into `dir` and the memory it adds at its peak.
 fn exports(store: &mut Store, study: &str, dir: &Path) -> Result<()> {
-    println!(
+    say!(
         "{:<28} {:>9} {:>12} {:>16}",
-        "export", "s", "rows", "peak added MB"
+        "export",
+        "s",
+        "rows",
+        "peak added MB"
     );
     let me = std::process::id();
     for (label, format, out, anonymised) in [
@@ -423,7 +434,7 @@ fn exports(store: &mut Store, study: &str, dir: &Path) -> Result<()> {
             (true, Some(b), Some(h)) => format!("{:.1}", h.saturating_sub(b) as f64 / 1024.0),
             _ => "n/a".to_string(),
         };
-        println!("{label:<28} {secs:>9.2} {rows:>12} {peak:>16}");
+        say!("{label:<28} {secs:>9.2} {rows:>12} {peak:>16}");
     }
     Ok(())
 }

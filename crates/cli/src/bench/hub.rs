@@ -5,6 +5,7 @@
 //! hostile 16 MiB uploads (strangers, then an enrolled id with a forged signature), to compare
 //! with its normal time; the hub's log goes to `hub.log` in the scratch folder.
 
+use crate::ctx::say;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
@@ -162,55 +163,60 @@ fn bench(dir: &Path, records: usize, laptops: usize, flood: usize) -> Result<()>
 
     let s1 = first.summary.studies.first().cloned().unwrap_or_default();
     let sd = delta.summary.studies.first().cloned().unwrap_or_default();
-    println!("terrain bench hub (loopback, hub and laptop as separate processes)");
-    println!("  laptop: {records} records, {changes} field changes (built in {build_s:.1} s)");
-    println!("first sync to an empty hub");
-    println!(
+    say!("terrain bench hub (loopback, hub and laptop as separate processes)");
+    say!("  laptop: {records} records, {changes} field changes (built in {build_s:.1} s)");
+    say!("first sync to an empty hub");
+    say!(
         "  changes sent        {} ({} new to the hub)",
-        s1.sent, s1.sent_new
+        s1.sent,
+        s1.sent_new
     );
-    println!(
+    say!(
         "  time                {:.0} ms in sync, {:.0} ms with process start",
-        first.summary.millis as f64, first.wall_ms
+        first.summary.millis as f64,
+        first.wall_ms
     );
-    println!(
+    say!(
         "  throughput          {:.0} changes/s",
         s1.sent as f64 / (first.summary.millis.max(1) as f64 / 1000.0)
     );
-    println!(
+    say!(
         "  bytes sent          {} ({:.1} bytes per change)",
         first.summary.bytes_sent,
         first.summary.bytes_sent as f64 / s1.sent.max(1) as f64
     );
-    println!("  bytes received      {}", first.summary.bytes_received);
-    println!("  peak memory laptop  {}", mb(first.peak_kb));
-    println!("  peak memory hub     {}", mb(hub_after_first));
-    println!("delta sync of 10 new records into that hub");
-    println!("  changes sent        {}", sd.sent);
-    println!(
+    say!("  bytes received      {}", first.summary.bytes_received);
+    say!("  peak memory laptop  {}", mb(first.peak_kb));
+    say!("  peak memory hub     {}", mb(hub_after_first));
+    say!("delta sync of 10 new records into that hub");
+    say!("  changes sent        {}", sd.sent);
+    say!(
         "  time                {:.0} ms in sync, {:.0} ms with process start",
-        delta.summary.millis as f64, delta.wall_ms
+        delta.summary.millis as f64,
+        delta.wall_ms
     );
-    println!("  bytes sent          {}", delta.summary.bytes_sent);
-    println!("  bytes received      {}", delta.summary.bytes_received);
-    println!("  peak memory laptop  {}", mb(delta.peak_kb));
-    println!("delta sync under a flood of {flood} hostile 16 MiB uploads (fastest of 3)");
-    println!("  normal              {calm_ms:.0} ms");
+    say!("  bytes sent          {}", delta.summary.bytes_sent);
+    say!("  bytes received      {}", delta.summary.bytes_received);
+    say!("  peak memory laptop  {}", mb(delta.peak_kb));
+    say!("delta sync under a flood of {flood} hostile 16 MiB uploads (fastest of 3)");
+    say!("  normal              {calm_ms:.0} ms");
     for ((ms, uploads), who) in flooded.iter().zip(["strangers", "forged enrolled id"]) {
-        println!(
+        say!(
             "  {who:<19} {ms:.0} ms ({:.1}x normal, {uploads} uploads)",
             ms / calm_ms.max(1.0)
         );
     }
-    println!("  peak memory hub     {}", mb(hub_flood_peak));
-    println!("{laptops} laptops syncing at once (each: first sync of its own records, in-process clients)");
-    println!("  succeeded           {}/{laptops}", crowd.ok);
-    println!("  total wall time     {:.0} ms", crowd.wall_ms);
-    println!(
+    say!("  peak memory hub     {}", mb(hub_flood_peak));
+    say!("{laptops} laptops syncing at once (each: first sync of its own records, in-process clients)");
+    say!("  succeeded           {}/{laptops}", crowd.ok);
+    say!("  total wall time     {:.0} ms", crowd.wall_ms);
+    say!(
         "  per laptop          min {:.0} ms, median {:.0} ms, max {:.0} ms",
-        crowd.min_ms, crowd.median_ms, crowd.max_ms
+        crowd.min_ms,
+        crowd.median_ms,
+        crowd.max_ms
     );
-    println!("  peak memory hub     {} (whole run)", mb(hub_peak));
+    say!("  peak memory hub     {} (whole run)", mb(hub_peak));
     if crowd.ok < laptops {
         return Err(stopped(format!(
             "{} of {laptops} laptops failed to sync",

@@ -2,6 +2,7 @@
 //! (the same participants, with a name and a phone, written into a study without an HQ key and
 //! into one with), and how fast the HQ store opens them again (a participants list read).
 
+use crate::ctx::say;
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -58,7 +59,7 @@ pub fn run(args: Args) -> crate::ctx::Result<()> {
         sealed_ms: median(&mut sealed),
         open_ms: median(&mut open),
     };
-    println!("{report}");
+    say!("{report}");
     Ok(())
 }
 

@@ -37,7 +37,7 @@ pub struct Args {
 pub fn run(args: Args) -> crate::ctx::Result<()> {
     let scratch = Scratch::new(args.dir, "sync")?;
     let result = bench_sync(&scratch, args.n, &mut |step| eprintln!("… {step}"))?;
-    print!("{result}");
+    crate::ctx::write_out(format_args!("{result}"))?;
     Ok(())
 }
 

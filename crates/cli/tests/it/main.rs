@@ -7,6 +7,7 @@ mod bench;
 mod drives;
 mod export;
 mod hq;
+mod output;
 mod protection;
 mod record;
 mod study;

@@ -126,6 +126,8 @@ fn erase_held(conn: &Connection, id: &str) -> Result<()> {
         set.join(", ")
     ))?
     .execute([id])?;
+    // Values the log compared are gone: it is worked out again, then emptied of them.
+    super::merge::relog_fields(conn, entity, id, &PERSONAL_FIELDS)?;
     let listed: Vec<String> = PERSONAL_FIELDS.iter().map(|f| format!("'{f}'")).collect();
     conn.prepare_cached(&format!(
         "UPDATE conflicts SET loser_value = NULL

@@ -3,8 +3,8 @@
 //! `prev` is something else) is kept in the conflict log; a `prev` counts only for a change
 //! of the same record and field (see `Seen`). The conflict log depends only on the
 //! set of changes held — never on the order they arrived in — so replicas converge:
-//! a change is in conflict iff it is not the winner of its field and no held change was
-//! written on top of it. That needs one fact: a change written on top of another always has
+//! a change is in conflict iff it is not the winner of its field, no held change was written
+//! on top of it and its value is not one kept or seen (`conflict_log`). That needs one fact: a change written on top of another always has
 //! a greater stamp (the write path guarantees it), except a repair, whose stamp is more than a
 //! day below its `prev`'s and takes that stamp out of the competition (`changes::repair`):
 //! the winner is the greatest stamp no held repair names, a repaired value is seen, and a
@@ -17,8 +17,10 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, Statement};
 
 use super::columns::{set_columns, Upserts};
+use super::conflict_log::{self, Candidate, FieldOf};
 use super::cover::Cover;
 use super::log::{self, EntryRef, Run, RunAt};
+use super::outcome::{Outcome, SyncStart};
 use super::repair::{self, Noted, Repaired, Target};
 use crate::error::Result;
 use crate::schema::Entity;
@@ -135,31 +137,6 @@ impl NodeMap for Nodes {
     }
 }
 
-/// What applying a batch did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Outcome {
-    /// Records this replica had no change of before.
-    pub new_records: u64,
-    /// Fields of already known records whose value changed.
-    pub updated_fields: u64,
-    /// Entries added to the conflict log.
-    pub conflicts: u64,
-    /// Changes already held.
-    pub duplicates: u64,
-    /// Changes newly held.
-    pub applied: u64,
-}
-
-impl Outcome {
-    pub fn add(&mut self, o: Outcome) {
-        self.new_records += o.new_records;
-        self.updated_fields += o.updated_fields;
-        self.conflicts += o.conflicts;
-        self.duplicates += o.duplicates;
-        self.applied += o.applied;
-    }
-}
-
 /// A held change's stamp with the handle of its node.
 #[derive(Debug, Clone, Copy)]
 struct Held<'a> {
@@ -191,6 +168,8 @@ pub(crate) struct MergeState<'c> {
     run_insert: Option<Statement<'c>>,
     /// Scope handles by study (see `log::scope_handle`).
     scopes: HashMap<String, i64>,
+    /// What was held when the sync began, for counting updated fields (see `Outcome`).
+    pub(crate) sync_start: Option<SyncStart>,
 }
 
 /// Of one node in one scope: the highest seq held, this transaction's changes included, and
@@ -209,6 +188,7 @@ impl<'c> MergeState<'c> {
             upserts: HashMap::new(),
             run_insert: None,
             scopes: HashMap::new(),
+            sync_start: None,
         }
     }
 
@@ -332,6 +312,11 @@ pub(crate) fn apply_batch(
             log::record_runs(conn, entity, row_id)?
         };
         let row_is_new = runs.is_empty();
+        // Held before the sync began (a record first received in its earlier batch is new).
+        let held_before = match &state.sync_start {
+            Some(start) => runs.iter().any(|r| start.held(r)),
+            None => !row_is_new,
+        };
         // What the row holds now; a repair in this batch may take some of it out below.
         let mut repaired = Repaired::of_runs(&runs);
         let existing = winners_of(&runs, &repaired);
@@ -369,10 +354,8 @@ pub(crate) fn apply_batch(
             state.note(scope, origin, c.seq);
             last = Some((scope, origin, max.max(c.seq)));
             if let (Some(p), Some(pn)) = (&c.prev, prev_node) {
-                // The replaced value was seen: it is not lost. Only a conflict of this very
-                // record and field (entity included: ids are unique per entity only) is
-                // settled; a `prev` naming anything else settles nothing (see `Seen`).
-                settle(conn, entity, row_id, &c.field, p.hlc, pn)?;
+                // The replaced value was seen: the field's conflict log is worked out again
+                // below (see `Seen`). A repair takes the stamp out of the competition.
                 if repair::is_repair(c.hlc, p.hlc) {
                     repaired.add(&c.field, c.hlc, p.hlc, pn);
                     let target = Target {
@@ -428,41 +411,33 @@ pub(crate) fn apply_batch(
             let new_wins =
                 best_new.is_some_and(|(_, best)| old.is_none_or(|(o, _)| best.key() > o.key()));
             let best_i = best_new.map(|(i, _)| i);
-            for (i, h) in &news {
-                if new_wins && Some(*i) == best_i {
-                    applied[*i] = Applied::Won;
-                    continue;
-                }
-                applied[*i] = Applied::Lost;
-                if !seen.holds(field, h) && !h.repair {
-                    out.conflicts += add_conflict(
-                        conn,
-                        entity,
-                        &changes[*i].row_id,
-                        field,
-                        h,
-                        &changes[*i].value,
-                    )?;
-                }
+            for (i, _) in &news {
+                applied[*i] = if new_wins && Some(*i) == best_i {
+                    Applied::Won
+                } else {
+                    Applied::Lost
+                };
             }
+            let winner = match best_new.filter(|_| new_wins) {
+                Some((_, best)) => Some((best.hlc, best.node_idx)),
+                None => old.map(|(o, _)| (o.hlc, o.node_idx)),
+            };
+            let of = FieldOf {
+                entity,
+                row_id,
+                field,
+            };
+            out.conflicts += relog(conn, of, (&runs, &news), changes, &seen, winner)?;
             if new_wins {
-                if let Some((o, o_value)) = old {
-                    if !seen.holds(field, o) && !o.repair {
-                        out.conflicts += add_conflict(conn, entity, row_id, field, o, o_value)?;
-                    }
-                }
-                if !row_is_new {
-                    out.updated_fields += 1;
-                }
+                out.updated_fields += u64::from(held_before);
                 if let Some(i) = best_i {
                     columns.push((field, &changes[i].value));
                 }
-            } else if let Some((o, o_value)) =
+            } else if let Some((_, o_value)) =
                 old.filter(|(o, _)| before.is_none_or(|(b, _)| b.key() != o.key()))
             {
-                // The row's value was repaired and a held value wins again: no conflict now.
-                settle(conn, entity, row_id, field, o.hlc, o.node_idx)?;
-                out.updated_fields += 1;
+                // The row's value was repaired and a held value wins again.
+                out.updated_fields += u64::from(held_before);
                 columns.push((field, o_value));
             }
         }
@@ -658,36 +633,64 @@ impl<'a> Seen<'a> {
     }
 }
 
-/// Takes a value out of the conflict log: it was seen, or it wins again.
-fn settle(
+/// Works out the conflict log of some fields of a record again from its held changes: an
+/// erasure changed their values (`changes::erasure`).
+pub(crate) fn relog_fields(
     conn: &Connection,
     entity: Entity,
     row_id: &str,
-    field: &str,
-    hlc: i64,
-    node_idx: i64,
+    fields: &[&str],
 ) -> Result<()> {
-    conn.prepare_cached(
-        "DELETE FROM conflicts WHERE entity = ?1 AND row_id = ?2 AND field = ?3
-            AND loser_hlc = ?4 AND loser_node = ?5",
-    )?
-    .execute((entity.as_str(), row_id, field, hlc, node_idx))?;
+    let runs = log::record_runs(conn, entity, row_id)?;
+    let winners = winners_of(&runs, &Repaired::of_runs(&runs));
+    let seen = Seen::of(&runs, &[], &[]);
+    for field in fields {
+        let winner = winners.get(field).map(|(h, _)| (h.hlc, h.node_idx));
+        let of = FieldOf {
+            entity,
+            row_id,
+            field,
+        };
+        relog(conn, of, (&runs, &[]), &[], &seen, winner)?;
+    }
     Ok(())
 }
 
-fn add_conflict(
+/// Works out the field's conflict log again from everything held of it: the record's runs
+/// held before this batch and its changes newly held (`news`, indices into `changes`).
+fn relog(
     conn: &Connection,
-    entity: Entity,
-    row_id: &str,
-    field: &str,
-    h: &Held,
-    value: &SqlValue,
+    of: FieldOf<'_>,
+    (runs, news): (&[Run], &[(usize, Held<'_>)]),
+    changes: &[Change],
+    seen: &Seen<'_>,
+    winner: Option<(i64, i64)>,
 ) -> Result<u64> {
-    let n = conn
-        .prepare_cached(
-            "INSERT OR IGNORE INTO conflicts(row_id, field, entity, loser_hlc, loser_node, loser_value)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?
-        .execute((row_id, field, entity.as_str(), h.hlc, h.node_idx, value))?;
-    Ok(n as u64)
+    let field = of.field;
+    let candidate = |h: &Held<'_>, value| Candidate {
+        hlc: h.hlc,
+        node: h.node_idx,
+        value,
+        seen: seen.holds(field, h),
+        repair: h.repair,
+    };
+    let mut held: Vec<Candidate<'_>> = news
+        .iter()
+        .map(|(i, h)| candidate(h, &changes[*i].value))
+        .collect();
+    for run in runs {
+        for e in run.entries.iter().filter(|e| e.field == field) {
+            let h = Held {
+                hlc: e.hlc,
+                node_idx: run.node,
+                node: &run.node_id,
+                repair: e.prev_hlc.is_some_and(|p| repair::is_repair(e.hlc, p)),
+            };
+            held.push(candidate(&h, &e.value));
+        }
+    }
+    if held.len() < 2 {
+        return Ok(0);
+    }
+    conflict_log::set_lost(conn, of, &conflict_log::lost(&held, winner))
 }

@@ -5,11 +5,13 @@
 pub(crate) mod admit;
 pub(crate) mod batch;
 pub(crate) mod columns;
+pub(crate) mod conflict_log;
 pub(crate) mod cover;
 pub(crate) mod erase_person;
 pub(crate) mod erasure;
 pub(crate) mod log;
 pub(crate) mod merge;
+pub(crate) mod outcome;
 pub(crate) mod participant_code;
 pub(crate) mod repair;
 pub(crate) mod roster;
@@ -23,7 +25,8 @@ pub(crate) mod write;
 
 pub use batch::WriteOp;
 pub use cover::{Cover, ERASED_REASON, PERSONAL_FIELDS};
-pub use merge::{Applied, Change, Outcome, Stamp};
+pub use merge::{Applied, Change, Stamp};
+pub use outcome::{Outcome, SyncStart};
 pub use participant_code::participant_code;
 pub use roster::{anchor, stored_entries, Entry, EntryId, EntryKind, PublicKey, SignedEntry};
 pub use roster_rules::{add_entries, Member, Roster};

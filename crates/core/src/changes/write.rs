@@ -14,6 +14,7 @@ use super::cover::{Cover, ERASED_REASON};
 use super::erasure;
 use super::log::RunAt;
 use super::merge::{self, Change, Stamp};
+use super::outcome::Outcome;
 use super::participant_code::participant_code;
 use super::repair;
 use super::roster::found;
@@ -137,9 +138,14 @@ impl Writer<'_> {
         Ok(idx)
     }
 
+    /// Counts updated fields against what was held when the sync began (`Outcome`).
+    pub(crate) fn count_from(&mut self, start: &super::outcome::SyncStart) {
+        self.merge_state.sync_start = Some(start.clone());
+    }
+
     /// Applies received changes in this transaction, once `admit` has checked them against
     /// what is held (their values and shape were checked before: `sync::validate_change_at`).
-    pub(crate) fn apply(&mut self, changes: &[Change], known_new: bool) -> Result<merge::Outcome> {
+    pub(crate) fn apply(&mut self, changes: &[Change], known_new: bool) -> Result<Outcome> {
         admit::admit(&self.tx, (&self.node_id, self.node_idx), changes)?;
         seqs::check_contiguous(&self.tx, changes)?;
         self.merge_in(changes, known_new)
@@ -147,7 +153,7 @@ impl Writer<'_> {
 
     /// Applies changes (local or admitted) in this transaction. `known_new`: they are the
     /// first changes of a record whose id was just made here.
-    fn merge_in(&mut self, changes: &[Change], known_new: bool) -> Result<merge::Outcome> {
+    fn merge_in(&mut self, changes: &[Change], known_new: bool) -> Result<Outcome> {
         if !known_new || changes.iter().any(|c| c.entity == Entity::Session) {
             self.sessions.get_mut().clear();
         }

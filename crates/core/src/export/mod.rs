@@ -58,7 +58,7 @@ pub use options::{
 };
 pub use overlap::Overlap;
 pub use review::{fingerprint, is_reviewed, review, reviewed_fields, set_reviewed};
-pub use tables::{codebook, tables};
+pub use tables::{codebook, table_label, tables};
 
 /// Exports to `out` (a folder for CSV, a file otherwise) and records the export.
 pub fn run(

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::export::overlap::Overlap;
+use crate::export::tables::table_label;
 use crate::read::filter::SessionFilter;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -104,15 +105,47 @@ impl Default for ExportOptions {
 #[ts(export, rename = "ExportProgress")]
 pub struct Progress {
     pub table: String,
+    /// The table as people name it (`export::table_label`), in French and English.
+    pub label_fr: String,
+    pub label_en: String,
     pub done: u64,
     pub total: u64,
+}
+
+impl Progress {
+    pub fn of(table: &str, done: u64, total: u64) -> Progress {
+        let label = table_label(table);
+        Progress {
+            table: table.to_string(),
+            label_fr: label.fr.to_string(),
+            label_en: label.en.to_string(),
+            done,
+            total,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
 #[ts(export)]
 pub struct TableCount {
+    /// The table's name in files and the codebook (`people_by_region`).
     pub table: String,
+    /// As people name it (« personnes par région »).
+    pub label_fr: String,
+    pub label_en: String,
     pub rows: u64,
+}
+
+impl TableCount {
+    pub fn of(table: &str, rows: u64) -> TableCount {
+        let label = table_label(table);
+        TableCount {
+            table: table.to_string(),
+            label_fr: label.fr.to_string(),
+            label_en: label.en.to_string(),
+            rows,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -1,6 +1,7 @@
 //! The tables of an export, in order, and their columns.
 
 use crate::export::columns::{count_col, derived, field, id_col, place_cols, CodebookEntry, Col};
+use crate::schema::vocabulary::Label;
 use crate::schema::{Entity, UNKNOWN};
 
 /// The tables of an export, in order, with their columns.
@@ -17,6 +18,22 @@ pub fn tables(anonymised: bool) -> Vec<(&'static str, Vec<Col>)> {
     out.push(("recommendation", recommendation_cols(anonymised)));
     out.push(("people_by_region", region_cols()));
     out
+}
+
+/// A table as people name it, in the export's summary and progress: its name in files
+/// (`people_by_region`) is for other tools.
+pub fn table_label(table: &str) -> Label {
+    let (fr, en) = match table {
+        "study" => ("études", "studies"),
+        "session" => ("séances", "sessions"),
+        "participant" => ("participants", "participants"),
+        "tally" => ("décomptes", "tallies"),
+        "finding" => ("constats", "findings"),
+        "recommendation" => ("recommandations", "recommendations"),
+        "people_by_region" => ("personnes par région", "people by region"),
+        _ => ("autres données", "other data"),
+    };
+    Label { fr, en }
 }
 
 /// Every column of every table of an export, for the codebook.

@@ -86,15 +86,8 @@ pub(crate) fn write_all(
             _ => w.people_by_region(&regions)?,
         };
         w.sink.end_table()?;
-        (w.progress)(&Progress {
-            table: name.to_string(),
-            done: rows,
-            total: rows,
-        });
-        w.counts.push(TableCount {
-            table: name.to_string(),
-            rows,
-        });
+        (w.progress)(&Progress::of(name, rows, rows));
+        w.counts.push(TableCount::of(name, rows));
     }
     let counts = std::mem::take(&mut w.counts);
     sink.codebook(&codebook(opts.anonymised))?;
@@ -125,11 +118,7 @@ struct TableWriter<'a> {
 impl TableWriter<'_> {
     fn tick(&mut self, table: &str, done: u64, total: u64) {
         if done.is_multiple_of(EVERY) {
-            (self.progress)(&Progress {
-                table: table.to_string(),
-                done,
-                total,
-            });
+            (self.progress)(&Progress::of(table, done, total));
         }
     }
 

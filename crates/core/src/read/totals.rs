@@ -50,6 +50,16 @@ impl KeyCount {
             })
             .collect()
     }
+
+    /// In the order of a choice list (age bands youngest first), values it lacks last.
+    pub(crate) fn in_order(
+        counts: BTreeMap<String, SexCount>,
+        list: &crate::schema::ChoiceList,
+    ) -> Vec<KeyCount> {
+        let mut out = KeyCount::list(counts);
+        out.sort_by_key(|k| list.values().position(|v| v == k.key).unwrap_or(usize::MAX));
+        out
+    }
 }
 
 /// The totals of a session or a study: participants' lines plus tally sheets.

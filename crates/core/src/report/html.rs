@@ -53,6 +53,35 @@ pub(crate) fn esc(s: &str) -> String {
     out
 }
 
+/// A number with one decimal, as the language writes it: « 80,2 » in French, "80.2" in English.
+pub(crate) fn decimal(lang: Lang, x: f64) -> String {
+    let text = format!("{x:.1}");
+    match lang {
+        Lang::Fr => text.replace('.', ","),
+        Lang::En => text,
+    }
+}
+
+/// A count and its noun, singular or plural as the language wants: French keeps 0 and 1
+/// singular (« 1 femme », « 0 femme »), English only 1 ("1 woman", "0 women").
+pub(crate) fn count_of(lang: Lang, n: i64, fr: (&str, &str), en: (&str, &str)) -> String {
+    let ((one, many), singular) = match lang {
+        Lang::Fr => (fr, n.abs() <= 1),
+        Lang::En => (en, n.abs() == 1),
+    };
+    format!("{n} {}", if singular { one } else { many })
+}
+
+/// « 3 femmes », « 1 femme », "1 woman".
+pub(crate) fn women(lang: Lang, n: i64) -> String {
+    count_of(lang, n, ("femme", "femmes"), ("woman", "women"))
+}
+
+/// « 12 hommes », « 1 homme », "1 man".
+pub(crate) fn men(lang: Lang, n: i64) -> String {
+    count_of(lang, n, ("homme", "hommes"), ("man", "men"))
+}
+
 pub(crate) fn pct(part: i64, whole: i64) -> String {
     if whole == 0 {
         "—".into()

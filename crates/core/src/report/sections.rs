@@ -4,7 +4,9 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use super::content::{Methodology, ReportRecommendation, StudyReport};
-use super::html::{capitalised, esc, field_heading, or_not_recorded, pct, t, table};
+use super::html::{
+    capitalised, count_of, decimal, esc, field_heading, men, or_not_recorded, pct, t, table, women,
+};
 use crate::lang::Lang;
 use crate::read::{KeyCount, Record};
 use crate::schema::{
@@ -89,12 +91,10 @@ fn overview(o: &mut String, lang: Lang, study: &Record, d: &Dashboard) {
         o,
         t(lang, "Personnes consultées", "People consulted"),
         &format!(
-            "{} ({} {}, {} {} — {} {})",
+            "{} ({}, {} — {} {})",
             people,
-            d.people.women,
-            t(lang, "femmes", "women"),
-            d.people.men,
-            t(lang, "hommes", "men"),
+            women(lang, d.people.women),
+            men(lang, d.people.men),
             pct(d.people.women, people),
             t(lang, "de femmes", "women")
         ),
@@ -494,10 +494,14 @@ fn methodology(o: &mut String, lang: Lang, me: &Methodology, d: &Dashboard) {
         o,
         t(lang, "Durée totale enregistrée", "Total recorded duration"),
         &format!(
-            "{:.1} h ({} {})",
-            me.minutes as f64 / 60.0,
-            me.sessions_with_duration,
-            t(lang, "séances avec durée", "sessions with a duration")
+            "{} h ({})",
+            decimal(lang, me.minutes as f64 / 60.0),
+            count_of(
+                lang,
+                me.sessions_with_duration,
+                ("séance avec durée", "séances avec durée"),
+                ("session with a duration", "sessions with a duration")
+            )
         ),
     );
     let q = &d.quality;
@@ -509,12 +513,10 @@ fn methodology(o: &mut String, lang: Lang, me: &Methodology, d: &Dashboard) {
             "Sessions without a consent record",
         ),
         &format!(
-            "{} ({} {}, {} {})",
+            "{} ({}, {})",
             q.without_consent_count,
-            q.without_consent_women,
-            t(lang, "femmes", "women"),
-            q.without_consent_men,
-            t(lang, "hommes", "men")
+            women(lang, q.without_consent_women),
+            men(lang, q.without_consent_men)
         ),
     );
     entry(

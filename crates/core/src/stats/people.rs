@@ -8,6 +8,7 @@ use ts_rs::TS;
 
 use crate::error::Result;
 use crate::read::totals::{KeyCount, SexCount};
+use crate::schema::AGE_BAND;
 use crate::stats::scope::{RegionRef, Scope, StatsFilter};
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -65,7 +66,7 @@ pub(crate) fn people_in(f: &StatsFilter, scope: &Scope) -> Result<PeopleStats> {
             women: a.all.women,
             men: a.all.men,
             by_actor_group: KeyCount::list(a.actor),
-            by_age_band: KeyCount::list(a.age),
+            by_age_band: KeyCount::in_order(a.age, &AGE_BAND),
         })
         .collect();
     by_region.sort_by(|a, b| {
@@ -76,6 +77,6 @@ pub(crate) fn people_in(f: &StatsFilter, scope: &Scope) -> Result<PeopleStats> {
         men: total.all.men,
         by_region,
         by_actor_group: KeyCount::list(total.actor),
-        by_age_band: KeyCount::list(total.age),
+        by_age_band: KeyCount::in_order(total.age, &AGE_BAND),
     })
 }

@@ -45,8 +45,10 @@ pub struct DuplicateParticipants {
     /// "code" (same pseudonymous code) or "profile" (same sex, age, institution and role in
     /// the same session).
     pub reason: String,
-    /// The shared code, or "sex · age · institution · role".
+    /// The shared code, or "age · institution · role" (with `sex`).
     pub key: String,
+    /// The shared sex of a "profile" group (a choice value, for the UI to label).
+    pub sex: Option<String>,
     pub participant_ids: Vec<String>,
     pub session_ids: Vec<String>,
     pub women: i64,
@@ -182,7 +184,7 @@ pub(crate) fn quality_in(conn: &Connection, scope: &Scope) -> Result<QualityStat
             };
             let sex: String = r.get::<_, Option<String>>(1)?.unwrap_or_default();
             let key = format!(
-                "{sex} · {} · {} · {}",
+                "{} · {} · {}",
                 r.get::<_, i64>(2)?,
                 r.get::<_, String>(3)?,
                 r.get::<_, String>(4)?
@@ -192,7 +194,9 @@ pub(crate) fn quality_in(conn: &Connection, scope: &Scope) -> Result<QualityStat
                 .split(' ')
                 .map(|id| (id.to_string(), sid.clone(), sex.clone()))
                 .collect();
-            dup_people.push(dup_group("profile", key, members));
+            let mut group = dup_group("profile", key, members);
+            group.sex = Some(sex).filter(|s| !s.is_empty());
+            dup_people.push(group);
         }
     }
     let dup_people_count = dup_people.len() as i64;
@@ -227,6 +231,7 @@ fn dup_group(
     DuplicateParticipants {
         reason: reason.to_string(),
         key,
+        sex: None,
         participant_ids: ids,
         session_ids: sessions.into_iter().collect(),
         women: c.women,

@@ -9,7 +9,7 @@ use ed25519_dalek::SigningKey;
 use rand::rngs::OsRng;
 use rusqlite::Connection;
 
-use crate::changes::merge::Outcome;
+use crate::changes::outcome::{Outcome, SyncStart};
 use crate::changes::roster::{
     anchor, stored_entries, Entry, EntryKind, Envelope, PublicKey, SignedEntry,
 };
@@ -259,6 +259,17 @@ pub(crate) fn apply_checked(w: &mut Writer<'_>, batch: &ChangeBatch) -> Result<O
 /// segments in one transaction, all or nothing. A study without a roster here cannot receive
 /// changes: join it first.
 pub fn apply_signed(store: &mut Store, study: &str, batch: &ChangeBatch) -> Result<Outcome> {
+    apply_signed_since(store, study, batch, None)
+}
+
+/// [`apply_signed`], one batch of a sync that began when this store held `start`: the
+/// outcome counts a record received in an earlier batch of it as new, not updated.
+pub fn apply_signed_since(
+    store: &mut Store,
+    study: &str,
+    batch: &ChangeBatch,
+    start: Option<&SyncStart>,
+) -> Result<Outcome> {
     let roster = Roster::load(store.conn(), study)?.ok_or_else(|| {
         Error::Sync(SyncError::NotJoined {
             study: study.to_string(),
@@ -275,7 +286,12 @@ pub fn apply_signed(store: &mut Store, study: &str, batch: &ChangeBatch) -> Resu
         &mut future,
     )?;
     future.refuse_unrepaired(store.conn())?;
-    let outcome = store.write(|w| apply_checked(w, batch))?;
+    let outcome = store.write(|w| {
+        if let Some(start) = start {
+            w.count_from(start);
+        }
+        apply_checked(w, batch)
+    })?;
     crate::changes::erasure::checkpoint_if_erasing(store.conn(), &batch.changes)?;
     Ok(outcome)
 }

@@ -11,7 +11,8 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::changes::cover::{is_personal, Cover};
-use crate::changes::merge::{Change, Outcome, Stamp};
+use crate::changes::merge::{Change, Stamp};
+use crate::changes::outcome::Outcome;
 use crate::changes::repair::{self, is_repair, Target};
 use crate::changes::{admit, log};
 use crate::clock;

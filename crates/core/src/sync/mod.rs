@@ -33,8 +33,8 @@ pub(crate) mod studies;
 pub(crate) mod vector;
 
 pub use authorship::{
-    apply_signed, check_batch, grant, pin_anchor, receive_entries, revoke, roster,
-    roster_from_wire, roster_wire,
+    apply_signed, apply_signed_since, check_batch, grant, pin_anchor, receive_entries, revoke,
+    roster, roster_from_wire, roster_wire,
 };
 pub use batches::{
     all_changes, apply_changes, check_received, validate_change_at, FutureStamps, MAX_SEQ,

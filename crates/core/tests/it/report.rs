@@ -104,3 +104,61 @@ fn a_report_saved_as_html_is_the_document_shown_whole() {
         "only the two reports, no temporary file: {names:?}"
     );
 }
+
+/// Numbers read as the report's language writes them: a decimal comma and singular nouns for
+/// 0 and 1 in French, age bands youngest first (the vocabulary's order) in every table.
+#[test]
+fn numbers_plurals_and_age_bands_read_right_in_each_language() {
+    let (_dir, mut store) = crate::support::temp_store();
+    terrain_core::demo::load_demo(&mut store).expect("demo");
+    let studies = terrain_core::read::studies(store.conn()).expect("studies");
+    assert!(!studies.is_empty());
+    for s in studies {
+        for lang in [Lang::Fr, Lang::En] {
+            let r = study_report(store.conn(), &s.study.id, lang, None).expect("report");
+            let html = &r.html;
+            let words: Vec<&str> = html.split(['>', '<', ' ', '(', ',']).collect();
+            for pair in words.windows(2) {
+                let singular = match lang {
+                    Lang::Fr => matches!(pair[0], "0" | "1"),
+                    Lang::En => pair[0] == "1",
+                };
+                if singular {
+                    for plural in ["femmes", "hommes", "women", "men"] {
+                        assert_ne!(
+                            pair[1], plural,
+                            "« {} {} » in {}",
+                            pair[0], pair[1], s.study.id
+                        );
+                    }
+                }
+            }
+            let duration = html
+                .split(" h (")
+                .next()
+                .and_then(|head| head.rsplit('>').next())
+                .expect("a total duration");
+            match lang {
+                Lang::Fr => assert!(!duration.contains('.'), "{duration}"),
+                Lang::En => assert!(!duration.contains(','), "{duration}"),
+            }
+            let ages: Vec<usize> = match lang {
+                Lang::Fr => [
+                    "moins de 18 ans",
+                    "18–24 ans",
+                    "36–59 ans",
+                    "60 ans et plus",
+                ],
+                Lang::En => ["under 18", "18–24", "36–59", "60 and over"],
+            }
+            .iter()
+            .filter_map(|band| html.find(&format!("<td>{band}</td>")))
+            .collect();
+            assert!(ages.len() >= 3, "age bands missing: {ages:?}");
+            assert!(
+                ages.windows(2).all(|w| w[0] < w[1]),
+                "age bands out of order"
+            );
+        }
+    }
+}

@@ -300,12 +300,13 @@ fn quality_consent_and_duplicates() {
         .collect();
     assert!(devices.contains(&Some(OTHER_NODE)));
     assert!(devices.contains(&Some(fx.store.node_id())));
-    let dups: Vec<(String, String, usize, i64, i64)> = q
+    let dups: Vec<(String, Option<String>, String, usize, i64, i64)> = q
         .duplicate_participants
         .iter()
         .map(|d| {
             (
                 d.reason.clone(),
+                d.sex.clone(),
                 d.key.clone(),
                 d.participant_ids.len(),
                 d.women,
@@ -316,10 +317,12 @@ fn quality_consent_and_duplicates() {
     assert_eq!(
         dups,
         vec![
-            ("code".into(), "X-1".into(), 2, 1, 1),
+            ("code".into(), None, "X-1".into(), 2, 1, 1),
             (
                 "profile".into(),
-                "male · 35 · Gendarmerie nationale · chef de brigade".into(),
+                // The sex apart, as a choice value the screen labels (« homme »).
+                Some("male".into()),
+                "35 · Gendarmerie nationale · chef de brigade".into(),
                 2,
                 0,
                 2

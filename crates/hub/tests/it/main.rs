@@ -15,4 +15,5 @@ mod rogue;
 mod sealed;
 mod security;
 mod share;
+mod summary;
 mod support;

@@ -10,6 +10,10 @@ export type DuplicateParticipants = {
  */
 reason: string, 
 /**
- * The shared code, or "sex · age · institution · role".
+ * The shared code, or "age · institution · role" (with `sex`).
  */
-key: string, participant_ids: Array<string>, session_ids: Array<string>, women: number, men: number, };
+key: string, 
+/**
+ * The shared sex of a "profile" group (a choice value, for the UI to label).
+ */
+sex: string | null, participant_ids: Array<string>, session_ids: Array<string>, women: number, men: number, };

@@ -3,4 +3,8 @@
 /**
  * How far an export has got, for a progress bar.
  */
-export type ExportProgress = { table: string, done: number, total: number, };
+export type ExportProgress = { table: string, 
+/**
+ * The table as people name it (`export::table_label`), in French and English.
+ */
+label_fr: string, label_en: string, done: number, total: number, };

@@ -15,7 +15,7 @@ use super::codec;
 use super::file::{read_signed, SignedBundle};
 use super::header::{check_header, check_roster_len};
 use crate::changes::log;
-use crate::changes::merge::Outcome;
+use crate::changes::outcome::{Outcome, SyncStart};
 use crate::changes::roster_rules::{keep_entries, with_received};
 use crate::clock;
 use crate::error::{Error, Result, SyncError};
@@ -296,6 +296,8 @@ fn apply_batches(
         store.write(|w| finish(w.conn()))?;
     }
     let stop = opts.stop_after_batches.unwrap_or(usize::MAX);
+    // A record received in one batch is new, not updated, in the next.
+    let start = SyncStart::read(&store.conn, &signed.header.study)?;
     for (i, packed) in signed.batches(key)?.enumerate() {
         if i >= stop {
             return Ok(());
@@ -312,6 +314,7 @@ fn apply_batches(
             store.conn.pragma_update(None, "synchronous", "FULL")?;
         }
         let outcome = store.write(|w| {
+            w.count_from(&start);
             if i == 0 {
                 first(w.conn())?;
             }

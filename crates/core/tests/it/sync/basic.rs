@@ -103,6 +103,9 @@ fn a_conflict_is_logged_on_both_sides_and_its_resolution_syncs() {
     let c = &on_a[0];
     let winner = c.winner.clone().unwrap();
     assert_ne!(c.loser.value, winner.value);
+    // A value that is not one of the conflict's is refused.
+    let err = sync::resolve_conflict(&mut a, &c.id, "nobody:1").unwrap_err();
+    assert_eq!(err.code(), "not_a_conflict_value");
     // The supervisor on A keeps the overwritten value.
     sync::resolve_conflict(&mut a, &c.id, &c.loser.value_id).unwrap();
     assert!(sync::list_conflicts(a.conn(), false).unwrap().is_empty());
@@ -113,18 +116,17 @@ fn a_conflict_is_logged_on_both_sides_and_its_resolution_syncs() {
     assert_eq!(title, c.loser.value);
     send(dir.path(), &a, &mut b, &study);
     assert!(sync::list_conflicts(b.conn(), false).unwrap().is_empty());
-    let resolved = sync::list_conflicts(b.conn(), true).unwrap();
-    assert_eq!(
-        resolved[0].picked.as_deref(),
-        Some(c.loser.value_id.as_str())
-    );
+    // The value picked is in force: nothing is lost any more, the log is empty on both
+    // sides, and the pick itself travelled.
+    assert!(sync::list_conflicts(b.conn(), true).unwrap().is_empty());
+    let pick = query::get(b.conn(), Entity::Resolution, &c.id).unwrap();
+    assert_eq!(pick.fields["picked"], json!(c.loser.value_id));
+    let on_b = query::get(b.conn(), Entity::Session, &session).unwrap();
+    assert_eq!(on_b.fields["title"], c.loser.value);
     assert_eq!(
         sync::dump_string(a.conn(), None).unwrap(),
         sync::dump_string(b.conn(), None).unwrap()
     );
-    // A value that is not one of the conflict's is refused.
-    let err = sync::resolve_conflict(&mut a, &c.id, "nobody:1").unwrap_err();
-    assert_eq!(err.code(), "not_a_conflict_value");
     assert_eq!(
         sync::resolve_conflict(&mut a, "nope", "x")
             .unwrap_err()

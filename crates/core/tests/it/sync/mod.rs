@@ -9,4 +9,6 @@ mod join_sealed;
 mod members;
 mod prop;
 mod repairs;
+mod same_edit;
 pub mod sealed;
+mod summary;

@@ -406,13 +406,24 @@ fn change_ids(changes: &[Change]) -> BTreeSet<ChangeId> {
 }
 
 /// Every held change that is not its field's winner was either seen by a later change
-/// (some change names it as prev) or is in the conflict log.
+/// (some change names it as prev), or holds a value kept or seen (the winner's, or a seen
+/// change's: the same edit made twice loses nothing), or is in the conflict log; and no
+/// conflict has two equal sides.
 fn check_nothing_lost(store: &Store) {
     let changes = sync::all_changes(store.conn()).unwrap();
+    let conflicts = sync::list_conflicts(store.conn(), true).unwrap();
+    for c in &conflicts {
+        assert_ne!(
+            Some(&c.loser.value),
+            c.winner.as_ref().map(|w| &w.value),
+            "a conflict of {}.{} has two equal sides",
+            c.row_id,
+            c.field
+        );
+    }
     // A value id (`NODE:SEQ`) names a change within its record: seqs count per scope, and a
     // record lies in one scope.
-    let logged: BTreeSet<(String, String, String)> = sync::list_conflicts(store.conn(), true)
-        .unwrap()
+    let logged: BTreeSet<(String, String, String)> = conflicts
         .into_iter()
         .map(|c| (c.row_id, c.field, c.loser.value_id))
         .collect();
@@ -436,20 +447,27 @@ fn check_nothing_lost(store: &Store) {
             .iter()
             .max_by(|a, b| (a.hlc, &a.node).cmp(&(b.hlc, &b.node)))
             .unwrap();
+        let was_seen =
+            |c: &Change| seen.contains(&(row.clone(), field.clone(), c.hlc, c.node.clone()));
+        let kept: Vec<&SqlValue> = list
+            .iter()
+            .filter(|c| std::ptr::eq(winner, **c) || was_seen(c))
+            .map(|c| &c.value)
+            .collect();
         for c in list.iter().copied() {
             if std::ptr::eq(winner, c) {
                 continue;
             }
-            let was_seen = seen.contains(&(row.clone(), field.clone(), c.hlc, c.node.clone()));
             let id = (row.clone(), field.clone(), format!("{}:{}", c.node, c.seq));
+            let same_edit = kept.contains(&&c.value);
             assert!(
-                was_seen || logged.contains(&id),
+                was_seen(c) || same_edit || logged.contains(&id),
                 "value {:?} of {row}.{field} ({id:?}) was overwritten without being logged",
                 c.value
             );
             assert!(
-                !(was_seen && logged.contains(&id)),
-                "a seen value is logged as a conflict"
+                !((was_seen(c) || same_edit) && logged.contains(&id)),
+                "a seen value, or one kept, is logged as a conflict"
             );
         }
     }
