@@ -3,6 +3,8 @@
 
 pub(crate) mod filter;
 pub(crate) mod history;
+pub(crate) mod holdings;
+pub(crate) mod live;
 pub(crate) mod places;
 pub(crate) mod records;
 pub(crate) mod session_page;
@@ -12,6 +14,7 @@ pub(crate) mod totals;
 
 pub use filter::SessionFilter;
 pub use history::{history, HistoryEntry};
+pub use holdings::{holdings, Holdings};
 pub use places::{place_with_path, PlaceHit, PlaceIndex};
 pub use records::{deleted_records, get, list, ListOptions, Record};
 pub use session_page::{

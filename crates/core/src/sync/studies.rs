@@ -9,7 +9,7 @@ use crate::read::records::get;
 use crate::read::studies::studies;
 use crate::schema::Entity;
 use crate::store::Store;
-use crate::sync::keys::joined_studies;
+use crate::sync::keys::member_studies;
 use crate::sync::settings::join_title;
 
 /// A study as the Sync screen lists it.
@@ -25,9 +25,10 @@ pub struct SyncStudy {
 }
 
 /// The studies sync offers: those with records here, then those joined and still waiting
-/// for their records (with the title their join file gave).
+/// for their records (with the title their join file gave). A study created here counts as
+/// joined (see `keys::member_studies`).
 pub fn offered_studies(store: &Store) -> Result<Vec<SyncStudy>> {
-    let joined = joined_studies(store.conn())?;
+    let joined = member_studies(store)?;
     let mut out: Vec<SyncStudy> = studies(store.conn())?
         .into_iter()
         .map(|row| SyncStudy {
