@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod bench;
+mod deleted;
 mod export;
 mod hq;
 mod protection;
