@@ -57,7 +57,7 @@ export const fr = {
   'studies.demo_remove_yes': 'Oui, retirer',
   'studies.demo_removed': 'Données de démonstration retirées : {n} études, avec {holds}. Elles sont dans la corbeille.',
   'studies.demo_none': 'Aucune donnée de démonstration à retirer.',
-  'common.confirm_delete_holds': 'Supprimer « {name} » avec tout ce qu’il contient : {holds} ? Vous pourrez tout restaurer depuis la corbeille.',
+  'common.confirm_delete_holds': 'Supprimer « {name} » et tout son contenu : {holds} ? Vous pourrez tout restaurer depuis la corbeille.',
   'holds.sessions': '{n} séances',
   'holds.sessions_one': '{n} séance',
   'holds.people': '{n} personnes',

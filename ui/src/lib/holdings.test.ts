@@ -18,6 +18,13 @@ describe('what a delete takes, as its confirmation says it', () => {
     expect(holdingsText(session)).toBe('1 personne, 1 ligne de présence, 2 constats');
   });
 
+  it('writes thousands as each language does', () => {
+    i18n.lang = 'fr';
+    expect(holdingsText({ ...study, people: 3928 })).toContain('3\u202f928 personnes');
+    i18n.lang = 'en';
+    expect(holdingsText({ ...study, people: 3928 })).toContain('3,928 people');
+  });
+
   it('says nothing for a record that holds nothing', () => {
     expect(holdingsText({ ...session, people: 0, attendance_lines: 0, findings: 0 })).toBe('');
   });

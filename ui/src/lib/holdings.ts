@@ -8,6 +8,8 @@ type Part = [number, Parameters<typeof t>[0], Parameters<typeof t>[0]];
 
 export function holdingsText(h: Holdings): string {
   const one = (n: number) => (i18n.lang === 'fr' ? n <= 1 : n === 1);
+  // « 3 928 personnes », "3,928 people".
+  const locale = i18n.lang === 'fr' ? 'fr-FR' : 'en-GB';
   const parts: Part[] = [
     [h.sessions, 'holds.sessions_one', 'holds.sessions'],
     [h.people, 'holds.people_one', 'holds.people'],
@@ -21,6 +23,6 @@ export function holdingsText(h: Holdings): string {
   parts.push([h.recommendations, 'holds.recommendations_one', 'holds.recommendations']);
   return parts
     .filter(([n]) => n > 0)
-    .map(([n, single, many]) => t(one(n) ? single : many, { n }))
+    .map(([n, single, many]) => t(one(n) ? single : many, { n: n.toLocaleString(locale) }))
     .join(', ');
 }
