@@ -99,6 +99,9 @@ test('deleting a study takes its counts away, restoring brings them back, the de
   const studyRow = '[data-testid="deleted-row"][data-entity="study"]';
   await s.waitFor(studyRow);
   assert.equal((await s.findAll(studyRow)).length, 1, 'one study in the bin');
+  const back = await s.waitForText(`${studyRow} ${id('deleted-holds')}`, /séances/);
+  assert.equal(number(back, /(\d+) séances/), study.sessions, back);
+  await s.screenshot(join(ARTIFACTS, 'deleted-bin.png'));
   const binSessions = (await s.findAll('[data-testid="deleted-row"][data-entity="session"]')).length;
   assert.ok(binSessions < 10, `the study's ${study.sessions} sessions are not in the bin (${binSessions})`);
   await s.click(`${studyRow} ${id('restore')}`);

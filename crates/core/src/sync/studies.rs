@@ -40,11 +40,17 @@ pub fn offered_studies(store: &Store) -> Result<Vec<SyncStudy>> {
         .collect();
     for id in joined {
         if !out.iter().any(|s| s.id == id) {
+            // A deleted study (its deletion still syncs) keeps its own title; one whose
+            // records have not arrived yet goes by its join file's.
+            let held = record_title(store, &id);
             out.push(SyncStudy {
-                title: join_title(store, &id)?.unwrap_or_default(),
+                title: match &held {
+                    Some(title) => title.clone(),
+                    None => join_title(store, &id)?.unwrap_or_default(),
+                },
+                has_records: held.is_some(),
                 id,
                 joined: true,
-                has_records: false,
             });
         }
     }

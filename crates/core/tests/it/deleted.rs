@@ -441,6 +441,15 @@ fn a_laptop_that_created_a_study_is_its_member() {
     assert!(sync::study_key(maker.conn(), &study).unwrap().is_some());
     let offered = sync::offered_studies(&maker).unwrap();
     assert!(offered.iter().all(|s| s.joined), "{offered:?}");
+    // Deleted, it is still offered to sync (its deletion must travel), under its own title.
+    maker.delete(Entity::Study, &study).unwrap();
+    let offered = sync::offered_studies(&maker).unwrap();
+    assert_eq!(offered.len(), 1);
+    assert_eq!(
+        (offered[0].title.as_str(), offered[0].has_records),
+        ("Kayes", true)
+    );
+    maker.restore(Entity::Study, &study).unwrap();
 
     // A study another laptop made, received here, makes no key here: its key comes with it.
     let mut other = Store::open_in_dir(&dir.path().join("other")).unwrap();
