@@ -31,6 +31,8 @@ const COMMANDS: &[&str] = &[
     "search_places",
     "place_path",
     "load_demo",
+    "remove_demo",
+    "record_holdings",
     "sync_overview",
     "sync_set_device_label",
     "sync_files",

@@ -54,6 +54,8 @@ pub fn run() {
             records::search_places,
             records::place_path,
             records::load_demo,
+            records::remove_demo,
+            records::record_holdings,
             sync::sync_overview,
             sync::sync_set_device_label,
             sync::sync_files,

@@ -3,7 +3,7 @@
 
 use terrain_core::{sync, Lang};
 
-use crate::ctx::{print_json, Ctx, Result};
+use crate::ctx::{print_json, say, Ctx, Result};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -19,7 +19,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     let fr = ctx.lang() == Lang::Fr;
     if drives.is_empty() {
-        println!(
+        say!(
             "{}",
             if fr {
                 "Aucune clé USB branchée."
@@ -41,7 +41,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             (format!("{free} GB free of {total} GB"), " · read-only")
         };
         let locked = if d.read_only { locked } else { "" };
-        println!("{}\t{}\t{space}{locked}", d.label, d.path);
+        say!("{}\t{}\t{space}{locked}", d.label, d.path);
     }
     Ok(())
 }

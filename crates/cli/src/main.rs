@@ -78,7 +78,7 @@ enum Command {
     Bench(bench::Cmd),
     /// Export data to CSV, XLSX or JSON (with HXL, anonymised) for other tools.
     Export(export::Args),
-    /// Fill an empty database with realistic demo data.
+    /// Fill an empty database with realistic demo data (`demo remove` takes it away).
     Demo(demo::Args),
     /// Run a sync hub on this store (office server, or a laptop sharing on the LAN).
     Serve(serve::Args),

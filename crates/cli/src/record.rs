@@ -34,7 +34,8 @@ pub enum Cmd {
         #[arg(long)]
         undo: bool,
     },
-    /// Delete a record (it can be restored).
+    /// Delete a record (it can be restored); says what goes with it (a study's sessions,
+    /// people, findings and recommendations; a session's attendance and findings).
     Delete { entity: String, id: String },
     /// Restore a deleted record.
     Restore { entity: String, id: String },
@@ -95,6 +96,23 @@ fn parse_fields(entity: Entity, pairs: &[String]) -> Result<Fields> {
     Ok(out)
 }
 
+/// « Supprimé, avec 52 séances, 373 personnes… : restaurable depuis la corbeille. »
+fn deleted_line(holds: &query::Holdings, lang: Lang) -> String {
+    let what = holds.describe(lang);
+    match (lang, what.is_empty()) {
+        (Lang::Fr, true) => {
+            "Supprimé : restaurable depuis la corbeille (terrain record restore).".into()
+        }
+        (Lang::Fr, false) => format!(
+            "Supprimé, avec {what} : restaurable depuis la corbeille (terrain record restore)."
+        ),
+        (Lang::En, true) => "Deleted: it can be restored (terrain record restore).".into(),
+        (Lang::En, false) => {
+            format!("Deleted, with {what}: it can be restored (terrain record restore).")
+        }
+    }
+}
+
 pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
     let mut store = ctx.open()?;
     match cmd {
@@ -120,7 +138,13 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
             id,
             undo,
         } => export::set_reviewed(&mut store, entity(&e)?, &id, !undo)?,
-        Cmd::Delete { entity: e, id } => store.delete(entity(&e)?, &id)?,
+        Cmd::Delete { entity: e, id } => {
+            let e = entity(&e)?;
+            // Said before it goes, as the app's confirmation says it: what goes with it.
+            let holds = query::holdings(store.conn(), e, &id)?;
+            store.delete(e, &id)?;
+            say!("{}", deleted_line(&holds, ctx.lang()));
+        }
         Cmd::Restore { entity: e, id } => store.restore(entity(&e)?, &id)?,
         Cmd::Erase {
             entity: e,

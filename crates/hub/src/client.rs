@@ -486,7 +486,17 @@ pub fn sync(
         if !enrolled {
             let code = opts.join_code.as_deref().ok_or(HubError::NeedJoinCode)?;
             let key = current_key(store, &study)?;
-            session.enrol(&study, &key, code, opts.label.as_deref())?;
+            match session.enrol(&study, &key, code, opts.label.as_deref()) {
+                Ok(_) => {}
+                // A study made on this laptop that the hub does not hold: named, not fatal
+                // to the studies it does hold.
+                Err(HubError::Refused { code, .. }) if code == "unknown_study" => {
+                    summary.skipped_titles.push(engine::title(store, &study));
+                    summary.skipped_studies.push(study.clone());
+                    continue;
+                }
+                Err(e) => return Err(e),
+            }
             summary.enrolled = true;
             session.exchange_roster(store, &study)?;
         }

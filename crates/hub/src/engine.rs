@@ -40,7 +40,7 @@ pub fn signing_key(store: &Store) -> terrain_core::Result<SigningKey> {
 }
 
 pub fn studies(store: &Store) -> terrain_core::Result<Vec<String>> {
-    sync::joined_studies(store.conn())
+    sync::member_studies(store)
 }
 
 /// A study's title for people, for sync summaries.

@@ -25,7 +25,9 @@ pub enum HubError {
     BadAddress { address: String },
     #[error("Type the hub's address, for example http://192.168.1.20:7878.")]
     BadUrl,
-    #[error("This laptop has not joined any study: join one with its join file before syncing.")]
+    /// Truly no study: none created here (a creator is a member, see `sync::member_studies`)
+    /// and none joined.
+    #[error("This laptop has neither created nor joined a study: create one in Studies, or join one with its join file, before syncing.")]
     NoJoinedStudy,
     #[error("the hub and this laptop share no study")]
     NoCommonStudy,
@@ -87,7 +89,7 @@ impl HubError {
             (HubError::BadUrl, Lang::Fr) => {
                 "Saisissez l'adresse du hub, par exemple http://192.168.1.20:7878.".into()
             }
-            (HubError::NoJoinedStudy, Lang::Fr) => "Cet ordinateur n'a rejoint aucune étude : rejoignez-en une avec son fichier d'invitation avant de synchroniser.".into(),
+            (HubError::NoJoinedStudy, Lang::Fr) => "Cet ordinateur n'a créé ni rejoint aucune étude : créez-en une dans Études, ou rejoignez-en une avec son fichier d'invitation, avant de synchroniser.".into(),
             (HubError::NeedJoinCode, Lang::Fr) => "Cet ordinateur n'est pas inscrit sur le hub : saisissez le code d'inscription affiché par `terrain serve`.".into(),
             (HubError::NoCommonStudy, Lang::Fr) => {
                 "Le hub et cet ordinateur n'ont aucune étude en commun.".into()

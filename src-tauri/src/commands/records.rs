@@ -180,3 +180,19 @@ pub async fn place_path(state: State<'_, AppState>, id: String) -> Res<Option<Pl
 pub async fn load_demo(state: State<'_, AppState>) -> Res<demo::DemoSummary> {
     state.with(demo::load_demo)
 }
+
+/// « Retirer les données de démonstration »: deletes the demo studies in one action.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn remove_demo(state: State<'_, AppState>) -> Res<demo::DemoRemoved> {
+    state.with(demo::remove_demo)
+}
+
+/// What deleting a study or a session takes with it, for its confirmation.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn record_holdings(
+    state: State<'_, AppState>,
+    entity: Entity,
+    id: String,
+) -> Res<query::Holdings> {
+    state.with(|s| query::holdings(s.conn(), entity, &id))
+}

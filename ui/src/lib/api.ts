@@ -23,6 +23,8 @@ import type { Settings } from './bindings/Settings';
 import type { StudyRow } from './bindings/StudyRow';
 import type { WriteOp } from './bindings/WriteOp';
 import type { DemoSummary } from './bindings/DemoSummary';
+import type { DemoRemoved } from './bindings/DemoRemoved';
+import type { Holdings } from './bindings/Holdings';
 import type { MemberView } from './bindings/MemberView';
 import type { Role } from './bindings/Role';
 import type { StudyAccess } from './bindings/StudyAccess';
@@ -125,6 +127,10 @@ export const api = {
   searchPlaces: (text: string, limit = 30) => call<PlaceHit[]>('search_places', { text, limit }),
   placePath: (id: string) => call<PlaceHit | null>('place_path', { id }),
   loadDemo: () => call<DemoSummary>('load_demo'),
+  /** « Retirer les données de démonstration »: deletes the demo studies in one action. */
+  removeDemo: () => call<DemoRemoved>('remove_demo'),
+  /** What deleting a study or a session takes with it, for its confirmation. */
+  holdings: (entity: Entity, id: string) => call<Holdings>('record_holdings', { entity, id }),
   /** What this laptop's role lets it do in a study (src-tauri/src/commands/sync.rs). */
   studyAccess: (study_id: string) => call<StudyAccess>('study_access', { study_id }),
   members: (study_id: string) => call<MemberView[]>('study_members', { study_id }),

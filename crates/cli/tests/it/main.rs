@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod bench;
+mod deleted;
 mod drives;
 mod export;
 mod hq;

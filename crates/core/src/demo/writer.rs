@@ -45,6 +45,7 @@ pub(super) struct Demo {
     gazetteer: Gazetteer,
     summary: DemoSummary,
     regions: BTreeSet<String>,
+    study_ids: Vec<String>,
 }
 
 /// A session written, kept to link recommendations to it.
@@ -60,7 +61,13 @@ impl Demo {
             gazetteer,
             summary: DemoSummary::default(),
             regions: BTreeSet::new(),
+            study_ids: Vec::new(),
         }
+    }
+
+    /// The ids of the studies written.
+    pub(super) fn study_ids(&self) -> &[String] {
+        &self.study_ids
     }
 
     /// What was written, once every study is.
@@ -85,6 +92,7 @@ impl Demo {
         )?;
         w.update(Entity::Study, &study, &obj(json!({"status": "ongoing"})))?;
         self.summary.studies += 1;
+        self.study_ids.push(study.clone());
         let mut sessions: Vec<Written> = Vec::new();
         for block in plan.blocks {
             // Places are taken in turn from a random start, so a block visits all of them.

@@ -24,6 +24,10 @@ pub enum Refusal {
     Busy,
     /// An HQ public key file that is not one (`sync::hq`): cut short, mistyped, or another file.
     BadHqKey,
+    /// The demo is already here (`studies` of its studies live): it is never loaded twice.
+    DemoLoaded { studies: i64 },
+    /// A report of a study that is in the bin: it holds nothing until it is restored.
+    StudyDeleted { title: String },
 }
 
 /// A full path as this system writes one, for messages.
@@ -47,6 +51,8 @@ impl Refusal {
             Refusal::NoPath => "no_path",
             Refusal::Busy => "busy",
             Refusal::BadHqKey => "bad_hq_key",
+            Refusal::DemoLoaded { .. } => "demo_loaded",
+            Refusal::StudyDeleted { .. } => "study_deleted",
         }
     }
 
@@ -85,6 +91,19 @@ impl Refusal {
             Refusal::Busy if fr => "Une synchronisation est déjà en cours : attendez qu'elle se termine.".into(),
             Refusal::Busy => "A sync is already running: wait until it ends.".into(),
             Refusal::BadHqKey if fr => "Ce fichier n'est pas une clé publique du siège (terrain hq keygen) valide : il est incomplet, modifié, ou c'est un autre fichier.".into(),
+            Refusal::DemoLoaded { studies } if fr => format!(
+                "Les données de démonstration sont déjà chargées ({studies} étude(s)) : elles ne se chargent pas deux fois. Retirez-les d'abord (« Retirer les données de démonstration » dans Études, ou terrain demo remove)."
+            ),
+            Refusal::DemoLoaded { studies } => format!(
+                "The demo data is already loaded ({studies} stud{}): it is never loaded twice. Remove it first (\"Remove demo data\" in Studies, or terrain demo remove).",
+                if *studies == 1 { "y" } else { "ies" }
+            ),
+            Refusal::StudyDeleted { title } if fr => format!(
+                "L'étude « {title} » est dans la corbeille : restaurez-la depuis la Corbeille pour en faire le rapport."
+            ),
+            Refusal::StudyDeleted { title } => format!(
+                "The study \"{title}\" is in the bin: restore it from the Deleted screen to report on it."
+            ),
             Refusal::BadHqKey => "This file is not a valid headquarters public key (terrain hq keygen): it is cut short, altered, or another file.".into(),
         }
     }

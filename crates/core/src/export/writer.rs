@@ -11,6 +11,7 @@ use crate::export::options::{ExportOptions, Progress, TableCount};
 use crate::export::review::matches;
 use crate::export::suppression::{region_key, region_table, RegionTable, Suppression};
 use crate::export::tables::{codebook, tables};
+use crate::read::live::live;
 use crate::read::places::PlaceIndex;
 use crate::schema::Entity;
 use crate::stats::scope::Scope;
@@ -399,12 +400,13 @@ impl TableWriter<'_> {
     }
 
     fn recommendations(&mut self) -> Result<u64> {
-        let (sql, params) = self.of_study(
+        let select = format!(
             "SELECT id, study_id, text, theme, target_institution, level, status, source_sessions,
                     validated_at, reviewed
-               FROM recommendation WHERE deleted = 0",
-            "study_id",
+               FROM recommendation WHERE {}",
+            live(Entity::Recommendation, "recommendation")
         );
+        let (sql, params) = self.of_study(&select, "study_id");
         let narrows = self.opts.filter.narrows_study();
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;

@@ -8,6 +8,7 @@ use serde_json::Value as Json;
 use ts_rs::TS;
 
 use crate::error::{Error, Problem, Result};
+use crate::read::live::live;
 use crate::schema::Entity;
 
 /// Which sessions to take. Empty fields do not filter.
@@ -73,11 +74,12 @@ impl SessionFilter {
             || self.date_to().is_some()
     }
 
-    /// The condition on live sessions (table alias `s`) as SQL, with its parameters `?1`,
-    /// `?2`... The region is not in it: it is an ancestor in the gazetteer, not a column (see
+    /// The condition on live sessions (table alias `s`; see `read::live`: a session of a
+    /// deleted study is not live) as SQL, with its parameters `?1`, `?2`... The region is not
+    /// in it: it is an ancestor in the gazetteer, not a column (see
     /// [`SessionFilter::keeps_region`]).
     pub fn sql(&self) -> (String, Vec<String>) {
-        let mut sql = String::from("s.deleted = 0");
+        let mut sql = live(Entity::Session, "s");
         let mut params = Vec::new();
         for (cond, value) in [
             ("s.study_id =", self.study()),

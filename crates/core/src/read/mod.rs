@@ -3,6 +3,8 @@
 
 pub(crate) mod filter;
 pub(crate) mod history;
+pub(crate) mod holdings;
+pub(crate) mod live;
 pub(crate) mod people;
 pub(crate) mod places;
 pub(crate) mod records;
@@ -13,6 +15,7 @@ pub(crate) mod totals;
 
 pub use filter::SessionFilter;
 pub use history::{history, HistoryEntry};
+pub use holdings::{holdings, Holdings};
 pub use people::{find_people, PeopleFound, PeopleQuery, PersonHit};
 pub use places::{place_with_path, PlaceHit, PlaceIndex};
 pub use records::{deleted_records, get, list, ListOptions, Record};

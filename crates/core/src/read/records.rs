@@ -10,6 +10,7 @@ use crate::changes::merge::winner;
 use crate::changes::sealed::{is_sealed, Opener, SEALED_MARKER};
 use crate::changes::value::to_json;
 use crate::error::{Error, Problem, Result};
+use crate::read::live::live;
 use crate::schema::{self, Entity};
 use crate::store::rows::{columns, read_row, row_at, select_list, Row};
 
@@ -80,7 +81,7 @@ pub struct ListOptions {
     pub field: Option<String>,
     #[serde(default)]
     pub value: Option<String>,
-    /// Include deleted records (they are marked).
+    /// Include deleted records (they are marked), and those inside a deleted study or session.
     #[serde(default)]
     pub include_deleted: bool,
     /// Only deleted records (the "deleted" view).
@@ -91,16 +92,17 @@ pub struct ListOptions {
 /// Records of one entity in creation order (UUIDv7 ids sort by time).
 pub fn list(conn: &Connection, entity: Entity, opts: &ListOptions) -> Result<Vec<Record>> {
     let names = columns(entity);
+    let table = entity.as_str();
     let mut sql = format!(
-        "SELECT id, {} FROM {} WHERE 1=1",
+        "SELECT id, {} FROM {table} WHERE 1=1",
         select_list(&names, None),
-        entity.as_str()
     );
     let mut params: Vec<String> = Vec::new();
     if opts.only_deleted {
         sql.push_str(" AND deleted = 1");
     } else if !opts.include_deleted {
-        sql.push_str(" AND deleted = 0");
+        // Live records: not deleted, nor inside a deleted study or session.
+        sql.push_str(&format!(" AND {}", live(entity, table)));
     }
     if entity == Entity::Place && opts.field.is_none() {
         // The reference gazetteer is thousands of rows: list only user-added places.

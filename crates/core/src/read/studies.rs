@@ -12,6 +12,7 @@ use crate::read::records::{get, list, ListOptions, Record};
 use crate::read::sessions::{sessions, SessionQuery};
 use crate::read::totals::{study_totals, Totals};
 use crate::schema::Entity;
+use crate::store::demo_mark::demo_study_ids;
 
 /// A study in the list of studies.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -21,10 +22,13 @@ pub struct StudyRow {
     pub sessions: i64,
     pub women: i64,
     pub men: i64,
+    /// Written by the demo on this laptop (`store::demo_mark`).
+    pub demo: bool,
 }
 
 pub fn studies(conn: &Connection) -> Result<Vec<StudyRow>> {
     let all = list(conn, Entity::Study, &ListOptions::default())?;
+    let demo = demo_study_ids(conn)?;
     let mut out = Vec::with_capacity(all.len());
     for study in all {
         let sessions: i64 = conn.query_row(
@@ -34,6 +38,7 @@ pub fn studies(conn: &Connection) -> Result<Vec<StudyRow>> {
         )?;
         let t = study_totals(conn, &study.id)?;
         out.push(StudyRow {
+            demo: demo.contains(&study.id),
             study,
             sessions,
             women: t.women,

@@ -7,7 +7,8 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::Result;
-use crate::schema::UNKNOWN;
+use crate::read::live::live;
+use crate::schema::{Entity, UNKNOWN};
 
 /// Head counts, always by sex.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
@@ -105,17 +106,19 @@ impl TotalsBuilder {
     }
 }
 
-/// Live people of live sessions selected by `session_where` (SQL on alias `s`).
+/// Live people of live sessions (see `read::live`) selected by `session_where` (SQL on
+/// alias `s`).
 fn totals_where(conn: &Connection, session_where: &str, param: &str) -> Result<Totals> {
     let mut b = TotalsBuilder::default();
+    let live_session = live(Entity::Session, "s");
     let sql = format!(
         "SELECT p.sex, p.age_band, p.actor_group, count(*) FROM participant p
-           JOIN session s ON s.id = p.session_id AND s.deleted = 0
+           JOIN session s ON s.id = p.session_id AND {live_session}
           WHERE p.deleted = 0 AND {session_where}
           GROUP BY 1, 2, 3
          UNION ALL
          SELECT t.sex, t.age_band, t.actor_group, sum(t.count) FROM tally t
-           JOIN session s ON s.id = t.session_id AND s.deleted = 0
+           JOIN session s ON s.id = t.session_id AND {live_session}
           WHERE t.deleted = 0 AND {session_where}
           GROUP BY 1, 2, 3"
     );

@@ -32,6 +32,12 @@ pub fn study_report(
     as_of: Option<String>,
 ) -> Result<StudyReport> {
     let study = read::get(conn, Entity::Study, study_id)?;
+    if study.deleted {
+        // Its sessions are hidden with it: a report would be empty, or say what is in the bin.
+        return Err(Error::Refused(Refusal::StudyDeleted {
+            title: study.text("title").unwrap_or_default().to_string(),
+        }));
+    }
     let filter = StatsFilter {
         filter: SessionFilter {
             study_id: Some(study_id.to_string()),

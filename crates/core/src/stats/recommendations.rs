@@ -8,6 +8,7 @@ use ts_rs::TS;
 
 use crate::clock;
 use crate::error::Result;
+use crate::read::live::live;
 use crate::schema::{Entity, OPEN_FOR, UNKNOWN};
 use crate::stats::origins::origins;
 use crate::stats::scope::{Scope, StatsFilter};
@@ -93,9 +94,10 @@ pub(crate) fn recommendations_in(
 ) -> Result<RecommendationStats> {
     let created = origins(conn, Entity::Recommendation)?;
     let as_of = today(f);
-    let mut sql = String::from(
+    let mut sql = format!(
         "SELECT id, text, theme, target_institution, status, source_sessions, validated_at
-           FROM recommendation WHERE deleted = 0",
+           FROM recommendation WHERE {}",
+        live(Entity::Recommendation, "recommendation")
     );
     let mut params = Vec::new();
     if let Some(study) = f.filter.study() {

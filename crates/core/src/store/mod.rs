@@ -3,6 +3,7 @@
 //! open, with this installation's node identity; encrypted at rest when it was created or
 //! converted with a passphrase (`encryption`, `key_file`).
 
+pub(crate) mod demo_mark;
 pub mod door;
 mod encryption;
 pub(crate) mod files;

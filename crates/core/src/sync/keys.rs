@@ -129,6 +129,31 @@ pub fn device_key(store: &Store) -> Result<SigningKey> {
     Ok(store.device_key().clone())
 }
 
+/// The studies this laptop is a member of: those it holds a key for, and those created here
+/// (a creator is a member of its studies), whose key is made now if it was not yet (a study
+/// made in the app or by the demo gets it at its first export, invitation or sync). Deleted
+/// studies stay: their deletion syncs too.
+pub fn member_studies(store: &Store) -> Result<Vec<String>> {
+    let created_here: Vec<String> = {
+        let mut stmt = store.conn().prepare_cached(
+            "SELECT s.id FROM study s
+              WHERE NOT EXISTS (SELECT 1 FROM study_key_versions k WHERE k.study = s.id)
+                AND (SELECT c.node FROM change_log c WHERE c.entity = ?1 AND c.row_id = s.id
+                      ORDER BY c.hlc LIMIT 1) = ?2
+              ORDER BY s.id",
+        )?;
+        let rows = stmt.query_map(
+            (crate::schema::Entity::Study.code(), store.node_idx()),
+            |r| r.get(0),
+        )?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for study in created_here {
+        ensure_study_key(store, &study)?;
+    }
+    joined_studies(store.conn())
+}
+
 /// The studies this laptop holds a key for.
 pub fn joined_studies(conn: &Connection) -> Result<Vec<String>> {
     let mut stmt = conn.prepare("SELECT DISTINCT study FROM study_key_versions ORDER BY study")?;

@@ -62,8 +62,8 @@ pub use join_code::{KdfParams, CODE_WORDS, SEALING_KDF};
 pub use join_seal::{seal_join, unseal_join, Sealed};
 pub use key_envelopes::{commitment as rekey_commitment, seal_to as seal_study_key};
 pub use keys::{
-    current_study_key, device_key, ensure_study_key, joined_studies, key_check, study_key,
-    study_key_by_check, study_keys, StudyKey, KEY_LEN,
+    current_study_key, device_key, ensure_study_key, joined_studies, key_check, member_studies,
+    study_key, study_key_by_check, study_keys, StudyKey, KEY_LEN,
 };
 pub use members::{
     find_member, grant_member, key_fingerprint, members, rekey, revoke_member, study_access,

@@ -9,7 +9,7 @@ use crate::read::records::get;
 use crate::read::studies::studies;
 use crate::schema::Entity;
 use crate::store::Store;
-use crate::sync::keys::joined_studies;
+use crate::sync::keys::member_studies;
 use crate::sync::settings::join_title;
 
 /// A study as the Sync screen lists it.
@@ -25,9 +25,10 @@ pub struct SyncStudy {
 }
 
 /// The studies sync offers: those with records here, then those joined and still waiting
-/// for their records (with the title their join file gave).
+/// for their records (with the title their join file gave). A study created here counts as
+/// joined (see `keys::member_studies`).
 pub fn offered_studies(store: &Store) -> Result<Vec<SyncStudy>> {
-    let joined = joined_studies(store.conn())?;
+    let joined = member_studies(store)?;
     let mut out: Vec<SyncStudy> = studies(store.conn())?
         .into_iter()
         .map(|row| SyncStudy {
@@ -39,11 +40,17 @@ pub fn offered_studies(store: &Store) -> Result<Vec<SyncStudy>> {
         .collect();
     for id in joined {
         if !out.iter().any(|s| s.id == id) {
+            // A deleted study (its deletion still syncs) keeps its own title; one whose
+            // records have not arrived yet goes by its join file's.
+            let held = record_title(store, &id);
             out.push(SyncStudy {
-                title: join_title(store, &id)?.unwrap_or_default(),
+                title: match &held {
+                    Some(title) => title.clone(),
+                    None => join_title(store, &id)?.unwrap_or_default(),
+                },
+                has_records: held.is_some(),
                 id,
                 joined: true,
-                has_records: false,
             });
         }
     }

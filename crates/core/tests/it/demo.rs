@@ -192,17 +192,18 @@ fn demo_loads_the_promised_sizes_and_refuses_a_second_load() {
     let changes = count("SELECT count(*) FROM changes");
     let err = load_demo(&mut store).unwrap_err();
     assert!(matches!(err, Error::Refused(_)), "{err:?}");
-    // The refusal says what happened (the desktop app already used this code).
-    assert_eq!(err.code(), "not_empty");
+    // The refusal says what happened: the demo is never loaded twice.
+    assert_eq!(err.code(), "demo_loaded");
     assert!(
-        err.message(Lang::Fr).contains("base vide"),
+        err.message(Lang::Fr)
+            .contains("ne se chargent pas deux fois"),
         "{}",
         err.message(Lang::Fr)
     );
     store.set_setting("lang", "en").unwrap();
     let err = load_demo(&mut store).unwrap_err();
     assert!(
-        err.message(Lang::En).contains("empty database"),
+        err.message(Lang::En).contains("never loaded twice"),
         "{}",
         err.message(Lang::En)
     );
@@ -230,4 +231,24 @@ fn demo_content_is_the_same_on_every_load() {
         (summary, rows)
     };
     assert_eq!(digest(), digest());
+}
+
+#[test]
+fn the_demo_never_mixes_with_real_work() {
+    let (_dir, mut store) = temp_store();
+    store
+        .create(
+            Entity::Study,
+            &crate::support::fields(serde_json::json!({"title": "Réelle"})),
+        )
+        .unwrap();
+    let before = terrain_core::sync::dump_string(store.conn(), None).unwrap();
+    let err = load_demo(&mut store).unwrap_err();
+    assert_eq!(err.code(), "not_empty");
+    assert!(err.message(Lang::Fr).contains("base vide"), "{err}");
+    assert!(err.message(Lang::En).contains("empty database"), "{err}");
+    assert_eq!(
+        terrain_core::sync::dump_string(store.conn(), None).unwrap(),
+        before
+    );
 }

@@ -22,10 +22,14 @@ fn filter(study: &str, region: &str, kind: &str, from: &str, to: &str) -> Sessio
     }
 }
 
+/// A live session: not deleted, nor in a deleted study (`read::live`).
+const LIVE: &str =
+    "s.deleted = 0 AND NOT EXISTS (SELECT 1 FROM study dst WHERE dst.id = s.study_id AND dst.deleted = 1)";
+
 #[test]
 fn blank_values_do_not_filter() {
     let f = filter("", " ", "\t", "  ", "");
-    assert_eq!(f.sql(), ("s.deleted = 0".to_string(), Vec::new()));
+    assert_eq!(f.sql(), (LIVE.to_string(), Vec::new()));
     assert!(!f.narrows_study());
     assert!(f.keeps_region(None));
     assert!(f.keeps_region(Some(SEGOU)));
@@ -39,7 +43,9 @@ fn given_values_filter_trimmed() {
     let (sql, params) = f.sql();
     assert_eq!(
         sql,
-        "s.deleted = 0 AND s.study_id = ?1 AND s.session_type = ?2 AND s.date >= ?3 AND s.date <= ?4"
+        format!(
+            "{LIVE} AND s.study_id = ?1 AND s.session_type = ?2 AND s.date >= ?3 AND s.date <= ?4"
+        )
     );
     assert_eq!(params, ["st1", "focus_group", "2024-01-01", "2024-12-31"]);
     assert!(f.keeps_region(Some(SEGOU)));

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod attacks;
+mod deleted;
 mod demo;
 mod export;
 mod filter;

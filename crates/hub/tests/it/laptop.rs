@@ -1,5 +1,5 @@
 //! A laptop's sync as the desktop app and `terrain sync` start it: the address as typed, every
-//! study it joined, the join code on the first sync, cancel, revoke.
+//! study it joined or created, the join code on the first sync, cancel, revoke.
 
 use std::sync::atomic::AtomicBool;
 
@@ -102,5 +102,64 @@ fn a_laptop_syncs_its_joined_studies_with_a_shared_laptop_and_can_be_revoked() {
         code(sync_joined(&mut b, &hub.info.url, None, true)).as_deref(),
         Some("cancelled")
     );
+    hub.stop().expect("stop");
+}
+
+#[test]
+fn a_laptop_that_created_a_study_is_not_told_it_joined_none() {
+    let lab = Lab::new();
+    // Created as the desktop app creates a study: no key is made at creation. Made first,
+    // its id sorts first: the sync meets it before the study the hub holds.
+    let mut maker = lab.store("maker");
+    let study = maker
+        .create(Entity::Study, &fields(&[("title", json!("Étude de Kita"))]))
+        .expect("study");
+    let mut shared = lab.store("shared");
+    let (segou, segou_invite) = new_study(&mut shared, "Études à Ségou");
+    assert!(study < segou);
+    let hub = LocalHub::start(shared.path(), "127.0.0.1:0").expect("share");
+    // It is a member of its study: the next step asked is the hub's enrolment code.
+    assert_eq!(
+        code(sync_joined(&mut maker, &hub.info.url, None, false)).as_deref(),
+        Some("need_join_code")
+    );
+    // The hub does not hold it (nobody invited it there): that is what it is told.
+    assert_eq!(
+        code(sync_joined(
+            &mut maker,
+            &hub.info.url,
+            Some(hub.info.join_code.as_str()),
+            false
+        ))
+        .as_deref(),
+        Some("no_common_study")
+    );
+    assert!(terrain_core::sync::study_key(maker.conn(), &study)
+        .expect("key")
+        .is_some());
+    // Joined to the hub's study as well, it enrols, syncs that one and names its own.
+    join(&maker, &segou_invite);
+    let summary = sync_joined(
+        &mut maker,
+        &hub.info.url,
+        Some(hub.info.join_code.as_str()),
+        false,
+    )
+    .expect("sync");
+    assert!(summary.enrolled);
+    assert_eq!(summary.studies.len(), 1);
+    assert_eq!(summary.studies[0].study, segou);
+    assert_eq!(summary.skipped_studies, vec![study.clone()]);
+    assert_eq!(summary.skipped_titles, vec!["Étude de Kita".to_string()]);
+    // A laptop with truly no study is told what to do, in French and English.
+    let mut empty = lab.store("empty");
+    let err = sync_joined(&mut empty, &hub.info.url, None, false).expect_err("none");
+    assert_eq!(err.code(), "no_joined_study");
+    assert!(err
+        .message(terrain_core::Lang::Fr)
+        .contains("créez-en une dans Études"));
+    assert!(err
+        .message(terrain_core::Lang::En)
+        .contains("create one in Studies"));
     hub.stop().expect("stop");
 }

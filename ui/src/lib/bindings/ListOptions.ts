@@ -9,7 +9,7 @@ export type ListOptions = {
  */
 field: string | null, value: string | null, 
 /**
- * Include deleted records (they are marked).
+ * Include deleted records (they are marked), and those inside a deleted study or session.
  */
 include_deleted: boolean, 
 /**

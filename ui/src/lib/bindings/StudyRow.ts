@@ -4,4 +4,8 @@ import type { Record } from "./Record";
 /**
  * A study in the list of studies.
  */
-export type StudyRow = { study: Record, sessions: number, women: number, men: number, };
+export type StudyRow = { study: Record, sessions: number, women: number, men: number, 
+/**
+ * Written by the demo on this laptop (`store::demo_mark`).
+ */
+demo: boolean, };
