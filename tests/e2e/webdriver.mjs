@@ -25,7 +25,7 @@
 //     waitForGone(css, { timeout })     waits until no displayed element matches
 //     waitForText(target, expected, { timeout })  expected: string (substring) or RegExp; -> text
 //     waitUntil(fn, { timeout, interval, message })  polls an async predicate until truthy
-//     click(target)                     waits for the element, scrolls it whole into view, clicks it
+//     click(target)                     waits for the element, then clicks it
 //     type(target, text)                sends keys to the element (use Keys.ENTER, Keys.TAB, ...)
 //     clear(target)                     empties an input or textarea
 //     selectOption(target, valueOrLabel)  picks an <option> by value, else by visible label, and fires
@@ -353,9 +353,6 @@ export class Session {
 
   async click(target) {
     const el = await this.el(target);
-    // WebKitWebDriver clicks at the element's centre without scrolling a box (a dialog) that shows
-    // only part of it ("element not interactable"): bring it whole into view, as a person would.
-    await this.execute('arguments[0].scrollIntoView({ block: "nearest", inline: "nearest" })', el);
     await this.cmd('POST', `/element/${el[ELEMENT]}/click`, {});
   }
 
