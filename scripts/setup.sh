@@ -4,6 +4,8 @@
 #     ImageMagick (screenshots);
 #   - Node.js >= 20.19 (Vite's floor) and npm, then the UI's npm packages (npm ci in ui/);
 #   - tauri-driver 2.1.0 into .tools/ (the WebDriver bridge for the end-to-end tests);
+#   - Tauri's CLI 2.12.5 (npm's @tauri-apps/cli, a prebuilt bundler) into .tools/tauri-cli, which
+#     scripts/package.sh uses to build the Debian package;
 #   - cargo-afl into ~/.cargo/bin and the AFL++ it ships, built here for this Rust (the fuzzer,
 #     scripts/fuzz.sh; nothing is downloaded but the crate).
 # Running it twice does nothing the second time. Root or sudo is needed only when packages are missing.
@@ -22,6 +24,8 @@ APT_PACKAGES=(
   ca-certificates git
 )
 TAURI_DRIVER_VERSION=2.1.0
+# The same minor version as the tauri crate in Cargo.lock: the bundler reads its config.
+TAURI_CLI_VERSION=2.12.5
 CARGO_AFL_VERSION=0.18.2
 NODE_MIN=20.19.0
 # A Node.js from the npm registry, used only when the system's is missing or older than NODE_MIN
@@ -115,6 +119,15 @@ if [ -x .tools/bin/tauri-driver ] && grep -q "tauri-driver $TAURI_DRIVER_VERSION
 else
   say "building tauri-driver $TAURI_DRIVER_VERSION into .tools/ (about a minute)"
   cargo install --locked --root .tools "tauri-driver@$TAURI_DRIVER_VERSION"
+fi
+
+# --- Tauri's CLI (the bundler, scripts/package.sh) -----------------------------------------------
+TAURI_CLI_DIR="$ROOT/.tools/tauri-cli"
+if [ "$("$TAURI_CLI_DIR/node_modules/.bin/tauri" --version 2>/dev/null)" = "tauri-cli $TAURI_CLI_VERSION" ]; then
+  say "Tauri CLI $TAURI_CLI_VERSION: present in .tools/tauri-cli"
+else
+  say "installing Tauri CLI $TAURI_CLI_VERSION into .tools/tauri-cli (npm)"
+  npm install --no-save --no-audit --no-fund --prefix "$TAURI_CLI_DIR" "@tauri-apps/cli@$TAURI_CLI_VERSION"
 fi
 
 # --- cargo-afl and AFL++ (scripts/fuzz.sh) ------------------------------------------------------

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and every test of Terrain, the same way locally and in CI (.ci/run calls this):
 # setup, formatting, UI type check and unit tests, UI build, clippy, Rust tests, a short fuzzing
-# of the decoders, generated-bindings drift, the debug desktop build, and the end-to-end tests
-# that drive that binary under Xvfb.
+# of the decoders, generated-bindings drift, the debug desktop build, the end-to-end tests
+# that drive that binary under Xvfb, and its Debian package (in CI: installed and started).
 # Stops at the first failure and names the step that failed.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -90,6 +90,19 @@ cargo build --workspace --all-targets
 
 step "end-to-end tests: the real app under Xvfb via tauri-driver (tests/e2e)"
 logged e2e xvfb-run -a -s '-screen 0 1280x800x24' node --test --test-reporter=spec tests/e2e/
+
+# The installer, after the tests: the Debian package of the very debug binaries just tested (the
+# same bundler and packaging path as scripts/package.sh's release build, which would compile
+# everything again in release, 10+ minutes here), installed with apt-get, then its
+# `terrain --version` run and its app started under Xvfb. Installing touches the system, so outside
+# CI it runs only when asked (TERRAIN_CHECK_PACKAGE=1); the package is built and listed either way.
+step "Debian package: build (scripts/package.sh --debug --no-build), install, run"
+bash scripts/package.sh --debug --no-build
+if [ "${CI:-}" = "true" ] || [ "${TERRAIN_CHECK_PACKAGE:-}" = "1" ]; then
+  logged package bash scripts/check-package.sh target/debug/bundle/deb/terrain_*.deb
+else
+  echo "install check skipped outside CI (TERRAIN_CHECK_PACKAGE=1 runs it: apt-get install, then purge)"
+fi
 finish_step
 trap - ERR
 
@@ -111,6 +124,11 @@ else
 fi
 e2e=$(strip "$LOGS/e2e.log" | sed -n -E 's/^(ℹ|#) pass ([0-9]+).*/\2/p' | tail -n1)
 e2e_failed=$(strip "$LOGS/e2e.log" | sed -n -E 's/^(ℹ|#) fail ([0-9]+).*/\2/p' | tail -n1)
+# The installed app's smoke test counts with the end-to-end tests when it ran.
+if [ -f "$LOGS/package.log" ] && [ -n "$e2e" ]; then
+  installed=$(strip "$LOGS/package.log" | sed -n -E 's/^(ℹ|#) pass ([0-9]+).*/\2/p' | tail -n1)
+  [ -n "$installed" ] && e2e=$((e2e + installed))
+fi
 for v in "$vt" "$rs" "$e2e" "$e2e_failed"; do [ -n "$v" ] || counts_ok=0; done
 if [ $counts_ok -eq 1 ]; then
   passed=$((vt + rs + e2e))
