@@ -3,6 +3,7 @@
 //! open, with this installation's node identity; encrypted at rest when it was created or
 //! converted with a passphrase (`encryption`, `key_file`).
 
+pub mod backup;
 pub mod door;
 mod encryption;
 pub(crate) mod files;
@@ -12,6 +13,7 @@ pub(crate) mod meta;
 mod migrate;
 pub mod passphrase;
 mod permissions;
+mod restore;
 pub(crate) mod rows;
 pub mod words;
 
@@ -24,6 +26,7 @@ use crate::clock;
 use crate::error::{Error, Refusal, Result};
 use crate::lang::Lang;
 
+pub use backup::BackupMade;
 pub use encryption::{kind, open_read_only, Kind, Unlock};
 pub use files::write_atomically;
 pub use identity::node_id_of;
@@ -133,6 +136,7 @@ impl Store {
     /// Opens the store file at `path` with what unlocks it, migrating it to this version. A
     /// missing file is created plain: an encrypted store is made by [`Store::create_encrypted`].
     pub fn open_with(path: &Path, unlock: Unlock) -> Result<Store> {
+        restore::tidy(path)?;
         encryption::tidy(path)?;
         let key = encryption::key_for(path, unlock)?;
         let mut conn = encryption::connect(path, key.as_ref())?;
@@ -193,6 +197,26 @@ impl Store {
         // Brought up to this version first, so the copy is of a current store.
         drop(Store::open(path)?);
         encryption::convert(path, passphrase)
+    }
+
+    /// Writes a backup of this store to `out` (one encrypted file, whole or not at all). An
+    /// encrypted store's backup opens with its passphrase or recovery words; a plain store's
+    /// needs a `passphrase` of its own, and its new recovery words come back, to show once.
+    pub fn backup(&self, out: &Path, passphrase: Option<&str>) -> Result<BackupMade> {
+        backup::make(self, out, passphrase)
+    }
+
+    /// Restores the backup at `backup` as the store at `target` (no connection to it may be
+    /// open), unlocked by the backup's passphrase or recovery words. A store already there is
+    /// replaced only when `replace` is true, and kept until the restored one opens. The
+    /// restored store takes a new device identity (`docs/design/backup.md`).
+    pub fn restore_backup(
+        target: &Path,
+        backup: &Path,
+        unlock: Unlock,
+        replace: bool,
+    ) -> Result<Store> {
+        restore::restore(target, backup, unlock, replace)
     }
 
     /// Wraps this store's key under a new passphrase (the database is not rewritten; the
