@@ -38,7 +38,10 @@ pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<()> {
     let made = store.backup(&args.out, passphrase.as_deref().map(String::as_str))?;
     let size = made.bytes as f64 / 1_048_576.0;
     match ctx.lang() {
-        Lang::Fr => println!("Sauvegarde écrite : {} ({size:.1} Mo).", made.path.display()),
+        Lang::Fr => println!(
+            "Sauvegarde écrite : {} ({size:.1} Mo).",
+            made.path.display()
+        ),
         Lang::En => println!("Backup written: {} ({size:.1} MB).", made.path.display()),
     }
     if let Some(words) = made.recovery_words {
@@ -65,7 +68,11 @@ pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<()> {
     let store = Store::restore_backup(&path, &args.file, unlock, args.replace)?;
     match ctx.lang() {
         Lang::Fr => {
-            println!("Sauvegarde du {} restaurée dans {}.", head.created, path.display());
+            println!(
+                "Sauvegarde du {} restaurée dans {}.",
+                head.created,
+                path.display()
+            );
             println!("La base est chiffrée : elle s'ouvre avec la phrase de passe (ou les mots de secours) de la sauvegarde.");
             println!("Cet ordinateur a une nouvelle identité d'appareil ({}) : dans une étude dont les membres sont gérés, demandez une invitation à un·e coordinateur·rice pour y écrire à nouveau.", store.node_id());
         }

@@ -70,10 +70,9 @@ fn a_backup_restores_on_another_laptop_and_bad_ones_change_nothing() {
     let bytes = std::fs::read(&out).unwrap();
     let cut = dir.path().join("cut.terrain-backup");
     std::fs::write(&cut, &bytes[..bytes.len() - 100]).unwrap();
-    let err = String::from_utf8(
-        with_pass(&db, &["restore", cut.to_str().unwrap(), "--replace"]).stderr,
-    )
-    .unwrap();
+    let err =
+        String::from_utf8(with_pass(&db, &["restore", cut.to_str().unwrap(), "--replace"]).stderr)
+            .unwrap();
     assert!(err.contains("[backup_truncated]"), "{err}");
     assert_eq!(dump(&db), before);
     assert_eq!(node_id(&db), id);

@@ -21,6 +21,8 @@ pub enum BackupError {
     WouldReplace { path: String },
     /// The backup would be written over the store itself.
     OverStore,
+    /// The backup would be written over a file that is not a backup.
+    OverOtherFile { path: String },
 }
 
 impl BackupError {
@@ -33,6 +35,7 @@ impl BackupError {
             BackupError::PassphraseNeeded => "backup_passphrase_needed",
             BackupError::WouldReplace { .. } => "restore_would_replace",
             BackupError::OverStore => "backup_over_store",
+            BackupError::OverOtherFile { .. } => "backup_over_other_file",
         }
     }
 
@@ -53,6 +56,8 @@ impl BackupError {
             BackupError::WouldReplace { path } => format!("A database already exists here ({path}): restoring would replace it. Confirm the replacement (terrain restore --replace)."),
             BackupError::OverStore if fr => "La sauvegarde ne peut pas être écrite par-dessus la base de données elle-même : choisissez un autre fichier.".into(),
             BackupError::OverStore => "The backup cannot be written over the database itself: choose another file.".into(),
+            BackupError::OverOtherFile { path } if fr => format!("Un fichier qui n'est pas une sauvegarde existe déjà ici ({path}) : choisissez un autre nom, il ne sera pas écrasé."),
+            BackupError::OverOtherFile { path } => format!("A file that is not a backup is already there ({path}): choose another name, it will not be overwritten."),
         }
     }
 }

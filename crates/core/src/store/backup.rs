@@ -25,6 +25,7 @@ use blake2::Blake2bMac;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use ts_rs::TS;
 use zeroize::Zeroizing;
 
 use super::encryption::sibling;
@@ -108,9 +109,12 @@ pub fn parse_head(first: &[u8], file_len: u64) -> Result<Head> {
     };
     let version = u16::from_be_bytes([version[0], version[1]]);
     if version != VERSION {
-        return Err(Error::Backup(BackupError::UnknownVersion { found: version }));
+        return Err(Error::Backup(BackupError::UnknownVersion {
+            found: version,
+        }));
     }
-    let head_len = u32::from_be_bytes([head_len[0], head_len[1], head_len[2], head_len[3]]) as usize;
+    let head_len =
+        u32::from_be_bytes([head_len[0], head_len[1], head_len[2], head_len[3]]) as usize;
     if head_len > MAX_HEAD_BYTES {
         return Err(damaged("head too large"));
     }
@@ -175,11 +179,52 @@ pub(crate) fn check(key: &DbKey) -> Result<Blake2bMac<U32>> {
         .map_err(|e| Error::Internal(format!("backup check: {e}")))
 }
 
+/// What the app shows of a backup: one just written (with, for a plain store, the recovery
+/// words of its new key file, to show once), or one about to be restored.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct BackupSummary {
+    pub path: String,
+    /// When the backup was made (RFC 3339, UTC).
+    pub created: String,
+    pub megabytes: f64,
+    pub recovery_words: Option<String>,
+}
+
+fn megabytes(bytes: u64) -> f64 {
+    (bytes as f64 / 1_048_576.0 * 10.0).round() / 10.0
+}
+
+/// What the backup at `path` is, told without unlocking it; refused like a restore would be
+/// (not a backup, cut short, a newer format).
+pub fn describe(path: &Path) -> Result<BackupSummary> {
+    let head = inspect(path)?;
+    Ok(BackupSummary {
+        path: path.display().to_string(),
+        created: head.created,
+        megabytes: megabytes(std::fs::metadata(path)?.len()),
+        recovery_words: None,
+    })
+}
+
+/// Where the app proposes to write a backup: the person's home folder, a dated name.
+pub fn suggested_path() -> PathBuf {
+    let dir = directories::UserDirs::new()
+        .map(|d| d.home_dir().to_path_buf())
+        .unwrap_or_default();
+    let date = chrono::Local::now().format("%Y-%m-%d");
+    dir.join(format!("terrain-sauvegarde-{date}.{EXTENSION}"))
+}
+
+/// The extension of backup files.
+pub const EXTENSION: &str = "terrain-backup";
+
 /// A backup just written: where, how large, and, for a plain store, the recovery words of its
 /// new key file (to show once).
 pub struct BackupMade {
     pub path: PathBuf,
     pub bytes: u64,
+    pub created: String,
     pub recovery_words: Option<RecoveryWords>,
 }
 
@@ -199,6 +244,23 @@ fn same_file(a: &Path, b: &Path) -> bool {
         std::fs::canonicalize(dir).ok().zip(name)
     };
     canonical(a).is_some_and(|x| Some(x) == canonical(b))
+}
+
+/// A file already at `out` is replaced only if it is an older backup: a typed path must not
+/// overwrite someone's document.
+fn refuse_other_file(out: &Path) -> Result<()> {
+    let mut first = [0u8; MAGIC.len()];
+    let read = match File::open(out) {
+        Ok(mut f) => f.read(&mut first)?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    if read == 0 || first == *MAGIC {
+        return Ok(());
+    }
+    Err(Error::Backup(BackupError::OverOtherFile {
+        path: out.display().to_string(),
+    }))
 }
 
 /// Writes a backup of `store` to `out`, whole or not at all. An encrypted store's backup opens
@@ -223,11 +285,13 @@ pub(crate) fn make(store: &Store, out: &Path, passphrase: Option<&str>) -> Resul
             (file, key, Some(words))
         }
     };
+    refuse_other_file(out)?;
+    let created = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let copy = copy_path(path);
     let written = export(store.conn(), &copy, &key).and_then(|()| {
         let db_bytes = std::fs::metadata(&copy)?.len();
         let head = serde_json::to_vec(&HeadJson {
-            created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            created: created.clone(),
             schema_version: store.schema_version()?,
             db_bytes,
             key_file,
@@ -241,8 +305,20 @@ pub(crate) fn make(store: &Store, out: &Path, passphrase: Option<&str>) -> Resul
     Ok(BackupMade {
         path: out.to_path_buf(),
         bytes: written?,
+        created,
         recovery_words: words,
     })
+}
+
+impl BackupMade {
+    pub fn summary(&self) -> BackupSummary {
+        BackupSummary {
+            path: self.path.display().to_string(),
+            created: self.created.clone(),
+            megabytes: megabytes(self.bytes),
+            recovery_words: self.recovery_words.as_ref().map(|w| w.as_str().to_string()),
+        }
+    }
 }
 
 /// The prefix, the head, the copy and the check, streamed: a store of any size.

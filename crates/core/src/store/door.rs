@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::backup::BackupSummary;
 use super::encryption::{self, Kind, Unlock};
-use super::backup::BackupMade;
 use super::key_file::{KeyFile, RecoveryWords};
 use super::Store;
 use crate::error::{Error, LockError, Result};
@@ -220,11 +220,12 @@ impl Door {
 
     /// Writes a backup of the open store to `out`; a plain store's needs a passphrase of its
     /// own, and its recovery words come back.
-    pub fn backup(&mut self, out: &Path, passphrase: Option<&str>) -> Result<BackupMade> {
-        if let Some(p) = passphrase {
-            super::passphrase::check_new(p)?;
-        }
-        self.open_store()?.backup(out, passphrase)
+    pub fn backup(&mut self, out: &Path, passphrase: Option<&str>) -> Result<BackupSummary> {
+        let store = self.open_store()?;
+        // An encrypted store's backup is under its own key file: a passphrase typed would
+        // not be used, so none is asked.
+        let passphrase = passphrase.filter(|_| !store.is_encrypted());
+        Ok(store.backup(out, passphrase)?.summary())
     }
 
     /// Replaces the open store by the backup at `backup` (the person confirmed it), unlocked by

@@ -50,7 +50,12 @@ fn damaged(detail: &str) -> Error {
 /// Restores the backup at `backup` as the store at `target`, unlocked by the backup's
 /// passphrase or recovery words. A store already at `target` is replaced only when `replace`
 /// says so. The restored store keeps its data and takes a new device identity.
-pub(crate) fn restore(target: &Path, backup: &Path, unlock: Unlock, replace: bool) -> Result<Store> {
+pub(crate) fn restore(
+    target: &Path,
+    backup: &Path,
+    unlock: Unlock,
+    replace: bool,
+) -> Result<Store> {
     tidy(target)?;
     encryption::tidy(target)?;
     let (head, mut reader) = read_head(backup)?;

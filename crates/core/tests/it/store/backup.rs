@@ -115,7 +115,10 @@ fn a_backup_restored_in_a_fresh_folder_gives_the_same_dump_encrypted_under_a_new
     let before = dump(&store);
     let bytes = std::fs::read(&out).unwrap();
     assert!(!bytes.windows(NAME.len()).any(|w| w == NAME.as_bytes()));
-    assert_eq!(inspect(&out).unwrap().schema_version, store.schema_version().unwrap());
+    assert_eq!(
+        inspect(&out).unwrap().schema_version,
+        store.schema_version().unwrap()
+    );
 
     // Another laptop: a fresh data folder.
     let fresh = dir.path().join("other").join("terrain.db");
@@ -174,10 +177,19 @@ fn a_plain_stores_backup_needs_a_passphrase_and_is_never_written_over_the_store(
     let dir = tempfile::tempdir().unwrap();
     let (path, store) = plain_store(dir.path(), "source");
     let out = dir.path().join("b.terrain-backup");
-    assert_eq!(code_of(store.backup(&out, None)), "backup_passphrase_needed");
-    assert_eq!(code_of(store.backup(&out, Some("court"))), "passphrase_too_short");
+    assert_eq!(
+        code_of(store.backup(&out, None)),
+        "backup_passphrase_needed"
+    );
+    assert_eq!(
+        code_of(store.backup(&out, Some("court"))),
+        "passphrase_too_short"
+    );
     assert!(!out.exists());
-    assert_eq!(code_of(store.backup(&path, Some(PASS))), "backup_over_store");
+    assert_eq!(
+        code_of(store.backup(&path, Some(PASS))),
+        "backup_over_store"
+    );
     assert_eq!(
         code_of(store.backup(&dir.path().join("source/terrain.db.key"), Some(PASS))),
         "backup_over_store"
@@ -191,7 +203,12 @@ fn a_wrong_passphrase_restores_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let (good, _) = a_backup(dir.path());
     let (target, before, files) = victim(dir.path());
-    let wrong = Store::restore_backup(&target, &good, Unlock::Passphrase("pas la bonne phrase"), true);
+    let wrong = Store::restore_backup(
+        &target,
+        &good,
+        Unlock::Passphrase("pas la bonne phrase"),
+        true,
+    );
     assert_eq!(code_of(wrong), "wrong_passphrase");
     let words = "abaisser abandon abdiquer abeille abolir aborder aboutir aboyer abrasif abreuver abriter abroger";
     let wrong = Store::restore_backup(&target, &good, Unlock::Recovery(words), true);
@@ -220,7 +237,16 @@ fn a_backup_cut_short_anywhere_is_refused_as_truncated() {
     let (target, before, files) = victim(dir.path());
     let head_end = inspect(&good).unwrap().db_bytes;
     let len = bytes.len();
-    for cut in [0, 5, 15, 19, 40, len - head_end as usize - 40, len / 2, len - 1] {
+    for cut in [
+        0,
+        5,
+        15,
+        19,
+        40,
+        len - head_end as usize - 40,
+        len / 2,
+        len - 1,
+    ] {
         let short = dir.path().join(format!("court-{cut}.terrain-backup"));
         std::fs::write(&short, &bytes[..cut]).unwrap();
         let refused = Store::restore_backup(&target, &short, Unlock::Passphrase(PASS), true);
@@ -287,7 +313,10 @@ fn what_is_not_a_backup_or_of_a_newer_format_is_refused_by_code() {
     let bytes = std::fs::read(&good).unwrap();
     let (target, before, files) = victim(dir.path());
     let cases: Vec<(&str, Vec<u8>)> = vec![
-        ("backup_not_a_backup", b"SQLite format 3\0 and more bytes".to_vec()),
+        (
+            "backup_not_a_backup",
+            b"SQLite format 3\0 and more bytes".to_vec(),
+        ),
         ("backup_not_a_backup", std::fs::read(&target).unwrap()),
         ("backup_unknown_version", {
             let mut b = bytes.clone();
@@ -339,7 +368,10 @@ fn a_head_claiming_an_absurd_length_is_refused_without_reading_the_rest() {
     let mut file = bytes[..16].to_vec();
     file.extend_from_slice(&(text.len() as u32).to_be_bytes());
     file.extend_from_slice(&text);
-    assert_eq!(parse_head(&file, u64::MAX).err().unwrap().code(), "key_file_damaged");
+    assert_eq!(
+        parse_head(&file, u64::MAX).err().unwrap().code(),
+        "key_file_damaged"
+    );
 }
 
 #[test]
@@ -390,5 +422,9 @@ fn the_apps_door_restores_over_the_open_store_or_keeps_it_open_unchanged() {
     let mut door = Door::at(&plain);
     let out = dir.path().join("porte.terrain-backup");
     assert_eq!(code_of(door.backup(&out, None)), "backup_passphrase_needed");
-    assert!(door.backup(&out, Some(PASS)).unwrap().recovery_words.is_some());
+    assert!(door
+        .backup(&out, Some(PASS))
+        .unwrap()
+        .recovery_words
+        .is_some());
 }
