@@ -428,3 +428,32 @@ fn the_apps_door_restores_over_the_open_store_or_keeps_it_open_unchanged() {
         .recovery_words
         .is_some());
 }
+
+/// Writes the `backup_head` fuzz target's seeds (docs/fuzzing.md): the head of a real backup
+/// of a plain store and of an encrypted one, each followed by a small copy and a check so that
+/// the whole head parses (the fuzzer starts past the length checks).
+#[test]
+#[ignore = "writes fuzz/corpus/backup_head; run by hand after a format change"]
+fn write_the_backup_head_seeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus/backup_head");
+    std::fs::create_dir_all(&corpus).unwrap();
+    let (plain, _) = a_backup(dir.path());
+    let encrypted = dir.path().join("encrypted.terrain-backup");
+    let (store, _) = Store::create_encrypted(&dir.path().join("e.db"), PASS).unwrap();
+    store.backup(&encrypted, None).unwrap();
+    for (name, file) in [("plain-store", plain), ("encrypted-store", encrypted)] {
+        let bytes = std::fs::read(&file).unwrap();
+        let head_len = u32::from_be_bytes(bytes[16..20].try_into().unwrap()) as usize;
+        let mut head: serde_json::Value =
+            serde_json::from_slice(&bytes[20..20 + head_len]).unwrap();
+        head["db_bytes"] = json!(512);
+        let text = serde_json::to_vec(&head).unwrap();
+        let mut seed = bytes[..16].to_vec();
+        seed.extend_from_slice(&(text.len() as u32).to_be_bytes());
+        seed.extend_from_slice(&text);
+        seed.extend_from_slice(&[0u8; 512 + 32]);
+        assert!(parse_head(&seed, seed.len() as u64).is_ok());
+        std::fs::write(corpus.join(format!("{name}.bin")), &seed).unwrap();
+    }
+}
