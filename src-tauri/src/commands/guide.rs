@@ -2,7 +2,7 @@
 //! setting of the store, `store::Guide`).
 
 use tauri::State;
-use terrain_core::store::Guide;
+use terrain_core::store::guide::Guide;
 use terrain_core::Error;
 
 use crate::state::{AppError, AppState};

@@ -263,10 +263,19 @@ fn refuse_other_file(out: &Path) -> Result<()> {
     }))
 }
 
+impl Store {
+    /// Writes a backup of this store to `out` (one encrypted file, whole or not at all). An
+    /// encrypted store's backup opens with its passphrase or recovery words; a plain store's
+    /// needs a `passphrase` of its own, and its new recovery words come back, to show once.
+    pub fn backup(&self, out: &Path, passphrase: Option<&str>) -> Result<BackupMade> {
+        make(self, out, passphrase)
+    }
+}
+
 /// Writes a backup of `store` to `out`, whole or not at all. An encrypted store's backup opens
 /// with its passphrase or recovery words; a plain store's needs `passphrase`, and its recovery
 /// words are returned.
-pub(crate) fn make(store: &Store, out: &Path, passphrase: Option<&str>) -> Result<BackupMade> {
+fn make(store: &Store, out: &Path, passphrase: Option<&str>) -> Result<BackupMade> {
     let path = store.path();
     let key_path = super::key_file::key_file_path(path);
     if same_file(out, path) || same_file(out, &key_path) {

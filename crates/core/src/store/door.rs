@@ -58,7 +58,7 @@ impl Door {
         };
         // A restore a crash interrupted is finished or undone first: the store is then where
         // it was, never "missing" for a moment.
-        if let Err(e) = super::restore::tidy(path) {
+        if let Err(e) = super::swap::tidy(path) {
             door.failure = Some(e);
             return door;
         }
@@ -242,6 +242,11 @@ impl Door {
         }
         // Refused before the store closes: what is not a backup changes nothing at all.
         super::backup::inspect(backup)?;
+        // A new laptop's data folder may not exist yet.
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir)?;
+            super::permissions::owner_only_dir(dir);
+        }
         let current = self.store.take().map(|s| s.file());
         match Store::restore_backup(&self.path, backup, unlock, true) {
             Ok(store) => {

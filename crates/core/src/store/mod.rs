@@ -7,7 +7,7 @@ pub mod backup;
 pub mod door;
 mod encryption;
 pub(crate) mod files;
-mod guide;
+pub mod guide;
 pub(crate) mod identity;
 mod key_file;
 pub(crate) mod meta;
@@ -16,6 +16,7 @@ pub mod passphrase;
 mod permissions;
 mod restore;
 pub(crate) mod rows;
+mod swap;
 pub mod words;
 
 use std::path::{Path, PathBuf};
@@ -27,10 +28,8 @@ use crate::clock;
 use crate::error::{Error, Refusal, Result};
 use crate::lang::Lang;
 
-pub use backup::BackupMade;
 pub use encryption::{kind, open_read_only, Kind, Unlock};
 pub use files::write_atomically;
-pub use guide::Guide;
 pub use identity::node_id_of;
 pub use key_file::{key_file_path, DbKey, RecoveryWords};
 pub use migrate::{migrations, schema_version};
@@ -138,7 +137,7 @@ impl Store {
     /// Opens the store file at `path` with what unlocks it, migrating it to this version. A
     /// missing file is created plain: an encrypted store is made by [`Store::create_encrypted`].
     pub fn open_with(path: &Path, unlock: Unlock) -> Result<Store> {
-        restore::tidy(path)?;
+        swap::tidy(path)?;
         encryption::tidy(path)?;
         let key = encryption::key_for(path, unlock)?;
         let mut conn = encryption::connect(path, key.as_ref())?;
@@ -199,26 +198,6 @@ impl Store {
         // Brought up to this version first, so the copy is of a current store.
         drop(Store::open(path)?);
         encryption::convert(path, passphrase)
-    }
-
-    /// Writes a backup of this store to `out` (one encrypted file, whole or not at all). An
-    /// encrypted store's backup opens with its passphrase or recovery words; a plain store's
-    /// needs a `passphrase` of its own, and its new recovery words come back, to show once.
-    pub fn backup(&self, out: &Path, passphrase: Option<&str>) -> Result<BackupMade> {
-        backup::make(self, out, passphrase)
-    }
-
-    /// Restores the backup at `backup` as the store at `target` (no connection to it may be
-    /// open), unlocked by the backup's passphrase or recovery words. A store already there is
-    /// replaced only when `replace` is true, and kept until the restored one opens. The
-    /// restored store takes a new device identity (`docs/design/backup.md`).
-    pub fn restore_backup(
-        target: &Path,
-        backup: &Path,
-        unlock: Unlock,
-        replace: bool,
-    ) -> Result<Store> {
-        restore::restore(target, backup, unlock, replace)
     }
 
     /// Wraps this store's key under a new passphrase (the database is not rewritten; the

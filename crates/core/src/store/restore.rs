@@ -3,43 +3,22 @@
 //! key the passphrase unwraps, SQLite's own check, a schema this version knows) before anything
 //! of the current store moves. Then the current store is put aside, the restored one takes its
 //! name, and only once the restored one opens is the old one removed. A crash at any step leaves
-//! the old store or the restored one: the next open finishes or undoes the swap (`tidy`).
+//! the old store or the restored one: the next open finishes or undoes the swap (`swap`).
 
 use std::fs::File;
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use blake2::digest::Mac;
 use rusqlite::Connection;
 
 use super::backup::{check, forget_identity, read_head, Head};
-use super::encryption::{self, connect, kind, sibling, wipe_and_remove, Kind, Unlock};
-use super::files::rename_durably;
-use super::key_file::{key_file_path, DbKey, KeyFile};
+use super::encryption::{self, connect, kind, Kind, Unlock};
+use super::key_file::DbKey;
 use super::permissions::create_owner_only;
+use super::swap::{drop_aside, put_back, remove_all, staging, swap_in, tidy};
 use super::Store;
 use crate::error::{BackupError, Error, LockError, Result};
-
-/// The restored copy being written and checked beside the store.
-fn staging(target: &Path) -> PathBuf {
-    sibling(target, "restoring")
-}
-
-/// The current store, put aside while the restored one takes its place.
-fn aside(target: &Path) -> PathBuf {
-    sibling(target, "replaced")
-}
-
-/// A store's files: the database, its WAL and shared memory, its key file.
-fn files_of(db: &Path) -> [PathBuf; 4] {
-    let name = encryption::file_name(db);
-    [
-        db.with_file_name(format!("{name}-wal")),
-        db.with_file_name(format!("{name}-shm")),
-        db.to_path_buf(),
-        key_file_path(db),
-    ]
-}
 
 fn damaged(detail: &str) -> Error {
     Error::Backup(BackupError::Damaged {
@@ -47,15 +26,22 @@ fn damaged(detail: &str) -> Error {
     })
 }
 
-/// Restores the backup at `backup` as the store at `target`, unlocked by the backup's
-/// passphrase or recovery words. A store already at `target` is replaced only when `replace`
-/// says so. The restored store keeps its data and takes a new device identity.
-pub(crate) fn restore(
-    target: &Path,
-    backup: &Path,
-    unlock: Unlock,
-    replace: bool,
-) -> Result<Store> {
+impl Store {
+    /// Restores the backup at `backup` as the store at `target` (no connection to it may be
+    /// open), unlocked by the backup's passphrase or recovery words. A store already there is
+    /// replaced only when `replace` is true, and kept until the restored one opens. The
+    /// restored store takes a new device identity (`docs/design/backup.md`).
+    pub fn restore_backup(
+        target: &Path,
+        backup: &Path,
+        unlock: Unlock,
+        replace: bool,
+    ) -> Result<Store> {
+        restore(target, backup, unlock, replace)
+    }
+}
+
+fn restore(target: &Path, backup: &Path, unlock: Unlock, replace: bool) -> Result<Store> {
     tidy(target)?;
     encryption::tidy(target)?;
     let (head, mut reader) = read_head(backup)?;
@@ -145,80 +131,5 @@ fn prove(staging: &Path, key: &DbKey, supported: i64) -> Result<()> {
     forget_identity(&conn, "main").map_err(unreadable)?;
     drop(conn);
     File::open(staging)?.sync_all()?;
-    Ok(())
-}
-
-/// Renames each of a store's files that exists to the matching name of another store.
-fn move_files(from: &Path, to: &Path) -> Result<()> {
-    for (a, b) in files_of(from).iter().zip(files_of(to).iter()) {
-        if a.exists() {
-            rename_durably(a, b)?;
-        }
-    }
-    Ok(())
-}
-
-fn remove_all(db: &Path) {
-    for file in files_of(db) {
-        let _ = std::fs::remove_file(file);
-    }
-}
-
-/// Puts the current store aside (the database before its key file, so that a crash between
-/// the two leaves the key where the database it opens will be found), writes the backup's key
-/// file, and renames the proven copy into place.
-fn swap_in(target: &Path, staging: &Path, key_file: &KeyFile) -> Result<()> {
-    let aside = aside(target);
-    remove_all(&aside);
-    move_files(target, &aside)?;
-    key_file.write(target)?;
-    rename_durably(staging, target)
-}
-
-/// The old store, once the restored one opened: removed, its bytes overwritten first when it
-/// was a plain store (they were readable).
-fn drop_aside(target: &Path) -> Result<()> {
-    let aside = aside(target);
-    let plain = kind(&aside)? == Kind::Plain;
-    for file in files_of(&aside) {
-        if !file.exists() {
-            continue;
-        }
-        if plain {
-            wipe_and_remove(&file)?;
-        } else {
-            std::fs::remove_file(&file)?;
-        }
-    }
-    Ok(())
-}
-
-/// The restored store did not open: it goes, the old one comes back.
-fn put_back(target: &Path) -> Result<()> {
-    let aside = aside(target);
-    if !aside.exists() {
-        // There was no store before: nothing to bring back.
-        remove_all(target);
-        return Ok(());
-    }
-    remove_all(target);
-    move_files(&aside, target)
-}
-
-/// Finishes or undoes a restore a crash interrupted, before anything opens the store: a copy
-/// still being checked is dropped; an old store put aside comes back if the restored one is not
-/// in place yet, and goes if it is.
-pub(crate) fn tidy(target: &Path) -> Result<()> {
-    let staging = staging(target);
-    if staging.exists() {
-        remove_all(&staging);
-    }
-    if aside(target).exists() {
-        if kind(target)? == Kind::Missing {
-            move_files(&aside(target), target)?;
-        } else {
-            drop_aside(target)?;
-        }
-    }
     Ok(())
 }

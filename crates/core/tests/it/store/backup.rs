@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 use terrain_core::store::backup::{inspect, parse_head};
-use terrain_core::store::door::Door;
+use terrain_core::store::door::{Door, DoorState};
 use terrain_core::store::{kind, Kind, Unlock};
 use terrain_core::sync::dump_string;
 use terrain_core::{Entity, Store};
@@ -194,6 +194,18 @@ fn a_plain_stores_backup_needs_a_passphrase_and_is_never_written_over_the_store(
         code_of(store.backup(&dir.path().join("source/terrain.db.key"), Some(PASS))),
         "backup_over_store"
     );
+    // A typed path never overwrites someone's document; an older backup there is replaced.
+    let document = dir.path().join("rapport.docx");
+    std::fs::write(&document, b"le rapport de mission").unwrap();
+    assert_eq!(
+        code_of(store.backup(&document, Some(PASS))),
+        "backup_over_other_file"
+    );
+    assert_eq!(std::fs::read(&document).unwrap(), b"le rapport de mission");
+    store.backup(&out, Some(PASS)).unwrap();
+    let first = std::fs::read(&out).unwrap();
+    store.backup(&out, Some(PASS)).unwrap();
+    assert_ne!(std::fs::read(&out).unwrap(), first);
     assert_eq!(kind(&path).unwrap(), Kind::Plain);
     assert!(dump(&store).contains(NAME));
 }
@@ -417,6 +429,25 @@ fn the_apps_door_restores_over_the_open_store_or_keeps_it_open_unchanged() {
     let store = door.store().unwrap();
     assert_eq!(dump(store), restored_dump);
     assert!(store.is_encrypted());
+    // A new laptop: its data folder does not exist yet; the first screen restores into it.
+    let new = dir.path().join("nouveau").join("data").join("terrain.db");
+    let mut door = Door::at(&new);
+    assert_eq!(door.status().state, DoorState::New);
+    door.restore(&good, PASS, false).unwrap();
+    assert_eq!(dump(door.store().unwrap()), restored_dump);
+    assert_eq!(door.status().state, DoorState::Open);
+    // A locked store is not replaced by whoever cannot open it.
+    let locked = dir.path().join("locked").join("terrain.db");
+    std::fs::create_dir_all(locked.parent().unwrap()).unwrap();
+    drop(Store::create_encrypted(&locked, "une autre phrase de passe").unwrap());
+    let files = files_of(locked.parent().unwrap());
+    let mut door = Door::at(&locked);
+    assert_eq!(door.status().state, DoorState::Locked);
+    assert_eq!(
+        code_of(door.restore(&good, PASS, false)),
+        "passphrase_needed"
+    );
+    assert_eq!(files_of(locked.parent().unwrap()), files);
     // The door's backup of a plain store asks a passphrase of its own.
     let (plain, _) = plain_store(dir.path(), "plain");
     let mut door = Door::at(&plain);
