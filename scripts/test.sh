@@ -67,7 +67,7 @@ else
   logged cargotest cargo test --workspace
 fi
 
-# AFL++ on core's two decoders (the bundle file, a batch), 20 s each, from the committed corpus
+# AFL++ on core's three decoders (the bundle file, a batch, a backup's head), 20 s each, from the committed corpus
 # (docs/fuzzing.md): any crash fails. Its instrumented build is separate, so it comes after the
 # tests have passed; the hub's request target, whose dependencies would double that build, runs
 # in long campaigns, and its corpus is replayed by the hub's tests.

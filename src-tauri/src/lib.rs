@@ -7,6 +7,7 @@
 pub mod commands {
     pub mod analysis;
     pub mod door;
+    pub mod guide;
     pub mod records;
     pub mod sync;
 }
@@ -14,7 +15,7 @@ pub mod state;
 
 pub use state::{AppError, AppState};
 
-use commands::{analysis, door, records, sync};
+use commands::{analysis, door, guide, records, sync};
 
 /// Starts the desktop app (the binary's `main` calls this).
 pub fn run() {
@@ -33,6 +34,12 @@ pub fn run() {
             door::store_change_passphrase,
             door::store_set_idle_lock,
             door::passphrase_strength,
+            door::store_backup,
+            door::backup_info,
+            door::backup_suggested_path,
+            door::store_restore,
+            guide::get_guide,
+            guide::set_guide,
             records::get_settings,
             records::set_language,
             records::app_info,

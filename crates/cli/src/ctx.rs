@@ -139,7 +139,7 @@ impl Ctx {
             .map(Zeroizing::new))
     }
 
-    fn recovery(&self) -> Result<Option<Zeroizing<String>>> {
+    pub fn recovery(&self) -> Result<Option<Zeroizing<String>>> {
         self.recovery_file.as_deref().map(read_secret).transpose()
     }
 

@@ -2,6 +2,7 @@
 //! module with an `Args`/`Cmd` type and a `run` function; adding one is one enum variant here
 //! and one match arm.
 
+mod backup;
 mod bench;
 mod bundle;
 mod conflicts;
@@ -59,6 +60,10 @@ enum Command {
     /// Change the passphrase of an encrypted store.
     #[command(subcommand)]
     Passphrase(protection::PassphraseCmd),
+    /// Write a backup of the store: one encrypted file (a plain store's under the passphrase given).
+    Backup(backup::BackupArgs),
+    /// Restore a backup as this store (--replace to replace the one here); a new device identity.
+    Restore(backup::RestoreArgs),
     /// Invite a laptop to a study, or join one.
     #[command(subcommand)]
     Study(study::Cmd),
@@ -102,6 +107,8 @@ fn main() -> ExitCode {
         Command::Init(a) => protection::init(&ctx, a),
         Command::Encrypt(a) => protection::encrypt(&ctx, a),
         Command::Passphrase(c) => protection::passphrase(&ctx, c),
+        Command::Backup(a) => backup::backup(&ctx, a),
+        Command::Restore(a) => backup::restore(&ctx, a),
         Command::Study(c) => study::run(&ctx, c),
         Command::Record(c) => record::run(&ctx, c),
         Command::Bundle(c) => bundle::run(&ctx, c),

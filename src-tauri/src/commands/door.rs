@@ -1,8 +1,11 @@
 //! The store's door: the first start's creation, the unlock screen, locking (by hand or after
-//! the idle time), recovery words, converting a plain store, changing the passphrase. Each is a
-//! few lines over terrain-core's `Door`.
+//! the idle time), recovery words, converting a plain store, changing the passphrase, backup and
+//! restore. Each is a few lines over terrain-core's `Door`.
+
+use std::path::Path;
 
 use tauri::State;
+use terrain_core::store::backup::{self, BackupSummary};
 use terrain_core::store::door::DoorStatus;
 use terrain_core::store::passphrase::{self, Strength};
 
@@ -81,4 +84,43 @@ pub async fn store_set_idle_lock(state: State<'_, AppState>, minutes: u32) -> Re
 #[tauri::command(rename_all = "snake_case")]
 pub async fn passphrase_strength(passphrase: String) -> Res<Strength> {
     Ok(passphrase::strength(&passphrase))
+}
+
+/// Writes a backup of the open store to `path`; a plain store's is encrypted under
+/// `passphrase`, and its recovery words come back to show once.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn store_backup(
+    state: State<'_, AppState>,
+    path: String,
+    passphrase: Option<String>,
+) -> Res<BackupSummary> {
+    state.at_door(|d| d.backup(Path::new(&path), passphrase.as_deref()))
+}
+
+/// What a backup file is (when made, how large), before the person confirms its restore.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn backup_info(state: State<'_, AppState>, path: String) -> Res<BackupSummary> {
+    state.at_door(|_| backup::describe(Path::new(&path)))
+}
+
+/// Where the app proposes to write a backup.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn backup_suggested_path() -> Res<String> {
+    Ok(backup::suggested_path().display().to_string())
+}
+
+/// Replaces the store by a backup (the person confirmed), unlocked by the backup's passphrase
+/// or its recovery words. Sharing this laptop as a hub stops first: it holds the old store.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn store_restore(
+    state: State<'_, AppState>,
+    jobs: State<'_, SyncJobs>,
+    path: String,
+    secret: String,
+    recovery: bool,
+) -> Res<()> {
+    if let Some(hub) = jobs.share().take() {
+        let _ = hub.stop();
+    }
+    state.at_door(|d| d.restore(Path::new(&path), &secret, recovery))
 }

@@ -3,6 +3,7 @@
 // A test stops at the first surprise, with the value that caused it.
 #![allow(clippy::unwrap_used)]
 
+mod backup;
 mod bench;
 mod deleted;
 mod drives;

@@ -1,12 +1,14 @@
 //! Errors of the core, each with a stable code for the UI and a message in French or English.
 
 mod authorship;
+mod backup;
 mod invalid;
 mod lock;
 mod refusal;
 mod sync;
 
 pub use authorship::AuthorshipError;
+pub use backup::BackupError;
 pub use invalid::{Problem, ValidationError};
 pub use lock::LockError;
 pub use refusal::Refusal;
@@ -42,6 +44,9 @@ pub enum Error {
     /// An encrypted store that could not be unlocked, created, converted or re-keyed.
     #[error("{}", .0.message(Lang::En))]
     Lock(LockError),
+    /// A backup that could not be made, read or restored.
+    #[error("{}", .0.message(Lang::En))]
+    Backup(BackupError),
     /// What this laptop stored cannot be read back (a damaged file, or one edited by hand).
     #[error("the data stored on this laptop is damaged: {0}")]
     Damaged(String),
@@ -75,6 +80,7 @@ impl Error {
             Error::Sync(e) => e.code(),
             Error::Authorship(e) => e.code(),
             Error::Lock(e) => e.code(),
+            Error::Backup(e) => e.code(),
             Error::Damaged(_) => "damaged_store",
             Error::Internal(_) => "internal",
         }
@@ -87,6 +93,7 @@ impl Error {
             (Error::Sync(e), _) => e.message(lang),
             (Error::Authorship(e), _) => e.message(lang),
             (Error::Lock(e), _) => e.message(lang),
+            (Error::Backup(e), _) => e.message(lang),
             (Error::Refused(r), _) => r.message(lang),
             (Error::Damaged(what), Lang::Fr) => format!(
                 "Les données enregistrées sur cet ordinateur sont endommagées ({what}). Faites une copie du fichier de données et demandez de l'aide."

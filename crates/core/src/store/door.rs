@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::backup::BackupSummary;
 use super::encryption::{self, Kind, Unlock};
 use super::key_file::{KeyFile, RecoveryWords};
 use super::Store;
@@ -55,6 +56,12 @@ impl Door {
             store: None,
             failure: None,
         };
+        // A restore a crash interrupted is finished or undone first: the store is then where
+        // it was, never "missing" for a moment.
+        if let Err(e) = super::swap::tidy(path) {
+            door.failure = Some(e);
+            return door;
+        }
         match encryption::kind(path) {
             Ok(Kind::Plain) => door.keep(Store::open(path)),
             Ok(_) => {}
@@ -209,6 +216,50 @@ impl Door {
         let file = KeyFile::read(&self.path)?.ok_or(Error::Lock(LockError::NotEncrypted))?;
         file.unlock_with_passphrase(current)?;
         self.open_store()?.change_passphrase(new)
+    }
+
+    /// Writes a backup of the open store to `out`; a plain store's needs a passphrase of its
+    /// own, and its recovery words come back.
+    pub fn backup(&mut self, out: &Path, passphrase: Option<&str>) -> Result<BackupSummary> {
+        let store = self.open_store()?;
+        // An encrypted store's backup is under its own key file: a passphrase typed would
+        // not be used, so none is asked.
+        let passphrase = passphrase.filter(|_| !store.is_encrypted());
+        Ok(store.backup(out, passphrase)?.summary())
+    }
+
+    /// Replaces the open store by the backup at `backup` (the person confirmed it), unlocked by
+    /// the backup's passphrase or, with `recovery`, its recovery words. The restored store stays
+    /// open; if anything refuses, the current one is open again, unchanged.
+    pub fn restore(&mut self, backup: &Path, secret: &str, recovery: bool) -> Result<()> {
+        let unlock = match recovery {
+            true => Unlock::Recovery(secret),
+            false => Unlock::Passphrase(secret),
+        };
+        // A locked store is replaced only by whoever can open it first.
+        if self.store.is_none() && encryption::kind(&self.path)? != Kind::Missing {
+            return Err(Error::Lock(LockError::PassphraseNeeded));
+        }
+        // Refused before the store closes: what is not a backup changes nothing at all.
+        super::backup::inspect(backup)?;
+        // A new laptop's data folder may not exist yet.
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir)?;
+            super::permissions::owner_only_dir(dir);
+        }
+        let current = self.store.take().map(|s| s.file());
+        match Store::restore_backup(&self.path, backup, unlock, true) {
+            Ok(store) => {
+                self.keep(Ok(store));
+                Ok(())
+            }
+            Err(e) => {
+                if let Some(file) = current {
+                    self.keep(file.open());
+                }
+                Err(e)
+            }
+        }
     }
 
     /// Sets the idle time after which the app locks itself (0: never).

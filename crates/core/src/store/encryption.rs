@@ -55,7 +55,7 @@ pub fn kind(path: &Path) -> Result<Kind> {
     })
 }
 
-fn sibling(path: &Path, suffix: &str) -> PathBuf {
+pub(crate) fn sibling(path: &Path, suffix: &str) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -132,7 +132,7 @@ pub(crate) fn connect(path: &Path, key: Option<&DbKey>) -> Result<Connection> {
     Ok(conn)
 }
 
-fn file_name(path: &Path) -> String {
+pub(crate) fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
@@ -201,7 +201,7 @@ fn remove_killed_key_rewrites(path: &Path) {
 
 /// Overwrites a file's bytes with zeros, flushes, then removes it. (On flash storage the old
 /// blocks may survive in the drive's spare area: said in docs/security.md, not fixed here.)
-fn wipe_and_remove(path: &Path) -> Result<()> {
+pub(crate) fn wipe_and_remove(path: &Path) -> Result<()> {
     let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
     let len = file.metadata()?.len();
     file.seek(SeekFrom::Start(0))?;

@@ -49,6 +49,10 @@ impl DbKey {
         Zeroizing::new(format!("x'{hex}'"))
     }
 
+    pub(crate) fn bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
     pub(crate) fn pragma(&self) -> Zeroizing<String> {
         Zeroizing::new(format!("PRAGMA key = \"{}\";", self.literal().as_str()))
     }
@@ -281,18 +285,35 @@ impl KeyFile {
         if size > MAX_KEY_FILE_BYTES {
             return Err(damaged("too large"));
         }
-        let file: KeyFile =
-            serde_json::from_slice(&std::fs::read(&path)?).map_err(|e| damaged(&e.to_string()))?;
-        if file.format != FORMAT {
-            return Err(damaged(&format!("format {:?}", file.format)));
+        KeyFile::parse(&std::fs::read(&path)?).map(Some)
+    }
+
+    /// A key file from its bytes (a file beside a store, or the copy a backup carries).
+    pub(crate) fn parse(bytes: &[u8]) -> Result<KeyFile> {
+        if bytes.len() as u64 > MAX_KEY_FILE_BYTES {
+            return Err(damaged("too large"));
         }
-        Ok(Some(file))
+        let file: KeyFile = serde_json::from_slice(bytes).map_err(|e| damaged(&e.to_string()))?;
+        file.checked()
+    }
+
+    /// This key file, if it is of the format this version reads.
+    pub(crate) fn checked(self) -> Result<KeyFile> {
+        if self.format != FORMAT {
+            return Err(damaged(&format!("format {:?}", self.format)));
+        }
+        Ok(self)
+    }
+
+    /// This key file's bytes, as written beside a store.
+    pub(crate) fn to_bytes(&self) -> Result<Vec<u8>> {
+        serde_json::to_vec_pretty(self).map_err(|e| Error::Internal(e.to_string()))
     }
 
     /// Writes the key file of `db` whole or not at all: a crash leaves the old file or the new.
     pub(crate) fn write(&self, db: &Path) -> Result<()> {
         let path = key_file_path(db);
-        let text = serde_json::to_vec_pretty(self).map_err(|e| Error::Internal(e.to_string()))?;
+        let text = self.to_bytes()?;
         write_atomically(&path, |w| {
             std::io::Write::write_all(w, &text)?;
             Ok(())

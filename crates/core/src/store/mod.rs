@@ -3,17 +3,21 @@
 //! open, with this installation's node identity; encrypted at rest when it was created or
 //! converted with a passphrase (`encryption`, `key_file`).
 
+pub mod backup;
 pub(crate) mod demo_mark;
 pub mod door;
 mod encryption;
 pub(crate) mod files;
+pub mod guide;
 pub(crate) mod identity;
 mod key_file;
 pub(crate) mod meta;
 mod migrate;
 pub mod passphrase;
 mod permissions;
+mod restore;
 pub(crate) mod rows;
+mod swap;
 mod typed_path;
 pub mod words;
 
@@ -136,6 +140,7 @@ impl Store {
     /// Opens the store file at `path` with what unlocks it, migrating it to this version. A
     /// missing file is created plain: an encrypted store is made by [`Store::create_encrypted`].
     pub fn open_with(path: &Path, unlock: Unlock) -> Result<Store> {
+        swap::tidy(path)?;
         encryption::tidy(path)?;
         let key = encryption::key_for(path, unlock)?;
         let mut conn = encryption::connect(path, key.as_ref())?;

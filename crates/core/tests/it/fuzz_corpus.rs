@@ -1,7 +1,7 @@
 //! The fuzzer's inputs as regression tests (docs/fuzzing.md): every file of fuzz/corpus/<target>/
 //! (real bundles and batches, the seeds) and of fuzz/crashes/<target>/ (inputs that once crashed
 //! a decoder, kept after the fix) goes through the same calls as the fuzz targets
-//! (fuzz/src/bin/{bundle,batch}.rs). A refusal is fine; a panic fails the test. The hub's target
+//! (fuzz/src/bin/{bundle,batch,backup_head}.rs). A refusal is fine; a panic fails the test. The hub's target
 //! is replayed in the hub's tests.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -31,6 +31,13 @@ fn bundle_target(data: &[u8]) -> Result<usize, String> {
             .len();
     }
     Ok(changes)
+}
+
+/// What the `backup_head` target does.
+fn backup_head_target(data: &[u8]) -> Result<usize, String> {
+    terrain_core::store::backup::parse_head(data, data.len() as u64)
+        .map(|head| head.db_bytes as usize)
+        .map_err(|e| e.code().to_string())
 }
 
 /// What the `batch` target does.
@@ -76,13 +83,14 @@ fn the_fuzz_corpus_and_the_crashes_found_decode_without_a_panic() {
             bundle_target as fn(&[u8]) -> Result<usize, String>,
         ),
         ("batch", batch_target),
+        ("backup_head", backup_head_target),
     ] {
         let dirs = [
             fuzz.join("corpus").join(name),
             fuzz.join("crashes").join(name),
         ];
         assert!(
-            files_in(&dirs[0]).len() >= 3,
+            files_in(&dirs[0]).len() >= 2,
             "fuzz/corpus/{name} has lost its seeds: {REGENERATE}"
         );
         let panicked = panics(&dirs, target);
@@ -111,6 +119,22 @@ fn the_seed_bundles_and_batches_decode_whole_with_the_fixed_key() {
         let data = std::fs::read(&file).unwrap();
         if let Err(e) = batch_target(&data) {
             panic!("seed {} refused ({e}): {REGENERATE}", file.display());
+        }
+    }
+}
+
+/// The backup heads of the corpus parse whole: the fuzzer starts past the length checks.
+#[test]
+fn the_seed_backup_heads_parse_whole() {
+    let seeds = files_in(&fuzz_dir().join("corpus/backup_head"));
+    assert!(!seeds.is_empty());
+    for file in seeds {
+        let data = std::fs::read(&file).unwrap();
+        if let Err(code) = backup_head_target(&data) {
+            panic!(
+                "seed {} refused ({code}): cargo nextest run -p terrain-core --run-ignored only -E 'test(write_the_backup_head_seeds)'",
+                file.display()
+            );
         }
     }
 }
