@@ -8,21 +8,12 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { ARTIFACTS, Driver, REPO } from './webdriver.mjs';
+import { ARTIFACTS, Driver, cliBinary } from './webdriver.mjs';
 
 const SADIOLA = 'e5ede3f5-1d45-5cc3-b925-41f7972dd82a'; // Kayes region
 const PELENGANA = 'e0d688fc-e603-5e02-b219-f93037ae2eff'; // Ségou region
-
-function cli() {
-  const target = process.env.CARGO_TARGET_DIR ? resolve(REPO, process.env.CARGO_TARGET_DIR) : join(REPO, 'target');
-  for (const profile of ['debug', 'release']) {
-    const bin = join(target, profile, process.platform === 'win32' ? 'terrain.exe' : 'terrain');
-    if (existsSync(bin)) return bin;
-  }
-  throw new Error('the terrain CLI is not built: cargo build -p terrain-cli');
-}
 
 let driver;
 after(async () => {
@@ -32,7 +23,7 @@ after(async () => {
 test('dashboard totals, filter, numbers table, export and report', { timeout: 240000 }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'terrain-dash-'));
   const db = join(dataDir, 'terrain.db');
-  const bin = cli();
+  const bin = cliBinary();
   const add = (entity, ...fields) => execFileSync(bin, ['--db', db, 'record', 'new', entity, ...fields]).toString().trim();
   const study = add('study', 'title=Étude tableau de bord');
   const s1 = add('session', `study_id=${study}`, 'session_type=focus_group', 'date=2025-01-10', `place_id=${SADIOLA}`);

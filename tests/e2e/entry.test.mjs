@@ -13,22 +13,13 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { ARTIFACTS, Driver, Keys, REPO } from './webdriver.mjs';
+import { ARTIFACTS, Driver, Keys, cliBinary } from './webdriver.mjs';
 
 const SEGOU = 'e0d688fc-e603-5e02-b219-f93037ae2eff'; // a commune of the Ségou region
-
-function cli() {
-  const target = process.env.CARGO_TARGET_DIR ? resolve(REPO, process.env.CARGO_TARGET_DIR) : join(REPO, 'target');
-  for (const profile of ['debug', 'release']) {
-    const bin = join(target, profile, process.platform === 'win32' ? 'terrain.exe' : 'terrain');
-    if (existsSync(bin)) return bin;
-  }
-  throw new Error('the terrain CLI is not built: cargo build -p terrain-cli');
-}
 
 // The paper sheet: 16 women of an association, then 14 men of several groups. `band` when the
 // sheet gives no exact age; three consents that are not « Donné ».
@@ -161,7 +152,7 @@ after(async () => {
 test('30 lines from the keyboard, carry-over, sticky totals, undo, duplicate code, tally', { timeout: 420000 }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'terrain-entry-'));
   const db = join(dataDir, 'terrain.db');
-  const bin = cli();
+  const bin = cliBinary();
   const add = (entity, ...fields) => execFileSync(bin, ['--db', db, 'record', 'new', entity, ...fields]).toString().trim();
   const study = add('study', 'title=Consultations Ségou 2026');
   const earlier = add('session', `study_id=${study}`, 'session_type=workshop', 'date=2026-02-11', `place_id=${SEGOU}`);

@@ -10,22 +10,13 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { ARTIFACTS, Driver, Keys, REPO } from './webdriver.mjs';
+import { ARTIFACTS, Driver, Keys, cliBinary } from './webdriver.mjs';
 
 const PELENGANA = 'e0d688fc-e603-5e02-b219-f93037ae2eff'; // Ségou region
-
-function cli() {
-  const target = process.env.CARGO_TARGET_DIR ? resolve(REPO, process.env.CARGO_TARGET_DIR) : join(REPO, 'target');
-  for (const profile of ['debug', 'release']) {
-    const bin = join(target, profile, process.platform === 'win32' ? 'terrain.exe' : 'terrain');
-    if (existsSync(bin)) return bin;
-  }
-  throw new Error('the terrain CLI is not built: cargo build -p terrain-cli');
-}
 
 // Two studies; Ségou has 12 sessions, two of them on or after 1 March 2025 (05/03 and 20/04).
 const SEGOU_DATES = [
@@ -34,7 +25,7 @@ const SEGOU_DATES = [
 ];
 
 function seed(db) {
-  const bin = cli();
+  const bin = cliBinary();
   const add = (entity, ...fields) => execFileSync(bin, ['--db', db, 'record', 'new', entity, ...fields]).toString().trim();
   const segou = add('study', 'title=Consultations Ségou 2025', 'organisation=AMSS');
   const kayes = add('study', 'title=Dialogue communautaire Kayes', 'organisation=WILDAF');

@@ -10,20 +10,11 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { ARTIFACTS, Driver, REPO } from './webdriver.mjs';
-
-function cli() {
-  const target = process.env.CARGO_TARGET_DIR ? resolve(REPO, process.env.CARGO_TARGET_DIR) : join(REPO, 'target');
-  for (const profile of ['debug', 'release']) {
-    const bin = join(target, profile, process.platform === 'win32' ? 'terrain.exe' : 'terrain');
-    if (existsSync(bin)) return bin;
-  }
-  throw new Error('the terrain CLI is not built: cargo build -p terrain-cli');
-}
+import { ARTIFACTS, Driver, REPO, cliBinary } from './webdriver.mjs';
 
 /** The values of one language's block of catalogue.ts: `'key': 'text',` lines. */
 function catalogue(lang) {
@@ -108,7 +99,7 @@ test('in French, no screen shows English words or raw keys', { timeout: 420000 }
   assert.ok(deny.some(([p]) => /people consulted/i.test(p)), 'the deny-list holds English text');
 
   const dataDir = mkdtempSync(join(tmpdir(), 'terrain-french-'));
-  execFileSync(cli(), ['--db', join(dataDir, 'terrain.db'), 'demo'], { env: { ...process.env, TERRAIN_LANG: 'fr' } });
+  execFileSync(cliBinary(), ['--db', join(dataDir, 'terrain.db'), 'demo'], { env: { ...process.env, TERRAIN_LANG: 'fr' } });
   driver = await Driver.start({ dataDir });
   const s = await driver.newSession();
   const id = (x) => s.byTestId(x);

@@ -6,20 +6,11 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { ARTIFACTS, Driver, REPO } from './webdriver.mjs';
-
-function cli() {
-  const target = process.env.CARGO_TARGET_DIR ? resolve(REPO, process.env.CARGO_TARGET_DIR) : join(REPO, 'target');
-  for (const profile of ['debug', 'release']) {
-    const bin = join(target, profile, process.platform === 'win32' ? 'terrain.exe' : 'terrain');
-    if (existsSync(bin)) return bin;
-  }
-  throw new Error('the terrain CLI is not built: cargo build -p terrain-cli');
-}
+import { ARTIFACTS, Driver, cliBinary } from './webdriver.mjs';
 
 let driver;
 after(async () => {
@@ -29,7 +20,7 @@ after(async () => {
 test('a coordinator sets the headquarters key on the study page and names are sealed', { timeout: 240000 }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'terrain-hq-'));
   const db = join(dataDir, 'terrain.db');
-  const bin = cli();
+  const bin = cliBinary();
   const terrain = (dbPath, ...args) => execFileSync(bin, ['--db', dbPath, ...args]).toString().trim();
   const study = terrain(db, 'record', 'new', 'study', 'title=Étude scellée');
   const session = terrain(db, 'record', 'new', 'session', `study_id=${study}`, 'session_type=focus_group', 'date=2026-03-01');

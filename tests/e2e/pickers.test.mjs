@@ -15,28 +15,19 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ARTIFACTS, Driver, Keys, REPO } from './webdriver.mjs';
+import { ARTIFACTS, Driver, Keys, cliBinary } from './webdriver.mjs';
 
-const EXE = process.platform === 'win32' ? '.exe' : '';
 const END = '\uE010'; // WebDriver's End key
 let driver;
 
 after(async () => {
   await driver?.stop();
 });
-
-function cliBinary() {
-  if (process.env.TERRAIN_CLI_BIN) return resolve(process.env.TERRAIN_CLI_BIN);
-  const target = process.env.CARGO_TARGET_DIR ? resolve(REPO, process.env.CARGO_TARGET_DIR) : join(REPO, 'target');
-  const bin = join(target, 'debug', `terrain${EXE}`);
-  if (!existsSync(bin)) throw new Error(`CLI not found at ${bin}: build it with \`cargo build -p terrain-cli\``);
-  return bin;
-}
 
 function terrain(db, ...args) {
   return execFileSync(cliBinary(), ['--db', db, ...args], {

@@ -24,14 +24,13 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { ARTIFACTS, Driver, REPO } from './webdriver.mjs';
+import { ARTIFACTS, Driver, cliBinary } from './webdriver.mjs';
 
-const EXE = process.platform === 'win32' ? '.exe' : '';
 const children = [];
 let driver;
 
@@ -39,14 +38,6 @@ after(async () => {
   await driver?.stop();
   await Promise.all(children.map(stopChild));
 });
-
-function cliBinary() {
-  if (process.env.TERRAIN_CLI_BIN) return resolve(process.env.TERRAIN_CLI_BIN);
-  const target = process.env.CARGO_TARGET_DIR ? resolve(REPO, process.env.CARGO_TARGET_DIR) : join(REPO, 'target');
-  const bin = join(target, 'debug', `terrain${EXE}`);
-  if (!existsSync(bin)) throw new Error(`CLI not found at ${bin}: build it with \`cargo build -p terrain-cli\``);
-  return bin;
-}
 
 /** Runs the CLI on a store and returns its standard output, trimmed (its progress lines on
  * stderr are kept out of the test report; a failure's error carries them). */

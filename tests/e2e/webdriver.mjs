@@ -3,7 +3,7 @@
 //
 // API (other e2e tests rely on it; keep it stable and documented here)
 //
-//   import { launch, Driver, Keys, REPO, ARTIFACTS, appBinary } from './webdriver.mjs';
+//   import { launch, Driver, Keys, REPO, ARTIFACTS, appBinary, cliBinary } from './webdriver.mjs';
 //
 //   const { driver, session, dataDir } = await launch({ dataDir?, env?, application?, args? });
 //       Starts tauri-driver on a free port (with a free --native-port), waits for GET /status,
@@ -36,6 +36,7 @@
 //     screenshot(path)                  saves a PNG of the window (directories are created)
 //     title() / source()
 //
+//   cliBinary()  the terrain CLI: $TERRAIN_CLI_BIN, else <target>/debug/terrain, else release
 //   appBinary()  the desktop binary: $TERRAIN_APP_BIN, else $CARGO_TARGET_DIR/debug/terrain-app,
 //                else <repo>/target/debug/terrain-app
 //   ARTIFACTS    <repo>/tests/e2e/artifacts (gitignored: screenshots, driver logs)
@@ -90,6 +91,20 @@ export function appBinary() {
     ? resolve(REPO, process.env.CARGO_TARGET_DIR)
     : join(REPO, 'target');
   return join(target, 'debug', `terrain-app${EXE}`);
+}
+
+/** The `terrain` CLI the tests prepare data and run hubs with: $TERRAIN_CLI_BIN, else the debug
+ *  build, else the release build, in $CARGO_TARGET_DIR or <repo>/target. */
+export function cliBinary() {
+  if (process.env.TERRAIN_CLI_BIN) return resolve(process.env.TERRAIN_CLI_BIN);
+  const target = process.env.CARGO_TARGET_DIR
+    ? resolve(REPO, process.env.CARGO_TARGET_DIR)
+    : join(REPO, 'target');
+  for (const profile of ['debug', 'release']) {
+    const bin = join(target, profile, `terrain${EXE}`);
+    if (existsSync(bin)) return bin;
+  }
+  throw new Error('the terrain CLI is not built: cargo build -p terrain-cli');
 }
 
 function tauriDriverBinary() {
