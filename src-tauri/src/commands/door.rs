@@ -2,12 +2,11 @@
 //! the idle time), recovery words, converting a plain store, changing the passphrase, backup and
 //! restore. Each is a few lines over terrain-core's `Door`.
 
-use std::path::Path;
-
 use tauri::State;
 use terrain_core::store::backup::{self, BackupSummary};
 use terrain_core::store::door::DoorStatus;
 use terrain_core::store::passphrase::{self, Strength};
+use terrain_core::store::typed_path;
 
 use crate::state::{AppError, AppState, SyncJobs};
 
@@ -94,13 +93,13 @@ pub async fn store_backup(
     path: String,
     passphrase: Option<String>,
 ) -> Res<BackupSummary> {
-    state.at_door(|d| d.backup(Path::new(&path), passphrase.as_deref()))
+    state.at_door(|d| d.backup(&typed_path(&path)?, passphrase.as_deref()))
 }
 
 /// What a backup file is (when made, how large), before the person confirms its restore.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn backup_info(state: State<'_, AppState>, path: String) -> Res<BackupSummary> {
-    state.at_door(|_| backup::describe(Path::new(&path)))
+    state.at_door(|_| backup::describe(&typed_path(&path)?))
 }
 
 /// Where the app proposes to write a backup.
@@ -122,5 +121,5 @@ pub async fn store_restore(
     if let Some(hub) = jobs.share().take() {
         let _ = hub.stop();
     }
-    state.at_door(|d| d.restore(Path::new(&path), &secret, recovery))
+    state.at_door(|d| d.restore(&typed_path(&path)?, &secret, recovery))
 }

@@ -7,7 +7,7 @@ import { open, save, type DialogFilter } from '@tauri-apps/plugin-dialog';
 import { t } from './i18n.svelte';
 
 /** The kinds of file the app opens or writes, each with its extensions. */
-export type FileKind = 'bundle' | 'join' | 'key' | 'xlsx' | 'json' | 'html';
+export type FileKind = 'bundle' | 'join' | 'key' | 'xlsx' | 'json' | 'html' | 'backup';
 
 const FILTERS: Record<FileKind, () => DialogFilter[]> = {
   bundle: () => [{ name: t('pick.filter_bundle'), extensions: ['terrain'] }],
@@ -17,6 +17,7 @@ const FILTERS: Record<FileKind, () => DialogFilter[]> = {
   xlsx: () => [{ name: t('pick.filter_xlsx'), extensions: ['xlsx'] }],
   json: () => [{ name: t('pick.filter_json'), extensions: ['json'] }],
   html: () => [{ name: t('pick.filter_html'), extensions: ['html', 'htm'] }],
+  backup: () => [{ name: t('pick.filter_backup'), extensions: ['terrain-backup'] }],
 };
 
 /** Where a dialog opens: the path in the box when there is one (a relative one means nothing). */
