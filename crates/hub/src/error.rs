@@ -29,7 +29,9 @@ pub enum HubError {
     /// and none joined.
     #[error("This laptop has neither created nor joined a study: create one in Studies, or join one with its join file, before syncing.")]
     NoJoinedStudy,
-    #[error("the hub and this laptop share no study")]
+    /// The hub has joined none of this laptop's studies: a hub holds only the studies it was
+    /// invited to, like any laptop.
+    #[error("The hub and this laptop share no study: the hub has not joined this laptop's studies. Ask the study's coordinator to invite the hub (a join file and its code, joined on the hub's computer), then sync again.")]
     NoCommonStudy,
     #[error("sync cancelled")]
     Cancelled,
@@ -92,7 +94,7 @@ impl HubError {
             (HubError::NoJoinedStudy, Lang::Fr) => "Cet ordinateur n'a créé ni rejoint aucune étude : créez-en une dans Études, ou rejoignez-en une avec son fichier d'invitation, avant de synchroniser.".into(),
             (HubError::NeedJoinCode, Lang::Fr) => "Cet ordinateur n'est pas inscrit sur le hub : saisissez le code d'inscription affiché par `terrain serve`.".into(),
             (HubError::NoCommonStudy, Lang::Fr) => {
-                "Le hub et cet ordinateur n'ont aucune étude en commun.".into()
+                "Le hub et cet ordinateur n'ont aucune étude en commun : le hub n'a rejoint aucune des études de cet ordinateur. Demandez au coordinateur de l'étude d'inviter le hub (un fichier d'invitation et son code, à rejoindre sur l'ordinateur du hub), puis synchronisez à nouveau.".into()
             }
             (HubError::Cancelled, Lang::Fr) => "Synchronisation annulée.".into(),
             (HubError::UnknownDevice { node }, Lang::Fr) => {
