@@ -99,10 +99,10 @@ impl Refusal {
                 if *studies == 1 { "y" } else { "ies" }
             ),
             Refusal::StudyDeleted { title } if fr => format!(
-                "L'étude « {title} » est dans la corbeille : restaurez-la depuis la Corbeille pour en faire le rapport."
+                "L'étude « {title} » est dans la corbeille : restaurez-la d'abord depuis la Corbeille (pour en faire le rapport ou y inviter un ordinateur)."
             ),
             Refusal::StudyDeleted { title } => format!(
-                "The study \"{title}\" is in the bin: restore it from the Deleted screen to report on it."
+                "The study \"{title}\" is in the bin: restore it from the Deleted screen first (to report on it or invite a laptop to it)."
             ),
             Refusal::BadHqKey => "This file is not a valid headquarters public key (terrain hq keygen): it is cut short, altered, or another file.".into(),
         }

@@ -16,7 +16,7 @@ use zeroize::Zeroizing;
 use crate::changes::roster::{anchor, Entry, EntryKind, PublicKey, SignedEntry};
 use crate::changes::roster_rules::MAX_ENTRIES;
 use crate::changes::value::normalize;
-use crate::error::{AuthorshipError, Error, Result, SyncError};
+use crate::error::{AuthorshipError, Error, Refusal, Result, SyncError};
 use crate::read::records::get;
 use crate::schema::Entity;
 use crate::schema::Role;
@@ -102,6 +102,13 @@ pub fn study_fingerprint(key: &StudyKey) -> String {
 /// An invitation to a study for one new laptop with `role`: the sealed join file and its
 /// one-time code. Coordinators only: it records a one-time invitation in the roster.
 pub fn invite(store: &Store, study: &str, role: Role) -> Result<Invitation> {
+    let record = get(store.conn(), Entity::Study, study)?;
+    if record.deleted {
+        // A laptop invited now would join a study whose sessions it is never shown.
+        return Err(Error::Refused(Refusal::StudyDeleted {
+            title: record.text("title").unwrap_or_default().to_string(),
+        }));
+    }
     ensure_study_key(store, study)?;
     let (key_version, key) = current_study_key(store.conn(), study)?.ok_or_else(|| {
         Error::Sync(SyncError::NotJoined {
@@ -114,10 +121,7 @@ pub fn invite(store: &Store, study: &str, role: Role) -> Result<Invitation> {
         })
     })?;
     let invitation = make_invitation(store, study, role)?;
-    let title = get(store.conn(), Entity::Study, study)?
-        .text("title")
-        .unwrap_or_default()
-        .to_string();
+    let title = record.text("title").unwrap_or_default().to_string();
     let content = JoinFile {
         study_id: study.to_string(),
         title,

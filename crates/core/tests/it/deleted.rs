@@ -315,6 +315,38 @@ fn send(dir: &Path, from: &Store, to: &mut Store, study: &str) {
 }
 
 #[test]
+fn a_deleted_study_invites_no_laptop_until_it_is_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut lead = Store::open_in_dir(&dir.path().join("lead")).unwrap();
+    let field = Store::open_in_dir(&dir.path().join("field")).unwrap();
+    let study = lead
+        .create(Entity::Study, &fields(json!({"title": "Mopti"})))
+        .unwrap();
+    lead.delete(Entity::Study, &study).unwrap();
+    let held = |store: &Store| -> (String, i64) {
+        let entries = store
+            .conn()
+            .query_row("SELECT count(*) FROM roster_entries", [], |r| r.get(0))
+            .unwrap();
+        (sync::dump_string(store.conn(), None).unwrap(), entries)
+    };
+    let before = held(&lead);
+    let refused = sync::invite(&lead, &study, Role::Enumerator).unwrap_err();
+    assert_eq!(refused.code(), "study_deleted");
+    assert!(refused.message(Lang::Fr).contains("Mopti"), "{refused}");
+    assert!(refused.message(Lang::En).contains("invite"), "{refused}");
+    // Nothing was written: no invitation in the roster, no key made for it.
+    assert_eq!(held(&lead), before);
+    // Restored, the study invites again and the new laptop joins it.
+    lead.restore(Entity::Study, &study).unwrap();
+    sync::join_invitation(
+        &field,
+        &sync::invite(&lead, &study, Role::Enumerator).unwrap(),
+    )
+    .unwrap();
+}
+
+#[test]
 fn a_session_received_for_a_deleted_study_stays_hidden_until_the_study_is_restored() {
     let dir = tempfile::tempdir().unwrap();
     let mut lead = Store::open_in_dir(&dir.path().join("lead")).unwrap();
