@@ -60,6 +60,9 @@ fn logged() -> Logged {
     let text = |t: &str| fields(json!({ "text": t }));
     s.v.update(Entity::Finding, &finding, &text("Le puits est salé."))
         .unwrap();
+    // A's edit must be the later one: in the same millisecond as V's, the two stamps would tie
+    // on time and the node ids (random) would pick the winner, so the test would be a coin toss.
+    std::thread::sleep(std::time::Duration::from_millis(3));
     s.a.update(Entity::Finding, &finding, &text("Le puits est réparé."))
         .unwrap();
     send(&mut s, "v", "b");
