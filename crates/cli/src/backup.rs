@@ -7,10 +7,9 @@
 use std::path::PathBuf;
 
 use terrain_core::store::backup::inspect;
-use terrain_core::store::Unlock;
 use terrain_core::{Lang, Store};
 
-use crate::ctx::{Ctx, Result};
+use crate::ctx::{say, Ctx, Result};
 
 #[derive(clap::Args)]
 pub struct BackupArgs {
@@ -38,18 +37,18 @@ pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<()> {
     let made = store.backup(&args.out, passphrase.as_deref().map(String::as_str))?;
     let size = made.bytes as f64 / 1_048_576.0;
     match ctx.lang() {
-        Lang::Fr => println!(
+        Lang::Fr => say!(
             "Sauvegarde écrite : {} ({size:.1} Mo).",
             made.path.display()
         ),
-        Lang::En => println!("Backup written: {} ({size:.1} MB).", made.path.display()),
+        Lang::En => say!("Backup written: {} ({size:.1} MB).", made.path.display()),
     }
     if let Some(words) = made.recovery_words {
         match ctx.lang() {
-            Lang::Fr => println!("Mots de secours de cette sauvegarde : notez-les sur papier. Ils l'ouvrent si sa phrase de passe est perdue, et ne seront plus jamais affichés :"),
-            Lang::En => println!("Recovery words of this backup: write them on paper. They open it if its passphrase is lost, and will never be shown again:"),
+            Lang::Fr => say!("Mots de secours de cette sauvegarde : notez-les sur papier. Ils l'ouvrent si sa phrase de passe est perdue, et ne seront plus jamais affichés :"),
+            Lang::En => say!("Recovery words of this backup: write them on paper. They open it if its passphrase is lost, and will never be shown again:"),
         }
-        println!("{}", words.as_str());
+        say!("{}", words.as_str());
     }
     Ok(())
 }
@@ -58,28 +57,22 @@ pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<()> {
 pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<()> {
     let path = ctx.db_path()?;
     let head = inspect(&args.file)?;
-    let recovery = ctx.recovery()?;
-    let passphrase = ctx.passphrase()?;
-    let unlock = match (&recovery, &passphrase) {
-        (Some(words), _) => Unlock::Recovery(words),
-        (None, Some(p)) => Unlock::Passphrase(p),
-        (None, None) => Unlock::None,
-    };
-    let store = Store::restore_backup(&path, &args.file, unlock, args.replace)?;
+    let secrets = ctx.secrets()?;
+    let store = Store::restore_backup(&path, &args.file, secrets.unlock(), args.replace)?;
     match ctx.lang() {
         Lang::Fr => {
-            println!(
+            say!(
                 "Sauvegarde du {} restaurée dans {}.",
                 head.created,
                 path.display()
             );
-            println!("La base est chiffrée : elle s'ouvre avec la phrase de passe (ou les mots de secours) de la sauvegarde.");
-            println!("Cet ordinateur a une nouvelle identité d'appareil ({}) : dans une étude dont les membres sont gérés, demandez une invitation à un·e coordinateur·rice pour y écrire à nouveau.", store.node_id());
+            say!("La base est chiffrée : elle s'ouvre avec la phrase de passe (ou les mots de secours) de la sauvegarde.");
+            say!("Cet ordinateur a une nouvelle identité d'appareil ({}) : dans une étude dont les membres sont gérés, demandez une invitation à un·e coordinateur·rice pour y écrire à nouveau.", store.node_id());
         }
         Lang::En => {
-            println!("Backup of {} restored in {}.", head.created, path.display());
-            println!("The database is encrypted: it opens with the backup's passphrase (or recovery words).");
-            println!("This laptop has a new device identity ({}): in a study whose members are managed, ask a coordinator for an invitation to write in it again.", store.node_id());
+            say!("Backup of {} restored in {}.", head.created, path.display());
+            say!("The database is encrypted: it opens with the backup's passphrase (or recovery words).");
+            say!("This laptop has a new device identity ({}): in a study whose members are managed, ask a coordinator for an invitation to write in it again.", store.node_id());
         }
     }
     Ok(())

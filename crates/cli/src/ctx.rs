@@ -87,6 +87,24 @@ pub fn read_secret(path: &std::path::Path) -> Result<Zeroizing<String>> {
     Ok(store::passphrase::read_secret_file(path)?)
 }
 
+/// The recovery words (`--recovery-file`) and the passphrase (`--passphrase-file` or
+/// TERRAIN_PASSPHRASE) given to a command.
+pub struct Secrets {
+    recovery: Option<Zeroizing<String>>,
+    passphrase: Option<Zeroizing<String>>,
+}
+
+impl Secrets {
+    /// How they unlock a store: the recovery words first (given when the passphrase is lost).
+    pub fn unlock(&self) -> Unlock<'_> {
+        match (&self.recovery, &self.passphrase) {
+            (Some(words), _) => Unlock::Recovery(words),
+            (None, Some(p)) => Unlock::Passphrase(p),
+            (None, None) => Unlock::None,
+        }
+    }
+}
+
 impl Ctx {
     pub fn new(db: Option<PathBuf>) -> Ctx {
         Ctx {
@@ -139,21 +157,20 @@ impl Ctx {
             .map(Zeroizing::new))
     }
 
-    pub fn recovery(&self) -> Result<Option<Zeroizing<String>>> {
-        self.recovery_file.as_deref().map(read_secret).transpose()
+    /// The secrets this command was given to unlock a store, read once.
+    pub fn secrets(&self) -> Result<Secrets> {
+        Ok(Secrets {
+            recovery: self.recovery_file.as_deref().map(read_secret).transpose()?,
+            passphrase: self.passphrase()?,
+        })
     }
 
     /// Opens (creating a plain one if needed) the store named by `--db`, or the default one,
     /// unlocked by the recovery words or the passphrase when given.
     pub fn open(&self) -> Result<Store> {
         let path = self.db_path()?;
-        let recovery = self.recovery()?;
-        let passphrase = self.passphrase()?;
-        let unlock = match (&recovery, &passphrase) {
-            (Some(words), _) => Unlock::Recovery(words),
-            (None, Some(p)) => Unlock::Passphrase(p),
-            (None, None) => Unlock::None,
-        };
+        let secrets = self.secrets()?;
+        let unlock = secrets.unlock();
         if !matches!(unlock, Unlock::None) && store::kind(&path)? == Kind::Missing {
             return Err(terrain_core::Error::Lock(LockError::NoStore {
                 path: path.display().to_string(),

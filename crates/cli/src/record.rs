@@ -186,7 +186,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
                     p.session_date.as_deref().unwrap_or(""),
                     p.study_title.as_deref().unwrap_or(""),
                 ];
-                println!("{}", cells.join("\t"));
+                say!("{}", cells.join("\t"));
             }
             let fr = ctx.lang() == Lang::Fr;
             let (shown, total, sealed) = (found.hits.len(), found.total, found.sealed_names);

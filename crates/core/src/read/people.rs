@@ -9,6 +9,7 @@ use ts_rs::TS;
 
 use crate::changes::sealed::{Opener, SEALED_PREFIX};
 use crate::error::Result;
+use crate::read::live::live;
 use crate::read::places::{fold, PlaceIndex};
 use crate::schema::Entity;
 
@@ -78,16 +79,19 @@ pub fn find_people(conn: &Connection, query: &PeopleQuery) -> Result<PeopleFound
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
     let opener = Opener::load(conn)?;
     let places = PlaceIndex::load(conn)?;
-    let mut stmt = conn.prepare_cached(
+    // A person is shown with the session they attended: one whose session is not held yet
+    // has nothing to lead to.
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT p.id, p.code, p.name, p.sex, p.age_band, p.actor_group, s.id, s.session_type,
                 s.date, s.place_id, s.study_id, st.title
            FROM participant p
-           JOIN session s ON s.id = p.session_id AND s.deleted = 0
+           JOIN session s ON s.id = p.session_id
            LEFT JOIN study st ON st.id = s.study_id
-          WHERE p.deleted = 0 AND coalesce(st.deleted, 0) = 0
+          WHERE {}
             AND (?1 IS NULL OR s.study_id = ?1)
           ORDER BY s.date DESC, s.id, p.code, p.id",
-    )?;
+        live(Entity::Participant, "p")
+    ))?;
     let mut rows = stmt.query([study])?;
     let mut hits = Vec::new();
     let mut total = 0;
