@@ -18,6 +18,7 @@ pub mod clock;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod forms;
 pub mod read;
 pub mod report;
 pub mod schema;

@@ -20,27 +20,33 @@ const LAYERS: &[(&str, &[&str])] = &[
         &["lang", "clock", "schema", "error", "store", "changes"],
     ),
     (
-        "sync",
+        "forms",
         &[
             "lang", "clock", "schema", "error", "store", "changes", "read",
+        ],
+    ),
+    (
+        "sync",
+        &[
+            "lang", "clock", "schema", "error", "store", "changes", "read", "forms",
         ],
     ),
     (
         "stats",
         &[
-            "lang", "clock", "schema", "error", "store", "changes", "read",
+            "lang", "clock", "schema", "error", "store", "changes", "read", "forms",
         ],
     ),
     (
         "export",
         &[
-            "lang", "clock", "schema", "error", "store", "changes", "read", "stats",
+            "lang", "clock", "schema", "error", "store", "changes", "read", "forms", "stats",
         ],
     ),
     (
         "report",
         &[
-            "lang", "clock", "schema", "error", "store", "changes", "read", "stats",
+            "lang", "clock", "schema", "error", "store", "changes", "read", "forms", "stats",
         ],
     ),
     (
