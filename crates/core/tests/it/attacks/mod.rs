@@ -11,4 +11,5 @@ mod rekey;
 mod review;
 mod sealed;
 mod seqs;
+mod stripped;
 mod victim;
