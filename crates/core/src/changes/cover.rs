@@ -40,6 +40,14 @@ pub fn is_personal(entity: Entity, field: &str) -> bool {
     entity == Entity::Participant && PERSONAL_FIELDS.contains(&field)
 }
 
+/// Whether a change so covered is dormant in its record (`changes::merge`): erased, while the
+/// record holds no erasure (`erasure`: whether it does). Anyone relaying a salted change can
+/// strip its value and salt and the signature still holds, so a commitment alone proves the
+/// change was made, never that its value is gone: only the erasure, role-checked, says that.
+pub(crate) fn dormant(cover: Cover, erasure: bool) -> bool {
+    matches!(cover, Cover::Erased(_)) && !erasure
+}
+
 /// How a change is covered by its segment's signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Cover {

@@ -4,8 +4,10 @@
 //! participant is erased here (by this laptop or by a change received), every held change of
 //! its personal fields keeps only its commitment (`Cover::Erased`), the row's personal values
 //! are emptied and so are the conflict log's copies; a change of those fields that arrives
-//! later is stored erased in the same transaction. Who erased and when is the change's origin
-//! and stamp; why is the reason. The use case itself is `erase_person`.
+//! later is stored erased in the same transaction. An erased change that arrives before the
+//! erasure (or without one: a relay stripped it) is dormant until the erasure is held
+//! (`changes::merge`). Who erased and when is the change's origin and stamp; why is the
+//! reason. The use case itself is `erase_person`.
 
 use std::collections::BTreeSet;
 

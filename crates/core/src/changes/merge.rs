@@ -9,6 +9,14 @@
 //! day below its `prev`'s and takes that stamp out of the competition (`changes::repair`):
 //! the winner is the greatest stamp no held repair names, a repaired value is seen, and a
 //! repair that loses is no conflict (it says nothing about values).
+//!
+//! An erased change (`Cover::Erased`: its value gone, its commitment kept) of a record that
+//! holds no erasure is **dormant**: held, so it is relayed and proves its segment, but it
+//! competes for nothing and is no conflict. Only an erasure (`erased_reason`, role-checked)
+//! makes a value go: a relay that strips a value and its salt from a change of a person
+//! nobody erased cannot blank that field on the laptops it passes the change to. Once the
+//! erasure is held, every change of the person's personal fields is erased anyway
+//! (`changes::erasure`), and they compete as before (docs/design/protection.md, section 5).
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -18,13 +26,13 @@ use rusqlite::{Connection, OptionalExtension, Statement};
 
 use super::columns::{set_columns, Upserts};
 use super::conflict_log::{self, Candidate, FieldOf};
-use super::cover::Cover;
-use super::log::{self, EntryRef, Run, RunAt};
+use super::cover::{dormant, Cover, ERASED_REASON};
+use super::log::{self, Entry, EntryRef, Run, RunAt};
+use super::node_map::NodeMap;
 use super::outcome::{Outcome, SyncStart};
 use super::repair::{self, Noted, Repaired, Target};
 use crate::error::Result;
 use crate::schema::Entity;
-use crate::store::meta::node_idx;
 
 /// A stamp: hybrid logical clock and origin node id. Totally ordered.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -91,50 +99,19 @@ pub(crate) fn winner(
     field: &str,
 ) -> Result<Option<(Stamp, SqlValue)>> {
     let runs = log::record_runs(conn, entity, row_id)?;
-    Ok(winners_of(&runs, &Repaired::of_runs(&runs))
-        .remove(field)
-        .map(|(h, v)| {
-            (
-                Stamp {
-                    hlc: h.hlc,
-                    node: h.node.to_string(),
-                },
-                v.clone(),
-            )
-        }))
-}
-
-/// Maps node ids to this database's integer handles and back.
-pub(crate) trait NodeMap {
-    fn idx(&mut self, conn: &Connection, node_id: &str) -> Result<i64>;
-}
-
-/// A node map for one batch, filled by the caller (the writer, from its cache).
-#[derive(Default)]
-pub(crate) struct Nodes {
-    by_id: HashMap<String, i64>,
-}
-
-impl Nodes {
-    /// Notes the handle of a node id the caller already knows.
-    pub(crate) fn insert(&mut self, node_id: &str, idx: i64) {
-        self.by_id.insert(node_id.to_string(), idx);
-    }
-
-    pub(crate) fn contains(&self, node_id: &str) -> bool {
-        self.by_id.contains_key(node_id)
-    }
-}
-
-impl NodeMap for Nodes {
-    fn idx(&mut self, conn: &Connection, node_id: &str) -> Result<i64> {
-        if let Some(i) = self.by_id.get(node_id) {
-            return Ok(*i);
-        }
-        let i = node_idx(conn, node_id)?;
-        self.by_id.insert(node_id.to_string(), i);
-        Ok(i)
-    }
+    Ok(
+        winners_of(&runs, &Repaired::of_runs(&runs), holds_erasure(&runs))
+            .remove(field)
+            .map(|(h, v)| {
+                (
+                    Stamp {
+                        hlc: h.hlc,
+                        node: h.node.to_string(),
+                    },
+                    v.clone(),
+                )
+            }),
+    )
 }
 
 /// A held change's stamp with the handle of its node.
@@ -145,12 +122,32 @@ struct Held<'a> {
     node: &'a str,
     /// A repair (`changes::repair`): it says nothing about values, so it is never a conflict.
     repair: bool,
+    /// Dormant (see the module's comment): it competes for nothing and is no conflict.
+    dormant: bool,
 }
 
-impl Held<'_> {
+impl<'a> Held<'a> {
+    /// A change held in `run`; `erasure`: whether its record holds an erasure.
+    fn of(run: &'a Run, e: &Entry, erasure: bool) -> Self {
+        Held {
+            hlc: e.hlc,
+            node_idx: run.node,
+            node: &run.node_id,
+            repair: e.prev_hlc.is_some_and(|p| repair::is_repair(e.hlc, p)),
+            dormant: dormant(e.cover, erasure),
+        }
+    }
+
     fn key(&self) -> (i64, &str) {
         (self.hlc, self.node)
     }
+}
+
+/// Whether a record's held changes include its erasure (only a participant has one).
+fn holds_erasure(runs: &[Run]) -> bool {
+    runs.iter()
+        .flat_map(|r| &r.entries)
+        .any(|e| e.field == ERASED_REASON)
 }
 
 /// What merging keeps across the batches of one transaction: per (scope, node) the highest
@@ -317,9 +314,12 @@ pub(crate) fn apply_batch(
             Some(start) => runs.iter().any(|r| start.held(r)),
             None => !row_is_new,
         };
+        // Held or in this batch, an erasure wakes the record's erased changes (see above).
+        let erasure =
+            holds_erasure(&runs) || idxs.iter().any(|i| changes[*i].field == ERASED_REASON);
         // What the row holds now; a repair in this batch may take some of it out below.
         let mut repaired = Repaired::of_runs(&runs);
-        let existing = winners_of(&runs, &repaired);
+        let existing = winners_of(&runs, &repaired, erasure);
         // Newly held changes: per field, and as (origin, seq, index, prev node) for the log.
         let mut fresh: BTreeMap<&str, Vec<(usize, Held)>> = BTreeMap::new();
         let mut to_log: Vec<(i64, i64, usize, Option<i64>)> = Vec::new();
@@ -385,6 +385,7 @@ pub(crate) fn apply_batch(
                         .prev
                         .as_ref()
                         .is_some_and(|p| repair::is_repair(c.hlc, p.hlc)),
+                    dormant: dormant(c.cover, erasure),
                 },
             ));
         }
@@ -397,15 +398,17 @@ pub(crate) fn apply_batch(
             out.new_records += 1;
         }
         // A repair in this batch took a held stamp out: the held winners are found again.
-        let held_now = repaired.has_fresh().then(|| winners_of(&runs, &repaired));
+        let held_now = repaired
+            .has_fresh()
+            .then(|| winners_of(&runs, &repaired, erasure));
         let mut columns: Vec<(&str, &SqlValue)> = Vec::new();
         for (field, news) in fresh {
             let before = existing.get(field);
             let old = held_now.as_ref().map_or(before, |w| w.get(field));
-            // A repaired change is held and in the history, but does not compete.
+            // A repaired or dormant change is held and in the history, but does not compete.
             let best_new = news
                 .iter()
-                .filter(|(_, h)| !repaired.holds(field, h.hlc, h.node_idx))
+                .filter(|(_, h)| !h.dormant && !repaired.holds(field, h.hlc, h.node_idx))
                 .max_by(|a, b| a.1.key().cmp(&b.1.key()))
                 .map(|(i, h)| (*i, *h));
             let new_wins =
@@ -427,7 +430,7 @@ pub(crate) fn apply_batch(
                 row_id,
                 field,
             };
-            out.conflicts += relog(conn, of, (&runs, &news), changes, &seen, winner)?;
+            out.conflicts += relog(conn, of, (&runs, &news), changes, &seen, winner, erasure)?;
             if new_wins {
                 out.updated_fields += u64::from(held_before);
                 if let Some(i) = best_i {
@@ -551,36 +554,35 @@ pub(crate) fn field_stamps(
     row_id: &str,
 ) -> Result<HashMap<String, Stamp>> {
     let runs = log::record_runs(conn, entity, row_id)?;
-    Ok(winners_of(&runs, &Repaired::of_runs(&runs))
-        .into_iter()
-        .map(|(field, (h, _))| {
-            (
-                field.to_string(),
-                Stamp {
-                    hlc: h.hlc,
-                    node: h.node.to_string(),
-                },
-            )
-        })
-        .collect())
+    Ok(
+        winners_of(&runs, &Repaired::of_runs(&runs), holds_erasure(&runs))
+            .into_iter()
+            .map(|(field, (h, _))| {
+                (
+                    field.to_string(),
+                    Stamp {
+                        hlc: h.hlc,
+                        node: h.node.to_string(),
+                    },
+                )
+            })
+            .collect(),
+    )
 }
 
 /// The winning held change of each field, with its value, among a record's runs: the
-/// highest stamp among those no repair names (`changes::repair`).
+/// highest stamp among those no repair names (`changes::repair`) and that are not dormant
+/// (`erasure`: whether the record's erasure is held or arriving).
 fn winners_of<'r>(
     runs: &'r [Run],
     repaired: &Repaired,
+    erasure: bool,
 ) -> HashMap<&'r str, (Held<'r>, &'r SqlValue)> {
     let mut out: HashMap<&str, (Held<'_>, &SqlValue)> = HashMap::new();
     for run in runs {
         for e in &run.entries {
-            let held = Held {
-                hlc: e.hlc,
-                node_idx: run.node,
-                node: &run.node_id,
-                repair: e.prev_hlc.is_some_and(|p| repair::is_repair(e.hlc, p)),
-            };
-            if repaired.holds(&e.field, e.hlc, run.node) {
+            let held = Held::of(run, e, erasure);
+            if held.dormant || repaired.holds(&e.field, e.hlc, run.node) {
                 continue;
             }
             if out
@@ -642,7 +644,8 @@ pub(crate) fn relog_fields(
     fields: &[&str],
 ) -> Result<()> {
     let runs = log::record_runs(conn, entity, row_id)?;
-    let winners = winners_of(&runs, &Repaired::of_runs(&runs));
+    let erasure = holds_erasure(&runs);
+    let winners = winners_of(&runs, &Repaired::of_runs(&runs), erasure);
     let seen = Seen::of(&runs, &[], &[]);
     for field in fields {
         let winner = winners.get(field).map(|(h, _)| (h.hlc, h.node_idx));
@@ -651,13 +654,14 @@ pub(crate) fn relog_fields(
             row_id,
             field,
         };
-        relog(conn, of, (&runs, &[]), &[], &seen, winner)?;
+        relog(conn, of, (&runs, &[]), &[], &seen, winner, erasure)?;
     }
     Ok(())
 }
 
 /// Works out the field's conflict log again from everything held of it: the record's runs
-/// held before this batch and its changes newly held (`news`, indices into `changes`).
+/// held before this batch and its changes newly held (`news`, indices into `changes`). A
+/// dormant change is no candidate (`erasure`: whether the record's erasure is held).
 fn relog(
     conn: &Connection,
     of: FieldOf<'_>,
@@ -665,6 +669,7 @@ fn relog(
     changes: &[Change],
     seen: &Seen<'_>,
     winner: Option<(i64, i64)>,
+    erasure: bool,
 ) -> Result<u64> {
     let field = of.field;
     let candidate = |h: &Held<'_>, value| Candidate {
@@ -676,17 +681,15 @@ fn relog(
     };
     let mut held: Vec<Candidate<'_>> = news
         .iter()
+        .filter(|(_, h)| !h.dormant)
         .map(|(i, h)| candidate(h, &changes[*i].value))
         .collect();
     for run in runs {
         for e in run.entries.iter().filter(|e| e.field == field) {
-            let h = Held {
-                hlc: e.hlc,
-                node_idx: run.node,
-                node: &run.node_id,
-                repair: e.prev_hlc.is_some_and(|p| repair::is_repair(e.hlc, p)),
-            };
-            held.push(candidate(&h, &e.value));
+            let h = Held::of(run, e, erasure);
+            if !h.dormant {
+                held.push(candidate(&h, &e.value));
+            }
         }
     }
     if held.len() < 2 {

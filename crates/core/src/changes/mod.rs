@@ -11,6 +11,7 @@ pub(crate) mod erase_person;
 pub(crate) mod erasure;
 pub(crate) mod log;
 pub(crate) mod merge;
+pub(crate) mod node_map;
 pub(crate) mod outcome;
 pub(crate) mod participant_code;
 pub(crate) mod repair;

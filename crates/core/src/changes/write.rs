@@ -157,7 +157,7 @@ impl Writer<'_> {
         if !known_new || changes.iter().any(|c| c.entity == Entity::Session) {
             self.sessions.get_mut().clear();
         }
-        let mut nodes = merge::Nodes::default();
+        let mut nodes = super::node_map::Nodes::default();
         let names = changes
             .iter()
             .flat_map(|c| std::iter::once(&c.node).chain(c.prev.as_ref().map(|p| &p.node)));

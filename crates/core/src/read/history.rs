@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::Value as Json;
 use ts_rs::TS;
 
+use crate::changes::cover::{dormant, Cover, ERASED_REASON};
 use crate::changes::merge::Stamp;
 use crate::changes::repair::is_repair;
 use crate::changes::sealed::Opener;
@@ -31,20 +32,22 @@ pub struct HistoryEntry {
     pub current: bool,
 }
 
-/// Every change to a record, oldest first, with the value it replaced.
+/// Every change to a record, oldest first, with the value it replaced. A dormant change (an
+/// erased change of a person not erased here, see `changes::merge`) says nothing about its
+/// value: it is not shown.
 pub fn history(conn: &Connection, entity: Entity, id: &str) -> Result<Vec<HistoryEntry>> {
     // The record's changes, then each one's replaced value found among them (its prev is a
     // change of the same field): a self-join on the `changes` view would expand the whole log.
     let mut stmt = conn.prepare_cached(
-        "SELECT c.field, c.value, c.hlc, n.node_id, c.prev_hlc, c.prev_node, c.node
+        "SELECT c.field, c.value, c.hlc, n.node_id, c.prev_hlc, c.prev_node, c.node, c.cover
            FROM changes c JOIN nodes n ON n.idx = c.node
           WHERE c.entity = ?2 AND c.row_id = ?1
           ORDER BY c.hlc, n.node_id",
     )?;
     type Row = (String, SqlValue, i64, String, Option<i64>, Option<i64>, i64);
-    let rows: Vec<Row> = stmt
+    let mut rows: Vec<(Row, Option<String>)> = stmt
         .query_map((id, entity.as_str()), |r| {
-            Ok((
+            let row = (
                 r.get(0)?,
                 r.get(1)?,
                 r.get(2)?,
@@ -52,9 +55,16 @@ pub fn history(conn: &Connection, entity: Entity, id: &str) -> Result<Vec<Histor
                 r.get(4)?,
                 r.get(5)?,
                 r.get(6)?,
-            ))
+            );
+            Ok((row, r.get(7)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
+    let erasure = rows.iter().any(|((field, ..), _)| field == ERASED_REASON);
+    rows.retain(|(_, cover)| {
+        let cover = cover.as_deref().and_then(Cover::from_log);
+        !cover.is_some_and(|c| dormant(c, erasure))
+    });
+    let rows: Vec<Row> = rows.into_iter().map(|(row, _)| row).collect();
     let by_stamp: HashMap<(&str, i64, i64), &SqlValue> = rows
         .iter()
         .map(|(field, value, hlc, _, _, _, node)| ((field.as_str(), *hlc, *node), value))

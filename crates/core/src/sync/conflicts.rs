@@ -12,6 +12,7 @@ use serde::Serialize;
 use serde_json::Value as Json;
 use ts_rs::TS;
 
+use crate::changes::cover::{dormant, Cover, ERASED_REASON};
 use crate::changes::merge;
 use crate::changes::repair::is_repair;
 use crate::changes::roster_rules::WriteCheck;
@@ -93,7 +94,8 @@ impl RecordLog {
             current: HashMap::new(),
         };
         let mut stmt = conn.prepare_cached(
-            "SELECT c.field, c.hlc, c.node, n.node_id, c.seq, c.study, c.value, c.prev_hlc, c.prev_node
+            "SELECT c.field, c.hlc, c.node, n.node_id, c.seq, c.study, c.value, c.prev_hlc, c.prev_node,
+                    c.cover
                FROM changes c JOIN nodes n ON n.idx = c.node
               WHERE c.entity = ?1 AND c.row_id = ?2",
         )?;
@@ -111,10 +113,23 @@ impl RecordLog {
             if let (Some(p), Some(pn)) = (prev_hlc.filter(|p| is_repair(hlc, *p)), prev_node) {
                 repaired.insert((field.clone(), p, pn));
             }
-            held.push((field, hlc, node_idx, node, seq, r.get::<_, SqlValue>(6)?));
+            let cover = r.get::<_, Option<String>>(9)?;
+            let cover = cover.as_deref().and_then(Cover::from_log);
+            held.push((
+                field,
+                hlc,
+                node_idx,
+                node,
+                seq,
+                r.get::<_, SqlValue>(6)?,
+                cover,
+            ));
         }
-        for (field, hlc, node_idx, node, seq, value) in held {
-            if repaired.contains(&(field.clone(), hlc, node_idx)) {
+        // A dormant change (`changes::merge`) is never in force.
+        let erasure = held.iter().any(|h| h.0 == ERASED_REASON);
+        for (field, hlc, node_idx, node, seq, value, cover) in held {
+            let dormant = cover.is_some_and(|c| dormant(c, erasure));
+            if dormant || repaired.contains(&(field.clone(), hlc, node_idx)) {
                 continue;
             }
             let wins = log

@@ -28,9 +28,8 @@ const NEW_PHONE: &str = "+22370445566";
 /// A participant of A's with a name and a phone number, in a new session of A's.
 fn person_of_a(s: &mut Scene) -> String {
     let study = s.study.clone();
-    let session = s
-        .a
-        .create(
+    let session =
+        s.a.create(
             Entity::Session,
             &fields(json!({"study_id": study, "session_type": "workshop", "date": "2026-02-03"})),
         )
@@ -58,7 +57,10 @@ fn stripped(mut batch: ChangeBatch, field: &str, value: &str) -> ChangeBatch {
     let value = SqlValue::Text(value.into());
     for c in batch.changes.iter_mut() {
         if c.field == field && c.value == value {
-            assert!(matches!(c.cover, Cover::Salted(_)), "a personal value is salted");
+            assert!(
+                matches!(c.cover, Cover::Salted(_)),
+                "a personal value is salted"
+            );
             c.cover = c.cover.erased(&c.value).unwrap();
             c.value = SqlValue::Null;
             n += 1;
@@ -97,9 +99,11 @@ fn shown(store: &Store, id: &str, field: &str) -> serde_json::Value {
 fn conflicts_of(store: &Store, id: &str) -> i64 {
     store
         .conn()
-        .query_row("SELECT count(*) FROM conflicts WHERE row_id = ?1", [id], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT count(*) FROM conflicts WHERE row_id = ?1",
+            [id],
+            |r| r.get(0),
+        )
         .unwrap()
 }
 
@@ -139,7 +143,11 @@ fn a_relay_that_strips_a_name_blanks_nothing_and_a_real_erasure_still_erases() {
     let batch = stripped(from_a(&s, &s.b), "name", NEW_NAME);
     let batch = stripped(batch, "phone", NEW_PHONE);
     let p = relayed_by_v(&s, "stripped.terrain", &batch);
-    assert_eq!(s.refusal(&p), "ok", "the signatures hold: the bundle is taken");
+    assert_eq!(
+        s.refusal(&p),
+        "ok",
+        "the signatures hold: the bundle is taken"
+    );
     // Nothing blanked: B shows what it knew, logs no conflict, shows no null in force.
     assert_eq!(shown(&s.b, &person, "name"), json!(NAME));
     assert_eq!(shown(&s.b, &person, "phone"), json!(PHONE));
@@ -167,7 +175,8 @@ fn a_relay_that_strips_a_name_blanks_nothing_and_a_real_erasure_still_erases() {
     assert_eq!(shown(&s.b, &person, "phone"), json!(PHONE));
 
     // A real erasure still erases everywhere, the stripped changes with the rest.
-    s.a.erase_participant(&person, "consentement retiré").unwrap();
+    s.a.erase_participant(&person, "consentement retiré")
+        .unwrap();
     bundle_a_to_b(&mut s, "erasure.terrain");
     for f in ["name", "phone", "age"] {
         assert_eq!(shown(&s.b, &person, f), json!(null), "{f}");
@@ -193,7 +202,9 @@ fn record_state(store: &Store, id: &str) -> String {
         .collect();
     let conflicts: Vec<(String, i64, Option<String>)> = store
         .conn()
-        .prepare("SELECT field, loser_hlc, loser_value FROM conflicts WHERE row_id = ?1 ORDER BY 1, 2")
+        .prepare(
+            "SELECT field, loser_hlc, loser_value FROM conflicts WHERE row_id = ?1 ORDER BY 1, 2",
+        )
         .unwrap()
         .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .unwrap()
@@ -216,7 +227,11 @@ fn a_stripped_rename_received_with_its_record_keeps_the_first_name_until_a_real_
     // the function the hub's push and a laptop's pull both apply batches with.
     let batch = stripped(from_a(&s, &s.v), "name", NEW_NAME);
     sync::apply_signed(&mut s.v, &s.study, &batch).unwrap();
-    assert_eq!(shown(&s.v, &person, "name"), json!(NAME), "the rename blanks nothing");
+    assert_eq!(
+        shown(&s.v, &person, "name"),
+        json!(NAME),
+        "the rename blanks nothing"
+    );
     assert_eq!(shown(&s.v, &person, "phone"), json!(PHONE));
     assert_eq!(conflicts_of(&s.v, &person), 0);
     assert_eq!(in_force(&s.v, &person, "name"), vec![json!(NAME)]);
