@@ -4,10 +4,14 @@
 //! A's segments from the commitments alone, as the hub relays them). Then the bytes of every
 //! database file (and its -wal and -shm), and of every bundle written after the erasure, hold
 //! neither the person's name nor phone number; a later change of A still reaches everyone.
+//! And a relay that strips a value (a member passing on a change of a person nobody erased as
+//! its commitment alone) blanks nothing on the hub nor on the laptops the hub passes it to.
 
 use std::path::{Path, PathBuf};
 
+use rusqlite::types::Value as SqlValue;
 use serde_json::json;
+use terrain_core::changes::Cover;
 use terrain_core::read::history;
 use terrain_core::sync::bundle::{self, ExportTarget};
 use terrain_core::{Entity, Store};
@@ -198,4 +202,94 @@ fn an_erasure_reaches_every_replica_by_bundle_and_hub_and_leaves_no_value_in_any
         assert_eq!(dump(s), dump(&a));
     }
     hub.stop().expect("hub stops");
+}
+
+#[test]
+fn a_name_stripped_by_a_relay_blanks_nothing_through_the_hub_and_an_erasure_still_erases() {
+    let lab = Lab::new();
+    let mut a = lab.store("a");
+    let (study, invite) = new_study(&mut a, "Mopti");
+    let session = new_session(&mut a, &study, "Sévaré");
+    let person = a
+        .create(
+            Entity::Participant,
+            &fields(&[
+                ("session_id", json!(session)),
+                ("sex", json!("female")),
+                ("name", json!(NAME)),
+                ("phone", json!(PHONE)),
+            ]),
+        )
+        .expect("participant");
+    let mut m = lab.store("m");
+    let hub_store = lab.store("hub");
+    let mut c = lab.store("c");
+    for s in [&m, &hub_store, &c] {
+        join(s, &invite);
+    }
+    drop(hub_store);
+    let hub = start_hub(&lab.path("hub"));
+    let (url, code) = (hub.info.url.clone(), hub.info.join_code.clone());
+    for s in [&mut a, &mut m, &mut c] {
+        sync(s, &url, Some(&code)).expect("first sync");
+    }
+    assert_eq!(participant(&c, &person)["name"], json!(NAME));
+
+    // A renames the person and hands the edit to M, a member, which strips the new name of
+    // its value and salt (the signature still holds) and is the first to reach the hub.
+    a.update(
+        Entity::Participant,
+        &person,
+        &fields(&[("name", json!("Kadiatou Z."))]),
+    )
+    .expect("a renames");
+    terrain_core::sync::seal_own(&a).expect("seal");
+    let have = terrain_core::sync::held_vector(m.conn(), &study).expect("vector");
+    let (mut batch, _) =
+        terrain_core::sync::next_batch(a.conn(), &study, &have, usize::MAX, usize::MAX)
+            .expect("batch");
+    let rename = batch
+        .changes
+        .iter_mut()
+        .find(|ch| ch.field == "name")
+        .expect("the rename");
+    rename.cover = rename.cover.erased(&rename.value).expect("salted");
+    rename.value = SqlValue::Null;
+    terrain_core::sync::apply_signed(&mut m, &study, &batch).expect("m takes it");
+    sync(&mut m, &url, None).expect("m → hub");
+    sync(&mut c, &url, None).expect("hub → c");
+    for s in [&m, &c] {
+        assert_eq!(
+            participant(s, &person)["name"],
+            json!(NAME),
+            "nothing blanked"
+        );
+        let held = terrain_core::sync::all_changes(s.conn()).expect("changes");
+        assert!(held
+            .iter()
+            .any(|ch| ch.field == "name" && matches!(ch.cover, Cover::Erased(_))));
+    }
+
+    // A later rename still reaches C; A's erasure then leaves C holding what A holds.
+    a.update(
+        Entity::Participant,
+        &person,
+        &fields(&[("name", json!("K. Zerbo"))]),
+    )
+    .expect("a renames again");
+    sync(&mut a, &url, None).expect("a → hub");
+    sync(&mut c, &url, None).expect("hub → c");
+    assert_eq!(participant(&c, &person)["name"], json!("K. Zerbo"));
+    a.erase_participant(&person, "retrait").expect("erase");
+    sync(&mut a, &url, None).expect("a → hub");
+    sync(&mut c, &url, None).expect("hub → c");
+    assert_eq!(participant(&c, &person)["name"], json!(null));
+    assert_eq!(participant(&c, &person)["phone"], json!(null));
+    assert_eq!(dump(&c), dump(&a), "c holds what a holds");
+    hub.stop().expect("hub stops");
+    let hub_store = lab.store("hub");
+    assert_eq!(dump(&hub_store), dump(&a), "so does the hub");
+    for canary in [NAME, PHONE, "Kadiatou Z.", "K. Zerbo"] {
+        assert!(!dump(&c).contains(canary), "{canary}");
+    }
 }
