@@ -3,5 +3,7 @@
 //! (docs/design/forms.md).
 
 pub(crate) mod model;
+pub(crate) mod paths;
 
 pub use model::{Choice, FormDef, Labels, Node, NodeKind, QuestionType};
+pub use paths::{check_path, is_instance_key, is_name, INSTANCE_KEY_LEN, MAX_PATH};
