@@ -508,6 +508,9 @@ impl Writer<'_> {
             Entity::Recommendation if missing(values, "status") => {
                 values.insert("status", SqlValue::Text("proposed".into()));
             }
+            Entity::Response if missing(values, "status") => {
+                values.insert("status", SqlValue::Text("draft".into()));
+            }
             Entity::Study if missing(values, "status") => {
                 values.insert("status", SqlValue::Text("ongoing".into()));
             }

@@ -261,6 +261,15 @@ fn a_form_version_a_responses_form_and_an_answers_place_never_change() {
                 .unwrap_err();
         fixed(e, field);
     }
+    // A response starts as a draft unless told otherwise.
+    let started =
+        t.a.create(
+            Entity::Response,
+            &fields(json!({"study_id": t.study, "form_ref": form})),
+        )
+        .unwrap();
+    let started = query::get(t.a.conn(), Entity::Response, &started).unwrap();
+    assert_eq!(started.fields["status"], json!("draft"));
     // An answer whose id is not its path's is never written.
     let stray = uuid::Uuid::now_v7().to_string();
     let e =
