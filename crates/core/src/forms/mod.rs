@@ -2,6 +2,8 @@
 //! a response whose answers are records written through the one write path
 //! (docs/design/forms.md).
 
+pub mod expr;
 pub(crate) mod model;
 
+pub use expr::{parse, Expr, ExprError, ExprErrorKind};
 pub use model::{Choice, FormDef, Labels, Node, NodeKind, QuestionType};
