@@ -5,5 +5,5 @@
 pub mod expr;
 pub(crate) mod model;
 
-pub use expr::{parse, Expr, ExprError, ExprErrorKind};
+pub use expr::{parse, Env, Expr, ExprError, ExprErrorKind, Value};
 pub use model::{Choice, FormDef, Labels, Node, NodeKind, QuestionType};

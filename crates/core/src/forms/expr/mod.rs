@@ -4,13 +4,22 @@
 
 mod ast;
 mod catalog;
+mod dates;
+mod env;
 mod error;
+mod eval;
+mod functions;
 mod lexer;
 mod parser;
+mod test_env;
+mod value;
 
 pub use ast::{BinOp, Expr};
+pub use env::Env;
 pub use error::{ExprError, ExprErrorKind};
 pub use parser::parse;
+pub use test_env::TestEnv;
+pub use value::Value;
 
 #[cfg(test)]
 mod parser_tests;
