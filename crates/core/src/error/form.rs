@@ -82,7 +82,9 @@ pub enum IssueKind {
     UnmatchedEnd { what: String },
     /// A function Terrain does not evaluate (pulldata, ...).
     UnsupportedFunction { name: String },
-    /// An expression that does not parse: the expression engine's message in each language.
+    /// An expression that does not parse (or calls an unknown function, or with the wrong
+    /// number of arguments): the expression parser's message in each language (`ExprError`
+    /// lives in forms/, above this layer, so its messages are carried).
     BadExpression { fr: String, en: String },
     /// `${name}` naming no question of the form.
     UnknownReference { name: String },
@@ -293,10 +295,8 @@ impl IssueKind {
             IssueKind::UnsupportedFunction { name } => {
                 format!("the function {name} is not supported")
             }
-            IssueKind::BadExpression { fr: text, .. } if fr => {
-                format!("expression invalide : {text}")
-            }
-            IssueKind::BadExpression { en, .. } => format!("invalid expression: {en}"),
+            IssueKind::BadExpression { fr: text, .. } if fr => text.clone(),
+            IssueKind::BadExpression { en, .. } => en.clone(),
             IssueKind::UnknownReference { name } if fr => {
                 format!("${{{name}}} ne désigne aucune question du questionnaire")
             }

@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{FormIssue, IssueKind};
+use crate::forms::expr;
 use crate::forms::model::{FormDef, Node, NodeKind, QuestionType};
 
 /// At most this many rows in the survey sheet (nodes in a form).
@@ -264,21 +265,28 @@ impl FormDef {
 /// What is wrong with one expression: it does not parse, calls a function Terrain does not
 /// support, or names a question the form does not have.
 fn expression_issues(source: &str, names: &BTreeSet<String>) -> Vec<IssueKind> {
-    // Until the expression parser lands: the ${name} references only.
-    let mut out = Vec::new();
-    let mut rest = source;
-    while let Some(at) = rest.find("${") {
-        let after = &rest[at + 2..];
-        let Some(end) = after.find('}') else { break };
-        let name = &after[..end];
-        if !names.contains(name) {
-            out.push(IssueKind::UnknownReference {
-                name: name.to_string(),
-            });
+    let parsed = match expr::parse(source) {
+        Ok(parsed) => parsed,
+        Err(e) => return vec![expr_issue(&e)],
+    };
+    parsed
+        .references()
+        .into_iter()
+        .filter(|name| !names.contains(name))
+        .map(|name| IssueKind::UnknownReference { name })
+        .collect()
+}
+
+fn expr_issue(e: &expr::ExprError) -> IssueKind {
+    match &e.kind {
+        expr::ExprErrorKind::UnsupportedFunction(name) => {
+            IssueKind::UnsupportedFunction { name: name.clone() }
         }
-        rest = &after[end..];
+        _ => IssueKind::BadExpression {
+            fr: e.message(crate::lang::Lang::Fr),
+            en: e.message(crate::lang::Lang::En),
+        },
     }
-    out
 }
 
 /// An XML name as pyxform accepts one for a question: a letter or `_` first, then letters,

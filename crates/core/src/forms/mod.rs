@@ -3,7 +3,9 @@
 //! (docs/design/forms.md).
 
 pub mod check;
+pub mod expr;
 pub(crate) mod model;
 pub mod xlsform;
 
+pub use expr::{parse, Env, Expr, ExprError, ExprErrorKind, Value};
 pub use model::{Choice, FormDef, Labels, Node, NodeKind, QuestionType};
