@@ -3,6 +3,8 @@
 //! appear. `age`, `members[k3f9q2ab]/age`, `hh[a1b2c3d4]/members[e5f6a7b8]/age`; a path
 //! ending in an instance (`members[k3f9q2ab]`) is that instance's own record (its order key).
 
+use super::check::is_xml_name;
+
 /// The longest path an answer may have (the `answer.path` field's limit).
 pub const MAX_PATH: usize = 500;
 
@@ -23,7 +25,7 @@ pub fn check_path(path: &str) -> bool {
         .iter()
         .enumerate()
         .all(|(i, step)| match split_step(step) {
-            Some((name, key)) => is_name(name) && (key.is_some() || i == last),
+            Some((name, key)) => is_xml_name(name) && (key.is_some() || i == last),
             None => false,
         })
 }
@@ -46,17 +48,6 @@ pub fn is_instance_key(key: &str) -> bool {
         && key
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-}
-
-/// Whether `name` is a question's name as XLSForm allows it (an XML name without a prefix): a
-/// letter or `_`, then letters, digits, `_`, `-` or `.`.
-pub fn is_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    let Some(first) = chars.next() else {
-        return false;
-    };
-    (first.is_alphabetic() || first == '_')
-        && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use rusqlite::types::Value as SqlValue;
 
 use crate::changes::merge::Change;
 use crate::forms::{check_path, FormDef};
+use crate::lang::Lang;
 use crate::schema::Entity;
 
 /// Checks one received change of a questionnaire record (others pass untouched).
@@ -32,14 +33,24 @@ pub(crate) fn check_received_questionnaire(c: &Change) -> Result<(), String> {
 pub(crate) fn check_received_form(definition: &str) -> Result<FormDef, String> {
     let def: FormDef = serde_json::from_str(definition)
         .map_err(|e| format!("its definition is not a form ({e})"))?;
-    // TODO(xlsform): `FormDef::check` (forms/check.rs) runs here once merged: any issue with
-    // `is_error()` refuses.
+    let errors: Vec<String> = def
+        .check()
+        .iter()
+        .filter(|i| i.is_error())
+        .map(|i| i.message(Lang::En))
+        .collect();
+    if !errors.is_empty() {
+        return Err(format!(
+            "its definition fails the form checks: {}",
+            shorten(&errors.join("; "))
+        ));
+    }
     Ok(def)
 }
 
-/// A hostile path may be megabytes: an error message quotes its start.
+/// A hostile path or form may be megabytes: an error message quotes its start.
 fn shorten(text: &str) -> String {
-    let mut out: String = text.chars().take(60).collect();
+    let mut out: String = text.chars().take(300).collect();
     if out.len() < text.len() {
         out.push('…');
     }

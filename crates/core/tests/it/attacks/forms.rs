@@ -178,17 +178,28 @@ fn a_form_whose_definition_is_not_a_form_definition_is_refused() {
 }
 
 #[test]
-#[ignore = "needs FormDef::check (forms/check.rs, branch xlsform)"]
 fn a_form_whose_definition_fails_the_import_checks_is_refused() {
     let mut s = scene();
     for relevant in [
         "nosuchfunction(1)",
         "pulldata('a', 'b', 'c', 'd')",
         "${nobody} = 1",
+        "${name} = ",
     ] {
         let def = definition_with("x", "1", "X", Some(relevant)).to_string();
         let changes = new_form(&s, ("x", "1", "X"), &def);
-        refused(&mut s, &changes);
+        let why = refused(&mut s, &changes);
+        assert!(why.contains("fails the form checks"), "{why}");
+    }
+    // A repeated name, a select reading a list the form lacks.
+    let mut twice = definition_with("x", "1", "X", None);
+    twice["body"][1]["name"] = json!("name");
+    let mut no_list = definition_with("x", "1", "X", None);
+    no_list["choices"] = json!({});
+    for def in [twice, no_list] {
+        let changes = new_form(&s, ("x", "1", "X"), &def.to_string());
+        let why = refused(&mut s, &changes);
+        assert!(why.contains("fails the form checks"), "{why}");
     }
 }
 
