@@ -2,6 +2,7 @@
 
 mod authorship;
 mod backup;
+mod form;
 mod invalid;
 mod lock;
 mod refusal;
@@ -9,6 +10,7 @@ mod sync;
 
 pub use authorship::AuthorshipError;
 pub use backup::BackupError;
+pub use form::{issues_message, FormIssue, IssueKind, Severity};
 pub use invalid::{Problem, ValidationError};
 pub use lock::LockError;
 pub use refusal::Refusal;

@@ -1,5 +1,6 @@
 //! Requests refused as a whole: each has a stable code and a message in French and English.
 
+use super::form::{issues_message, FormIssue};
 use crate::lang::Lang;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +29,9 @@ pub enum Refusal {
     DemoLoaded { studies: i64 },
     /// A report of a study that is in the bin: it holds nothing until it is restored.
     StudyDeleted { title: String },
+    /// A questionnaire refused whole: every problem found, with its sheet, row and column
+    /// (warnings too, after the errors).
+    FormRefused(Vec<FormIssue>),
 }
 
 /// A full path as this system writes one, for messages.
@@ -53,6 +57,7 @@ impl Refusal {
             Refusal::BadHqKey => "bad_hq_key",
             Refusal::DemoLoaded { .. } => "demo_loaded",
             Refusal::StudyDeleted { .. } => "study_deleted",
+            Refusal::FormRefused(_) => "form_refused",
         }
     }
 
@@ -104,6 +109,7 @@ impl Refusal {
             Refusal::StudyDeleted { title } => format!(
                 "The study \"{title}\" is in the bin: restore it from the Deleted screen first (to report on it or invite a laptop to it)."
             ),
+            Refusal::FormRefused(issues) => issues_message(issues, lang),
             Refusal::BadHqKey => "This file is not a valid headquarters public key (terrain hq keygen): it is cut short, altered, or another file.".into(),
         }
     }

@@ -1,0 +1,4 @@
+//! Questionnaires (docs/design/forms.md).
+
+mod expr_cases;
+mod records;
