@@ -1,1 +1,2 @@
 mod expr_cases;
+mod xlsform;
