@@ -2,3 +2,4 @@
 
 mod expr_cases;
 mod records;
+mod xlsform;
