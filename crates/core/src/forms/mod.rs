@@ -2,6 +2,12 @@
 //! a response whose answers are records written through the one write path
 //! (docs/design/forms.md).
 
+pub mod answers;
 pub(crate) mod model;
+pub mod paths;
+pub mod values;
 
+pub use answers::{AnswerError, Answers};
 pub use model::{Choice, FormDef, Labels, Node, NodeKind, QuestionType};
+pub use paths::check_path;
+pub use values::{check_value, ValueProblem};
