@@ -3,11 +3,14 @@
 //! (docs/design/forms.md).
 
 pub mod answers;
+pub mod engine;
+pub mod expr;
 pub(crate) mod model;
 pub mod paths;
 pub mod values;
 
 pub use answers::{AnswerError, Answers};
+pub use expr::{parse, Env, Expr, ExprError, ExprErrorKind, Value};
 pub use model::{Choice, FormDef, Labels, Node, NodeKind, QuestionType};
 pub use paths::check_path;
 pub use values::{check_value, ValueProblem};

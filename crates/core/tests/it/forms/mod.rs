@@ -1,2 +1,4 @@
 mod answers;
 mod builder;
+mod engine;
+mod expr_cases;
