@@ -32,7 +32,7 @@ pub fn check_path(path: &str) -> bool {
 
 /// A step as (name, instance key): `members[k3f9q2ab]` → ("members", Some("k3f9q2ab")),
 /// `age` → ("age", None); None when the brackets are not a well-formed instance key.
-fn split_step(step: &str) -> Option<(&str, Option<&str>)> {
+pub(crate) fn split_step(step: &str) -> Option<(&str, Option<&str>)> {
     let Some(open) = step.find('[') else {
         return Some((step, None));
     };

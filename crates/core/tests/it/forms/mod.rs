@@ -1,5 +1,8 @@
 //! Questionnaires (docs/design/forms.md).
 
+mod answers;
+mod builder;
+mod engine;
 mod expr_cases;
 mod records;
 mod xlsform;
