@@ -62,7 +62,7 @@ impl Sink for CsvSink {
     fn table(&mut self, name: &str, cols: &[Col]) -> Result<()> {
         let hxl = self.hxl;
         let w = self.open(name)?;
-        w.write_record(cols.iter().map(|c| c.name))
+        w.write_record(cols.iter().map(|c| c.name.as_str()))
             .map_err(csv_err)?;
         if hxl {
             w.write_record(cols.iter().map(|c| c.hxl.as_str()))

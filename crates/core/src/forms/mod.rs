@@ -3,5 +3,7 @@
 //! (docs/design/forms.md).
 
 pub(crate) mod model;
+pub(crate) mod versions;
 
 pub use model::{Choice, FormDef, Labels, Node, NodeKind, QuestionType};
+pub use versions::{FormVersion, FormVersions};
