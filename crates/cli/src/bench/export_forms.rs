@@ -242,7 +242,7 @@ fn add_responses(
             put("date_visite".into(), format!("2025-03-{:02}", 1 + n % 28))?;
             put("commentaire".into(), "Rien à signaler pour ce ménage.".into())?;
             for m in 0..2 {
-                let key = format!("membres[m{m}aaaaaa]");
+                let key = format!("membres[m{}aaaaaa]", m + 2);
                 put(key.clone(), (m + 1).to_string())?;
                 put(format!("{key}/m_nom"), format!("Membre {m}"))?;
                 put(format!("{key}/m_age"), rng.gen_range(0..80).to_string())?;

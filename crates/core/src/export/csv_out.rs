@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use super::columns::{Cell, CodebookEntry, Col, CODEBOOK_COLUMNS};
 use super::neutralise::{flat_cell, neutralise};
 use super::options::CsvSeparator;
-use super::writer::Sink;
+use super::sink::Sink;
 use crate::error::{Error, Result};
 
 pub(crate) struct CsvSink {

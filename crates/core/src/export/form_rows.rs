@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::export::columns::Cell;
 use crate::export::forms::{AnswerCol, FormExport, FormTable, Shape};
 use crate::export::options::{ExportOptions, Progress, TableCount};
-use crate::export::writer::Sink;
+use crate::export::sink::Sink;
 use crate::read::live::{session_live, study_live};
 use crate::read::places::PlaceIndex;
 use crate::stats::scope::Scope;

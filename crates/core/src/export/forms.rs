@@ -62,9 +62,23 @@ pub(crate) enum Shape {
     Number,
 }
 
-/// The responses' table of a form.
+/// The responses' table of a form: `form_<form_id>`.
 pub fn form_table_name(form_id: &str) -> String {
-    format!("form_{form_id}")
+    format!("form_{}", safe(form_id))
+}
+
+/// A name as a table's (a CSV file's name): anything but letters, digits, `_` and `-` becomes
+/// `_`, so that a form received from another laptop cannot name a file elsewhere.
+fn safe(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// One question as the export sees it, over every version.
@@ -153,7 +167,7 @@ fn plan(form_id: &str, versions: &[FormVersion]) -> Vec<TablePlan> {
                 own.push(node.name.clone());
                 if !tables.iter().any(|t| t.chain == own) {
                     tables.push(TablePlan {
-                        name: format!("form_{form_id}_{}", node.name),
+                        name: format!("{}_{}", form_table_name(form_id), safe(&node.name)),
                         chain: own,
                         questions: Vec::new(),
                     });
@@ -175,8 +189,8 @@ fn plan(form_id: &str, versions: &[FormVersion]) -> Vec<TablePlan> {
                 }
                 _ => Vec::new(),
             };
-            let planned = match table.questions.iter_mut().find(|q| q.name == node.name) {
-                Some(q) => q,
+            let at = match table.questions.iter().position(|q| q.name == node.name) {
+                Some(at) => at,
                 None => {
                     let mut column: Vec<&str> = visit.parents.to_vec();
                     column.push(&node.name);
@@ -188,9 +202,10 @@ fn plan(form_id: &str, versions: &[FormVersion]) -> Vec<TablePlan> {
                         choices: Vec::new(),
                         version: v,
                     });
-                    table.questions.last_mut().expect("just pushed")
+                    table.questions.len() - 1
                 }
             };
+            let planned = &mut table.questions[at];
             for choice in list {
                 if !planned.choices.iter().any(|(n, _)| *n == choice.name) {
                     planned.choices.push((choice.name, choice.label));
@@ -331,7 +346,8 @@ fn response_cols(anonymised: bool) -> Vec<Col> {
         fields.insert(0, "code");
     }
     for f in fields {
-        let mut col = field(Entity::Participant, f, Some(&format!("#x_respondent+{f}")));
+        let tag = format!("#x_respondent+{f}");
+        let mut col = field(Entity::Participant, f, Some(tag.as_str()));
         col.name = format!("respondent_{f}");
         col.label_fr = format!("{} de la personne interrogée (si liée)", col.label_fr);
         col.label_en = format!("respondent's {} (when linked)", col.label_en);
@@ -457,12 +473,18 @@ fn allowed(q: &QuestionType, choices: &[(String, Labels)], def: &FormDef) -> Str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::is_hxl_tag;
+    use crate::export::columns::is_hxl_tag;
 
     #[test]
     fn question_names_make_well_formed_hxl_tags() {
         assert_eq!(hxl_of(&["age"]), "#indicator+age");
         assert_eq!(hxl_of(&["Q1.Eau-potable", "2b"]), "#indicator+q1_eau_potable+x2b");
         assert!(is_hxl_tag(&hxl_of(&["_x", "é"])));
+    }
+
+    #[test]
+    fn a_form_id_names_no_file_outside_the_export() {
+        assert_eq!(form_table_name("menage-2025"), "form_menage-2025");
+        assert_eq!(form_table_name("../../etc/x.y"), "form_______etc_x_y");
     }
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value as Json;
 
 use super::columns::{Cell, CodebookEntry, Col};
-use super::writer::Sink;
+use super::sink::Sink;
 use crate::error::{Error, Result};
 
 pub(crate) struct JsonSink {

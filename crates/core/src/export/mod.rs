@@ -40,6 +40,7 @@ mod neutralise;
 mod options;
 mod overlap;
 mod review;
+mod sink;
 mod suppression;
 mod tables;
 mod writer;
@@ -55,7 +56,8 @@ use crate::read::records::get;
 use crate::schema::Entity;
 use crate::store::Store;
 use forms::FormExport;
-use writer::{write_all, Sink};
+use sink::Sink;
+use writer::write_all;
 
 pub use columns::{is_hxl_tag, CodebookEntry};
 pub use forms::form_table_name;

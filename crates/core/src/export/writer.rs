@@ -6,26 +6,18 @@ use rusqlite::Connection;
 
 use crate::changes::sealed::Opener;
 use crate::error::Result;
-use crate::export::columns::{Cell, CodebookEntry, Col};
+use crate::export::columns::Cell;
 use crate::export::form_rows::FormRows;
 use crate::export::forms::FormExport;
 use crate::export::options::{ExportOptions, Progress, TableCount};
 use crate::export::review::matches;
+use crate::export::sink::Sink;
 use crate::export::suppression::{region_key, region_table, RegionTable, Suppression};
 use crate::export::tables::{codebook, tables};
 use crate::read::live::live;
 use crate::read::places::PlaceIndex;
 use crate::schema::Entity;
 use crate::stats::scope::Scope;
-
-/// Where a format's output goes: a folder of files (CSV) or one file.
-pub(crate) trait Sink {
-    fn table(&mut self, name: &str, cols: &[Col]) -> Result<()>;
-    fn row(&mut self, cells: &[Cell]) -> Result<()>;
-    fn end_table(&mut self) -> Result<()>;
-    fn codebook(&mut self, entries: &[CodebookEntry]) -> Result<()>;
-    fn finish(self: Box<Self>) -> Result<Vec<PathBuf>>;
-}
 
 /// Progress is reported every this many rows of a table.
 const EVERY: u64 = 2_000;

@@ -12,7 +12,7 @@ use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use super::columns::{Cell, CodebookEntry, Col, CODEBOOK_COLUMNS};
 use super::neutralise::{flat_cell, neutralise};
-use super::writer::Sink;
+use super::sink::Sink;
 use crate::error::{Error, Result};
 
 const MAX_ROWS: u32 = 1_048_576;

@@ -125,7 +125,7 @@ pub fn form_stats(
             finals += 1;
         }
         let linked = r.get::<_, Option<String>>(3)?.is_some();
-        let known = |v: Option<String>| v.filter(|s| !s.is_empty()).unwrap_or(UNKNOWN.into());
+        let known = |v: Option<String>| v.filter(|s| !s.is_empty()).unwrap_or_else(|| UNKNOWN.into());
         let (sex, group) = if linked {
             (known(r.get(4)?), known(r.get(5)?))
         } else {

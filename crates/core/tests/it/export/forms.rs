@@ -136,7 +136,7 @@ fn version(v: &str) -> FormDef {
         choices: [
             ("sources".to_string(), list(sources)),
             ("sexe".to_string(), list(&["f", "m"])),
-            ("tel".to_string(), list(&["simple", "smart", "other"])),
+            ("tel".to_string(), list(&["simple", "smart"])),
         ]
         .into(),
     }
