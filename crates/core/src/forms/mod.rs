@@ -3,7 +3,9 @@
 //! (docs/design/forms.md).
 
 pub(crate) mod model;
+pub(crate) mod paths;
 pub(crate) mod versions;
 
 pub use model::{Choice, FormDef, Labels, Node, NodeKind, QuestionType};
+pub use paths::{check_path, is_instance_key, is_name, INSTANCE_KEY_LEN, MAX_PATH};
 pub use versions::{FormVersion, FormVersions};

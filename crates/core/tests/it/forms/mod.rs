@@ -1,0 +1,3 @@
+//! Questionnaires (docs/design/forms.md).
+
+mod records;
