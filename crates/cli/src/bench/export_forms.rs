@@ -17,6 +17,7 @@ use std::time::Instant;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::json;
+use terrain_core::changes::answer_id;
 use terrain_core::export::{self, form_table_name, ExportOptions, Format};
 use terrain_core::forms::{Choice, FormDef, Labels, Node, NodeKind, QuestionType};
 use terrain_core::{Entity, Store};
@@ -211,7 +212,7 @@ fn add_responses(
             "INSERT INTO answer (id, response_id, path, value, deleted) VALUES (?1, ?2, ?3, ?4, 0)",
         )?;
         for n in from..to {
-            let id = uuid::Uuid::new_v4().to_string();
+            let id = uuid::Uuid::now_v7().to_string();
             let (session, person) = &people[n as usize % people.len()];
             // One response in ten is linked to nobody, outside any session.
             let (session, person) = if n % 10 == 9 {
@@ -221,12 +222,7 @@ fn add_responses(
             };
             response.execute(rusqlite::params![id, study, form_ref, session, person])?;
             let mut put = |path: String, value: String| {
-                answer.execute(rusqlite::params![
-                    uuid::Uuid::new_v4().to_string(),
-                    id,
-                    path,
-                    value
-                ])
+                answer.execute(rusqlite::params![answer_id(&id, &path), id, path, value])
             };
             put("nom".into(), format!("Personne {n}"))?;
             put("age".into(), rng.gen_range(18..90).to_string())?;

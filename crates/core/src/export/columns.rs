@@ -162,7 +162,7 @@ pub fn field(entity: Entity, name: &'static str, hxl: Option<&str>) -> Col {
 }
 
 /// A column computed by the export (place names, counts).
-pub fn derived(name: &'static str, hxl: &str, fr: &str, en: &str, allowed: &str) -> Col {
+pub fn derived(name: &str, hxl: &str, fr: &str, en: &str, allowed: &str) -> Col {
     Col {
         name: name.to_string(),
         hxl: hxl.to_string(),

@@ -13,8 +13,9 @@ use crate::export::columns::Cell;
 use crate::export::forms::{AnswerCol, FormExport, FormTable, Shape};
 use crate::export::options::{ExportOptions, Progress, TableCount};
 use crate::export::sink::Sink;
-use crate::read::live::{session_live, study_live};
+use crate::read::live::live;
 use crate::read::places::PlaceIndex;
+use crate::schema::Entity;
 use crate::stats::scope::Scope;
 
 /// Progress is reported every this many responses.
@@ -141,20 +142,21 @@ impl FormRows<'_> {
         Ok(counts)
     }
 
-    /// The responses exported: live ones of the form's versions whose session is in the
-    /// export's sessions (or that have no session, unless the sessions are narrowed).
+    /// The live responses of the form's versions (`read::live`), with their participant when
+    /// it is live; [`FormRows::kept`] then narrows them to the export's sessions.
     fn select(&self, what: &str) -> String {
         format!(
             "SELECT {what} FROM response r
                JOIN form f ON f.id = r.form_ref
-               LEFT JOIN participant p ON p.id = r.participant_id AND p.deleted = 0
-              WHERE r.deleted = 0 AND f.deleted = 0 AND f.study_id = ?1 AND f.form_id = ?2
-                AND {} AND (r.session_id IS NULL OR {})",
-            study_live("f.study_id"),
-            session_live("r.session_id"),
+               LEFT JOIN participant p ON p.id = r.participant_id AND {}
+              WHERE f.study_id = ?1 AND f.form_id = ?2 AND {}",
+            live(Entity::Participant, "p"),
+            live(Entity::Response, "r"),
         )
     }
 
+    /// Whether a response is exported: all of them, unless the sessions are narrowed (by
+    /// place, type or period): then those of the sessions kept.
     fn kept(&self, session: Option<&str>) -> bool {
         match session {
             Some(s) => !self.opts.filter.narrows_study() || self.scope.sessions.contains_key(s),

@@ -7,7 +7,7 @@ use rusqlite::Connection;
 
 use crate::error::{Error, Result};
 use crate::forms::model::FormDef;
-use crate::read::live::study_live;
+use crate::read::live::live;
 use crate::schema::Entity;
 
 /// One version of a form: its record id and definition.
@@ -34,10 +34,9 @@ impl FormVersions {
         };
         let sql = format!(
             "SELECT f.study_id, f.form_id FROM form f
-              WHERE f.deleted = 0 AND {} AND (f.id = ?1 OR f.form_id = ?1)
-                AND (?2 IS NULL OR f.study_id = ?2)
+              WHERE {} AND (f.id = ?1 OR f.form_id = ?1) AND (?2 IS NULL OR f.study_id = ?2)
               ORDER BY (f.id = ?1) DESC, f.id DESC LIMIT 1",
-            study_live("f.study_id"),
+            live(Entity::Form, "f"),
         );
         let found: Option<(String, String)> = conn
             .prepare(&sql)?
@@ -47,10 +46,11 @@ impl FormVersions {
             .next()
             .transpose()?;
         let (study_id, form_id) = found.ok_or_else(not_found)?;
-        let mut stmt = conn.prepare(
+        let mut stmt = conn.prepare(&format!(
             "SELECT f.id, f.definition FROM form f
-              WHERE f.deleted = 0 AND f.study_id = ?1 AND f.form_id = ?2 ORDER BY f.id DESC",
-        )?;
+              WHERE f.study_id = ?1 AND f.form_id = ?2 AND {} ORDER BY f.id DESC",
+            live(Entity::Form, "f"),
+        ))?;
         let rows = stmt.query_map([&study_id, &form_id], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
         })?;

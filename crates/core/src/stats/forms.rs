@@ -14,8 +14,8 @@ use ts_rs::TS;
 use crate::error::Result;
 use crate::forms::{FormDef, FormVersions, Labels, NodeKind, QuestionType};
 use crate::read::filter::SessionFilter;
-use crate::read::live::{session_live, study_live};
-use crate::schema::{SEXES, UNKNOWN};
+use crate::read::live::live;
+use crate::schema::{Entity, SEXES, UNKNOWN};
 use crate::stats::scope::Scope;
 
 /// The column of responses without a participant.
@@ -102,11 +102,10 @@ pub fn form_stats(
     let sql = format!(
         "SELECT r.id, r.status, r.session_id, p.id, p.sex, p.actor_group FROM response r
            JOIN form f ON f.id = r.form_ref
-           LEFT JOIN participant p ON p.id = r.participant_id AND p.deleted = 0
-          WHERE r.deleted = 0 AND f.deleted = 0 AND f.study_id = ?1 AND f.form_id = ?2
-            AND {} AND (r.session_id IS NULL OR {})",
-        study_live("f.study_id"),
-        session_live("r.session_id"),
+           LEFT JOIN participant p ON p.id = r.participant_id AND {}
+          WHERE f.study_id = ?1 AND f.form_id = ?2 AND {}",
+        live(Entity::Participant, "p"),
+        live(Entity::Response, "r"),
     );
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query([&fv.study_id, &fv.form_id])?;
