@@ -61,12 +61,14 @@ fn print_table(s: &FormStats) -> Result<()> {
         .max()
         .unwrap_or(0)
         .clamp(12, 40);
+    // Each count as wide as its column's name.
     let head: Vec<&str> = s
         .sexes
         .iter()
         .chain(s.actor_groups.iter())
         .map(String::as_str)
         .collect();
+    let widths: Vec<usize> = head.iter().map(|h| h.len().max(6)).collect();
     for q in &s.questions {
         say!("");
         say!(
@@ -81,24 +83,26 @@ fn print_table(s: &FormStats) -> Result<()> {
             "choice",
             "total",
             head.iter()
-                .map(|h| format!("{h:>8}"))
+                .zip(&widths)
+                .map(|(h, w)| format!("{h:>w$}"))
                 .collect::<Vec<_>>()
                 .join(" ")
         );
         for c in &q.choices {
-            say!("  {}", row(c, width));
+            say!("  {}", row(c, width, &widths));
         }
     }
     Ok(())
 }
 
-fn row(c: &ChoiceCount, width: usize) -> String {
+fn row(c: &ChoiceCount, width: usize, widths: &[usize]) -> String {
     let label: String = c.label.chars().take(width).collect();
     let counts: Vec<String> = c
         .by_sex
         .iter()
         .chain(c.by_actor_group.iter())
-        .map(|n| format!("{n:>8}"))
+        .zip(widths)
+        .map(|(n, w)| format!("{n:>w$}"))
         .collect();
     format!("{label:<width$} {:>7} | {}", c.total, counts.join(" "))
 }

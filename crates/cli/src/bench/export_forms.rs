@@ -77,7 +77,10 @@ fn q(name: &str, question: QuestionType) -> Node {
 
 /// The benchmark's form: 20 questions (text, numbers, dates, selects) and a repeat of 4.
 fn form() -> FormDef {
-    let mut body = vec![q("nom", QuestionType::Text), q("age", QuestionType::Integer)];
+    let mut body = vec![
+        q("nom", QuestionType::Text),
+        q("age", QuestionType::Integer),
+    ];
     for i in 0..6 {
         body.push(q(
             &format!("avis_{i}"),
@@ -169,9 +172,11 @@ fn setup(store: &mut Store) -> Result<(String, String, Vec<(String, String)>)> {
     for s in 0..SESSIONS {
         let session = store.create(
             Entity::Session,
-            &fields(json!({"study_id": study, "session_type": "individual_interview",
+            &fields(
+                json!({"study_id": study, "session_type": "individual_interview",
                            "date": format!("2025-{:02}-{:02}", 1 + s % 12, 1 + s % 28),
-                           "place_id": commune})),
+                           "place_id": commune}),
+            ),
         )?;
         for p in 0..PER_SESSION {
             let sex = if p % 2 == 0 { "female" } else { "male" };
@@ -186,9 +191,11 @@ fn setup(store: &mut Store) -> Result<(String, String, Vec<(String, String)>)> {
     let def = form();
     let form_ref = store.create(
         Entity::Form,
-        &fields(json!({"study_id": study, "form_id": def.form_id, "version": def.version,
+        &fields(
+            json!({"study_id": study, "form_id": def.form_id, "version": def.version,
                        "title": def.title, "definition": serde_json::to_string(&def).unwrap(),
-                       "question_count": def.question_count()})),
+                       "question_count": def.question_count()}),
+        ),
     )?;
     Ok((form_ref, study, people))
 }
@@ -227,16 +234,25 @@ fn add_responses(
             put("nom".into(), format!("Personne {n}"))?;
             put("age".into(), rng.gen_range(18..90).to_string())?;
             for i in 0..6 {
-                put(format!("avis_{i}"), ["oui", "non", "nsp"][rng.gen_range(0..3)].into())?;
+                put(
+                    format!("avis_{i}"),
+                    ["oui", "non", "nsp"][rng.gen_range(0..3)].into(),
+                )?;
             }
             for i in 0..4 {
                 put(format!("sources_{i}"), pick_sources(&mut rng))?;
             }
             for i in 0..4 {
-                put(format!("montant_{i}"), format!("{:.2}", rng.gen_range(0.0..50_000.0)))?;
+                put(
+                    format!("montant_{i}"),
+                    format!("{:.2}", rng.gen_range(0.0..50_000.0)),
+                )?;
             }
             put("date_visite".into(), format!("2025-03-{:02}", 1 + n % 28))?;
-            put("commentaire".into(), "Rien à signaler pour ce ménage.".into())?;
+            put(
+                "commentaire".into(),
+                "Rien à signaler pour ce ménage.".into(),
+            )?;
             for m in 0..2 {
                 let key = format!("membres[m{}aaaaaa]", m + 2);
                 put(key.clone(), (m + 1).to_string())?;
@@ -251,7 +267,11 @@ fn add_responses(
 }
 
 fn pick_sources(rng: &mut StdRng) -> String {
-    let chosen: Vec<&str> = SOURCES.iter().copied().filter(|_| rng.gen_bool(0.3)).collect();
+    let chosen: Vec<&str> = SOURCES
+        .iter()
+        .copied()
+        .filter(|_| rng.gen_bool(0.3))
+        .collect();
     chosen.join(" ")
 }
 
@@ -312,7 +332,10 @@ fn exports(store: &mut Store, dir: &Path, size: u64) -> Result<()> {
             (true, Some(b), Some(h)) => format!("{:.1}", h.saturating_sub(b) as f64 / 1024.0),
             _ => "n/a".to_string(),
         };
-        say!("{:<24} {secs:>9.2} {rows:>12} {peak:>16}", format!("{label} {size}"));
+        say!(
+            "{:<24} {secs:>9.2} {rows:>12} {peak:>16}",
+            format!("{label} {size}")
+        );
     }
     Ok(())
 }

@@ -84,7 +84,9 @@ pub fn is_form_question_code(code: &str) -> bool {
     };
     let name_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
     code.len() <= FORM_CODE_MAX
-        && rest.split_once('.').is_some_and(|(f, q)| !f.is_empty() && !q.is_empty())
+        && rest
+            .split_once('.')
+            .is_some_and(|(f, q)| !f.is_empty() && !q.is_empty())
         && !rest.ends_with('.')
         && rest.chars().all(name_char)
 }
@@ -412,6 +414,9 @@ mod tests {
         ] {
             assert!(!is_sealable(no), "{no}");
         }
-        assert!(!is_sealable(&format!("form.f.{}", "q".repeat(FORM_CODE_MAX))));
+        assert!(!is_sealable(&format!(
+            "form.f.{}",
+            "q".repeat(FORM_CODE_MAX)
+        )));
     }
 }

@@ -184,7 +184,8 @@ fn plan(form_id: &str, versions: &[FormVersion]) -> Vec<TablePlan> {
                 return;
             };
             let list = match question {
-                QuestionType::SelectOne { list, .. } | QuestionType::SelectMultiple { list, .. } => {
+                QuestionType::SelectOne { list, .. }
+                | QuestionType::SelectMultiple { list, .. } => {
                     version.def.choices.get(list).cloned().unwrap_or_default()
                 }
                 _ => Vec::new(),
@@ -217,7 +218,12 @@ fn plan(form_id: &str, versions: &[FormVersion]) -> Vec<TablePlan> {
 }
 
 impl TablePlan {
-    fn table(self, versions: &[FormVersion], anonymised: bool, sensitive: &HashSet<String>) -> FormTable {
+    fn table(
+        self,
+        versions: &[FormVersion],
+        anonymised: bool,
+        sensitive: &HashSet<String>,
+    ) -> FormTable {
         let mut cols = if self.chain.is_empty() {
             response_cols(anonymised)
         } else {
@@ -226,7 +232,8 @@ impl TablePlan {
         let mut answers = Vec::new();
         for q in &self.questions {
             let def = &versions[q.version].def;
-            let dropped = |free_text: bool| anonymised && (free_text || sensitive.contains(&q.name));
+            let dropped =
+                |free_text: bool| anonymised && (free_text || sensitive.contains(&q.name));
             let (shape, or_other) = match &q.question {
                 QuestionType::Integer => (Shape::Integer, false),
                 QuestionType::Decimal | QuestionType::Range { .. } => (Shape::Number, false),
@@ -249,8 +256,7 @@ impl TablePlan {
             answers.push(AnswerCol::Value(q.name.clone(), shape));
             if let QuestionType::SelectMultiple { .. } = q.question {
                 for (choice, labels) in &q.choices {
-                    let [cfr, cen] =
-                        [Lang::Fr, Lang::En].map(|l| label_in(labels, def, l, choice));
+                    let [cfr, cen] = [Lang::Fr, Lang::En].map(|l| label_in(labels, def, l, choice));
                     cols.push(derived(
                         &format!("{}/{choice}", q.column),
                         &hxl_of(&[&q.name, choice]),
@@ -320,12 +326,30 @@ fn response_cols(anonymised: bool) -> Vec<Col> {
     } else {
         ("session_date", "date AAAA-MM-JJ / date YYYY-MM-DD")
     };
-    c.push(derived(date.0, "#date", "date de la séance", "session date", date.1));
+    c.push(derived(
+        date.0,
+        "#date",
+        "date de la séance",
+        "session date",
+        date.1,
+    ));
     // Shared outside the team, places stop at the cercle: a commune holds few people.
     let (place, code, hxl, fr, en) = if anonymised {
-        ("cercle", "cercle_pcode", "#adm2", "cercle de la séance", "session cercle")
+        (
+            "cercle",
+            "cercle_pcode",
+            "#adm2",
+            "cercle de la séance",
+            "session cercle",
+        )
     } else {
-        ("place", "place_pcode", "#loc", "lieu de la séance", "session place")
+        (
+            "place",
+            "place_pcode",
+            "#loc",
+            "lieu de la séance",
+            "session place",
+        )
     };
     c.push(derived(
         place,
@@ -451,7 +475,11 @@ fn allowed(q: &QuestionType, choices: &[(String, Labels)], def: &FormDef) -> Str
             "date et heure AAAA-MM-JJTHH:MM:SS / date and time YYYY-MM-DDTHH:MM:SS".into()
         }
         QuestionType::SelectOne { .. } => {
-            format!("un choix : {} / one choice: {}", listed(Lang::Fr), listed(Lang::En))
+            format!(
+                "un choix : {} / one choice: {}",
+                listed(Lang::Fr),
+                listed(Lang::En)
+            )
         }
         QuestionType::SelectMultiple { .. } => format!(
             "choix séparés par des espaces : {} / choices separated by spaces: {}",
@@ -478,7 +506,10 @@ mod tests {
     #[test]
     fn question_names_make_well_formed_hxl_tags() {
         assert_eq!(hxl_of(&["age"]), "#indicator+age");
-        assert_eq!(hxl_of(&["Q1.Eau-potable", "2b"]), "#indicator+q1_eau_potable+x2b");
+        assert_eq!(
+            hxl_of(&["Q1.Eau-potable", "2b"]),
+            "#indicator+q1_eau_potable+x2b"
+        );
         assert!(is_hxl_tag(&hxl_of(&["_x", "é"])));
     }
 

@@ -124,7 +124,10 @@ pub fn form_stats(
             finals += 1;
         }
         let linked = r.get::<_, Option<String>>(3)?.is_some();
-        let known = |v: Option<String>| v.filter(|s| !s.is_empty()).unwrap_or_else(|| UNKNOWN.into());
+        let known = |v: Option<String>| {
+            v.filter(|s| !s.is_empty())
+                .unwrap_or_else(|| UNKNOWN.into())
+        };
         let (sex, group) = if linked {
             (known(r.get(4)?), known(r.get(5)?))
         } else {
@@ -168,7 +171,10 @@ pub fn form_stats(
             s.stats.choices.extend(extra);
             for c in &mut s.stats.choices {
                 let (by_sex, by_group) = s.counts.remove(&c.name).unwrap_or_default();
-                c.by_sex = sexes.iter().map(|k| by_sex.get(k).copied().unwrap_or(0)).collect();
+                c.by_sex = sexes
+                    .iter()
+                    .map(|k| by_sex.get(k).copied().unwrap_or(0))
+                    .collect();
                 c.by_actor_group = actor_groups
                     .iter()
                     .map(|k| by_group.get(k).copied().unwrap_or(0))

@@ -93,7 +93,13 @@ fn version(v: &str) -> FormDef {
     ];
     let mut body = vec![
         q("intro", QuestionType::Note, "Bonjour"),
-        node("menage", NodeKind::Group { children: Vec::new() }, "Ménage"),
+        node(
+            "menage",
+            NodeKind::Group {
+                children: Vec::new(),
+            },
+            "Ménage",
+        ),
         q("age", QuestionType::Integer, "Âge"),
     ];
     if second {
@@ -318,13 +324,30 @@ fn both_versions_export_together_with_choices_repeats_and_respondents() {
     let mut s = setup();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("csv");
-    let sum = export::run(&mut s.store, Format::Csv, &out, &options(false), &mut |_| {}).unwrap();
+    let sum = export::run(
+        &mut s.store,
+        Format::Csv,
+        &out,
+        &options(false),
+        &mut |_| {},
+    )
+    .unwrap();
     let main = form_table_name("menage");
     assert_eq!(main, "form_menage");
-    let counts: BTreeMap<_, _> = sum.tables.iter().map(|t| (t.table.clone(), t.rows)).collect();
+    let counts: BTreeMap<_, _> = sum
+        .tables
+        .iter()
+        .map(|t| (t.table.clone(), t.rows))
+        .collect();
     assert_eq!(counts["form_menage"], 3, "the deleted response is left out");
-    assert_eq!(counts["form_menage_membres"], 3, "the removed member is left out");
-    assert_eq!(counts["session"], 1, "the study's tables come first, as ever");
+    assert_eq!(
+        counts["form_menage_membres"], 3,
+        "the removed member is left out"
+    );
+    assert_eq!(
+        counts["session"], 1,
+        "the study's tables come first, as ever"
+    );
 
     let (headers, tags, rows) = read_csv(&out.join("form_menage.csv"));
     let fixed = [
@@ -356,7 +379,10 @@ fn both_versions_export_together_with_choices_repeats_and_respondents() {
     let expected: Vec<&str> = fixed.iter().chain(questions.iter()).copied().collect();
     assert_eq!(headers, expected);
     assert!(tags.iter().all(|t| is_hxl_tag(t)), "{tags:?}");
-    assert_eq!(tags[headers.iter().position(|h| h == "age").unwrap()], "#indicator+age");
+    assert_eq!(
+        tags[headers.iter().position(|h| h == "age").unwrap()],
+        "#indicator+age"
+    );
     assert_eq!(tags[8], "#x_respondent+sex");
 
     let rows = by_response(&rows);
@@ -370,7 +396,9 @@ fn both_versions_export_together_with_choices_repeats_and_respondents() {
     let pcode: Option<String> = s
         .store
         .conn()
-        .query_row("SELECT pcode FROM place WHERE id = ?1", [SADIOLA], |r| r.get(0))
+        .query_row("SELECT pcode FROM place WHERE id = ?1", [SADIOLA], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(one["place_pcode"], pcode.unwrap_or_default());
     assert_eq!(one["respondent_code"], "P-AWA");
@@ -380,7 +408,11 @@ fn both_versions_export_together_with_choices_repeats_and_respondents() {
     assert_eq!(one["menage/nom"], "Awa Diarra");
     assert_eq!(one["menage/eau"], "puits riviere");
     assert_eq!(
-        [&one["menage/eau/puits"], &one["menage/eau/riviere"], &one["menage/eau/robinet"]],
+        [
+            &one["menage/eau/puits"],
+            &one["menage/eau/riviere"],
+            &one["menage/eau/robinet"]
+        ],
         ["1", "1", "0"]
     );
     assert_eq!(one["revenu"], "1500.5");
@@ -397,7 +429,13 @@ fn both_versions_export_together_with_choices_repeats_and_respondents() {
     assert_eq!(two["revenu"], "");
 
     let three = &rows[r3];
-    for empty in ["session_id", "session_date", "place", "respondent_code", "respondent_sex"] {
+    for empty in [
+        "session_id",
+        "session_date",
+        "place",
+        "respondent_code",
+        "respondent_sex",
+    ] {
         assert_eq!(three[empty], "", "{empty}: no session, nobody linked");
     }
     assert_eq!(three["age"], "41");
@@ -419,7 +457,12 @@ fn both_versions_export_together_with_choices_repeats_and_respondents() {
     );
     let main_rows = read_csv(&out.join("form_menage.csv")).2;
     let row_of = |id: &str| {
-        (main_rows.iter().position(|r| r["response_id"] == id).unwrap() + 1).to_string()
+        (main_rows
+            .iter()
+            .position(|r| r["response_id"] == id)
+            .unwrap()
+            + 1)
+        .to_string()
     };
     let of = |id: &str| -> Vec<&Row> {
         members
@@ -453,7 +496,10 @@ fn both_versions_export_together_with_choices_repeats_and_respondents() {
     assert_eq!(line("form_menage", "age")["meaning_en"], "Âge (en)");
     assert!(line("form_menage", "menage/eau/robinet")["meaning_fr"].contains("robinet fr"));
     assert!(line("form_menage", "tel")["allowed_values"].contains("smart = smart fr"));
-    assert_eq!(line("form_menage_membres", "membres/m_nom")["meaning_fr"], "Nom du membre");
+    assert_eq!(
+        line("form_menage_membres", "membres/m_nom")["meaning_fr"],
+        "Nom du membre"
+    );
 }
 
 fn read_codebook(path: &Path) -> (Vec<String>, Vec<String>, Vec<Row>) {
@@ -462,7 +508,13 @@ fn read_codebook(path: &Path) -> (Vec<String>, Vec<String>, Vec<Row>) {
     let headers: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
     let rows = r
         .records()
-        .map(|r| headers.iter().cloned().zip(r.unwrap().iter().map(str::to_string)).collect())
+        .map(|r| {
+            headers
+                .iter()
+                .cloned()
+                .zip(r.unwrap().iter().map(str::to_string))
+                .collect()
+        })
         .collect();
     (headers.clone(), Vec::new(), rows)
 }
@@ -472,7 +524,14 @@ fn xlsx_and_json_hold_the_same_answers() {
     let mut s = setup();
     let dir = tempfile::tempdir().unwrap();
     let xlsx = dir.path().join("menage.xlsx");
-    export::run(&mut s.store, Format::Xlsx, &xlsx, &options(false), &mut |_| {}).unwrap();
+    export::run(
+        &mut s.store,
+        Format::Xlsx,
+        &xlsx,
+        &options(false),
+        &mut |_| {},
+    )
+    .unwrap();
     let (headers, rows) = read_xlsx(&xlsx, "form_menage");
     assert_eq!(headers[11], "menage/nom");
     let rows = by_response(&rows);
@@ -484,7 +543,14 @@ fn xlsx_and_json_hold_the_same_answers() {
     assert_eq!(members.len(), 3);
 
     let json = dir.path().join("menage.json");
-    export::run(&mut s.store, Format::Json, &json, &options(false), &mut |_| {}).unwrap();
+    export::run(
+        &mut s.store,
+        Format::Json,
+        &json,
+        &options(false),
+        &mut |_| {},
+    )
+    .unwrap();
     let v: Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
     assert_eq!(v["export"]["filters"]["form_id"], "menage");
     assert_eq!(v["export"]["filters"]["study_id"], s.study.as_str());
@@ -496,7 +562,10 @@ fn xlsx_and_json_hold_the_same_answers() {
     assert_eq!(one["age"], 34);
     assert_eq!(one["revenu"], 1500.5);
     assert_eq!(one["menage/eau/riviere"], 1);
-    assert_eq!(v["hxl"]["form_menage"]["respondent_code"], "#x_respondent+code");
+    assert_eq!(
+        v["hxl"]["form_menage"]["respondent_code"],
+        "#x_respondent+code"
+    );
 }
 
 #[test]
@@ -549,7 +618,10 @@ fn an_anonymised_export_leaves_out_names_free_text_and_sensitive_answers() {
         .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
         .collect();
     for canary in ["Awa Diarra", "Moussa", "Nokia", "P-AWA", "2025-03-14"] {
-        assert!(!everything.contains(canary), "{canary} left in an anonymised export");
+        assert!(
+            !everything.contains(canary),
+            "{canary} left in an anonymised export"
+        );
     }
 }
 
@@ -562,7 +634,10 @@ fn a_study_accepts_a_form_question_as_sensitive_but_not_a_malformed_code() {
         &fields(json!({"sealed_fields": ["form.menage"]})),
     );
     assert!(refused.is_err());
-    let long = format!("form.enquete_menages_2025_region_de_kayes.{}", "q".repeat(40));
+    let long = format!(
+        "form.enquete_menages_2025_region_de_kayes.{}",
+        "q".repeat(40)
+    );
     s.store
         .update(
             Entity::Study,
@@ -584,9 +659,11 @@ fn an_unknown_form_is_refused() {
     assert_eq!(e.code(), "not_found");
     let other = ExportOptions {
         filter: SessionFilter {
-            study_id: Some(
-                create(&mut s.store, Entity::Study, json!({"title": "Autre"})),
-            ),
+            study_id: Some(create(
+                &mut s.store,
+                Entity::Study,
+                json!({"title": "Autre"}),
+            )),
             ..Default::default()
         },
         ..options(false)
@@ -624,7 +701,10 @@ fn the_dashboard_counts_each_choice_by_sex_and_actor_group() {
     // In a repeat, each member counts; the removed member does not.
     let sexe = &stats.questions[2];
     assert_eq!(sexe.answered, 2);
-    assert_eq!(sexe.choices.iter().map(|c| c.total).collect::<Vec<_>>(), [1, 1]);
+    assert_eq!(
+        sexe.choices.iter().map(|c| c.total).collect::<Vec<_>>(),
+        [1, 1]
+    );
 
     // A session filter keeps the responses of its sessions only.
     let filter = SessionFilter {
@@ -633,9 +713,14 @@ fn the_dashboard_counts_each_choice_by_sex_and_actor_group() {
     };
     let narrowed = form_stats(s.store.conn(), "menage", Some(&filter), None).unwrap();
     assert_eq!(narrowed.responses, 2);
-    assert_eq!(narrowed.questions[0].label, "Sources d'eau", "the default language");
     assert_eq!(
-        form_stats(s.store.conn(), "none", None, None).unwrap_err().code(),
+        narrowed.questions[0].label, "Sources d'eau",
+        "the default language"
+    );
+    assert_eq!(
+        form_stats(s.store.conn(), "none", None, None)
+            .unwrap_err()
+            .code(),
         "not_found"
     );
 }
