@@ -67,11 +67,14 @@ pub struct ChoiceCount {
     pub by_actor_group: Vec<u64>,
 }
 
+/// Counts by a respondent's sex, or by their actor group (keys as stored).
+type Tally = HashMap<String, u64>;
+
 /// One select question over every version.
 struct Select {
     stats: SelectStats,
-    /// By choice: the counts by sex and by actor group (keys as stored).
-    counts: HashMap<String, (HashMap<String, u64>, HashMap<String, u64>)>,
+    /// By choice: the counts by sex and by actor group.
+    counts: HashMap<String, (Tally, Tally)>,
 }
 
 /// The dashboard of the form `form` names (a form's `form_id`, or one version's record id:
