@@ -25,6 +25,7 @@ use terrain_core::{Entity, Store};
 use super::generate::fields;
 use super::measure::{memory_kb, peak_memory_kb, reset_peak_memory};
 use super::scratch::Scratch;
+use super::stopped;
 use crate::ctx::Result;
 
 #[derive(clap::Args)]
@@ -156,9 +157,12 @@ fn form() -> FormDef {
     }
 }
 
+/// Every participant as (session id, participant id).
+type People = Vec<(String, String)>;
+
 /// The study, its sessions and participants, and the form; returns the form's record id,
-/// the study's id and every participant's (session, participant).
-fn setup(store: &mut Store) -> Result<(String, String, Vec<(String, String)>)> {
+/// the study's id and the participants.
+fn setup(store: &mut Store) -> Result<(String, String, People)> {
     let study = store.create(Entity::Study, &fields(json!({"title": "Banc formulaires"})))?;
     let commune: Option<String> = store
         .conn()
@@ -189,11 +193,12 @@ fn setup(store: &mut Store) -> Result<(String, String, Vec<(String, String)>)> {
         }
     }
     let def = form();
+    let definition = serde_json::to_string(&def).map_err(stopped)?;
     let form_ref = store.create(
         Entity::Form,
         &fields(
             json!({"study_id": study, "form_id": def.form_id, "version": def.version,
-                       "title": def.title, "definition": serde_json::to_string(&def).unwrap(),
+                       "title": def.title, "definition": definition,
                        "question_count": def.question_count()}),
         ),
     )?;
