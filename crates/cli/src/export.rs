@@ -24,9 +24,14 @@ pub struct Args {
     /// The folder (CSV) or file (XLSX, JSON) to write.
     #[arg(long, value_name = "PATH")]
     out: PathBuf,
-    /// Only this study (default: every study).
+    /// Only this study (default: every study; with --form, the form's study).
     #[arg(long, value_name = "ID")]
     study: Option<String>,
+    /// Add a form's answers (its form_id, every version together, or one version's record
+    /// id): a table form_<form_id> with a row per response and one per repeat, after the
+    /// study's tables.
+    #[arg(long, value_name = "FORM_ID")]
+    form: Option<String>,
     /// Add an HXL hashtag row under the headers.
     #[arg(long)]
     hxl: bool,
@@ -88,6 +93,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         } else {
             CsvSeparator::Comma
         },
+        form_id: a.form,
     };
     let quiet = a.quiet;
     let mut stderr = std::io::stderr();

@@ -7,6 +7,7 @@ mod bench;
 mod bundle;
 mod conflicts;
 mod ctx;
+mod dashboard;
 mod demo;
 mod device;
 mod drives;
@@ -83,6 +84,8 @@ enum Command {
     Bench(bench::Cmd),
     /// Export data to CSV, XLSX or JSON (with HXL, anonymised) for other tools.
     Export(export::Args),
+    /// A form's select questions counted by the respondent's sex and actor group.
+    Dashboard(dashboard::Args),
     /// Fill an empty database with realistic demo data (`demo remove` takes it away).
     Demo(demo::Args),
     /// Run a sync hub on this store (office server, or a laptop sharing on the LAN).
@@ -116,6 +119,7 @@ fn main() -> ExitCode {
         Command::Conflicts(c) => conflicts::run(&ctx, c),
         Command::Bench(c) => bench::run(&ctx, c),
         Command::Export(a) => export::run(&ctx, a),
+        Command::Dashboard(a) => dashboard::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Serve(a) => serve::run(&ctx, a),
         Command::Sync(a) => sync::run(&ctx, a),

@@ -6,6 +6,7 @@
 use clap::Subcommand;
 
 mod dashboard;
+mod export_forms;
 mod flood;
 mod generate;
 mod hub;
@@ -27,6 +28,8 @@ pub enum Cmd {
     Hub(hub::Args),
     /// The write path with names and phones sealed to an HQ key, against without.
     Sealed(sealed::Args),
+    /// A form's export over 100,000 responses, in CSV, XLSX and JSON: time and peak memory.
+    ExportForms(export_forms::Args),
 }
 
 pub fn run(_ctx: &Ctx, cmd: Cmd) -> Result<()> {
@@ -35,6 +38,7 @@ pub fn run(_ctx: &Ctx, cmd: Cmd) -> Result<()> {
         Cmd::Dashboard(a) => dashboard::run(a),
         Cmd::Hub(a) => hub::run(a),
         Cmd::Sealed(a) => sealed::run(a),
+        Cmd::ExportForms(a) => export_forms::run(a),
     }
 }
 

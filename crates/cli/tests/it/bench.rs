@@ -231,3 +231,20 @@ fn bench_sealed_runs_at_a_small_size_and_reads_every_name_back() {
     assert!(number_after(sealed, "key") == 200.0, "{sealed}");
     line(&out, "HQ reads them opened    400 participants");
 }
+
+#[test]
+fn bench_export_forms_runs_at_a_small_size_and_exports_every_response() {
+    let out = bench(&["export-forms", "--responses", "200"]);
+    line(&out, "export of a form");
+    assert_eq!(number_after(line(&out, "built 20 responses"), "(+"), 20.0);
+    assert_eq!(number_after(line(&out, "built 200 responses"), "(+"), 180.0);
+    // Each response's row and its two members' rows.
+    for format in ["csv", "xlsx", "json"] {
+        for size in [20.0, 200.0] {
+            let label = format!("{format} {size} ");
+            let l = line(&out, &label);
+            let rows: f64 = l.split_whitespace().rev().nth(1).unwrap().parse().unwrap();
+            assert_eq!(rows, size * 3.0, "{l}");
+        }
+    }
+}

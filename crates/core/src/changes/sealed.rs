@@ -65,9 +65,30 @@ pub fn is_sealed_field(entity: Entity, field: &str, marked: &[String]) -> bool {
             .any(|m| m.split_once('.') == Some((entity.as_str(), field)) && is_sealable(m))
 }
 
-/// Whether "entity.field" is one a study may mark sealed.
+/// Whether "entity.field" is one a study may mark sealed, or a form's question it marks
+/// sensitive (`form.<form_id>.<question>`, see [`is_form_question_code`]).
 pub fn is_sealable(code: &str) -> bool {
-    SEALABLE.contains(&code)
+    SEALABLE.contains(&code) || is_form_question_code(code)
+}
+
+/// The longest `form.<form_id>.<question>` code a study's `sealed_fields` takes.
+pub const FORM_CODE_MAX: usize = 250;
+
+/// Whether `code` names a form's question, `form.<form_id>.<question>` (XLSForm names: letters,
+/// digits, `_`, `-`, `.`). Such a question is sensitive: an anonymised export leaves its answers
+/// out, as it does names (`export::forms`). The write path does not seal answers: only the
+/// fields of [`SEALABLE`] and [`ALWAYS_SEALED`] are sealed to headquarters.
+pub fn is_form_question_code(code: &str) -> bool {
+    let Some(rest) = code.strip_prefix("form.") else {
+        return false;
+    };
+    let name_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+    code.len() <= FORM_CODE_MAX
+        && rest
+            .split_once('.')
+            .is_some_and(|(f, q)| !f.is_empty() && !q.is_empty())
+        && !rest.ends_with('.')
+        && rest.chars().all(name_char)
 }
 
 /// Whether a field may ever hold a sealed value (what a receiver accepts sealed).
@@ -376,5 +397,26 @@ mod tests {
         // A name may be longer than a phone.
         let long = seal(&public, Entity::Participant, "name", &"é".repeat(500)).unwrap();
         assert_eq!(check_envelope(Entity::Participant, name, &long), Ok(()));
+    }
+
+    #[test]
+    fn a_study_may_mark_a_form_question_but_no_other_field() {
+        for ok in ["session.notes", "form.menage_2025.revenu", "form.a-b.c.d"] {
+            assert!(is_sealable(ok), "{ok}");
+        }
+        for no in [
+            "participant.role",
+            "form.menage",
+            "form..q",
+            "form.menage.",
+            "form.menage.nom prénom",
+            "form.m.q]",
+        ] {
+            assert!(!is_sealable(no), "{no}");
+        }
+        assert!(!is_sealable(&format!(
+            "form.f.{}",
+            "q".repeat(FORM_CODE_MAX)
+        )));
     }
 }

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use rusqlite::types::Value as SqlValue;
 use serde_json::Value as Json;
 
-use super::sealed::{check_envelope, is_sealable, SEALED_PREFIX};
+use super::sealed::{check_envelope, is_sealable, FORM_CODE_MAX, SEALED_PREFIX};
 use crate::error::{Error, Problem, Result};
 use crate::schema::{Entity, FieldDef, Kind};
 
@@ -97,15 +97,17 @@ pub fn normalize(entity: Entity, def: &FieldDef, input: &Json) -> Result<SqlValu
             if items.is_empty() {
                 return Ok(SqlValue::Null);
             }
+            // A study seals only the fields `changes::sealed::SEALABLE` lists, and marks its
+            // forms' sensitive questions (`form.<form_id>.<question>`, longer than a code).
+            let sealing = entity == Entity::Study && def.name == "sealed_fields";
+            let longest = if sealing { FORM_CODE_MAX } else { 40 };
             if def.kind == Kind::Codes
                 && items
                     .iter()
-                    .any(|s| s.len() > 40 || s.chars().any(|c| c.is_whitespace()))
+                    .any(|s| s.len() > longest || s.chars().any(|c| c.is_whitespace()))
             {
                 return Err(bad(Problem::BadList));
             }
-            // A study seals only the fields `changes::sealed::SEALABLE` lists.
-            let sealing = entity == Entity::Study && def.name == "sealed_fields";
             if sealing && items.iter().any(|s| !is_sealable(s)) {
                 return Err(bad(Problem::BadList));
             }

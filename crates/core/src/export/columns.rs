@@ -10,7 +10,8 @@ use crate::schema::{Entity, Kind};
 /// One column of an exported table.
 #[derive(Debug, Clone)]
 pub struct Col {
-    pub name: &'static str,
+    /// Fixed for the study's tables; a form's tables name theirs after its questions.
+    pub name: String,
     pub hxl: String,
     pub label_fr: String,
     pub label_en: String,
@@ -24,6 +25,8 @@ pub struct Col {
 pub enum Cell {
     Null,
     Int(i64),
+    /// A number with a fraction (a form's decimal answer).
+    Num(f64),
     Text(String),
     Bool(bool),
     List(Vec<String>),
@@ -58,6 +61,7 @@ impl Cell {
         match self {
             Cell::Null => String::new(),
             Cell::Int(i) => i.to_string(),
+            Cell::Num(n) => n.to_string(),
             Cell::Text(t) => t.clone(),
             Cell::Bool(b) => if *b { "1" } else { "0" }.to_string(),
             Cell::List(items) => items.join("; "),
@@ -69,6 +73,7 @@ impl Cell {
         match self {
             Cell::Null => Json::Null,
             Cell::Int(i) => Json::from(*i),
+            Cell::Num(n) => Json::from(*n),
             Cell::Text(t) => Json::String(t.clone()),
             Cell::Bool(b) => Json::Bool(*b),
             Cell::List(items) => Json::from(items.clone()),
@@ -146,7 +151,7 @@ pub fn field(entity: Entity, name: &'static str, hxl: Option<&str>) -> Col {
         panic!("{entity} has no field {name}: the export columns are out of step with the schema")
     });
     Col {
-        name,
+        name: name.to_string(),
         hxl: hxl
             .map(str::to_string)
             .unwrap_or_else(|| format!("#x_{name}")),
@@ -157,9 +162,9 @@ pub fn field(entity: Entity, name: &'static str, hxl: Option<&str>) -> Col {
 }
 
 /// A column computed by the export (place names, counts).
-pub fn derived(name: &'static str, hxl: &str, fr: &str, en: &str, allowed: &str) -> Col {
+pub fn derived(name: &str, hxl: &str, fr: &str, en: &str, allowed: &str) -> Col {
     Col {
-        name,
+        name: name.to_string(),
         hxl: hxl.to_string(),
         label_fr: fr.to_string(),
         label_en: en.to_string(),

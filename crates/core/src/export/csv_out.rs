@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use super::columns::{Cell, CodebookEntry, Col, CODEBOOK_COLUMNS};
 use super::neutralise::{flat_cell, neutralise};
 use super::options::CsvSeparator;
-use super::writer::Sink;
+use super::sink::Sink;
 use crate::error::{Error, Result};
 
 pub(crate) struct CsvSink {
@@ -62,7 +62,7 @@ impl Sink for CsvSink {
     fn table(&mut self, name: &str, cols: &[Col]) -> Result<()> {
         let hxl = self.hxl;
         let w = self.open(name)?;
-        w.write_record(cols.iter().map(|c| c.name))
+        w.write_record(cols.iter().map(|c| c.name.as_str()))
             .map_err(csv_err)?;
         if hxl {
             w.write_record(cols.iter().map(|c| c.hxl.as_str()))

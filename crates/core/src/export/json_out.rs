@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value as Json;
 
 use super::columns::{Cell, CodebookEntry, Col};
-use super::writer::Sink;
+use super::sink::Sink;
 use crate::error::{Error, Result};
 
 pub(crate) struct JsonSink {
@@ -18,7 +18,7 @@ pub(crate) struct JsonSink {
     hxl_map: serde_json::Map<String, Json>,
     first_table: bool,
     first_row: bool,
-    columns: Vec<&'static str>,
+    columns: Vec<String>,
 }
 
 fn json_err(e: serde_json::Error) -> Error {
@@ -55,7 +55,7 @@ impl Sink for JsonSink {
         self.first_row = true;
         serde_json::to_writer(&mut self.out, name).map_err(json_err)?;
         self.out.write_all(b":[")?;
-        self.columns = cols.iter().map(|c| c.name).collect();
+        self.columns = cols.iter().map(|c| c.name.clone()).collect();
         if self.hxl {
             let tags = cols
                 .iter()
@@ -74,7 +74,7 @@ impl Sink for JsonSink {
             .columns
             .iter()
             .zip(cells)
-            .map(|(c, v)| (c.to_string(), v.json()))
+            .map(|(c, v)| (c.clone(), v.json()))
             .collect();
         serde_json::to_writer(&mut self.out, &obj).map_err(json_err)
     }

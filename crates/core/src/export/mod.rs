@@ -23,17 +23,24 @@
 //!   could be recovered by subtraction when it is the only non-zero hidden cell of its region
 //!   and sex: one more cell is then hidden (see `suppression.rs`). No totals are written.
 //!
+//! With a form (`ExportOptions::form_id`), the study's tables are followed by the form's
+//! (`forms.rs` plans them, `form_rows.rs` writes them): one workbook holds the answers next to
+//! the sessions and attendance they belong to.
+//!
 //! The tables and their columns are in `tables.rs` (cells and codebook labels in
 //! `columns.rs`), the options and the summary in `options.rs`, the writer that streams rows in
 //! `writer.rs`, and each format's sink in `csv_out.rs`, `json_out.rs` and `xlsx_out.rs`.
 
 mod columns;
 mod csv_out;
+mod form_rows;
+mod forms;
 mod json_out;
 mod neutralise;
 mod options;
 mod overlap;
 mod review;
+mod sink;
 mod suppression;
 mod tables;
 mod writer;
@@ -48,9 +55,12 @@ use crate::error::{Error, Refusal, Result};
 use crate::read::records::get;
 use crate::schema::Entity;
 use crate::store::Store;
-use writer::{write_all, Sink};
+use forms::FormExport;
+use sink::Sink;
+use writer::write_all;
 
 pub use columns::{is_hxl_tag, CodebookEntry};
+pub use forms::form_table_name;
 pub use neutralise::neutralise;
 pub use options::{
     CsvSeparator, ExportOptions, ExportSummary, Format, Progress, TableCount, DEFAULT_MIN_CELL,
@@ -78,16 +88,36 @@ pub fn run(
     if let Some(study) = opts.filter.study() {
         get(store.conn(), Entity::Study, study)?;
     }
+    // A form belongs to one study: the export is that study's.
+    let form = match opts.form_id.as_deref() {
+        Some(f) => Some(FormExport::load(
+            store.conn(),
+            f,
+            opts.filter.study(),
+            opts.anonymised,
+        )?),
+        None => None,
+    };
+    let narrowed;
+    let opts = match &form {
+        Some(form) if opts.filter.study().is_none() => {
+            let mut o = opts.clone();
+            o.filter.study_id = Some(form.study_id.clone());
+            narrowed = o;
+            &narrowed
+        }
+        _ => opts,
+    };
     let sink: Box<dyn Sink> = match format {
         Format::Csv => Box::new(csv_out::CsvSink::create(out, opts.hxl, opts.csv_separator)?),
         Format::Xlsx => Box::new(xlsx_out::XlsxSink::create(out, opts.hxl)?),
         Format::Json => Box::new(json_out::JsonSink::create(
             out,
             opts.hxl,
-            &header_json(store, format, opts),
+            &header_json(store, format, opts, form.as_ref()),
         )?),
     };
-    let written = write_all(store.conn(), sink, opts, progress)?;
+    let written = write_all(store.conn(), sink, (opts, form.as_ref()), progress)?;
     let exported_at = now_rfc3339();
     let mut fields = BTreeMap::new();
     if let Some(study) = opts.filter.study() {
@@ -101,7 +131,7 @@ pub fn run(
     }
     fields.insert(
         "filters".into(),
-        Json::String(opts.filter.to_json().to_string()),
+        Json::String(filters(opts, form.as_ref()).to_string()),
     );
     fields.insert("hxl".into(), Json::Bool(opts.hxl));
     fields.insert("anonymised".into(), Json::Bool(opts.anonymised));
@@ -143,13 +173,27 @@ fn now_rfc3339() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-fn header_json(store: &Store, format: Format, opts: &ExportOptions) -> Json {
+/// What the export was narrowed to: the sessions' filter and the form's `form_id`.
+fn filters(opts: &ExportOptions, form: Option<&FormExport>) -> Json {
+    let mut f = opts.filter.to_json();
+    if let (Some(form), Json::Object(map)) = (form, &mut f) {
+        map.insert("form_id".into(), Json::String(form.form_id.clone()));
+    }
+    f
+}
+
+fn header_json(
+    store: &Store,
+    format: Format,
+    opts: &ExportOptions,
+    form: Option<&FormExport>,
+) -> Json {
     serde_json::json!({
         "format": format.as_str(),
         "exported_at": now_rfc3339(),
         "node_id": store.node_id(),
         "user_name": opts.user_name,
-        "filters": opts.filter.to_json(),
+        "filters": filters(opts, form),
         "hxl": opts.hxl,
         "anonymised": opts.anonymised,
         "min_cell": if opts.anonymised { Some(opts.min_cell) } else { None },

@@ -85,6 +85,11 @@ pub struct ExportOptions {
     /// CSV only: the separator of values.
     #[serde(default)]
     pub csv_separator: CsvSeparator,
+    /// A form (its `form_id`, or one version's record id): its answers are exported after the
+    /// study's tables, every version together (`export::forms`), and the export is its study's.
+    #[serde(default)]
+    #[ts(optional)]
+    pub form_id: Option<String>,
 }
 
 impl Default for ExportOptions {
@@ -96,6 +101,7 @@ impl Default for ExportOptions {
             min_cell: DEFAULT_MIN_CELL,
             user_name: None,
             csv_separator: CsvSeparator::Comma,
+            form_id: None,
         }
     }
 }

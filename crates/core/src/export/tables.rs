@@ -31,6 +31,7 @@ pub fn table_label(table: &str) -> Label {
         "finding" => ("constats", "findings"),
         "recommendation" => ("recommandations", "recommendations"),
         "people_by_region" => ("personnes par région", "people by region"),
+        t if t.starts_with("form_") => ("réponses à un formulaire", "answers to a form"),
         _ => ("autres données", "other data"),
     };
     Label { fr, en }
@@ -43,7 +44,7 @@ pub fn codebook(anonymised: bool) -> Vec<CodebookEntry> {
         .flat_map(|(table, cols)| {
             cols.into_iter().map(move |c| CodebookEntry {
                 table: table.to_string(),
-                column: c.name.to_string(),
+                column: c.name,
                 hxl: c.hxl,
                 meaning_fr: c.label_fr,
                 meaning_en: c.label_en,

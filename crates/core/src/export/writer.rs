@@ -6,24 +6,18 @@ use rusqlite::Connection;
 
 use crate::changes::sealed::Opener;
 use crate::error::Result;
-use crate::export::columns::{Cell, CodebookEntry, Col};
+use crate::export::columns::Cell;
+use crate::export::form_rows::FormRows;
+use crate::export::forms::FormExport;
 use crate::export::options::{ExportOptions, Progress, TableCount};
 use crate::export::review::matches;
+use crate::export::sink::Sink;
 use crate::export::suppression::{region_key, region_table, RegionTable, Suppression};
 use crate::export::tables::{codebook, tables};
 use crate::read::live::live;
 use crate::read::places::PlaceIndex;
 use crate::schema::Entity;
 use crate::stats::scope::Scope;
-
-/// Where a format's output goes: a folder of files (CSV) or one file.
-pub(crate) trait Sink {
-    fn table(&mut self, name: &str, cols: &[Col]) -> Result<()>;
-    fn row(&mut self, cells: &[Cell]) -> Result<()>;
-    fn end_table(&mut self) -> Result<()>;
-    fn codebook(&mut self, entries: &[CodebookEntry]) -> Result<()>;
-    fn finish(self: Box<Self>) -> Result<Vec<PathBuf>>;
-}
 
 /// Progress is reported every this many rows of a table.
 const EVERY: u64 = 2_000;
@@ -49,11 +43,11 @@ fn month(date: Option<String>) -> Cell {
     }
 }
 
-/// Writes every table into the sink.
+/// Writes every table into the sink: the study's, then the form's when one is exported.
 pub(crate) fn write_all(
     conn: &Connection,
     mut sink: Box<dyn Sink>,
-    opts: &ExportOptions,
+    (opts, form): (&ExportOptions, Option<&FormExport>),
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<Written> {
     let scope = Scope::load(conn, &opts.filter)?;
@@ -90,8 +84,19 @@ pub(crate) fn write_all(
         (w.progress)(&Progress::of(name, rows, rows));
         w.counts.push(TableCount::of(name, rows));
     }
-    let counts = std::mem::take(&mut w.counts);
-    sink.codebook(&codebook(opts.anonymised))?;
+    let mut counts = std::mem::take(&mut w.counts);
+    let mut book = codebook(opts.anonymised);
+    if let Some(form) = form {
+        let rows = FormRows {
+            conn,
+            opts,
+            scope: &scope,
+            places: &places,
+        };
+        counts.extend(rows.write(form, sink.as_mut(), progress)?);
+        book.extend(form.codebook());
+    }
+    sink.codebook(&book)?;
     let files = sink.finish()?;
     let mut sessions: Vec<String> = scope.sessions.keys().cloned().collect();
     sessions.sort();

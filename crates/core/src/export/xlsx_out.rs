@@ -1,18 +1,38 @@
 //! XLSX: one sheet per table plus a `codebook` sheet. Sheets are written in constant-memory
 //! mode (each row goes to a temporary file as it is written); a table longer than Excel's
 //! 1,048,576 rows continues on a sheet named `table_2`, `table_3`... Text that a spreadsheet
-//! would run as a formula is neutralised (`neutralise.rs`).
+//! would run as a formula is neutralised (`neutralise.rs`). Excel takes sheet names of at most
+//! 31 characters, unique whatever their case: a longer name (a form's repeat table) is cut and,
+//! if the cut one is taken, ends in `~2`, `~3`...
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use super::columns::{Cell, CodebookEntry, Col, CODEBOOK_COLUMNS};
 use super::neutralise::{flat_cell, neutralise};
-use super::writer::Sink;
+use super::sink::Sink;
 use crate::error::{Error, Result};
 
 const MAX_ROWS: u32 = 1_048_576;
+/// The longest sheet name Excel opens.
+const MAX_NAME: usize = 31;
+
+/// `wanted` cut to Excel's 31 characters and made unique among `used` (compared without case,
+/// as Excel does); the name returned is added to `used`.
+pub(crate) fn sheet_name(wanted: &str, used: &mut HashSet<String>) -> String {
+    let cut = |s: &str, n: usize| s.chars().take(n).collect::<String>();
+    let mut name = cut(wanted, MAX_NAME);
+    let mut n = 1;
+    while used.contains(&name.to_lowercase()) {
+        n += 1;
+        let tail = format!("~{n}");
+        name = format!("{}{tail}", cut(wanted, MAX_NAME - tail.len()));
+    }
+    used.insert(name.to_lowercase());
+    name
+}
 
 pub(crate) struct XlsxSink {
     path: PathBuf,
@@ -24,6 +44,8 @@ pub(crate) struct XlsxSink {
     table: String,
     part: u32,
     cols: Vec<Col>,
+    /// The sheet names given so far, in lower case.
+    used: HashSet<String>,
 }
 
 fn xlsx_err(e: XlsxError) -> Error {
@@ -48,11 +70,13 @@ impl XlsxSink {
             table: String::new(),
             part: 0,
             cols: Vec::new(),
+            used: HashSet::new(),
         })
     }
 
     /// A new sheet with the header (and HXL) rows.
     fn sheet(&mut self, name: &str, headers: &[&str], tags: Option<Vec<String>>) -> Result<()> {
+        let name = sheet_name(name, &mut self.used);
         let ws = self.book.add_worksheet_with_constant_memory();
         ws.set_name(name).map_err(xlsx_err)?;
         for (i, h) in headers.iter().enumerate() {
@@ -78,7 +102,7 @@ impl XlsxSink {
             format!("{}_{}", self.table, self.part)
         };
         let cols = std::mem::take(&mut self.cols);
-        let headers: Vec<&str> = cols.iter().map(|c| c.name).collect();
+        let headers: Vec<&str> = cols.iter().map(|c| c.name.as_str()).collect();
         let tags = self
             .hxl
             .then(|| cols.iter().map(|c| c.hxl.clone()).collect());
@@ -111,6 +135,9 @@ impl Sink for XlsxSink {
                 Cell::Null => {}
                 Cell::Int(v) => {
                     ws.write_number(row, col, *v as f64).map_err(xlsx_err)?;
+                }
+                Cell::Num(v) => {
+                    ws.write_number(row, col, *v).map_err(xlsx_err)?;
                 }
                 Cell::Bool(b) => {
                     ws.write_number(row, col, if *b { 1.0 } else { 0.0 })
@@ -148,5 +175,24 @@ impl Sink for XlsxSink {
     fn finish(mut self: Box<Self>) -> Result<Vec<PathBuf>> {
         self.book.save(&self.path).map_err(xlsx_err)?;
         Ok(vec![self.path])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_sheet_names_are_cut_to_31_characters_and_kept_apart() {
+        let mut used = HashSet::new();
+        let long = "form_household_survey_2025_members_of_household";
+        let a = sheet_name(long, &mut used);
+        let b = sheet_name(long, &mut used);
+        let c = sheet_name(&long.to_uppercase(), &mut used);
+        assert_eq!(a, "form_household_survey_2025_memb");
+        assert_eq!(b, "form_household_survey_2025_me~2");
+        assert_eq!(c, "FORM_HOUSEHOLD_SURVEY_2025_ME~3");
+        assert!([&a, &b, &c].iter().all(|n| n.chars().count() <= 31));
+        assert_eq!(sheet_name("session", &mut used), "session");
     }
 }

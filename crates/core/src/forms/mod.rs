@@ -9,6 +9,7 @@ pub mod expr;
 pub(crate) mod model;
 pub mod paths;
 pub mod values;
+pub(crate) mod versions;
 pub mod xlsform;
 
 pub use answers::{AnswerError, Answers};
@@ -16,3 +17,4 @@ pub use expr::{parse, Env, Expr, ExprError, ExprErrorKind, Value};
 pub use model::{Choice, FormDef, Labels, Node, NodeKind, QuestionType};
 pub use paths::{check_path, is_instance_key, INSTANCE_KEY_LEN, MAX_PATH};
 pub use values::{check_value, ValueProblem};
+pub use versions::{FormVersion, FormVersions};

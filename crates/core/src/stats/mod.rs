@@ -4,6 +4,7 @@
 
 pub(crate) mod activity;
 pub(crate) mod dsf;
+pub(crate) mod forms;
 pub(crate) mod methods;
 pub(crate) mod origins;
 pub(crate) mod people;
@@ -27,6 +28,7 @@ use sessions::sessions_in;
 
 pub use activity::{activity, ActivityStats, WhoCount};
 pub use dsf::{dsf, DsfStats, InstitutionCount};
+pub use forms::{form_stats, ChoiceCount, FormStats, SelectStats, NOT_LINKED};
 pub use methods::{methods, LanguageCount, MethodStats, Share};
 pub use people::{people, PeopleStats, RegionPeople};
 pub use quality::{

@@ -25,7 +25,12 @@ user_name: string | null,
 /**
  * CSV only: the separator of values.
  */
-csv_separator: CsvSeparator, study_id: string | null, 
+csv_separator: CsvSeparator, 
+/**
+ * A form (its `form_id`, or one version's record id): its answers are exported after the
+ * study's tables, every version together (`export::forms`), and the export is its study's.
+ */
+form_id?: string, study_id: string | null, 
 /**
  * First day taken (YYYY-MM-DD), inclusive.
  */

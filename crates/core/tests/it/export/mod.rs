@@ -2,6 +2,7 @@
 //! anonymised exports that single nobody out, cells a spreadsheet would run.
 
 mod anonymised;
+mod forms;
 mod neutralise;
 mod roundtrip;
 mod suppression;
