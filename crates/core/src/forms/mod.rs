@@ -3,5 +3,6 @@
 //! (docs/design/forms.md).
 
 pub(crate) mod model;
+pub mod store;
 
 pub use model::{Choice, FormDef, Labels, Node, NodeKind, QuestionType};
