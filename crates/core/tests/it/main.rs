@@ -10,6 +10,7 @@ mod deleted;
 mod demo;
 mod export;
 mod filter;
+mod forms;
 mod fuzz_corpus;
 mod layers;
 mod people;

@@ -8,8 +8,9 @@ use rusqlite::{Connection, OptionalExtension};
 use serde_json::{json, Value as Json};
 
 use super::cache;
-use super::check::{check_all, check_answer, invalid, refused_json, target, Target};
+use super::check::{check_all, check_answer, invalid, target, Target};
 use super::forms::{resolve, summary};
+use super::types::FormSummary;
 use super::reads::{now, response_summary, stored_answers};
 use crate::changes::answer_id::answer_id;
 use crate::changes::write::{Fields, Writer};
@@ -23,12 +24,6 @@ use crate::store::Store;
 
 const DRAFT: &str = "draft";
 const FINAL: &str = "final";
-
-/// FILE.json's answers (`{"name": value, "repeat": [{...}]}`) read against a form; refused
-/// with `answer_invalid` naming the question.
-pub fn read_answers(form: &FormDef, json: &Json) -> Result<Answers> {
-    Answers::from_json(form, json).map_err(|e| refused_json(&e))
-}
 
 /// Starts a response to a form version (`form_ref`: a form record's id, or a `form_id`: its
 /// latest version in the study), in a session of the form's study and for a participant of
@@ -44,22 +39,7 @@ pub fn new_response(
     finalise: bool,
 ) -> Result<String> {
     let conn = store.conn();
-    let session = match (session, participant) {
-        (Some(s), _) => Some(s.to_string()),
-        (None, Some(p)) => Some(participant_session(conn, p)?),
-        (None, None) => None,
-    };
-    let form = match &session {
-        Some(s) => form_in_study(conn, form_ref, s)?,
-        None => resolve(conn, form_ref, None)?,
-    };
-    if let (Some(p), Some(s)) = (participant, &session) {
-        if participant_session(conn, p)? != *s {
-            return Err(Error::Refused(Refusal::ParticipantOtherSession {
-                participant: p.to_string(),
-            }));
-        }
-    }
+    let (form, session) = placed(conn, form_ref, session, participant)?;
     let compiled = cache::compiled(conn, &form)?;
     check_all(compiled.def(), answers, answers)?;
     let status = status_after(&compiled, answers, finalise)?;
@@ -81,6 +61,46 @@ pub fn new_response(
         }
         Ok(id)
     })
+}
+
+/// The form version a new response to `form_ref` in `session` for `participant` is given
+/// (as `new_response` chooses it): what FILE.json's answers are read against.
+pub fn form_for(
+    conn: &Connection,
+    form_ref: &str,
+    session: Option<&str>,
+    participant: Option<&str>,
+) -> Result<(FormSummary, FormDef)> {
+    let (form, _) = placed(conn, form_ref, session, participant)?;
+    Ok((summary(conn, &form)?, cache::compiled(conn, &form)?.def().clone()))
+}
+
+/// The form record and the session of a new response: the participant's session when only
+/// the participant is given; the form checked to be of the session's study, the participant
+/// of the session.
+fn placed(
+    conn: &Connection,
+    form_ref: &str,
+    session: Option<&str>,
+    participant: Option<&str>,
+) -> Result<(String, Option<String>)> {
+    let session = match (session, participant) {
+        (Some(s), _) => Some(s.to_string()),
+        (None, Some(p)) => Some(participant_session(conn, p)?),
+        (None, None) => None,
+    };
+    let form = match &session {
+        Some(s) => form_in_study(conn, form_ref, s)?,
+        None => resolve(conn, form_ref, None)?,
+    };
+    if let (Some(p), Some(s)) = (participant, &session) {
+        if participant_session(conn, p)? != *s {
+            return Err(Error::Refused(Refusal::ParticipantOtherSession {
+                participant: p.to_string(),
+            }));
+        }
+    }
+    Ok((form, session))
 }
 
 /// Sets the given answers; the response's others stay, except the instances of a repeat the
