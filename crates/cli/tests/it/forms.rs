@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::json;
 
 use crate::support::{json, ok, refused};
 
@@ -122,7 +121,7 @@ fn a_form_is_imported_then_filled_refused_fixed_and_finalised_from_files() {
     let listed = json(&db, &["form", "list", "--json"]);
     assert_eq!(listed.as_array().unwrap().len(), 2);
     assert_eq!(listed[0]["id"], form.as_str());
-    assert_eq!(listed[0]["languages"], json!(["Français (fr)", "English (en)"]));
+    assert_eq!(listed[0]["languages"], serde_json::json!(["Français (fr)", "English (en)"]));
     let shown = json(&db, &["form", "show", &form, "--json"]);
     let names: Vec<&str> = shown["questions"]
         .as_array()
@@ -140,7 +139,7 @@ fn a_form_is_imported_then_filled_refused_fixed_and_finalised_from_files() {
     let bad = write_json(
         dir.path(),
         "bad.json",
-        json!({"age": 34, "has_children": "yes", "children": 0,
+        serde_json::json!({"age": 34, "has_children": "yes", "children": 0,
                "members": [{"member_name": "Awa"}]}),
     );
     let err = refused(&db, &["response", "new", &form, "--answers", &bad]);
@@ -157,7 +156,7 @@ fn a_form_is_imported_then_filled_refused_fixed_and_finalised_from_files() {
     let shown = json(&db, &["response", "show", &id, "--json"]);
     assert_eq!(shown["status"], "draft");
     assert_eq!(shown["errors"][0]["name"], "children");
-    let fix = write_json(dir.path(), "fix.json", json!({"children": 2}));
+    let fix = write_json(dir.path(), "fix.json", serde_json::json!({"children": 2}));
     ok(&db, &["response", "set", &id, "--answers", &fix]);
     let list = json(&db, &["response", "list", "menage", "--json"]);
     assert_eq!(list[0]["id"], id.as_str());
@@ -165,17 +164,17 @@ fn a_form_is_imported_then_filled_refused_fixed_and_finalised_from_files() {
     assert_eq!(list[0]["version"], "1");
     let shown = json(&db, &["response", "show", &id, "--json"]);
     assert_eq!(shown["answers"]["children"], 2);
-    assert_eq!(shown["answers"]["members"], json!([{"member_name": "Awa"}]));
-    assert_eq!(shown["errors"], json!([]));
+    assert_eq!(shown["answers"]["members"], serde_json::json!([{"member_name": "Awa"}]));
+    assert_eq!(shown["errors"], serde_json::json!([]));
     ok(&db, &["response", "reopen", &id]);
     assert_eq!(json(&db, &["response", "show", &id, "--json"])["status"], "draft");
     ok(&db, &["response", "finalise", &id]);
 
     // A value that does not fit its question, and an unknown question, are named.
-    let word = write_json(dir.path(), "word.json", json!({"age": "trente"}));
+    let word = write_json(dir.path(), "word.json", serde_json::json!({"age": "trente"}));
     let err = refused(&db, &["response", "new", "menage", "--answers", &word, "--draft"]);
     assert!(err.contains("age") && err.contains("[answer_invalid]"), "{err}");
-    let unknown = write_json(dir.path(), "unknown.json", json!({"nom": "Awa"}));
+    let unknown = write_json(dir.path(), "unknown.json", serde_json::json!({"nom": "Awa"}));
     let err = refused(&db, &["response", "new", "menage", "--answers", &unknown]);
     assert!(err.contains("nom") && err.contains("[answer_invalid]"), "{err}");
 
