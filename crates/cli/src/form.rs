@@ -86,7 +86,13 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
             if json {
                 return print_json(&show_json(&summary, &def));
             }
-            say!("{}\t{}\t{}\t{}", summary.id, def.form_id, def.version, def.title);
+            say!(
+                "{}\t{}\t{}\t{}",
+                summary.id,
+                def.form_id,
+                def.version,
+                def.title
+            );
             for q in questions(&def) {
                 let cells = [
                     q["path"].as_str().unwrap_or(""),

@@ -79,7 +79,8 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<()> {
             let (session, participant) = (session.as_deref(), participant.as_deref());
             let (_, def) = forms::form_for(store.conn(), &form_id, session, participant)?;
             let given = forms::read_answers_file(&def, &answers)?;
-            let id = forms::new_response(&mut store, &form_id, session, participant, &given, !draft)?;
+            let id =
+                forms::new_response(&mut store, &form_id, session, participant, &given, !draft)?;
             say!("{id}");
         }
         Cmd::Set { id, answers, draft } => {

@@ -4,13 +4,16 @@
 
 use std::path::{Path, PathBuf};
 
-
 use crate::support::{json, ok, refused};
 
 /// Writes an XLSForm workbook: its survey, choices and settings sheets, header row first.
 fn xlsform(path: &Path, survey: &[&[&str]], choices: &[&[&str]], settings: &[&[&str]]) {
     let mut book = rust_xlsxwriter::Workbook::new();
-    for (name, rows) in [("survey", survey), ("choices", choices), ("settings", settings)] {
+    for (name, rows) in [
+        ("survey", survey),
+        ("choices", choices),
+        ("settings", settings),
+    ] {
         let sheet = book.add_worksheet();
         sheet.set_name(name).unwrap();
         for (r, row) in rows.iter().enumerate() {
@@ -37,7 +40,12 @@ const HEADER: &[&str] = &[
 ];
 
 const CHOICES: &[&[&str]] = &[
-    &["list_name", "name", "label::Français (fr)", "label::English (en)"],
+    &[
+        "list_name",
+        "name",
+        "label::Français (fr)",
+        "label::English (en)",
+    ],
     &["yes_no", "yes", "Oui", "Yes"],
     &["yes_no", "no", "Non", "No"],
 ];
@@ -47,7 +55,9 @@ fn household(dir: &Path, version: &str, relevant: &str) -> PathBuf {
     let path = dir.join(format!("menage-{version}.xlsx"));
     let survey: &[&[&str]] = &[
         HEADER,
-        &["integer", "age", "Âge", "Age", "yes", "", ". >= 0", "Un âge", "An age"],
+        &[
+            "integer", "age", "Âge", "Age", "yes", "", ". >= 0", "Un âge", "An age",
+        ],
         &[
             "select_one yes_no",
             "has_children",
@@ -70,7 +80,17 @@ fn household(dir: &Path, version: &str, relevant: &str) -> PathBuf {
             "Au moins un enfant",
             "At least one child",
         ],
-        &["begin_repeat", "members", "Membres", "Members", "", "", "", "", ""],
+        &[
+            "begin_repeat",
+            "members",
+            "Membres",
+            "Members",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ],
         &["text", "member_name", "Nom", "Name", "", "", "", "", ""],
         &["end_repeat", "", "", "", "", "", "", "", ""],
     ];
@@ -104,14 +124,29 @@ fn a_form_is_imported_then_filled_refused_fixed_and_finalised_from_files() {
     let keys: Vec<&str> = lines.iter().map(|(k, _)| *k).collect();
     assert_eq!(keys, ["id", "form_id", "version", "title", "questions"]);
     let form = lines[0].1.to_string();
-    assert_eq!(&lines[1..], [("form_id", "menage"), ("version", "1"), ("title", "Ménage"), ("questions", "4")]);
+    assert_eq!(
+        &lines[1..],
+        [
+            ("form_id", "menage"),
+            ("version", "1"),
+            ("title", "Ménage"),
+            ("questions", "4")
+        ]
+    );
     // The same version again is refused; another version is imported beside it, as JSON.
     let again = refused(&db, &["form", "import", file, "--study", &study]);
     assert!(again.contains("[form_version_held]"), "{again}");
     let v2 = household(dir.path(), "2", "${has_children} = 'yes'");
     let imported = json(
         &db,
-        &["form", "import", v2.to_str().unwrap(), "--study", &study, "--json"],
+        &[
+            "form",
+            "import",
+            v2.to_str().unwrap(),
+            "--study",
+            &study,
+            "--json",
+        ],
     );
     assert_eq!(imported["form_id"], "menage");
     assert_eq!(imported["version"], "2");
@@ -121,7 +156,10 @@ fn a_form_is_imported_then_filled_refused_fixed_and_finalised_from_files() {
     let listed = json(&db, &["form", "list", "--json"]);
     assert_eq!(listed.as_array().unwrap().len(), 2);
     assert_eq!(listed[0]["id"], form.as_str());
-    assert_eq!(listed[0]["languages"], serde_json::json!(["Français (fr)", "English (en)"]));
+    assert_eq!(
+        listed[0]["languages"],
+        serde_json::json!(["Français (fr)", "English (en)"])
+    );
     let shown = json(&db, &["form", "show", &form, "--json"]);
     let names: Vec<&str> = shown["questions"]
         .as_array()
@@ -150,9 +188,12 @@ fn a_form_is_imported_then_filled_refused_fixed_and_finalised_from_files() {
         .unwrap()
         .is_empty());
     // A draft keeps it; the fix finalises it.
-    let id = ok(&db, &["response", "new", &form, "--answers", &bad, "--draft"])
-        .trim()
-        .to_string();
+    let id = ok(
+        &db,
+        &["response", "new", &form, "--answers", &bad, "--draft"],
+    )
+    .trim()
+    .to_string();
     let shown = json(&db, &["response", "show", &id, "--json"]);
     assert_eq!(shown["status"], "draft");
     assert_eq!(shown["errors"][0]["name"], "children");
@@ -164,19 +205,42 @@ fn a_form_is_imported_then_filled_refused_fixed_and_finalised_from_files() {
     assert_eq!(list[0]["version"], "1");
     let shown = json(&db, &["response", "show", &id, "--json"]);
     assert_eq!(shown["answers"]["children"], 2);
-    assert_eq!(shown["answers"]["members"], serde_json::json!([{"member_name": "Awa"}]));
+    assert_eq!(
+        shown["answers"]["members"],
+        serde_json::json!([{"member_name": "Awa"}])
+    );
     assert_eq!(shown["errors"], serde_json::json!([]));
     ok(&db, &["response", "reopen", &id]);
-    assert_eq!(json(&db, &["response", "show", &id, "--json"])["status"], "draft");
+    assert_eq!(
+        json(&db, &["response", "show", &id, "--json"])["status"],
+        "draft"
+    );
     ok(&db, &["response", "finalise", &id]);
 
     // A value that does not fit its question, and an unknown question, are named.
-    let word = write_json(dir.path(), "word.json", serde_json::json!({"age": "trente"}));
-    let err = refused(&db, &["response", "new", "menage", "--answers", &word, "--draft"]);
-    assert!(err.contains("age") && err.contains("[answer_invalid]"), "{err}");
-    let unknown = write_json(dir.path(), "unknown.json", serde_json::json!({"nom": "Awa"}));
+    let word = write_json(
+        dir.path(),
+        "word.json",
+        serde_json::json!({"age": "trente"}),
+    );
+    let err = refused(
+        &db,
+        &["response", "new", "menage", "--answers", &word, "--draft"],
+    );
+    assert!(
+        err.contains("age") && err.contains("[answer_invalid]"),
+        "{err}"
+    );
+    let unknown = write_json(
+        dir.path(),
+        "unknown.json",
+        serde_json::json!({"nom": "Awa"}),
+    );
     let err = refused(&db, &["response", "new", "menage", "--answers", &unknown]);
-    assert!(err.contains("nom") && err.contains("[answer_invalid]"), "{err}");
+    assert!(
+        err.contains("nom") && err.contains("[answer_invalid]"),
+        "{err}"
+    );
 
     ok(&db, &["response", "delete", &id]);
     assert!(json(&db, &["response", "list", &form, "--json"])
@@ -184,7 +248,13 @@ fn a_form_is_imported_then_filled_refused_fixed_and_finalised_from_files() {
         .unwrap()
         .is_empty());
     ok(&db, &["form", "delete", &form]);
-    assert_eq!(json(&db, &["form", "list", "--json"]).as_array().unwrap().len(), 1);
+    assert_eq!(
+        json(&db, &["form", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[test]
@@ -194,13 +264,20 @@ fn a_form_using_an_unsupported_function_is_refused_by_sheet_row_and_column() {
     let study = ok(&db, &["record", "new", "study", "title=Ségou"])
         .trim()
         .to_string();
-    let file = household(dir.path(), "1", "pulldata('menages', 'n', 'id', ${age}) > 0");
+    let file = household(
+        dir.path(),
+        "1",
+        "pulldata('menages', 'n', 'id', ${age}) > 0",
+    );
     let err = refused(
         &db,
         &["form", "import", file.to_str().unwrap(), "--study", &study],
     );
     // The relevance of `children`, on the survey sheet's fourth row.
-    assert!(err.contains("sheet survey, row 4, column relevant"), "{err}");
+    assert!(
+        err.contains("sheet survey, row 4, column relevant"),
+        "{err}"
+    );
     assert!(err.contains("pulldata"), "{err}");
     assert!(err.contains("[form_refused]"), "{err}");
     assert!(json(&db, &["form", "list", "--json"])

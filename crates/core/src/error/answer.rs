@@ -32,18 +32,18 @@ impl AnswerProblem {
             AnswerProblem::BadPath if fr => format!(
                 "« {path} » n'est pas un chemin de ce questionnaire (nom, ou répétition[clé]/nom)."
             ),
-            AnswerProblem::BadPath => format!(
-                "\"{path}\" is not a path of this form (a name, or repeat[key]/name)."
-            ),
-            AnswerProblem::NotAnswerable if fr => format!(
-                "« {path} » ne se répond pas (une note, un groupe ou un calcul)."
-            ),
+            AnswerProblem::BadPath => {
+                format!("\"{path}\" is not a path of this form (a name, or repeat[key]/name).")
+            }
+            AnswerProblem::NotAnswerable if fr => {
+                format!("« {path} » ne se répond pas (une note, un groupe ou un calcul).")
+            }
             AnswerProblem::NotAnswerable => {
                 format!("\"{path}\" is not answered (a note, a group or a calculation).")
             }
-            AnswerProblem::NoInstance if fr => format!(
-                "La répétition de « {path} » n'existe pas (jamais ajoutée, ou retirée)."
-            ),
+            AnswerProblem::NoInstance if fr => {
+                format!("La répétition de « {path} » n'existe pas (jamais ajoutée, ou retirée).")
+            }
             AnswerProblem::NoInstance => format!(
                 "The repeat instance of \"{path}\" does not exist (never added, or removed)."
             ),

@@ -36,7 +36,10 @@ pub enum Refusal {
     /// form's own message, in the form's language, or Terrain's).
     ResponseInvalid { errors: Vec<String> },
     /// An answer that has no place in the form, or does not fit its question.
-    AnswerInvalid { path: String, problem: AnswerProblem },
+    AnswerInvalid {
+        path: String,
+        problem: AnswerProblem,
+    },
     /// A response given a session of another study than its form's.
     SessionOtherStudy { session: String },
     /// A response given a participant of another session than its own.

@@ -37,8 +37,8 @@ pub fn import_form(
     }
     let (def, warnings) =
         import_file(file).map_err(|issues| Error::Refused(Refusal::FormRefused(issues)))?;
-    let compiled =
-        Compiled::new(def.clone()).map_err(|issues| Error::Refused(Refusal::FormRefused(issues)))?;
+    let compiled = Compiled::new(def.clone())
+        .map_err(|issues| Error::Refused(Refusal::FormRefused(issues)))?;
     if held(store.conn(), study, &def.form_id, &def.version)? {
         return Err(Error::Refused(Refusal::FormVersionHeld {
             form_id: def.form_id,

@@ -10,8 +10,8 @@ use serde_json::{json, Value as Json};
 use super::cache;
 use super::check::{check_all, check_answer, invalid, target, Target};
 use super::forms::{resolve, summary};
-use super::types::FormSummary;
 use super::reads::{now, response_summary, stored_answers};
+use super::types::FormSummary;
 use crate::changes::answer_id::answer_id;
 use crate::changes::write::{Fields, Writer};
 use crate::error::{AnswerProblem, Error, Refusal, Result};
@@ -72,7 +72,10 @@ pub fn form_for(
     participant: Option<&str>,
 ) -> Result<(FormSummary, FormDef)> {
     let (form, _) = placed(conn, form_ref, session, participant)?;
-    Ok((summary(conn, &form)?, cache::compiled(conn, &form)?.def().clone()))
+    Ok((
+        summary(conn, &form)?,
+        cache::compiled(conn, &form)?.def().clone(),
+    ))
 }
 
 /// The form record and the session of a new response: the participant's session when only
@@ -111,7 +114,11 @@ pub fn set_answers(store: &mut Store, id: &str, answers: &Answers, finalise: boo
     let response = response_summary(conn, id)?;
     let compiled = cache::compiled(conn, &response.form_ref)?;
     let stored = stored_answers(conn, id)?;
-    let given: Vec<&str> = answers.entries().map(|(p, _)| p).chain(answers.cleared()).collect();
+    let given: Vec<&str> = answers
+        .entries()
+        .map(|(p, _)| p)
+        .chain(answers.cleared())
+        .collect();
     let repeats: BTreeSet<&str> = given.iter().filter_map(|p| top_repeat(p)).collect();
     let replaced: Vec<&str> = stored
         .entries()
@@ -120,7 +127,10 @@ pub fn set_answers(store: &mut Store, id: &str, answers: &Answers, finalise: boo
         .collect();
     let mut merged = Answers::new();
     for (path, value) in stored.entries() {
-        if !replaced.iter().any(|i| path.starts_with(&format!("{i}/")) || path == *i) {
+        if !replaced
+            .iter()
+            .any(|i| path.starts_with(&format!("{i}/")) || path == *i)
+        {
             merged.set(path, Some(value.to_string()));
         }
     }

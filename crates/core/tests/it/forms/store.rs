@@ -12,7 +12,11 @@ use crate::support::{fields, temp_store};
 /// Writes an XLSForm workbook: its survey, choices and settings sheets, header row first.
 pub fn xlsform(path: &Path, survey: &[&[&str]], choices: &[&[&str]], settings: &[&[&str]]) {
     let mut book = rust_xlsxwriter::Workbook::new();
-    for (name, rows) in [("survey", survey), ("choices", choices), ("settings", settings)] {
+    for (name, rows) in [
+        ("survey", survey),
+        ("choices", choices),
+        ("settings", settings),
+    ] {
         let sheet = book.add_worksheet();
         sheet.set_name(name).unwrap();
         for (r, row) in rows.iter().enumerate() {
@@ -36,8 +40,24 @@ const SURVEY: &[&[&str]] = &[
         "constraint",
         "constraint_message",
     ],
-    &["integer", "age", "Âge", "yes", "", ". >= 0 and . <= 120", "L'âge va de 0 à 120"],
-    &["select_one yes_no", "has_children", "Des enfants ?", "yes", "", "", ""],
+    &[
+        "integer",
+        "age",
+        "Âge",
+        "yes",
+        "",
+        ". >= 0 and . <= 120",
+        "L'âge va de 0 à 120",
+    ],
+    &[
+        "select_one yes_no",
+        "has_children",
+        "Des enfants ?",
+        "yes",
+        "",
+        "",
+        "",
+    ],
     &[
         "integer",
         "children",
@@ -47,7 +67,15 @@ const SURVEY: &[&[&str]] = &[
         ". > 0",
         "Au moins un enfant",
     ],
-    &["begin_repeat", "members", "Membres du ménage", "", "", "", ""],
+    &[
+        "begin_repeat",
+        "members",
+        "Membres du ménage",
+        "",
+        "",
+        "",
+        "",
+    ],
     &["text", "member_name", "Nom", "", "", "", ""],
     &["end_repeat", "", "", "", "", "", ""],
 ];
@@ -132,7 +160,11 @@ fn two_versions_of_a_form_are_kept_and_the_same_version_twice_is_refused() {
     let again = forms::import_form(&mut store, &household(dir.path(), "1"), &segou, None);
     let e = again.unwrap_err();
     assert_eq!(refusal_code(&e), "form_version_held");
-    assert!(e.message(Lang::En).contains("\"1\""), "{}", e.message(Lang::En));
+    assert!(
+        e.message(Lang::En).contains("\"1\""),
+        "{}",
+        e.message(Lang::En)
+    );
     assert_eq!(forms::list_forms(store.conn(), None).unwrap().len(), 2);
 }
 
@@ -165,9 +197,17 @@ fn a_failing_constraint_refuses_finalising_until_it_is_fixed() {
     assert!(summary.updated_hlc > 0);
     assert_eq!(stored.get("children"), Some("0"));
     let view = forms::open_response(store.conn(), &id, None).unwrap();
-    let names: Vec<&str> = view.evaluation.errors.iter().map(|e| e.name.as_str()).collect();
+    let names: Vec<&str> = view
+        .evaluation
+        .errors
+        .iter()
+        .map(|e| e.name.as_str())
+        .collect();
     assert_eq!(names, ["children"]);
-    assert_eq!(forms::finalise(&mut store, &id).unwrap_err().code(), "response_invalid");
+    assert_eq!(
+        forms::finalise(&mut store, &id).unwrap_err().code(),
+        "response_invalid"
+    );
 
     // A value that does not fit its question is refused before anything is written.
     let e = forms::set_answer(&mut store, &id, "children", Some("deux")).unwrap_err();
@@ -191,7 +231,11 @@ fn a_failing_constraint_refuses_finalising_until_it_is_fixed() {
     fix = forms::read_answers(&def, &json!({ "age": null })).unwrap();
     let e = forms::set_answers(&mut store, &id, &fix, true).unwrap_err();
     assert_eq!(e.code(), "response_invalid");
-    assert!(e.message(Lang::En).contains("age: "), "{}", e.message(Lang::En));
+    assert!(
+        e.message(Lang::En).contains("age: "),
+        "{}",
+        e.message(Lang::En)
+    );
 }
 
 #[test]
@@ -216,15 +260,23 @@ fn repeat_instances_are_added_answered_and_removed() {
 
     let third = forms::add_instance(&mut store, &id, "members").unwrap();
     assert!(third.starts_with("members["), "{third}");
-    forms::set_answer(&mut store, &id, &format!("{third}/member_name"), Some("Fanta")).unwrap();
+    forms::set_answer(
+        &mut store,
+        &id,
+        &format!("{third}/member_name"),
+        Some("Fanta"),
+    )
+    .unwrap();
     // A question outside any instance, or in one that does not exist, is refused.
     let e = forms::set_answer(&mut store, &id, "member_name", Some("X")).unwrap_err();
     assert_eq!(e.code(), "answer_invalid");
-    let e = forms::set_answer(&mut store, &id, "members[zzzzzzzz]/member_name", Some("X"))
-        .unwrap_err();
+    let e =
+        forms::set_answer(&mut store, &id, "members[zzzzzzzz]/member_name", Some("X")).unwrap_err();
     assert_eq!(e.code(), "answer_invalid");
     assert_eq!(
-        forms::add_instance(&mut store, &id, "age").unwrap_err().code(),
+        forms::add_instance(&mut store, &id, "age")
+            .unwrap_err()
+            .code(),
         "answer_invalid"
     );
 
@@ -275,7 +327,14 @@ fn responses_sit_in_a_session_of_the_forms_study_and_hide_with_their_form() {
     assert_eq!(e.unwrap_err().code(), "session_other_study");
     let e = forms::new_response(&mut store, "menage", Some(&there), None, &answers, false);
     assert_eq!(e.unwrap_err().code(), "form_not_in_study");
-    let e = forms::new_response(&mut store, &v1.id, Some(&here), Some(&elsewhere), &answers, false);
+    let e = forms::new_response(
+        &mut store,
+        &v1.id,
+        Some(&here),
+        Some(&elsewhere),
+        &answers,
+        false,
+    );
     assert_eq!(e.unwrap_err().code(), "participant_other_session");
 
     let in_session = forms::session_responses(store.conn(), &here).unwrap();
@@ -288,12 +347,22 @@ fn responses_sit_in_a_session_of_the_forms_study_and_hide_with_their_form() {
     // By form_id every version's responses; by record id that version's.
     let all = forms::list_responses(store.conn(), "menage", None).unwrap();
     assert_eq!(all.len(), 3);
-    assert_eq!(forms::list_responses(store.conn(), &v2.id, None).unwrap().len(), 2);
+    assert_eq!(
+        forms::list_responses(store.conn(), &v2.id, None)
+            .unwrap()
+            .len(),
+        2
+    );
     let one = forms::list_responses(store.conn(), "menage", Some(&here)).unwrap();
     assert_eq!(one.len(), 2);
 
     forms::delete_response(&mut store, &loose).unwrap();
-    assert_eq!(forms::list_responses(store.conn(), "menage", None).unwrap().len(), 2);
+    assert_eq!(
+        forms::list_responses(store.conn(), "menage", None)
+            .unwrap()
+            .len(),
+        2
+    );
 
     // Deleting a form version hides its responses; restoring it brings them back.
     forms::delete_form(&mut store, &v1.id).unwrap();
@@ -301,12 +370,20 @@ fn responses_sit_in_a_session_of_the_forms_study_and_hide_with_their_form() {
     let ids: Vec<&str> = after.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(ids, [on_v2.as_str()]);
     assert_eq!(
-        forms::response_answers(store.conn(), &on_v1).unwrap_err().code(),
+        forms::response_answers(store.conn(), &on_v1)
+            .unwrap_err()
+            .code(),
         "not_found"
     );
-    assert_eq!(forms::list_forms(store.conn(), Some(&segou)).unwrap().len(), 1);
+    assert_eq!(
+        forms::list_forms(store.conn(), Some(&segou)).unwrap().len(),
+        1
+    );
     store.restore(Entity::Form, &v1.id).unwrap();
-    assert_eq!(forms::session_responses(store.conn(), &here).unwrap().len(), 2);
+    assert_eq!(
+        forms::session_responses(store.conn(), &here).unwrap().len(),
+        2
+    );
     let listed = forms::list_forms(store.conn(), Some(&segou)).unwrap();
     assert_eq!(listed.iter().map(|f| f.responses).sum::<usize>(), 2);
 }
