@@ -1,5 +1,6 @@
 // What deleting a study or a session takes with it, as a confirmation says it:
-// « 52 séances, 373 personnes, 12 constats, 5 recommandations ». The counts come from one core
+// « 52 séances, 373 personnes, 12 constats, 5 recommandations » (and a study's or a form's
+// questionnaire responses). The counts come from one core
 // read (read::holdings, the `record_holdings` command); only what is there is named.
 import type { Holdings } from './bindings/Holdings';
 import { t, i18n } from './i18n.svelte';
@@ -21,6 +22,7 @@ export function holdingsText(h: Holdings): string {
   }
   parts.push([h.findings, 'holds.findings_one', 'holds.findings']);
   parts.push([h.recommendations, 'holds.recommendations_one', 'holds.recommendations']);
+  parts.push([h.responses, 'holds.responses_one', 'holds.responses']);
   return parts
     .filter(([n]) => n > 0)
     .map(([n, single, many]) => t(one(n) ? single : many, { n: n.toLocaleString(locale) }))

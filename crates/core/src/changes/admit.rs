@@ -9,6 +9,7 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension};
 
 use super::cover::ERASED_REASON;
+use super::fixed::check_fixed;
 use super::log;
 use super::merge::Change;
 use super::value::{normalize, to_json};
@@ -19,9 +20,6 @@ use crate::schema::{Entity, FieldDef, DELETED};
 /// The highest seq a change may carry: far above what a laptop writes in its life, far below
 /// where arithmetic on it could overflow (and exact as a JSON number).
 pub const MAX_SEQ: i64 = 1 << 53;
-
-/// The fields naming the study or session a record belongs to: set at creation, never changed.
-pub(crate) const OWNER_FIELDS: [&str; 2] = ["study_id", "session_id"];
 
 /// A received value passes the write path's own rules (`value::normalize`): read back as the
 /// write path shows it and normalised again, it must come out unchanged. So types, ranges,
@@ -77,7 +75,8 @@ pub(crate) fn check_scope(c: &Change) -> Result<(), String> {
 /// them, before anything is written: a change to a record must travel in the scope the
 /// record's changes already travel in; a record's session must be a session of that study
 /// and cannot change; a change in this laptop's own name must be one it holds (its own
-/// changes relayed back). `own` is this node's id and handle.
+/// changes relayed back); no other field fixed at creation changes (`fixed`). `own` is this
+/// node's id and handle.
 pub(crate) fn admit(conn: &Connection, own: (&str, i64), changes: &[Change]) -> Result<()> {
     let refuse = |why: String| Error::Sync(SyncError::Malformed(why));
     // Record → its scope, first as held, then as this batch brings it.
@@ -140,7 +139,7 @@ pub(crate) fn admit(conn: &Connection, own: (&str, i64), changes: &[Change]) -> 
             }
         }
     }
-    Ok(())
+    check_fixed(conn, changes)
 }
 
 /// The scope ('' for shared) a record's held changes travel in; None when none is held.

@@ -3,12 +3,14 @@
 //! and, when they win, in the record's row, in one transaction.
 
 pub(crate) mod admit;
+pub(crate) mod answer_id;
 pub(crate) mod batch;
 pub(crate) mod columns;
 pub(crate) mod conflict_log;
 pub(crate) mod cover;
 pub(crate) mod erase_person;
 pub(crate) mod erasure;
+pub(crate) mod fixed;
 pub(crate) mod log;
 pub(crate) mod merge;
 pub(crate) mod outcome;
@@ -16,6 +18,7 @@ pub(crate) mod participant_code;
 pub(crate) mod repair;
 pub(crate) mod roster;
 pub(crate) mod roster_rules;
+pub(crate) mod scope;
 pub(crate) mod seal_plan;
 pub(crate) mod sealed;
 pub(crate) mod seqs;
@@ -23,6 +26,7 @@ pub(crate) mod signature;
 pub(crate) mod value;
 pub(crate) mod write;
 
+pub use answer_id::answer_id;
 pub use batch::WriteOp;
 pub use cover::{Cover, ERASED_REASON, PERSONAL_FIELDS};
 pub use merge::{Applied, Change, Stamp};

@@ -2,14 +2,14 @@
 //! checks the values, and for each field that changes appends a change to the log (stamped by
 //! the hybrid logical clock, numbered by this node's sequence) and updates the row.
 
-use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior};
 use serde_json::Value as Json;
 
-use super::admit::{self, OWNER_FIELDS};
+use super::admit;
+use super::answer_id::answer_id;
 use super::cover::{Cover, ERASED_REASON};
 use super::erasure;
 use super::log::RunAt;
@@ -19,6 +19,7 @@ use super::participant_code::participant_code;
 use super::repair;
 use super::roster::found;
 use super::roster_rules::WriteCheck;
+use super::scope::{Scopes, PARENT_FIELDS};
 use super::seal_plan::SealPlan;
 use super::seqs::{self, Counters};
 use super::value::normalize;
@@ -32,17 +33,6 @@ use crate::store::Store;
 /// Field name → value, as typed by a person (JSON from the UI, text from the CLI).
 pub type Fields = BTreeMap<String, Json>;
 
-/// What a participant being added needs of its session: whether it is live, its study and how
-/// many participant rows it has (for the next pseudonymous code). Kept for the transaction
-/// while it only adds new records, so typing in a 25-line attendance list reads the session
-/// once; any other write forgets it.
-#[derive(Debug, Clone)]
-struct SessionFacts {
-    live: bool,
-    study: Option<String>,
-    participants: Option<i64>,
-}
-
 pub struct Writer<'a> {
     /// Holds statements prepared on `tx`'s connection; declared first so they are finalized
     /// before the transaction ends.
@@ -55,8 +45,8 @@ pub struct Writer<'a> {
     clock_offset_ms: i64,
     node_cache: BTreeMap<String, i64>,
     node_idx: i64,
-    /// Sessions read during this transaction; see [`SessionFacts`].
-    sessions: RefCell<HashMap<String, SessionFacts>>,
+    /// Sessions read during this transaction.
+    scopes: Scopes,
     /// The study a resolution being written belongs to (set by the conflicts module).
     pub(crate) resolution_study: Option<String>,
     device_key: ed25519_dalek::SigningKey,
@@ -88,7 +78,7 @@ impl Store {
             clock_offset_ms,
             node_cache: BTreeMap::from([(node_id, node_idx)]),
             node_idx,
-            sessions: RefCell::default(),
+            scopes: Scopes::default(),
             resolution_study: None,
             device_key: self.device_key().clone(),
             roles: WriteCheck::default(),
@@ -155,7 +145,7 @@ impl Writer<'_> {
     /// first changes of a record whose id was just made here.
     fn merge_in(&mut self, changes: &[Change], known_new: bool) -> Result<Outcome> {
         if !known_new || changes.iter().any(|c| c.entity == Entity::Session) {
-            self.sessions.get_mut().clear();
+            self.scopes.forget();
         }
         let mut nodes = merge::Nodes::default();
         let names = changes
@@ -210,19 +200,23 @@ impl Writer<'_> {
             }
         }
         check_dates(entity, |name| values.get(name))?;
+        if entity == Entity::Answer {
+            check_answer_id(id, &values)?;
+        }
         if entity == Entity::Study {
             // A study created here has this laptop as its founder and first coordinator.
             found(&self.tx, id, &self.device_key)?;
             self.roles.forget();
             self.sealing.forget();
         }
-        let parent = ["study_id", "session_id"]
+        let parent = PARENT_FIELDS
             .into_iter()
             .find_map(|k| values.get(k).map(|v| (k, v)));
         let study = match parent {
             Some((k, v)) => self.study_of(entity, id, k, v)?,
             None => self.study_of(entity, id, "", &SqlValue::Null)?,
         };
+        (self.scopes).check_same_study(&self.tx, entity, study.as_deref(), &values.0)?;
         let mut values = values.0;
         values.retain(|(_, v)| *v != SqlValue::Null);
         let session = match (entity, values_session(&values)) {
@@ -231,9 +225,7 @@ impl Writer<'_> {
         };
         self.put_all(entity, id, values, study, fresh_id)?;
         if let Some(session) = session {
-            if let Some(f) = self.sessions.get_mut().get_mut(&session) {
-                f.participants = f.participants.map(|n| n + 1);
-            }
+            self.scopes.count_participant(&session);
         }
         Ok(())
     }
@@ -264,9 +256,10 @@ impl Writer<'_> {
                 return Err(Error::invalid(entity, name, Problem::Required));
             }
             // Other laptops refuse a record moved to another study or session (its changes
-            // would reach the wrong people): refused here first.
-            let owner_now = current.get(name).unwrap_or(&SqlValue::Null);
-            if OWNER_FIELDS.contains(name) && owner_now != value {
+            // would reach the wrong people), a form version changed, an answer moved: refused
+            // here first.
+            let now = current.get(name).unwrap_or(&SqlValue::Null);
+            if entity.fixed_fields().contains(name) && now != value {
                 return Err(Error::invalid(entity, name, Problem::Fixed));
             }
         }
@@ -274,6 +267,7 @@ impl Writer<'_> {
             values.get(name).or_else(|| current.get(name))
         })?;
         let study = self.study_of(entity, id, "", &SqlValue::Null)?;
+        (self.scopes).check_same_study(&self.tx, entity, study.as_deref(), &values.0)?;
         let mut changed: Vec<(&str, SqlValue)> = Vec::with_capacity(values.0.len());
         for (name, value) in values.0 {
             let now = current.get(name);
@@ -367,7 +361,7 @@ impl Writer<'_> {
                 });
             }
             if entity == Entity::Session {
-                self.sessions.get_mut().clear();
+                self.scopes.forget();
             }
             let at = RunAt {
                 node: self.node_idx,
@@ -457,8 +451,7 @@ impl Writer<'_> {
         Ok(Some(hlc))
     }
 
-    /// The study whose sync carries a change to this record. For a new record the row does
-    /// not exist yet, so the reference being written (study_id, session_id) is used.
+    /// The study whose sync carries a change to this record (see [`Scopes::study_of`]).
     pub(crate) fn study_of(
         &self,
         entity: Entity,
@@ -466,101 +459,8 @@ impl Writer<'_> {
         field: &str,
         value: &SqlValue,
     ) -> Result<Option<String>> {
-        let text = |v: &SqlValue| match v {
-            SqlValue::Text(t) => Some(t.clone()),
-            _ => None,
-        };
-        let one = |sql: &str, key: &str| -> Result<Option<String>> {
-            Ok(self
-                .tx
-                .prepare_cached(sql)?
-                .query_row([key], |r| r.get::<_, Option<String>>(0))
-                .optional()?
-                .flatten())
-        };
-        let via_session = |session: &str| -> Result<Option<String>> {
-            Ok(self.with_session(session, |f| f.study.clone())?.flatten())
-        };
-        // A record already held travels where its changes travel, even when the fields that
-        // name its study have not arrived yet (a partial import): other laptops refuse a
-        // change of it in any other scope.
-        if field.is_empty() {
-            if let Some(scope) = admit::held_scope(&self.tx, entity, id)? {
-                return Ok((!scope.is_empty()).then_some(scope));
-            }
-        }
-        Ok(match entity {
-            Entity::Study => Some(id.to_string()),
-            Entity::Place => None,
-            Entity::Session | Entity::Recommendation | Entity::Export => match field {
-                "study_id" => text(value),
-                _ => one(&format!("SELECT study_id FROM {entity} WHERE id = ?1"), id)?,
-            },
-            Entity::Participant | Entity::Tally | Entity::Finding => match field {
-                "session_id" => match text(value) {
-                    Some(s) => via_session(&s)?,
-                    None => None,
-                },
-                _ => match one(
-                    &format!("SELECT session_id FROM {entity} WHERE id = ?1"),
-                    id,
-                )? {
-                    Some(s) => via_session(&s)?,
-                    None => None,
-                },
-            },
-            // A resolution travels with the record in conflict: its study is set by the caller.
-            Entity::Resolution => self.resolution_study.clone(),
-        })
-    }
-
-    /// What `read` takes of a session's facts, read once per transaction (None: no such
-    /// session).
-    fn with_session<T>(
-        &self,
-        id: &str,
-        read: impl FnOnce(&SessionFacts) -> T,
-    ) -> Result<Option<T>> {
-        if let Some(f) = self.sessions.borrow().get(id) {
-            return Ok(Some(read(f)));
-        }
-        let facts = self
-            .tx
-            .prepare_cached("SELECT deleted, study_id FROM session WHERE id = ?1")?
-            .query_row([id], |r| {
-                Ok(SessionFacts {
-                    live: r.get::<_, i64>(0)? == 0,
-                    study: r.get(1)?,
-                    participants: None,
-                })
-            })
-            .optional()?;
-        let out = facts.as_ref().map(read);
-        if let Some(f) = facts {
-            self.sessions.borrow_mut().insert(id.to_string(), f);
-        }
-        Ok(out)
-    }
-
-    /// How many participant rows a session has (tombstones included), counted once per
-    /// transaction and then kept up to date by `create_record`.
-    fn participants_in(&self, session: &str) -> Result<i64> {
-        if let Some(n) = self
-            .sessions
-            .borrow()
-            .get(session)
-            .and_then(|f| f.participants)
-        {
-            return Ok(n);
-        }
-        let n: i64 = self
-            .tx
-            .prepare_cached("SELECT count(*) FROM participant WHERE session_id = ?1")?
-            .query_row([session], |r| r.get(0))?;
-        if let Some(f) = self.sessions.borrow_mut().get_mut(session) {
-            f.participants = Some(n);
-        }
-        Ok(n)
+        let resolution = self.resolution_study.as_deref();
+        (self.scopes).study_of(&self.tx, (entity, id), (field, value), resolution)
     }
 
     /// Normalises every given field; refuses unknown ones and the tombstone.
@@ -600,7 +500,7 @@ impl Writer<'_> {
                 }
                 if missing(values, "code") {
                     if let Some(SqlValue::Text(session)) = values.get("session_id") {
-                        let n = self.participants_in(session)?;
+                        let n = self.scopes.participants_in(&self.tx, session)?;
                         values.insert("code", SqlValue::Text(participant_code(id, n + 1)));
                     }
                 }
@@ -621,7 +521,9 @@ impl Writer<'_> {
 
     fn is_live(&self, entity: Entity, id: &str) -> Result<bool> {
         if entity == Entity::Session {
-            return Ok(self.with_session(id, |f| f.live)?.unwrap_or(false));
+            return Ok((self.scopes)
+                .with_session(&self.tx, id, |f| f.live)?
+                .unwrap_or(false));
         }
         let table = entity.as_str();
         Ok(self
@@ -660,6 +562,21 @@ impl Values {
             None => self.0.push((name, value)),
         }
     }
+}
+
+/// An answer's id is made from its response and path (`answer_id`): other laptops refuse any
+/// other, as they would two records for one question.
+fn check_answer_id(id: &str, values: &Values) -> Result<()> {
+    if let (Some(SqlValue::Text(response)), Some(SqlValue::Text(path))) =
+        (values.get("response_id"), values.get("path"))
+    {
+        if answer_id(response, path) != id {
+            return Err(Error::Internal(format!(
+                "answer {id} is not the id of {path} in response {response}: use changes::answer_id"
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn values_session<'v>(values: &'v [(&str, SqlValue)]) -> Option<&'v str> {

@@ -29,9 +29,13 @@ pub enum Problem {
     BeforeStart {
         start_field: &'static str,
     },
-    /// The study or session a record belongs to: set when it is created, never changed (its
-    /// changes travel with that study).
+    /// A field set when the record is created and never changed (`Entity::fixed_fields`):
+    /// the study or session a record belongs to (its changes travel with that study), what a
+    /// form version is, what a response answers, where an answer stands.
     Fixed,
+    /// The referenced record belongs to another study than this record's (a response to a
+    /// form, in a session, of a participant of another study).
+    OtherStudy,
     /// Text in the shape of a value sealed to headquarters that is not one (`changes::sealed`).
     BadSealed,
     /// The person was erased: their personal fields stay empty, the erasure stays.
@@ -120,6 +124,12 @@ impl ValidationError {
             Problem::Erased => format!(
                 "This person was erased: the field \"{label}\" stays empty, and the erasure cannot be undone."
             ),
+            Problem::OtherStudy if fr => {
+                format!("Le champ « {label} » désigne un enregistrement d'une autre étude.")
+            }
+            Problem::OtherStudy => {
+                format!("The field \"{label}\" points to a record of another study.")
+            }
             Problem::MissingReference if fr => {
                 format!("Le champ « {label} » désigne un enregistrement introuvable ou supprimé.")
             }

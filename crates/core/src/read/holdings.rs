@@ -1,6 +1,7 @@
 //! What a study or a session holds, counted as a delete would take it away: the confirmation
-//! says « 52 séances, 373 personnes, 12 constats, 5 recommandations » before a study goes, and
-//! the attendance lines and findings before a session goes. Records deleted on their own are
+//! says « 52 séances, 373 personnes, 12 constats, 5 recommandations, 40 réponses aux
+//! questionnaires » before a study goes, the attendance lines and findings before a session
+//! goes, and the responses before a form version goes. Records deleted on their own are
 //! not counted (they are in the bin already); the study's own flag is left out, so a deleted
 //! study's holdings are what restoring it brings back.
 
@@ -23,11 +24,25 @@ pub struct Holdings {
     pub tally_sheets: i64,
     pub findings: i64,
     pub recommendations: i64,
+    /// Questionnaire responses (of the study's forms, or of the form).
+    pub responses: i64,
 }
 
 /// What `id` of `entity` holds: for a study its sessions, their people and findings, and its
-/// recommendations; for a session its attendance and findings; nothing for other records.
+/// recommendations and responses; for a session its attendance and findings; for a form its
+/// responses; nothing for other records.
 pub fn holdings(conn: &Connection, entity: Entity, id: &str) -> Result<Holdings> {
+    if entity == Entity::Form {
+        let responses = conn.query_row(
+            "SELECT count(*) FROM response WHERE form_ref = ?1 AND deleted = 0",
+            [id],
+            |r| r.get(0),
+        )?;
+        return Ok(Holdings {
+            responses,
+            ..Holdings::default()
+        });
+    }
     // The sessions in question, as SQL on alias `s`.
     let sessions = match entity {
         Entity::Study => "s.study_id = ?1",
@@ -61,10 +76,17 @@ pub fn holdings(conn: &Connection, entity: Entity, id: &str) -> Result<Holdings>
         tally_sheets: of_sessions("count(DISTINCT x.session_id)", "tally")?,
         findings: of_sessions("count(*)", "finding")?,
         recommendations: 0,
+        responses: 0,
     };
     if entity == Entity::Study {
         h.recommendations = count(
             "SELECT count(*) FROM recommendation WHERE study_id = ?1 AND deleted = 0".into(),
+        )?;
+        // A response of a form deleted on its own is in the bin with its form.
+        h.responses = count(
+            "SELECT count(*) FROM response r JOIN form f ON f.id = r.form_ref
+              WHERE r.study_id = ?1 AND r.deleted = 0 AND f.deleted = 0"
+                .into(),
         )?;
     }
     Ok(h)
@@ -79,6 +101,7 @@ impl Holdings {
         self.tally_sheets += other.tally_sheets;
         self.findings += other.findings;
         self.recommendations += other.recommendations;
+        self.responses += other.responses;
     }
 
     /// Whether deleting takes nothing beyond the record itself.
@@ -128,6 +151,13 @@ impl Holdings {
             "recommandations",
             "recommendation",
             "recommendations",
+        );
+        say(
+            self.responses,
+            "réponse au questionnaire",
+            "réponses aux questionnaires",
+            "form response",
+            "form responses",
         );
         parts.join(", ")
     }

@@ -20,10 +20,16 @@ pub enum Entity {
     Resolution,
     /// The record of one export: who, when, what and which filters (synced for accountability).
     Export,
+    /// A questionnaire's version imported into a study (an XLSForm as a `FormDef`).
+    Form,
+    /// One filling of a form version.
+    Response,
+    /// One answered question (or repeat instance) of a response.
+    Answer,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 9] = [
+    pub const ALL: [Entity; 12] = [
         Entity::Study,
         Entity::Place,
         Entity::Session,
@@ -33,6 +39,9 @@ impl Entity {
         Entity::Recommendation,
         Entity::Resolution,
         Entity::Export,
+        Entity::Form,
+        Entity::Response,
+        Entity::Answer,
     ];
 
     /// The name used in SQL, the change log, the CLI and JSON.
@@ -47,6 +56,9 @@ impl Entity {
             Entity::Recommendation => "recommendation",
             Entity::Resolution => "resolution",
             Entity::Export => "export",
+            Entity::Form => "form",
+            Entity::Response => "response",
+            Entity::Answer => "answer",
         }
     }
 
@@ -63,6 +75,9 @@ impl Entity {
             Entity::Recommendation => 7,
             Entity::Resolution => 8,
             Entity::Export => 9,
+            Entity::Form => 10,
+            Entity::Response => 11,
+            Entity::Answer => 12,
         }
     }
 
@@ -87,6 +102,9 @@ impl Entity {
             Entity::Recommendation => ("recommandation", "recommendation"),
             Entity::Resolution => ("arbitrage", "resolution"),
             Entity::Export => ("export", "export"),
+            Entity::Form => ("questionnaire", "form"),
+            Entity::Response => ("réponse au questionnaire", "form response"),
+            Entity::Answer => ("réponse à une question", "answer"),
         };
         match lang {
             Lang::Fr => fr,

@@ -4,8 +4,8 @@
 use super::entity::Entity;
 use super::vocabulary::{
     ChoiceList, ACTOR_GROUP, AGE_BAND, CONSENT, CONSENT_FORM, CONSENT_LEVEL, EXPORT_FORMAT,
-    MAP_VERSION, PLACE_KIND, RECOMMENDATION_LEVEL, RECOMMENDATION_STATUS, SESSION_TYPE, SEX,
-    STUDY_STATUS,
+    MAP_VERSION, PLACE_KIND, RECOMMENDATION_LEVEL, RECOMMENDATION_STATUS, RESPONSE_STATUS,
+    SESSION_TYPE, SEX, STUDY_STATUS,
 };
 use crate::lang::Lang;
 
@@ -441,6 +441,100 @@ const EXPORT: &[FieldDef] = &[
     ),
 ];
 
+// A questionnaire's version (docs/design/forms.md, "Records"): `form_id`, `version`, `title`
+// and `definition` are fixed at import (`Entity::fixed_fields`); a new file is a new record.
+const FORM: &[FieldDef] = &[
+    f("study_id", Kind::Ref(Entity::Study), true, "étude", "study"),
+    f(
+        "form_id",
+        Kind::Text { max: 100 },
+        true,
+        "identifiant du questionnaire",
+        "form id",
+    ),
+    f(
+        "version",
+        Kind::Text { max: 100 },
+        false,
+        "version",
+        "version",
+    ),
+    f("title", SHORT, true, "titre", "title"),
+    f(
+        "session_type",
+        Kind::Choice(&SESSION_TYPE),
+        false,
+        "type de séance",
+        "session type",
+    ),
+    // The checked form (`forms::FormDef`) as JSON.
+    f(
+        "definition",
+        Kind::Text { max: 4_000_000 },
+        true,
+        "définition",
+        "definition",
+    ),
+    f("file_name", SHORT, false, "nom du fichier", "file name"),
+    f(
+        "question_count",
+        Kind::Int {
+            min: 0,
+            max: 100_000,
+        },
+        false,
+        "nombre de questions",
+        "question count",
+    ),
+];
+
+const RESPONSE: &[FieldDef] = &[
+    f("study_id", Kind::Ref(Entity::Study), true, "étude", "study"),
+    f(
+        "form_ref",
+        Kind::Ref(Entity::Form),
+        true,
+        "version du questionnaire",
+        "form version",
+    ),
+    f(
+        "session_id",
+        Kind::Ref(Entity::Session),
+        false,
+        "séance",
+        "session",
+    ),
+    f(
+        "participant_id",
+        Kind::Ref(Entity::Participant),
+        false,
+        "participant",
+        "participant",
+    ),
+    f(
+        "status",
+        Kind::Choice(&RESPONSE_STATUS),
+        true,
+        "statut",
+        "status",
+    ),
+];
+
+// One answered question, or one repeat instance (its order key), of a response: its id is
+// `changes::answer_id(response_id, path)`, so two laptops answering one question write one
+// record.
+const ANSWER: &[FieldDef] = &[
+    f(
+        "response_id",
+        Kind::Ref(Entity::Response),
+        true,
+        "réponse au questionnaire",
+        "form response",
+    ),
+    f("path", SHORT, true, "question", "question"),
+    f("value", LONG, false, "valeur", "value"),
+];
+
 /// The field every entity has: a tombstone, 1 when deleted.
 pub const DELETED_FIELD: FieldDef = f(DELETED, Kind::Bool, false, "supprimé", "deleted");
 
@@ -489,6 +583,23 @@ impl Entity {
             Entity::Recommendation => RECOMMENDATION,
             Entity::Resolution => RESOLUTION,
             Entity::Export => EXPORT,
+            Entity::Form => FORM,
+            Entity::Response => RESPONSE,
+            Entity::Answer => ANSWER,
+        }
+    }
+
+    /// The fields set when a record is created and never changed after: the study or session
+    /// it belongs to (its changes travel with that study), what a form version is (a new
+    /// file is a new record), what a response answers and where an answer stands (its id is
+    /// made from them). The write path refuses to change them (`Problem::Fixed`), and a
+    /// receiver refuses a change that would.
+    pub fn fixed_fields(self) -> &'static [&'static str] {
+        match self {
+            Entity::Form => &["study_id", "form_id", "version", "title", "definition"],
+            Entity::Response => &["study_id", "form_ref", "session_id"],
+            Entity::Answer => &["response_id", "path"],
+            _ => &["study_id", "session_id"],
         }
     }
 

@@ -98,14 +98,17 @@ impl Action {
     pub fn of_change(entity: Entity) -> Action {
         match entity {
             Entity::Resolution => Action::ResolveConflicts,
-            Entity::Study => Action::ManageStudy,
+            // A form version decides what every enumerator of the study asks: the coordinator's.
+            Entity::Study | Entity::Form => Action::ManageStudy,
             Entity::Export => Action::RecordExport,
             Entity::Place
             | Entity::Session
             | Entity::Participant
             | Entity::Tally
             | Entity::Finding
-            | Entity::Recommendation => Action::EditRecords,
+            | Entity::Recommendation
+            | Entity::Response
+            | Entity::Answer => Action::EditRecords,
         }
     }
 

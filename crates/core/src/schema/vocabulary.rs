@@ -318,8 +318,18 @@ pub const EXPORT_FORMAT: ChoiceList = ChoiceList {
     ],
 };
 
+/// Where a questionnaire's response stands: a draft may be left incomplete; a final one passed
+/// every constraint and required question when it was finalised.
+pub const RESPONSE_STATUS: ChoiceList = ChoiceList {
+    name: "response_status",
+    choices: &[
+        c("draft", "brouillon", "draft"),
+        c("final", "finalisée", "final"),
+    ],
+};
+
 /// Every list, in the order the generated TypeScript holds them.
-pub const CHOICE_LISTS: [&ChoiceList; 14] = [
+pub const CHOICE_LISTS: [&ChoiceList; 15] = [
     &SEX,
     &SESSION_TYPE,
     &AGE_BAND,
@@ -334,4 +344,5 @@ pub const CHOICE_LISTS: [&ChoiceList; 14] = [
     &PLACE_KIND,
     &MAP_VERSION,
     &EXPORT_FORMAT,
+    &RESPONSE_STATUS,
 ];

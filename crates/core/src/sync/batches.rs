@@ -19,6 +19,7 @@ use crate::clock;
 use crate::error::{Error, Result, SyncError};
 use crate::schema::Entity;
 use crate::store::Store;
+use crate::sync::questionnaires::check_received_questionnaire;
 use crate::sync::vector::Range;
 
 /// This store's node handles and ids both ways, read once for an export or a batch.
@@ -254,6 +255,7 @@ fn check_shape(c: &Change, study: Option<&str>) -> std::result::Result<(), Strin
         }
     }
     admit::check_value(c.entity, def, &c.value)?;
+    check_received_questionnaire(c)?;
     // Only a personal field's change is salted or erased (`changes::cover`).
     let erased_with_value = matches!(c.cover, Cover::Erased(_)) && c.value != SqlValue::Null;
     if (c.cover != Cover::Value && !is_personal(c.entity, &c.field)) || erased_with_value {

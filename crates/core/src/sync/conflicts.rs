@@ -523,6 +523,9 @@ fn describe(store: &Store, entity: Entity, id: &str) -> String {
         Entity::Participant => &["code", "age"],
         Entity::Place => &["name"],
         Entity::Finding | Entity::Recommendation => &["text"],
+        Entity::Form => &["title", "version"],
+        // The question's path says which question of the response is in conflict.
+        Entity::Answer => &["path"],
         _ => &[],
     };
     let text = names

@@ -26,6 +26,7 @@ pub(crate) mod keys;
 pub(crate) mod members;
 pub(crate) mod overview;
 pub(crate) mod progress;
+pub(crate) mod questionnaires;
 pub(crate) mod repairs;
 pub(crate) mod settings;
 pub(crate) mod signing;

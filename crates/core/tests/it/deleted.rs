@@ -266,6 +266,7 @@ fn what_a_delete_takes_is_counted_and_said() {
             tally_sheets: 2,
             findings: 2,
             recommendations: 3,
+            responses: 0,
         }
     );
     assert_eq!(

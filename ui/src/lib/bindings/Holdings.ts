@@ -7,4 +7,8 @@ export type Holdings = { sessions: number,
 /**
  * People counted: one per attendance line, plus the people of tally sheets.
  */
-people: number, attendance_lines: number, tally_sheets: number, findings: number, recommendations: number, };
+people: number, attendance_lines: number, tally_sheets: number, findings: number, recommendations: number, 
+/**
+ * Questionnaire responses (of the study's forms, or of the form).
+ */
+responses: number, };

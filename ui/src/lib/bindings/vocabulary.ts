@@ -109,6 +109,10 @@ export const CHOICE_LISTS = {
     { value: "xlsx", fr: "XLSX (Excel)", en: "XLSX (Excel)" },
     { value: "json", fr: "JSON", en: "JSON" },
   ],
+  "response_status": [
+    { value: "draft", fr: "brouillon", en: "draft" },
+    { value: "final", fr: "finalisée", en: "final" },
+  ],
 } as const satisfies Record<string, readonly Choice[]>;
 
 export type ChoiceListName = keyof typeof CHOICE_LISTS;
@@ -126,6 +130,9 @@ export const ENTITY_LABELS: Readonly<Record<Entity, Label>> = {
   "recommendation": { fr: "recommandation", en: "recommendation" },
   "resolution": { fr: "arbitrage", en: "resolution" },
   "export": { fr: "export", en: "export" },
+  "form": { fr: "questionnaire", en: "form" },
+  "response": { fr: "réponse au questionnaire", en: "form response" },
+  "answer": { fr: "réponse à une question", en: "answer" },
 };
 
 /** Each entity's fields by name, the tombstone ("deleted") included. */
@@ -235,6 +242,31 @@ export const FIELD_LABELS: Readonly<Record<Entity, Readonly<Record<string, Field
     "anonymised": { fr: "anonymisé", en: "anonymised", list: null },
     "min_cell": { fr: "effectif minimal publié", en: "minimum cell size", list: null },
     "row_counts": { fr: "lignes exportées", en: "rows exported", list: null },
+    "deleted": { fr: "supprimé", en: "deleted", list: null },
+  },
+  "form": {
+    "study_id": { fr: "étude", en: "study", list: null },
+    "form_id": { fr: "identifiant du questionnaire", en: "form id", list: null },
+    "version": { fr: "version", en: "version", list: null },
+    "title": { fr: "titre", en: "title", list: null },
+    "session_type": { fr: "type de séance", en: "session type", list: "session_type" },
+    "definition": { fr: "définition", en: "definition", list: null },
+    "file_name": { fr: "nom du fichier", en: "file name", list: null },
+    "question_count": { fr: "nombre de questions", en: "question count", list: null },
+    "deleted": { fr: "supprimé", en: "deleted", list: null },
+  },
+  "response": {
+    "study_id": { fr: "étude", en: "study", list: null },
+    "form_ref": { fr: "version du questionnaire", en: "form version", list: null },
+    "session_id": { fr: "séance", en: "session", list: null },
+    "participant_id": { fr: "participant", en: "participant", list: null },
+    "status": { fr: "statut", en: "status", list: "response_status" },
+    "deleted": { fr: "supprimé", en: "deleted", list: null },
+  },
+  "answer": {
+    "response_id": { fr: "réponse au questionnaire", en: "form response", list: null },
+    "path": { fr: "question", en: "question", list: null },
+    "value": { fr: "valeur", en: "value", list: null },
     "deleted": { fr: "supprimé", en: "deleted", list: null },
   },
 };

@@ -5,6 +5,7 @@
 mod authorship;
 mod conflict_log;
 mod decoder;
+mod forms;
 mod header;
 mod received;
 mod rekey;

@@ -1,1 +1,4 @@
+//! Questionnaires (docs/design/forms.md).
+
+mod records;
 mod store;

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: a record's fields written as JSON, a store in a
 //! temp dir, and the stats fixture.
 
+pub mod form_records;
 pub mod stats_fixture;
 
 use tempfile::TempDir;
