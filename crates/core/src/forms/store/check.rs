@@ -16,7 +16,7 @@ pub(crate) enum Target<'a> {
     /// A question; `other`: the text of a select's `or_other` (`<name>_other`).
     Question { node: &'a Node, other: bool },
     /// A repeat instance (`members[k3f9q2ab]`): its record holds the instance's order key.
-    Instance(&'a Node),
+    Instance,
 }
 
 /// The refusal of an answer at `path`.
@@ -59,14 +59,14 @@ fn split_segment(segment: &str) -> Option<(&str, Option<&str>)> {
 
 /// The node named `name` and the names of the repeats around it, outermost first.
 fn placed<'a>(def: &'a FormDef, name: &str) -> Option<(&'a Node, Vec<String>)> {
-    let mut found = None;
+    let node = def.node(name)?;
+    let mut repeats = None;
     def.walk(|v| {
-        if found.is_none() && v.node.name == name {
-            let repeats = v.repeats.iter().map(|r| r.to_string()).collect();
-            found = Some((v.node, repeats));
+        if repeats.is_none() && v.node.name == name {
+            repeats = Some(v.repeats.iter().map(|r| r.to_string()).collect());
         }
     });
-    found
+    Some((node, repeats?))
 }
 
 /// What `path` names in `def`, or why it names nothing one writes.
@@ -98,7 +98,7 @@ pub(crate) fn target<'a>(def: &'a FormDef, path: &str) -> Result<Target<'a>> {
         return bad(AnswerProblem::BadPath);
     }
     match (&node.kind, key) {
-        (NodeKind::Repeat { .. }, Some(_)) => Ok(Target::Instance(node)),
+        (NodeKind::Repeat { .. }, Some(_)) => Ok(Target::Instance),
         (_, Some(_)) => bad(AnswerProblem::NotARepeat),
         (NodeKind::Question { question }, None) => match question {
             crate::forms::model::QuestionType::Note => bad(AnswerProblem::NotAnswerable),
@@ -140,7 +140,7 @@ pub(crate) fn check_answer(
     }
     let (node, other) = match target {
         Target::Question { node, other } => (node, other),
-        Target::Instance(_) => return Ok(()),
+        Target::Instance => return Ok(()),
     };
     let (Some(question), Some(value), false) = (node.question(), value, other) else {
         return Ok(());

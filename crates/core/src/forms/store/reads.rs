@@ -3,7 +3,7 @@
 use rusqlite::{Connection, Row};
 
 use super::cache;
-use super::forms::{resolve, summary};
+use super::forms::summary;
 use super::types::{ResponseSummary, ResponseView};
 use crate::error::{Error, Result};
 use crate::forms::answers::Answers;

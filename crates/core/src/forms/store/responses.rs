@@ -162,7 +162,7 @@ pub fn set_answer(store: &mut Store, id: &str, path: &str, value: Option<&str>) 
     let conn = store.conn();
     let response = response_summary(conn, id)?;
     let compiled = cache::compiled(conn, &response.form_ref)?;
-    if let Target::Instance(_) = target(compiled.def(), path)? {
+    if let Target::Instance = target(compiled.def(), path)? {
         // An instance's record holds its order: add_instance and remove_instance write it.
         return Err(invalid(path, AnswerProblem::NotAnswerable));
     }
@@ -186,7 +186,7 @@ pub fn add_instance(store: &mut Store, id: &str, repeat_path: &str) -> Result<St
     // What the new instance's path will name, checked with a key of the right shape.
     let probe = format!("{repeat_path}[aaaaaaaa]");
     match target(compiled.def(), &probe) {
-        Ok(Target::Instance(_)) => {}
+        Ok(Target::Instance) => {}
         Ok(Target::Question { .. }) => {
             return Err(invalid(repeat_path, AnswerProblem::NotARepeat));
         }
@@ -213,7 +213,7 @@ pub fn remove_instance(store: &mut Store, id: &str, instance_path: &str) -> Resu
     let conn = store.conn();
     let response = response_summary(conn, id)?;
     let compiled = cache::compiled(conn, &response.form_ref)?;
-    let Target::Instance(_) = target(compiled.def(), instance_path)? else {
+    let Target::Instance = target(compiled.def(), instance_path)? else {
         return Err(invalid(instance_path, AnswerProblem::NotARepeat));
     };
     if stored_answers(conn, id)?.get(instance_path).is_none() {
