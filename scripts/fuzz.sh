@@ -2,8 +2,9 @@
 # Fuzzes one decoder with AFL++ (cargo-afl) for a time budget, without a screen, then fails if
 # it found any crash and prints the crashing inputs' paths.
 #
-#   bash scripts/fuzz.sh TARGET SECONDS     TARGET: bundle, batch, backup_head, hub_request, core
-#                                           (bundle, batch, backup_head), or all (each in turn)
+#   bash scripts/fuzz.sh TARGET SECONDS     TARGET: bundle, batch, backup_head, form_expr,
+#                                           hub_request, core (bundle, batch, backup_head,
+#                                           form_expr), or all (each in turn)
 #
 # Starts from fuzz/corpus/TARGET and writes to fuzz/out/TARGET (emptied first; FUZZ_RESUME=1
 # goes on from what is there instead). The instrumented build goes to fuzz/target, or to
@@ -14,7 +15,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-TARGETS=(bundle batch backup_head hub_request)
+TARGETS=(bundle batch backup_head form_expr hub_request)
 die() { printf '[fuzz] error: %s\n' "$*" >&2; exit 1; }
 say() { printf '[fuzz] %s\n' "$*"; }
 
@@ -26,7 +27,7 @@ if [ "$target" = all ]; then
   run=("${TARGETS[@]}")
 elif [ "$target" = core ]; then
   # The decoders of core alone: the build skips the hub's dependencies (CI's short run).
-  run=(bundle batch backup_head)
+  run=(bundle batch backup_head form_expr)
 else
   [[ " ${TARGETS[*]} " == *" $target "* ]] || die "unknown target '$target' (known: ${TARGETS[*]} or all)"
   run=("$target")

@@ -3,6 +3,7 @@
 mod answer;
 mod authorship;
 mod backup;
+mod form;
 mod invalid;
 mod lock;
 mod refusal;
@@ -11,6 +12,7 @@ mod sync;
 pub use answer::AnswerProblem;
 pub use authorship::AuthorshipError;
 pub use backup::BackupError;
+pub use form::{issues_message, FormIssue, IssueKind, Severity};
 pub use invalid::{Problem, ValidationError};
 pub use lock::LockError;
 pub use refusal::Refusal;

@@ -1,6 +1,7 @@
 //! Requests refused as a whole: each has a stable code and a message in French and English.
 
 use super::answer::AnswerProblem;
+use super::form::{issues_message, FormIssue};
 use crate::lang::Lang;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +47,9 @@ pub enum Refusal {
     ParticipantOtherSession { participant: String },
     /// A form (a `form_id`) the study of the chosen session does not hold.
     FormNotInStudy { form: String },
+    /// A questionnaire refused whole: every problem found, with its sheet, row and column
+    /// (warnings too, after the errors).
+    FormRefused(Vec<FormIssue>),
 }
 
 /// A full path as this system writes one, for messages.
@@ -77,6 +81,7 @@ impl Refusal {
             Refusal::SessionOtherStudy { .. } => "session_other_study",
             Refusal::ParticipantOtherSession { .. } => "participant_other_session",
             Refusal::FormNotInStudy { .. } => "form_not_in_study",
+            Refusal::FormRefused(_) => "form_refused",
         }
     }
 
@@ -161,6 +166,7 @@ impl Refusal {
             Refusal::FormNotInStudy { form } => format!(
                 "The form \"{form}\" is not in this session's study: import it into the study first."
             ),
+            Refusal::FormRefused(issues) => issues_message(issues, lang),
             Refusal::BadHqKey => "This file is not a valid headquarters public key (terrain hq keygen): it is cut short, altered, or another file.".into(),
         }
     }

@@ -1,7 +1,7 @@
 //! The fuzzer's inputs as regression tests (docs/fuzzing.md): every file of fuzz/corpus/<target>/
 //! (real bundles and batches, the seeds) and of fuzz/crashes/<target>/ (inputs that once crashed
 //! a decoder, kept after the fix) goes through the same calls as the fuzz targets
-//! (fuzz/src/bin/{bundle,batch,backup_head}.rs). A refusal is fine; a panic fails the test. The hub's target
+//! (fuzz/src/bin/{bundle,batch,backup_head,form_expr}.rs). A refusal is fine; a panic fails the test. The hub's target
 //! is replayed in the hub's tests.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -38,6 +38,26 @@ fn backup_head_target(data: &[u8]) -> Result<usize, String> {
     terrain_core::store::backup::parse_head(data, data.len() as u64)
         .map(|head| head.db_bytes as usize)
         .map_err(|e| e.code().to_string())
+}
+
+/// What the `form_expr` target does: the first line an expression, the next `${a}`, `${b}`,
+/// `.`, then one line per instance of `${r}`.
+fn form_expr_target(data: &[u8]) -> Result<usize, String> {
+    use terrain_core::forms::expr::{parse, TestEnv, Value};
+    let text = String::from_utf8_lossy(data);
+    let mut lines = text.split('\n');
+    let expr = parse(lines.next().unwrap_or_default()).map_err(|e| e.code().to_string())?;
+    let line = |l: Option<&str>| l.unwrap_or_default().to_string();
+    let mut env = TestEnv::new()
+        .with("a", &line(lines.next()))
+        .with("b", &line(lines.next()));
+    env.current = Some(Value::Str(line(lines.next())));
+    env.position = Some(1);
+    env.values.insert(
+        "r".into(),
+        Value::Nodes(lines.map(str::to_string).collect()),
+    );
+    Ok(expr.eval(&env).as_answer().len())
 }
 
 /// What the `batch` target does.
@@ -84,6 +104,7 @@ fn the_fuzz_corpus_and_the_crashes_found_decode_without_a_panic() {
         ),
         ("batch", batch_target),
         ("backup_head", backup_head_target),
+        ("form_expr", form_expr_target),
     ] {
         let dirs = [
             fuzz.join("corpus").join(name),
@@ -119,6 +140,19 @@ fn the_seed_bundles_and_batches_decode_whole_with_the_fixed_key() {
         let data = std::fs::read(&file).unwrap();
         if let Err(e) = batch_target(&data) {
             panic!("seed {} refused ({e}): {REGENERATE}", file.display());
+        }
+    }
+}
+
+/// The expression seeds parse: the fuzzer starts from expressions that reach the evaluator.
+#[test]
+fn the_seed_expressions_parse() {
+    let seeds = files_in(&fuzz_dir().join("corpus/form_expr"));
+    assert!(seeds.len() >= 5);
+    for file in seeds {
+        let data = std::fs::read(&file).unwrap();
+        if let Err(code) = form_expr_target(&data) {
+            panic!("seed {} refused ({code})", file.display());
         }
     }
 }

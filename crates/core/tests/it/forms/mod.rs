@@ -1,4 +1,5 @@
 //! Questionnaires (docs/design/forms.md).
 
+mod expr_cases;
 mod records;
 mod store;
