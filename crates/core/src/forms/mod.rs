@@ -2,13 +2,17 @@
 //! a response whose answers are records written through the one write path
 //! (docs/design/forms.md).
 
+pub mod answers;
 pub mod check;
 pub mod expr;
 pub(crate) mod model;
-pub(crate) mod paths;
+pub mod paths;
 pub mod store;
+pub mod values;
 pub mod xlsform;
 
+pub use answers::{AnswerError, Answers};
 pub use expr::{parse, Env, Expr, ExprError, ExprErrorKind, Value};
 pub use model::{Choice, FormDef, Labels, Node, NodeKind, QuestionType};
 pub use paths::{check_path, is_instance_key, is_name, INSTANCE_KEY_LEN, MAX_PATH};
+pub use values::{check_value, ValueProblem};

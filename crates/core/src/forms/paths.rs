@@ -6,7 +6,8 @@
 /// The longest path an answer may have (the `answer.path` field's limit).
 pub const MAX_PATH: usize = 500;
 
-/// The length of a repeat instance's key: 8 lowercase base-32 characters (`[a-z2-7]{8}`).
+/// The length of a repeat instance's key: 8 lowercase base-32 characters (`[a-z2-7]{8}`) as
+/// made (see [`is_instance_key`] for what is taken).
 pub const INSTANCE_KEY_LEN: usize = 8;
 
 /// Whether `path` is a well-formed answer path: `name([key]/name)*`, optionally ending in an
@@ -37,12 +38,14 @@ fn split_step(step: &str) -> Option<(&str, Option<&str>)> {
     is_instance_key(key).then_some((&step[..open], Some(key)))
 }
 
-/// Whether `key` is a repeat instance's key: 8 characters of `a-z` and `2-7`.
+/// Whether `key` is a repeat instance's key: 8 lowercase letters or digits. Keys are made of
+/// base 32's `a-z` and `2-7`; any digit is taken, as the design's own examples (`k3f9q2ab`,
+/// `a1b2c3d4`) write them: refusing one would stop a study's sync for no harm done.
 pub fn is_instance_key(key: &str) -> bool {
     key.len() == INSTANCE_KEY_LEN
         && key
             .bytes()
-            .all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b))
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
 }
 
 /// Whether `name` is a question's name as XLSForm allows it (an XML name without a prefix): a
@@ -54,6 +57,21 @@ pub fn is_name(name: &str) -> bool {
     };
     (first.is_alphabetic() || first == '_')
         && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+/// The instance key's length, as `forms::answers` names it.
+pub const KEY_LEN: usize = INSTANCE_KEY_LEN;
+
+/// A segment `name` or `name[key]` as (name, key), the key not checked; None when the
+/// brackets are misplaced.
+pub(crate) fn split_segment(segment: &str) -> Option<(&str, Option<&str>)> {
+    match segment.find('[') {
+        None => (!segment.contains(']')).then_some((segment, None)),
+        Some(open) => {
+            let inner = segment[open + 1..].strip_suffix(']')?;
+            Some((&segment[..open], Some(inner)))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -92,7 +110,8 @@ mod tests {
             "a[ZZZ]/b",
             "a[zzzzzzz]/b",
             "a[zzzzzzzzz]/b",
-            "a[abcdefg1]/b",
+            "a[abcdefg-]/b",
+            "a[abcdéfgh]/b",
             "a[ABCDEFGH]/b",
             "a/b",
             "a[abcdefgh]b/c",
