@@ -4,6 +4,7 @@
 
 pub mod answers;
 pub mod check;
+pub mod engine;
 pub mod expr;
 pub(crate) mod model;
 pub mod paths;
