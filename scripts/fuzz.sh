@@ -4,7 +4,7 @@
 #
 #   bash scripts/fuzz.sh TARGET SECONDS     TARGET: bundle, batch, backup_head, form_expr,
 #                                           hub_request, core (bundle, batch, backup_head,
-#                                           form_expr), or all (each in turn)
+#                                           form_expr), xlsform, or all (each in turn)
 #
 # Starts from fuzz/corpus/TARGET and writes to fuzz/out/TARGET (emptied first; FUZZ_RESUME=1
 # goes on from what is there instead). The instrumented build goes to fuzz/target, or to
@@ -16,6 +16,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
 TARGETS=(bundle batch backup_head form_expr hub_request)
+# An XLSForm questionnaire file (forms::xlsform::import_bytes).
+TARGETS+=(xlsform)
 die() { printf '[fuzz] error: %s\n' "$*" >&2; exit 1; }
 say() { printf '[fuzz] %s\n' "$*"; }
 

@@ -163,15 +163,15 @@ impl FormDef {
                     Some(_) => {}
                 }
             }
-            Some(QuestionType::Range { start, end, step }) => {
-                if !(start.is_finite() && end.is_finite() && step.is_finite() && *step > 0.0) {
-                    issues.push(error(
-                        "parameters",
-                        IssueKind::BadRange {
-                            parameters: format!("start={start} end={end} step={step}"),
-                        },
-                    ));
-                }
+            Some(QuestionType::Range { start, end, step })
+                if !(start.is_finite() && end.is_finite() && step.is_finite() && *step > 0.0) =>
+            {
+                issues.push(error(
+                    "parameters",
+                    IssueKind::BadRange {
+                        parameters: format!("start={start} end={end} step={step}"),
+                    },
+                ));
             }
             Some(QuestionType::Calculate) if node.calculation.is_none() => {
                 issues.push(error("calculation", IssueKind::MissingCalculation));

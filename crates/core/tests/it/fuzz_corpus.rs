@@ -60,6 +60,13 @@ fn form_expr_target(data: &[u8]) -> Result<usize, String> {
     Ok(expr.eval(&env).as_answer().len())
 }
 
+/// What the `xlsform` target does.
+fn xlsform_target(data: &[u8]) -> Result<usize, String> {
+    terrain_core::forms::xlsform::import_bytes(data, "fuzz.xlsx")
+        .map(|(def, _)| def.question_count())
+        .map_err(|issues| format!("{} issues", issues.len()))
+}
+
 /// What the `batch` target does.
 fn batch_target(data: &[u8]) -> Result<usize, String> {
     bundle::decode_batch(data).map(|c| c.changes.len())
@@ -105,6 +112,7 @@ fn the_fuzz_corpus_and_the_crashes_found_decode_without_a_panic() {
         ("batch", batch_target),
         ("backup_head", backup_head_target),
         ("form_expr", form_expr_target),
+        ("xlsform", xlsform_target),
     ] {
         let dirs = [
             fuzz.join("corpus").join(name),
@@ -167,6 +175,23 @@ fn the_seed_backup_heads_parse_whole() {
         if let Err(code) = backup_head_target(&data) {
             panic!(
                 "seed {} refused ({code}): cargo nextest run -p terrain-core --run-ignored only -E 'test(write_the_backup_head_seeds)'",
+                file.display()
+            );
+        }
+    }
+}
+
+/// The seed forms import whole: the fuzzer starts from files that reach every part of the
+/// reader (written by `forms::xlsform::write_the_xlsform_seeds`, and the .xls fixture).
+#[test]
+fn the_seed_forms_import_whole() {
+    let seeds = files_in(&fuzz_dir().join("corpus/xlsform"));
+    assert!(seeds.len() >= 2);
+    for file in seeds {
+        let data = std::fs::read(&file).unwrap();
+        if let Err(e) = xlsform_target(&data) {
+            panic!(
+                "seed {} refused ({e}): cargo nextest run -p terrain-core --run-ignored only -E 'test(write_the_xlsform_seeds)'",
                 file.display()
             );
         }

@@ -5,3 +5,4 @@ mod builder;
 mod expr_cases;
 mod records;
 mod store;
+mod xlsform;
