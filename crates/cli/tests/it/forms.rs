@@ -109,7 +109,7 @@ fn write_json(dir: &Path, name: &str, value: serde_json::Value) -> String {
 }
 
 #[test]
-#[ignore = "needs the engine branch's Compiled::evaluate (forms/engine is a placeholder here)"]
+
 fn a_form_is_imported_then_filled_refused_fixed_and_finalised_from_files() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("terrain.db");

@@ -15,6 +15,7 @@ use crate::error::{Error, Refusal, Result};
 use crate::forms::engine::Compiled;
 use crate::forms::model::FormDef;
 use crate::forms::xlsform::import_file;
+use crate::lang::Lang;
 use crate::read::live::live;
 use crate::schema::Entity;
 use crate::store::Store;
@@ -37,8 +38,12 @@ pub fn import_form(
     }
     let (def, warnings) =
         import_file(file).map_err(|issues| Error::Refused(Refusal::FormRefused(issues)))?;
-    let compiled = Compiled::new(def.clone())
-        .map_err(|issues| Error::Refused(Refusal::FormRefused(issues)))?;
+    // The import has checked every expression: a form it passes that does not compile is
+    // Terrain's fault.
+    let compiled = Compiled::new(def.clone()).map_err(|errors| {
+        let said: Vec<String> = errors.iter().map(|e| e.message(Lang::En)).collect();
+        Error::Internal(format!("the form does not compile: {}", said.join("; ")))
+    })?;
     if held(store.conn(), study, &def.form_id, &def.version)? {
         return Err(Error::Refused(Refusal::FormVersionHeld {
             form_id: def.form_id,

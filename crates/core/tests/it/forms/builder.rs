@@ -1,6 +1,3 @@
-// Each test file uses a part of the builder.
-#![allow(dead_code)]
-
 //! Forms built in Rust for the tests (no spreadsheet needed): a node with every column empty,
 //! then the columns a test sets.
 

@@ -433,7 +433,11 @@ fn a_field_list_group_is_one_page_and_notes_are_shown() {
             q("welcome", QuestionType::Note),
             group(
                 "person",
-                vec![text("name"), integer("age"), calculate("c", "1")],
+                vec![
+                    text("name").read_only(),
+                    integer("age"),
+                    calculate("c", "1"),
+                ],
             )
             .appearance("field-list"),
             group("plain", vec![text("x"), text("y")]),
@@ -441,6 +445,7 @@ fn a_field_list_group_is_one_page_and_notes_are_shown() {
         vec![],
     );
     let e = evaluate(&form, &Answers::new(), None);
+    assert!(item(&e, "name").read_only && !item(&e, "age").read_only);
     let pages: Vec<(&str, Vec<&str>)> = e
         .pages
         .iter()

@@ -2,6 +2,7 @@
 
 mod answers;
 mod builder;
+mod engine;
 mod expr_cases;
 mod records;
 mod store;

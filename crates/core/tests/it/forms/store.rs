@@ -169,7 +169,7 @@ fn two_versions_of_a_form_are_kept_and_the_same_version_twice_is_refused() {
 }
 
 #[test]
-#[ignore = "needs the engine branch's Compiled::evaluate (forms/engine is a placeholder here)"]
+
 fn a_failing_constraint_refuses_finalising_until_it_is_fixed() {
     let (dir, mut store) = temp_store();
     let segou = study(&mut store, "Ségou");
