@@ -13,10 +13,12 @@ mod device;
 mod drives;
 mod dump;
 mod export;
+mod form;
 mod hq;
 mod info;
 mod protection;
 mod record;
+mod response;
 mod serve;
 mod study;
 mod sync;
@@ -71,6 +73,12 @@ enum Command {
     /// Create, edit, delete, restore and list records.
     #[command(subcommand)]
     Record(record::Cmd),
+    /// Questionnaires (XLSForm): import a form into a study, list, show, delete.
+    #[command(subcommand)]
+    Form(form::Cmd),
+    /// Fill a questionnaire: new response, set answers, list, show, finalise, reopen, delete.
+    #[command(subcommand)]
+    Response(response::Cmd),
     /// Write or read a sync bundle (USB stick).
     #[command(subcommand)]
     Bundle(bundle::Cmd),
@@ -114,6 +122,8 @@ fn main() -> ExitCode {
         Command::Restore(a) => backup::restore(&ctx, a),
         Command::Study(c) => study::run(&ctx, c),
         Command::Record(c) => record::run(&ctx, c),
+        Command::Form(c) => form::run(&ctx, c),
+        Command::Response(c) => response::run(&ctx, c),
         Command::Bundle(c) => bundle::run(&ctx, c),
         Command::Dump(a) => dump::run(&ctx, a),
         Command::Conflicts(c) => conflicts::run(&ctx, c),

@@ -97,7 +97,7 @@ fn parse_fields(entity: Entity, pairs: &[String]) -> Result<Fields> {
 }
 
 /// « Supprimé, avec 52 séances, 373 personnes… : restaurable depuis la corbeille. »
-fn deleted_line(holds: &query::Holdings, lang: Lang) -> String {
+pub(crate) fn deleted_line(holds: &query::Holdings, lang: Lang) -> String {
     let what = holds.describe(lang);
     match (lang, what.is_empty()) {
         (Lang::Fr, true) => {

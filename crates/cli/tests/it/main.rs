@@ -8,6 +8,7 @@ mod bench;
 mod deleted;
 mod drives;
 mod export;
+mod forms;
 mod hq;
 mod output;
 mod protection;

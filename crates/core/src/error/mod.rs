@@ -1,5 +1,6 @@
 //! Errors of the core, each with a stable code for the UI and a message in French or English.
 
+mod answer;
 mod authorship;
 mod backup;
 mod form;
@@ -8,6 +9,7 @@ mod lock;
 mod refusal;
 mod sync;
 
+pub use answer::AnswerProblem;
 pub use authorship::AuthorshipError;
 pub use backup::BackupError;
 pub use form::{issues_message, FormIssue, IssueKind, Severity};

@@ -1,5 +1,6 @@
 //! Requests refused as a whole: each has a stable code and a message in French and English.
 
+use super::answer::AnswerProblem;
 use super::form::{issues_message, FormIssue};
 use crate::lang::Lang;
 
@@ -29,6 +30,23 @@ pub enum Refusal {
     DemoLoaded { studies: i64 },
     /// A report of a study that is in the bin: it holds nothing until it is restored.
     StudyDeleted { title: String },
+    /// A form file whose `form_id` and `version` the study already holds: a new version of a
+    /// form is a new `version` in its settings sheet (a form version never changes).
+    FormVersionHeld { form_id: String, version: String },
+    /// A response that cannot be finalised: each failing question as `name: message` (the
+    /// form's own message, in the form's language, or Terrain's).
+    ResponseInvalid { errors: Vec<String> },
+    /// An answer that has no place in the form, or does not fit its question.
+    AnswerInvalid {
+        path: String,
+        problem: AnswerProblem,
+    },
+    /// A response given a session of another study than its form's.
+    SessionOtherStudy { session: String },
+    /// A response given a participant of another session than its own.
+    ParticipantOtherSession { participant: String },
+    /// A form (a `form_id`) the study of the chosen session does not hold.
+    FormNotInStudy { form: String },
     /// A questionnaire refused whole: every problem found, with its sheet, row and column
     /// (warnings too, after the errors).
     FormRefused(Vec<FormIssue>),
@@ -57,6 +75,12 @@ impl Refusal {
             Refusal::BadHqKey => "bad_hq_key",
             Refusal::DemoLoaded { .. } => "demo_loaded",
             Refusal::StudyDeleted { .. } => "study_deleted",
+            Refusal::FormVersionHeld { .. } => "form_version_held",
+            Refusal::ResponseInvalid { .. } => "response_invalid",
+            Refusal::AnswerInvalid { .. } => "answer_invalid",
+            Refusal::SessionOtherStudy { .. } => "session_other_study",
+            Refusal::ParticipantOtherSession { .. } => "participant_other_session",
+            Refusal::FormNotInStudy { .. } => "form_not_in_study",
             Refusal::FormRefused(_) => "form_refused",
         }
     }
@@ -108,6 +132,39 @@ impl Refusal {
             ),
             Refusal::StudyDeleted { title } => format!(
                 "The study \"{title}\" is in the bin: restore it from the Deleted screen first (to report on it or invite a laptop to it)."
+            ),
+            Refusal::FormVersionHeld { form_id, version } if fr => format!(
+                "L'étude a déjà la version « {version} » du questionnaire « {form_id} » : une nouvelle version du fichier porte une autre « version » dans sa feuille settings."
+            ),
+            Refusal::FormVersionHeld { form_id, version } => format!(
+                "The study already holds version \"{version}\" of the form \"{form_id}\": a new version of the file has another \"version\" in its settings sheet."
+            ),
+            Refusal::ResponseInvalid { errors } if fr => format!(
+                "La réponse ne peut pas être finalisée :\n{}",
+                errors.join("\n")
+            ),
+            Refusal::ResponseInvalid { errors } => format!(
+                "The response cannot be finalised:\n{}",
+                errors.join("\n")
+            ),
+            Refusal::AnswerInvalid { path, problem } => problem.message(path, lang),
+            Refusal::SessionOtherStudy { session } if fr => format!(
+                "La séance {session} n'appartient pas à l'étude de ce questionnaire."
+            ),
+            Refusal::SessionOtherStudy { session } => format!(
+                "The session {session} does not belong to this form's study."
+            ),
+            Refusal::ParticipantOtherSession { participant } if fr => format!(
+                "Le participant {participant} n'est pas de cette séance."
+            ),
+            Refusal::ParticipantOtherSession { participant } => format!(
+                "The participant {participant} is not of this session."
+            ),
+            Refusal::FormNotInStudy { form } if fr => format!(
+                "Le questionnaire « {form} » n'est pas dans l'étude de cette séance : importez-le d'abord dans l'étude."
+            ),
+            Refusal::FormNotInStudy { form } => format!(
+                "The form \"{form}\" is not in this session's study: import it into the study first."
             ),
             Refusal::FormRefused(issues) => issues_message(issues, lang),
             Refusal::BadHqKey => "This file is not a valid headquarters public key (terrain hq keygen): it is cut short, altered, or another file.".into(),

@@ -8,6 +8,7 @@ pub mod engine;
 pub mod expr;
 pub(crate) mod model;
 pub mod paths;
+pub mod store;
 pub mod values;
 pub(crate) mod versions;
 pub mod xlsform;

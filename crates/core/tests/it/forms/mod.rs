@@ -5,4 +5,5 @@ mod builder;
 mod engine;
 mod expr_cases;
 mod records;
+mod store;
 mod xlsform;
