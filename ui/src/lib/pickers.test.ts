@@ -54,6 +54,10 @@ describe('pickers', () => {
     expect(dialog.open.mock.calls[1][0].filters).toEqual([{ name: 'Join files', extensions: ['json'] }]);
     await pickFile('', 'key');
     expect(dialog.open.mock.calls[2][0].filters).toEqual([]);
+    await pickFile('', 'xlsform');
+    expect(dialog.open.mock.calls[3][0].filters).toEqual([
+      { name: 'XLSForm questionnaires (.xlsx, .xls)', extensions: ['xlsx', 'xls'] },
+    ]);
   });
 
   it('proposes the file name in the folder in the box when saving', async () => {

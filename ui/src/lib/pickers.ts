@@ -7,7 +7,7 @@ import { open, save, type DialogFilter } from '@tauri-apps/plugin-dialog';
 import { t } from './i18n.svelte';
 
 /** The kinds of file the app opens or writes, each with its extensions. */
-export type FileKind = 'bundle' | 'join' | 'key' | 'xlsx' | 'json' | 'html' | 'backup';
+export type FileKind = 'bundle' | 'join' | 'key' | 'xlsx' | 'xlsform' | 'json' | 'html' | 'backup';
 
 const FILTERS: Record<FileKind, () => DialogFilter[]> = {
   bundle: () => [{ name: t('pick.filter_bundle'), extensions: ['terrain'] }],
@@ -15,6 +15,8 @@ const FILTERS: Record<FileKind, () => DialogFilter[]> = {
   // A headquarters key file is named freely by `terrain hq keygen --out`.
   key: () => [],
   xlsx: () => [{ name: t('pick.filter_xlsx'), extensions: ['xlsx'] }],
+  // A questionnaire (XLSForm) to import: the current workbook format and the older one.
+  xlsform: () => [{ name: t('pick.filter_xlsform'), extensions: ['xlsx', 'xls'] }],
   json: () => [{ name: t('pick.filter_json'), extensions: ['json'] }],
   html: () => [{ name: t('pick.filter_html'), extensions: ['html', 'htm'] }],
   backup: () => [{ name: t('pick.filter_backup'), extensions: ['terrain-backup'] }],
