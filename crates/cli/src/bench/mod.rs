@@ -8,6 +8,7 @@ use clap::Subcommand;
 mod dashboard;
 mod export_forms;
 mod flood;
+mod form;
 mod generate;
 mod hub;
 mod measure;
@@ -30,6 +31,8 @@ pub enum Cmd {
     Sealed(sealed::Args),
     /// A form's export over 100,000 responses, in CSV, XLSX and JSON: time and peak memory.
     ExportForms(export_forms::Args),
+    /// One answer's re-evaluation of a 500-question form (100 relevance, 50 constraints).
+    Form(form::Args),
 }
 
 pub fn run(_ctx: &Ctx, cmd: Cmd) -> Result<()> {
@@ -39,6 +42,7 @@ pub fn run(_ctx: &Ctx, cmd: Cmd) -> Result<()> {
         Cmd::Hub(a) => hub::run(a),
         Cmd::Sealed(a) => sealed::run(a),
         Cmd::ExportForms(a) => export_forms::run(a),
+        Cmd::Form(a) => form::run(a),
     }
 }
 

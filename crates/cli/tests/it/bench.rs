@@ -1,9 +1,9 @@
-//! Every benchmark of `terrain bench` (sync, dashboard, hub) runs at a small size through the
-//! real binary and prints its figures, so that none can break silently (the dashboard one once
-//! did). The figures themselves mean something only in release, at the default sizes; here
-//! only that each one runs, prints every line and counts what it built. The hub benchmark
-//! starts `terrain serve` and `terrain sync` children on loopback: the test fails, and kills
-//! them, if any is left running.
+//! Every benchmark of `terrain bench` (sync, dashboard, hub, sealed, form) runs at a small size
+//! through the real binary and prints its figures, so that none can break silently (the
+//! dashboard one once did). The figures themselves mean something only in release, at the
+//! default sizes; here only that each one runs, prints every line and counts what it built. The
+//! hub benchmark starts `terrain serve` and `terrain sync` children on loopback: the test
+//! fails, and kills them, if any is left running.
 
 use std::io::Read;
 use std::path::Path;
@@ -247,4 +247,22 @@ fn bench_export_forms_runs_at_a_small_size_and_exports_every_response() {
             assert_eq!(rows, size * 3.0, "{l}");
         }
     }
+}
+
+#[test]
+fn bench_form_runs_at_a_small_size_and_evaluates_the_whole_form() {
+    let out = bench(&["form", "--questions", "50", "--runs", "5"]);
+    line(&out, "Form engine: one answer's re-evaluation (5 runs)");
+    line(
+        &out,
+        "form: 50 questions, 10 relevance, 5 constraint expressions",
+    );
+    let times = line(&out, "re-evaluation: median");
+    assert!(number_after(times, "median") > 0.0, "{times}");
+    assert!(
+        number_after(times, "p95") >= number_after(times, "median"),
+        "{times}"
+    );
+    // The last run answered "no" to q0: of the ten texts, those after q10, q20, q30, q40 show.
+    line(&out, "check: 50 items, 44 relevant, 44 pages, 0 errors");
 }
