@@ -54,21 +54,9 @@ fn labels(text: &str) -> Labels {
 
 fn node(name: &str, kind: NodeKind) -> Node {
     Node {
-        name: name.into(),
-        kind,
         label: labels(name),
-        hint: Labels::new(),
-        required: None,
-        required_message: Labels::new(),
-        constraint: None,
-        constraint_message: Labels::new(),
-        relevant: None,
-        calculation: None,
-        default: None,
-        read_only: None,
-        choice_filter: None,
-        appearance: Vec::new(),
         row: 2,
+        ..Node::new(name, kind)
     }
 }
 

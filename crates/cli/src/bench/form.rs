@@ -78,21 +78,9 @@ fn node(name: String, question: QuestionType) -> Node {
     ]
     .into();
     Node {
-        name,
-        kind: NodeKind::Question { question },
         label: labels,
-        hint: Labels::new(),
-        required: None,
-        required_message: Labels::new(),
-        constraint: None,
-        constraint_message: Labels::new(),
-        relevant: None,
-        calculation: None,
-        default: None,
-        read_only: None,
-        choice_filter: None,
-        appearance: Vec::new(),
         row: 2,
+        ..Node::new(name, NodeKind::Question { question })
     }
 }
 

@@ -172,6 +172,28 @@ impl FormDef {
 }
 
 impl Node {
+    /// A node with nothing but its name and kind: no label, expression or appearance, row 0.
+    /// What a form built in code (a benchmark, a test) starts from.
+    pub fn new(name: impl Into<String>, kind: NodeKind) -> Node {
+        Node {
+            name: name.into(),
+            kind,
+            label: Labels::new(),
+            hint: Labels::new(),
+            required: None,
+            required_message: Labels::new(),
+            constraint: None,
+            constraint_message: Labels::new(),
+            relevant: None,
+            calculation: None,
+            default: None,
+            read_only: None,
+            choice_filter: None,
+            appearance: Vec::new(),
+            row: 0,
+        }
+    }
+
     pub fn question(&self) -> Option<&QuestionType> {
         match &self.kind {
             NodeKind::Question { question } => Some(question),

@@ -7,6 +7,7 @@ use rusqlite::Connection;
 
 use crate::error::{Error, Result};
 use crate::forms::model::FormDef;
+use crate::forms::store::resolve;
 use crate::read::live::live;
 use crate::schema::Entity;
 
@@ -32,20 +33,16 @@ impl FormVersions {
             entity: Entity::Form,
             id: form.to_string(),
         };
-        let sql = format!(
-            "SELECT f.study_id, f.form_id FROM form f
-              WHERE {} AND (f.id = ?1 OR f.form_id = ?1) AND (?2 IS NULL OR f.study_id = ?2)
-              ORDER BY (f.id = ?1) DESC, f.id DESC LIMIT 1",
-            live(Entity::Form, "f"),
-        );
-        let found: Option<(String, String)> = conn
-            .prepare(&sql)?
-            .query_map(rusqlite::params![form, study], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?
-            .next()
-            .transpose()?;
-        let (study_id, form_id) = found.ok_or_else(not_found)?;
+        // The one rule for naming a form (a version's id, or a form_id's latest version).
+        let id = resolve(conn, form, study)?;
+        let (study_id, form_id): (String, String) = conn.query_row(
+            "SELECT study_id, form_id FROM form WHERE id = ?1",
+            [&id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        if study.is_some_and(|s| s != study_id) {
+            return Err(not_found());
+        }
         let mut stmt = conn.prepare(&format!(
             "SELECT f.id, f.definition FROM form f
               WHERE f.study_id = ?1 AND f.form_id = ?2 AND {} ORDER BY f.id DESC",

@@ -12,6 +12,7 @@ mod reads;
 mod responses;
 mod types;
 
+pub(crate) use forms::resolve;
 pub use forms::{delete_form, form, import_form, list_forms};
 pub use input::{read_answers, read_answers_file};
 pub use reads::{list_responses, open_response, response_answers, session_responses};

@@ -31,21 +31,9 @@ fn labels(fr: &str, en: &str) -> Labels {
 
 fn node(name: &str, kind: NodeKind, fr: &str) -> Node {
     Node {
-        name: name.into(),
-        kind,
         label: labels(fr, &format!("{fr} (en)")),
-        hint: Labels::new(),
-        required: None,
-        required_message: Labels::new(),
-        constraint: None,
-        constraint_message: Labels::new(),
-        relevant: None,
-        calculation: None,
-        default: None,
-        read_only: None,
-        choice_filter: None,
-        appearance: Vec::new(),
         row: 2,
+        ..Node::new(name, kind)
     }
 }
 

@@ -14,21 +14,9 @@ pub fn labels(pairs: &[(&str, &str)]) -> Labels {
 
 fn node(name: &str, kind: NodeKind) -> Node {
     Node {
-        name: name.to_string(),
-        kind,
         label: labels(&[("", name)]),
-        hint: Labels::new(),
-        required: None,
-        required_message: Labels::new(),
-        constraint: None,
-        constraint_message: Labels::new(),
-        relevant: None,
-        calculation: None,
-        default: None,
-        read_only: None,
-        choice_filter: None,
-        appearance: Vec::new(),
         row: 2,
+        ..Node::new(name, kind)
     }
 }
 
